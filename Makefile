@@ -1,0 +1,70 @@
+# nestlab top-level Makefile: non-recursive. Every component contributes a
+# fragment (<dir>/module.mk) that appends to the lists below; all outputs go
+# under $(BUILD). User-facing targets first run scripts/deps.sh, which installs
+# missing Debian packages and is silent when all are present.
+#
+#   make            build everything             make test   unit + integration tests
+#   make run WORKLOAD=cpuid ITERATIONS=1000 [LEVEL=2] [ACCEL=auto] [TRANSPORT=vmmcall] [NPT=eager]
+#   make deps       install missing packages     make clean
+
+.DEFAULT_GOAL := all
+include mk/config.mk
+
+ALL_TARGETS   :=   # everything `make all` builds
+UNIT_TESTS    :=   # Criterion test executables, run by `make test`
+TEST_SCRIPTS  :=   # integration scripts (PASS:/FAIL:/SKIP: lines), run by `make test`
+TEST_DEPS     :=   # extra files the test scripts need built
+BENCH_TARGETS :=   # benchmark programs, built by `make bench-build`
+
+include $(sort $(wildcard */module.mk */*/module.mk */*/*/module.mk))
+
+WORKLOAD   ?= cpuid
+ITERATIONS ?= 1000
+LEVEL      ?= 2
+ACCEL      ?= auto
+TRANSPORT  ?= vmmcall
+NPT        ?= eager
+JSON       ?= $(BUILD)/results/$(WORKLOAD)-l$(LEVEL).json
+
+.PHONY: all build build-tests deps test unit-test integration-test run clean bench-build
+
+all:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory build
+
+build: $(ALL_TARGETS)
+
+build-tests: $(ALL_TARGETS) $(UNIT_TESTS) $(TEST_DEPS)
+
+deps:
+	@scripts/deps.sh
+
+test:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory build-tests
+	@scripts/run-tests.sh --unit "$(UNIT_TESTS)" --scripts "$(TEST_SCRIPTS)"
+
+unit-test:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory $(UNIT_TESTS)
+	@scripts/run-tests.sh --unit "$(UNIT_TESTS)" --scripts ""
+
+integration-test:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory build-tests
+	@scripts/run-tests.sh --unit "" --scripts "$(TEST_SCRIPTS)"
+
+run:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory build
+	@mkdir -p $(dir $(JSON))
+	$(BUILD)/nestlab run --workload $(WORKLOAD) --iterations $(ITERATIONS) \
+		--level $(LEVEL) --accel $(ACCEL) --transport $(TRANSPORT) \
+		$(if $(filter lazy,$(NPT)),--npt-lazy) --json $(JSON)
+
+bench-build: $(BENCH_TARGETS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

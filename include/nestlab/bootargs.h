@@ -1,0 +1,49 @@
+/*
+ * Command lines the levels pass each other, and the workload list.
+ *
+ * L1's command line (multiboot cmdline of the L1 image, QEMU -append):
+ *   l2mem=<MiB>       L2 guest-physical RAM size (default NESTLAB_L2MEM_DEFAULT_MIB)
+ *   npt=eager|lazy    eager (default): all of L2 RAM mapped in the NPT at boot;
+ *                     lazy: one NPF exit per first touch of each 4 KiB page
+ * L2's command line (multiboot module string at level 2, -append at level 1):
+ *   workload=<name> iterations=<N> transport=vmmcall|backdoor
+ *
+ * Both kernels are flat binaries with a multiboot v1 header using the a.out
+ * kludge (flags bit 16), loaded and entered the way QEMU's -kernel does.
+ */
+#ifndef NESTLAB_BOOTARGS_H
+#define NESTLAB_BOOTARGS_H
+
+#define NESTLAB_L2MEM_DEFAULT_MIB  64u
+#define NESTLAB_L2MEM_MIN_MIB      8u
+#define NESTLAB_L2_LOAD_ADDR       0x100000u /* where the L2 kernel links */
+#define NESTLAB_ITERATIONS_DEFAULT 1000u
+#define NESTLAB_ITERATIONS_MAX     100000000u
+
+/*
+ * Workloads: X(id, "name", "what one iteration does"). The L2 kernel runs
+ * each as a ring-3 program bracketed by a phase named after it; the launcher
+ * validates --workload against this list. The last group are negative tests
+ * that must end the run with a specific status.
+ */
+#define NESTLAB_WORKLOADS(X)                                                   \
+	X(NULL_,       "null",        "nothing: marker overhead only")             \
+	X(CPUID,       "cpuid",       "one CPUID instruction")                     \
+	X(HYPERCALL,   "hypercall",   "one null hypercall over the transport")    \
+	X(PIO,         "pio",         "one IN from the emulated UART scratch port") \
+	X(GETPID,      "getpid",      "one getpid system call")                   \
+	X(WRITE,       "write",       "one small console write system call")      \
+	X(PAGEFAULT,   "pagefault",   "first touch of one fresh 4 KiB page")      \
+	X(SYSCALL_MIX, "syscall-mix", "a fixed mix of system calls and ALU work")  \
+	X(HCERRORS,    "hcerrors",    "bad hypercalls; checks each error code")   \
+	X(TRIPLEFAULT, "triplefault", "negative test: the kernel triple-faults")  \
+	X(BADACCESS,   "badaccess",   "negative test: touch memory outside RAM")
+
+enum nestlab_workload {
+#define NESTLAB_WORKLOAD_ENUM_(id, name, what) NESTLAB_WL_##id,
+	NESTLAB_WORKLOADS(NESTLAB_WORKLOAD_ENUM_)
+#undef NESTLAB_WORKLOAD_ENUM_
+	NESTLAB_WL_NR
+};
+
+#endif

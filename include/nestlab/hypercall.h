@@ -1,0 +1,90 @@
+/*
+ * nestlab unified hypercall ABI: the one contract between an L2 guest (kernel
+ * or ring-3 program) and the L1 hypervisor, whatever the transport.
+ *
+ * Three transports carry the same register convention (seeds 000/001):
+ *   - VMMCALL  (AMD SVM, APM vol.3 "VMMCALL": exits to the hypervisor, #UD if
+ *               not intercepted)
+ *   - VMCALL   (Intel VMX, SDM vol.3 "VMCALL"; defined here, served once the
+ *               VMX backend exists)
+ *   - backdoor: "IN EAX, DX" with DX = NESTLAB_HC_BACKDOOR_PORT, the
+ *               VMware-style I/O port, trapped through the IOPM.
+ *
+ * Register convention, identical on every transport:
+ *   in:  RAX = NESTLAB_HC_MAGIC   (required; anything else is not a hypercall:
+ *                                  VMMCALL gets NESTLAB_HC_E_MAGIC, the port
+ *                                  reads as an unbacked port, all ones)
+ *        RCX = command (enum nestlab_hc_cmd)
+ *        RBX = arg0, RSI = arg1, RDI = arg2
+ *        RDX = the backdoor port (backdoor only; ignored on VMMCALL/VMCALL)
+ *   out: RAX = status (enum nestlab_hc_status, zero-extended to 64 bits)
+ *        RBX = ret0, RSI = ret1; every other register is preserved.
+ *
+ * Pointer arguments are guest-virtual addresses in the caller's address space
+ * (L1 walks the guest's page tables); they are checked (inside L2 RAM, length
+ * bounded, page crossings handled) and copied once by a fault-safe reader.
+ * Callers at CPL3 reach only the commands in NESTLAB_HC_CPL3_ALLOWED.
+ */
+#ifndef NESTLAB_HYPERCALL_H
+#define NESTLAB_HYPERCALL_H
+
+#define NESTLAB_HC_ABI_VERSION   1u
+#define NESTLAB_HC_MAGIC         0x564D5868u /* "VMXh", as VMware's backdoor */
+#define NESTLAB_HC_BACKDOOR_PORT 0x5658u
+
+enum nestlab_hc_cmd {
+	/* -> ret0 = ABI version, ret1 = feature bits (NESTLAB_FEAT_*) */
+	NESTLAB_HC_VERSION       = 0,
+	/* does nothing: the null hypercall of the "hypercall" workload */
+	NESTLAB_HC_NOP           = 1,
+	/* arg0 = name pointer, arg1 = name length (1..NESTLAB_PHASE_NAME_MAX)
+	 * -> ret0 = phase index. Phases do not nest: one is open at a time. */
+	NESTLAB_HC_PHASE_BEGIN   = 2,
+	/* arg0 = phase index returned by PHASE_BEGIN */
+	NESTLAB_HC_PHASE_END     = 3,
+	/* arg0 = pointer, arg1 = length (<= NESTLAB_HC_CONSOLE_MAX) -> ret0 =
+	 * bytes written. Goes to L1's console with an "L2: " line prefix. */
+	NESTLAB_HC_CONSOLE_WRITE = 4,
+	/* arg0 = exit reason (enum nestlab_exit_reason), arg1 = phase index or
+	 * NESTLAB_HC_TOTALS -> ret0 = exit count, ret1 = L1 cycles */
+	NESTLAB_HC_COUNTER_QUERY = 5,
+	/* arg0 = run status (enum nestlab_status): L1 writes the results and
+	 * ends the run. Does not return on success. CPL0 only. */
+	NESTLAB_HC_EXIT          = 6,
+	NESTLAB_HC_NR_CMDS
+};
+
+#define NESTLAB_HC_TOTALS        0xFFFFFFFFu
+#define NESTLAB_HC_CONSOLE_MAX   4096u
+
+/* Commands a CPL3 caller may issue: a bit per command number. */
+#define NESTLAB_HC_CPL3_ALLOWED                                              \
+	((1u << NESTLAB_HC_VERSION) | (1u << NESTLAB_HC_NOP) |                   \
+	 (1u << NESTLAB_HC_PHASE_BEGIN) | (1u << NESTLAB_HC_PHASE_END) |         \
+	 (1u << NESTLAB_HC_CONSOLE_WRITE) | (1u << NESTLAB_HC_COUNTER_QUERY))
+
+enum nestlab_hc_status {
+	NESTLAB_HC_OK          = 0,
+	NESTLAB_HC_E_UNKNOWN   = 1, /* unknown command: the fixed error code */
+	NESTLAB_HC_E_PERM      = 2, /* command not allowed at the caller's CPL */
+	NESTLAB_HC_E_INVAL     = 3, /* malformed argument (bad index, zero length) */
+	NESTLAB_HC_E_FAULT     = 4, /* pointer not mapped / outside L2 RAM / fault */
+	NESTLAB_HC_E_RANGE     = 5, /* length over the command's bound */
+	NESTLAB_HC_E_STATE     = 6, /* wrong state (phase already open / not open) */
+	NESTLAB_HC_E_MAGIC     = 7, /* RAX did not hold NESTLAB_HC_MAGIC */
+};
+
+/* Feature bits returned by NESTLAB_HC_VERSION (ret1) and CPUID 0x40000001.EBX */
+#define NESTLAB_FEAT_VMMCALL     (1u << 0)
+#define NESTLAB_FEAT_VMCALL      (1u << 1)
+#define NESTLAB_FEAT_BACKDOOR    (1u << 2)
+#define NESTLAB_FEAT_NPT_LAZY    (1u << 3) /* L1 runs with lazy NPT population */
+
+/* Transport ids, as named on command lines ("vmmcall", "vmcall", "backdoor") */
+enum nestlab_transport {
+	NESTLAB_TRANSPORT_VMMCALL  = 0,
+	NESTLAB_TRANSPORT_VMCALL   = 1,
+	NESTLAB_TRANSPORT_BACKDOOR = 2,
+};
+
+#endif
