@@ -15,6 +15,8 @@
 #define MB_E_NOKLUDGE  (-3) /* flags bit 16 clear: nestlab needs the a.out kludge */
 #define MB_E_LAYOUT    (-4) /* addresses inconsistent or beyond the file */
 #define MB_E_NOSPACE   (-5) /* info buffer too small */
+#define MB_E_FLAGS     (-6) /* added: a required flag (bits 0-15) other than
+			       PAGE_ALIGN and MEMORY_INFO is set (spec 3.1.2) */
 
 struct mb_image {
 	uint32_t load_addr;     /* guest-physical address of the first loaded byte */

@@ -27,12 +27,19 @@
 #define GUEST_MEM_E_MODE      (-7) /* paging mode not supported (32-bit paging, PAE legacy) */
 #define GUEST_MEM_E_RANGE     (-8) /* length too large / address wraps */
 
+/* Largest len guest_copy_from_virt accepts: hypercall buffers and
+ * instruction bytes are far smaller; a bigger request is a bug or an attack. */
+#define GUEST_MEM_COPY_MAX    (1u << 20)
+
 struct guest_mem {
 	uint64_t ram_size;   /* L2 RAM is guest-physical [0, ram_size) */
 	/* Copy len bytes at guest-physical gpa (entirely inside RAM, never
 	 * crossing a 4 KiB page) to dst. Returns 0, or non-zero on a fault. */
 	int (*read_phys)(void *ctx, uint64_t gpa, void *dst, size_t len);
 	void *ctx;
+	/* Added: L2's MAXPHYADDR (CPUID 0x80000008 EAX[7:0]); entry bits
+	 * 51:maxphyaddr are reserved (APM vol.2 5.3). 0 means 52 (none). */
+	unsigned maxphyaddr;
 };
 
 /* The parts of L2's state that decide how it translates (from the VMCB). */

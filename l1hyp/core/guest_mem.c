@@ -1,0 +1,168 @@
+/*
+ * L2 guest-virtual to guest-physical translation and copy (see guest_mem.h).
+ * A software walk of L2's long-mode 4-level page tables as the processor does
+ * it (AMD APM vol.2 5.3 "Long-Mode Page Translation", 5.6 "Page-Protection
+ * Checks"), where every entry read goes through read_phys after a range check
+ * against L2 RAM, so a hostile or broken L2 can only make it return an error.
+ * Checks, in the processor's order: canonical address (APM 5.3.1), then per
+ * level present, then reserved bits (APM 5.3.1 "reserved bits": MBZ bits,
+ * bits 51:MAXPHYADDR, NX without EFER.NXE), then rights accumulated over all
+ * levels (U/S and R/W must be 1 at every level, NX at any level forbids
+ * fetches). Not modelled: A/D bit updates (L1 only reads), SMEP/SMAP, PKU,
+ * 5-level paging (CR4.LA57 -> GUEST_MEM_E_MODE).
+ */
+#include "guest_mem.h"
+
+#include <stdbool.h>
+#include <nestlab/mem.h>
+
+#define CR0_WP    (1ull << 16)
+#define CR0_PG    (1ull << 31)
+#define CR4_PAE   (1ull << 5)
+#define CR4_LA57  (1ull << 12)
+#define EFER_LME  (1ull << 8)
+#define EFER_LMA  (1ull << 10)
+#define EFER_NXE  (1ull << 11)
+
+#define PTE_P     (1ull << 0)
+#define PTE_RW    (1ull << 1)
+#define PTE_US    (1ull << 2)
+#define PTE_PS    (1ull << 7)
+#define PTE_NX    (1ull << 63)
+#define PTE_ADDR  0x000FFFFFFFFFF000ull  /* bits 51:12 */
+
+#define PAGE_SIZE 0x1000ull
+
+/* Bits lo..hi set. */
+static inline uint64_t gm_bits(unsigned hi, unsigned lo)
+{
+	return ((~0ull) >> (63 - hi)) & ~((1ull << lo) - 1);
+}
+
+/* Reserved bits of a present entry at level (4 = PML4E .. 1 = PTE), for a
+ * leaf (PS set) or not. AMD: PML4E bits 8:7 are MBZ (APM vol.2 fig. 5-18);
+ * 1 GiB leaves: bits 29:13, 2 MiB leaves: bits 20:13 (bit 12 is PAT). */
+static uint64_t gm_rsvd_mask(const struct guest_mem *gm, const struct guest_paging *pg,
+			     int level, bool large)
+{
+	unsigned maxpa = gm->maxphyaddr ? gm->maxphyaddr : 52;
+	uint64_t m = maxpa < 52 ? gm_bits(51, maxpa) : 0;
+
+	if (!(pg->efer & EFER_NXE))
+		m |= PTE_NX;
+	if (level == 4)
+		m |= gm_bits(8, 7);
+	else if (level == 3 && large)
+		m |= gm_bits(29, 13);
+	else if (level == 2 && large)
+		m |= gm_bits(20, 13);
+	return m;
+}
+
+/* Read the 8-byte entry at guest-physical gpa, inside RAM, through read_phys. */
+static int gm_read_entry(const struct guest_mem *gm, uint64_t gpa, uint64_t *e)
+{
+	if (gpa >= gm->ram_size || gm->ram_size - gpa < sizeof(*e))
+		return GUEST_MEM_E_OUTSIDE;
+	if (gm->read_phys(gm->ctx, gpa, e, sizeof(*e)))
+		return GUEST_MEM_E_READ;
+	return 0;
+}
+
+int guest_translate(const struct guest_mem *gm, const struct guest_paging *pg,
+		    uint64_t gva, unsigned acc, uint64_t *gpa)
+{
+	uint64_t table, e = 0, out = 0;
+	bool user_ok = true, write_ok = true, exec_ok = true;
+	int level;
+
+	if (!(pg->cr0 & CR0_PG)) {
+		/* Paging off (APM 5.1): the linear address is the physical one. */
+		if (gva >= gm->ram_size)
+			return GUEST_MEM_E_OUTSIDE;
+		*gpa = gva;
+		return 0;
+	}
+	if (!(pg->efer & (EFER_LMA | EFER_LME)) || !(pg->cr4 & CR4_PAE) ||
+	    (pg->cr4 & CR4_LA57))
+		return GUEST_MEM_E_MODE;
+	/* APM 5.3.1: bits 63:48 must copy bit 47. */
+	if ((uint64_t)((int64_t)(gva << 16) >> 16) != gva)
+		return GUEST_MEM_E_NONCANON;
+
+	table = pg->cr3 & PTE_ADDR;
+	for (level = 4; level >= 1; level--) {
+		unsigned shift = 12 + 9 * (level - 1);
+		uint64_t idx = (gva >> shift) & 511;
+		bool large;
+		int rc = gm_read_entry(gm, table + idx * 8, &e);
+
+		if (rc)
+			return rc;
+		if (!(e & PTE_P))
+			return GUEST_MEM_E_NOTMAPPED;
+		large = (level == 3 || level == 2) && (e & PTE_PS);
+		if (e & gm_rsvd_mask(gm, pg, level, large))
+			return GUEST_MEM_E_RSVD;
+		user_ok &= !!(e & PTE_US);
+		write_ok &= !!(e & PTE_RW);
+		exec_ok &= !(e & PTE_NX);
+		if (level == 1 || large) {
+			uint64_t off = (1ull << shift) - 1;
+
+			out = (e & PTE_ADDR & ~off) | (gva & off);
+			break;
+		}
+		table = e & PTE_ADDR;
+	}
+
+	/* APM 5.6: rights are the most restrictive over all levels. */
+	if ((acc & GUEST_ACC_USER) && !user_ok)
+		return GUEST_MEM_E_PERM;
+	if ((acc & GUEST_ACC_WRITE) && !write_ok &&
+	    ((acc & GUEST_ACC_USER) || (pg->cr0 & CR0_WP)))
+		return GUEST_MEM_E_PERM;
+	if ((acc & GUEST_ACC_EXEC) && (pg->efer & EFER_NXE) && !exec_ok)
+		return GUEST_MEM_E_PERM;
+	if (out >= gm->ram_size)
+		return GUEST_MEM_E_OUTSIDE;
+	*gpa = out;
+	return 0;
+}
+
+int guest_copy_from_virt(const struct guest_mem *gm, const struct guest_paging *pg,
+			 uint64_t gva, void *dst, size_t len, unsigned acc, size_t *done)
+{
+	unsigned char *d = dst;
+	size_t copied = 0;
+	int rc = 0;
+
+	if (len > GUEST_MEM_COPY_MAX || (len && gva + (len - 1) < gva)) {
+		rc = GUEST_MEM_E_RANGE;
+		goto out;
+	}
+	while (copied < len) {
+		uint64_t va = gva + copied, gpa;
+		size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+
+		if (chunk > len - copied)
+			chunk = len - copied;
+		rc = guest_translate(gm, pg, va, acc, &gpa);
+		if (rc)
+			break;
+		/* gpa is in RAM; the chunk's last byte must be too. */
+		if (gm->ram_size - gpa < chunk) {
+			rc = GUEST_MEM_E_OUTSIDE;
+			break;
+		}
+		if (gm->read_phys(gm->ctx, gpa, d + copied, chunk)) {
+			rc = GUEST_MEM_E_READ;
+			break;
+		}
+		copied += chunk;
+	}
+out:
+	if (done)
+		*done = copied;
+	return rc;
+}

@@ -1,0 +1,414 @@
+/*
+ * Nested page table builder and editor (see npt.h). One 4-level hierarchy in
+ * the long-mode page-table format (AMD APM vol.2 5.3.3, 15.25): PML4 (level
+ * 4), PDPT (3), PD (2, where 2 MiB leaves live) and PT (1). Invariants kept
+ * by every operation, and relied on by the tests:
+ *  - every present upper-level entry is P|RW|US, NX clear, and points to a
+ *    table; every non-root table has at least one present entry (tables
+ *    emptied by npt_unmap, or allocated by an npt_map that then failed, are
+ *    freed at once), so nr_tables is a function of what is mapped;
+ *  - every leaf is P|US, RW if NPT_W, NX if not NPT_X (APM 15.25.5: nested
+ *    walks are user accesses, so US is needed at every level);
+ *  - the gPA range is the 48 bits a 4-level tree indexes, hPAs are 52-bit.
+ * The caller flushes the TLB after changes that remove or reduce rights
+ * (APM 15.16: TLB_CONTROL, or a new ASID).
+ */
+#include "npt.h"
+
+#include <nestlab/mem.h>
+
+#define NPTE_P      (1ull << 0)
+#define NPTE_RW     (1ull << 1)
+#define NPTE_US     (1ull << 2)
+#define NPTE_PS     (1ull << 7)   /* 2 MiB leaf when set in a PD entry */
+#define NPTE_NX     (1ull << 63)
+#define NPTE_ADDR   0x000FFFFFFFFFF000ull  /* bits 51:12 */
+#define NPTE_ADDR2M 0x000FFFFFFFE00000ull  /* bits 51:21 */
+#define NPTE_TABLE  (NPTE_P | NPTE_RW | NPTE_US)
+
+#define NPT_ENTRIES  512u
+#define NPT_GPA_LIMIT (1ull << 48)  /* what a 4-level tree translates */
+#define NPT_HPA_LIMIT (1ull << 52)  /* APM 5.3: 52-bit physical addresses */
+
+static inline unsigned npt_shift(int level)
+{
+	return 12u + 9u * (unsigned)(level - 1);
+}
+
+static inline unsigned npt_index(uint64_t gpa, int level)
+{
+	return (unsigned)(gpa >> npt_shift(level)) & (NPT_ENTRIES - 1);
+}
+
+static inline uint64_t npt_span(int level)
+{
+	return 1ull << npt_shift(level);
+}
+
+static inline uint64_t *npt_table(const struct npt *npt, uint64_t entry)
+{
+	return npt->ops->table_ptr(npt->ops->ctx, entry & NPTE_ADDR);
+}
+
+static inline bool npt_is_leaf(uint64_t entry, int level)
+{
+	return level == 1 || (level == 2 && (entry & NPTE_PS));
+}
+
+static uint64_t npt_leaf_bits(unsigned perms)
+{
+	uint64_t e = NPTE_P | NPTE_US;
+
+	if (perms & NPT_W)
+		e |= NPTE_RW;
+	if (!(perms & NPT_X))
+		e |= NPTE_NX;
+	return e;
+}
+
+static unsigned npt_leaf_perms(uint64_t entry)
+{
+	unsigned perms = NPT_R;
+
+	if (entry & NPTE_RW)
+		perms |= NPT_W;
+	if (!(entry & NPTE_NX))
+		perms |= NPT_X;
+	return perms;
+}
+
+static bool npt_perms_ok(unsigned perms)
+{
+	return (perms & NPT_R) && !(perms & ~NPT_RWX);
+}
+
+/* 0, or NPT_E_ALIGN / NPT_E_RANGE for a bad [gpa, gpa+size). */
+static int npt_check_range(uint64_t gpa, uint64_t size)
+{
+	if (size == 0 || (gpa | size) & (NPT_PAGE_4K - 1))
+		return NPT_E_ALIGN;
+	if (gpa >= NPT_GPA_LIMIT || size > NPT_GPA_LIMIT - gpa)
+		return NPT_E_RANGE;
+	return 0;
+}
+
+static bool npt_table_empty(const uint64_t *table)
+{
+	for (unsigned i = 0; i < NPT_ENTRIES; i++)
+		if (table[i] & NPTE_P)
+			return false;
+	return true;
+}
+
+static void npt_free(struct npt *npt, uint64_t entry)
+{
+	uint64_t phys = entry & NPTE_ADDR;
+
+	npt->ops->free_table(npt->ops->ctx, npt->ops->table_ptr(npt->ops->ctx, phys), phys);
+	npt->nr_tables--;
+}
+
+/* The chunk of [gpa, end) that falls in the level-sized entry holding gpa. */
+static inline uint64_t npt_chunk_end(uint64_t gpa, uint64_t end, int level)
+{
+	uint64_t next = (gpa & ~(npt_span(level) - 1)) + npt_span(level);
+
+	return next < end ? next : end;
+}
+
+/* true if any page of [gpa, end) is present. */
+static bool npt_any_present(const struct npt *npt, const uint64_t *table, int level,
+			    uint64_t gpa, uint64_t end)
+{
+	while (gpa < end) {
+		uint64_t next = npt_chunk_end(gpa, end, level);
+		uint64_t e = table[npt_index(gpa, level)];
+
+		if (e & NPTE_P) {
+			if (npt_is_leaf(e, level))
+				return true;
+			if (npt_any_present(npt, npt_table(npt, e), level - 1, gpa, next))
+				return true;
+		}
+		gpa = next;
+	}
+	return false;
+}
+
+/* true if any page of [gpa, end) is a hole. */
+static bool npt_any_hole(const struct npt *npt, const uint64_t *table, int level,
+			 uint64_t gpa, uint64_t end)
+{
+	while (gpa < end) {
+		uint64_t next = npt_chunk_end(gpa, end, level);
+		uint64_t e = table[npt_index(gpa, level)];
+
+		if (!(e & NPTE_P))
+			return true;
+		if (!npt_is_leaf(e, level) &&
+		    npt_any_hole(npt, npt_table(npt, e), level - 1, gpa, next))
+			return true;
+		gpa = next;
+	}
+	return false;
+}
+
+/* Map [gpa, end) -> hpa..; *done advances past each page mapped. */
+static int npt_map_level(struct npt *npt, uint64_t *table, int level, uint64_t gpa,
+			 uint64_t end, uint64_t hpa, uint64_t leaf, unsigned flags,
+			 uint64_t *done)
+{
+	while (gpa < end) {
+		uint64_t next = npt_chunk_end(gpa, end, level);
+		uint64_t *slot = &table[npt_index(gpa, level)];
+
+		if (level == 1) {
+			*slot = (hpa & NPTE_ADDR) | leaf;
+		} else if (level == 2 && (flags & NPT_MAP_ALLOW_2M) &&
+			   next - gpa == NPT_PAGE_2M &&
+			   !((gpa | hpa) & (NPT_PAGE_2M - 1))) {
+			*slot = (hpa & NPTE_ADDR2M) | leaf | NPTE_PS;
+		} else {
+			int rc;
+
+			if (!(*slot & NPTE_P)) {
+				uint64_t phys;
+				uint64_t *t = npt->ops->alloc_table(npt->ops->ctx, &phys);
+
+				if (!t)
+					return NPT_E_NOMEM;
+				npt->nr_tables++;
+				*slot = (phys & NPTE_ADDR) | NPTE_TABLE;
+			}
+			rc = npt_map_level(npt, npt_table(npt, *slot), level - 1, gpa,
+					   next, hpa, leaf, flags, done);
+			if (rc)
+				return rc;
+		}
+		*done = next;
+		hpa += next - gpa;
+		gpa = next;
+	}
+	return 0;
+}
+
+/* Clear every leaf in [gpa, end), freeing tables left empty. Needs no
+ * allocation: 2 MiB leaves partly covered were split beforehand. */
+static void npt_unmap_level(struct npt *npt, uint64_t *table, int level,
+			    uint64_t gpa, uint64_t end)
+{
+	while (gpa < end) {
+		uint64_t next = npt_chunk_end(gpa, end, level);
+		uint64_t *slot = &table[npt_index(gpa, level)];
+
+		if (*slot & NPTE_P) {
+			if (npt_is_leaf(*slot, level)) {
+				*slot = 0;
+			} else {
+				uint64_t *child = npt_table(npt, *slot);
+
+				npt_unmap_level(npt, child, level - 1, gpa, next);
+				if (npt_table_empty(child)) {
+					uint64_t e = *slot;
+
+					*slot = 0;
+					npt_free(npt, e);
+				}
+			}
+		}
+		gpa = next;
+	}
+}
+
+/* Set the perms of every leaf in [gpa, end) (all present, boundaries split). */
+static void npt_protect_level(struct npt *npt, uint64_t *table, int level,
+			      uint64_t gpa, uint64_t end, uint64_t leaf)
+{
+	/* Keep the address, PS and the A/D bits the hardware may have set. */
+	const uint64_t perm_bits = NPTE_P | NPTE_RW | NPTE_US | NPTE_NX;
+
+	while (gpa < end) {
+		uint64_t next = npt_chunk_end(gpa, end, level);
+		uint64_t *slot = &table[npt_index(gpa, level)];
+
+		if (npt_is_leaf(*slot, level))
+			*slot = (*slot & ~perm_bits) | leaf;
+		else
+			npt_protect_level(npt, npt_table(npt, *slot), level - 1, gpa, next, leaf);
+		gpa = next;
+	}
+}
+
+/*
+ * If gpa falls strictly inside a 2 MiB leaf, replace the leaf by a PT of 512
+ * 4 KiB leaves with the same addresses, rights and A/D bits. The PT is filled
+ * before it is linked, so a concurrent walker sees either form.
+ */
+static int npt_split_at(struct npt *npt, uint64_t gpa)
+{
+	uint64_t *table = npt->root;
+	uint64_t *slot, *pt, phys, base, bits;
+
+	if (!(gpa & (NPT_PAGE_2M - 1)) || gpa >= NPT_GPA_LIMIT)
+		return 0;
+	for (int level = 4; level > 2; level--) {
+		uint64_t e = table[npt_index(gpa, level)];
+
+		if (!(e & NPTE_P))
+			return 0;
+		table = npt_table(npt, e);
+	}
+	slot = &table[npt_index(gpa, 2)];
+	if (!(*slot & NPTE_P) || !(*slot & NPTE_PS))
+		return 0;
+
+	pt = npt->ops->alloc_table(npt->ops->ctx, &phys);
+	if (!pt)
+		return NPT_E_NOMEM;
+	npt->nr_tables++;
+	base = *slot & NPTE_ADDR2M;
+	/* P, RW, US, PWT, PCD, A, D, G, NX carry over; PS and PAT (bit 12 in a
+	 * 2 MiB leaf, APM 5.3.4) do not. */
+	bits = *slot & ~(NPTE_ADDR | NPTE_PS);
+	for (unsigned i = 0; i < NPT_ENTRIES; i++)
+		pt[i] = (base + (uint64_t)i * NPT_PAGE_4K) | bits;
+	*slot = (phys & NPTE_ADDR) | NPTE_TABLE;
+	return 0;
+}
+
+static int npt_split_bounds(struct npt *npt, uint64_t gpa, uint64_t end)
+{
+	int rc = npt_split_at(npt, gpa);
+
+	if (rc)
+		return rc;
+	return end < NPT_GPA_LIMIT ? npt_split_at(npt, end) : 0;
+}
+
+int npt_init(struct npt *npt, const struct npt_ops *ops)
+{
+	uint64_t phys;
+
+	npt->ops = ops;
+	npt->nr_tables = 0;
+	npt->root = ops->alloc_table(ops->ctx, &phys);
+	if (!npt->root) {
+		npt->root_phys = 0;
+		return NPT_E_NOMEM;
+	}
+	npt->root_phys = phys;
+	npt->nr_tables = 1;
+	return 0;
+}
+
+static void npt_destroy_level(struct npt *npt, uint64_t *table, int level)
+{
+	for (unsigned i = 0; i < NPT_ENTRIES; i++) {
+		uint64_t e = table[i];
+
+		if (!(e & NPTE_P) || npt_is_leaf(e, level))
+			continue;
+		npt_destroy_level(npt, npt_table(npt, e), level - 1);
+		table[i] = 0;
+		npt_free(npt, e);
+	}
+}
+
+void npt_destroy(struct npt *npt)
+{
+	if (!npt->root)
+		return;
+	npt_destroy_level(npt, npt->root, 4);
+	npt->ops->free_table(npt->ops->ctx, npt->root, npt->root_phys);
+	npt->nr_tables--;
+	npt->root = NULL;
+	npt->root_phys = 0;
+}
+
+int npt_map(struct npt *npt, uint64_t gpa, uint64_t hpa, uint64_t size,
+	    unsigned perms, unsigned flags)
+{
+	uint64_t end = gpa + size, done = gpa;
+	int rc = npt_check_range(gpa, size);
+
+	if (rc)
+		return rc;
+	if (hpa & (NPT_PAGE_4K - 1))
+		return NPT_E_ALIGN;
+	if (hpa >= NPT_HPA_LIMIT || size > NPT_HPA_LIMIT - hpa)
+		return NPT_E_RANGE;
+	if (!npt_perms_ok(perms))
+		return NPT_E_PERM;
+	if (npt_any_present(npt, npt->root, 4, gpa, end))
+		return NPT_E_EXISTS;
+
+	rc = npt_map_level(npt, npt->root, 4, gpa, end, hpa, npt_leaf_bits(perms),
+			   flags, &done);
+	if (rc) {
+		/* Undo: [gpa, done) is what this call mapped, and the page at
+		 * done was a hole on a path of tables this call may have just
+		 * allocated; unmapping through it frees those again. */
+		uint64_t undo_end = done + NPT_PAGE_4K;
+
+		npt_unmap_level(npt, npt->root, 4, gpa, undo_end < end ? undo_end : end);
+	}
+	return rc;
+}
+
+int npt_unmap(struct npt *npt, uint64_t gpa, uint64_t size)
+{
+	uint64_t end = gpa + size;
+	int rc = npt_check_range(gpa, size);
+
+	if (rc)
+		return rc;
+	rc = npt_split_bounds(npt, gpa, end);
+	if (rc)
+		return rc;
+	npt_unmap_level(npt, npt->root, 4, gpa, end);
+	return 0;
+}
+
+int npt_protect(struct npt *npt, uint64_t gpa, uint64_t size, unsigned perms)
+{
+	uint64_t end = gpa + size;
+	int rc = npt_check_range(gpa, size);
+
+	if (rc)
+		return rc;
+	if (!npt_perms_ok(perms))
+		return NPT_E_PERM;
+	if (npt_any_hole(npt, npt->root, 4, gpa, end))
+		return NPT_E_NOTMAPPED;
+	rc = npt_split_bounds(npt, gpa, end);
+	if (rc)
+		return rc;
+	npt_protect_level(npt, npt->root, 4, gpa, end, npt_leaf_bits(perms));
+	return 0;
+}
+
+int npt_walk(const struct npt *npt, uint64_t gpa, struct npt_walk_result *out)
+{
+	uint64_t *table = npt->root;
+
+	if (gpa >= NPT_GPA_LIMIT)
+		return NPT_E_RANGE;
+	for (int level = 4; level >= 1; level--) {
+		uint64_t *slot = &table[npt_index(gpa, level)];
+
+		if (!(*slot & NPTE_P))
+			return NPT_E_NOTMAPPED;
+		if (npt_is_leaf(*slot, level)) {
+			uint64_t size = level == 2 ? NPT_PAGE_2M : NPT_PAGE_4K;
+			uint64_t mask = level == 2 ? NPTE_ADDR2M : NPTE_ADDR;
+
+			out->hpa = (*slot & mask) | (gpa & (size - 1));
+			out->perms = npt_leaf_perms(*slot);
+			out->page_size = size;
+			out->leaf = slot;
+			return 0;
+		}
+		table = npt_table(npt, *slot);
+	}
+	return NPT_E_NOTMAPPED; /* not reached: level 1 entries are leaves */
+}
