@@ -1,0 +1,339 @@
+/*
+ * `nestlab run` argument parsing and usage texts. Every option is validated
+ * here, before anything is started, so a bad command line always ends with a
+ * one-line reason, the usage synopsis and exit status 2.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <string.h>
+#include <nestlab/bootargs.h>
+
+enum cli_opt {
+	OPT_WORKLOAD, OPT_ITERATIONS, OPT_LEVEL, OPT_ACCEL, OPT_TRANSPORT,
+	OPT_NPT_LAZY, OPT_JSON, OPT_TIMEOUT, OPT_L2MEM, OPT_MEM, OPT_QEMU,
+	OPT_NO_ICOUNT, OPT_KEEP, OPT_VERBOSE, OPT_QUIET, OPT_L1_IMAGE,
+	OPT_L2_IMAGE, OPT_HELP,
+};
+
+struct cli_option {
+	const char *name;
+	bool has_arg;
+	enum cli_opt id;
+};
+
+static const struct cli_option cli_options[] = {
+	{ "--workload",   true,  OPT_WORKLOAD },
+	{ "--iterations", true,  OPT_ITERATIONS },
+	{ "--level",      true,  OPT_LEVEL },
+	{ "--accel",      true,  OPT_ACCEL },
+	{ "--transport",  true,  OPT_TRANSPORT },
+	{ "--npt-lazy",   false, OPT_NPT_LAZY },
+	{ "--json",       true,  OPT_JSON },
+	{ "--timeout",    true,  OPT_TIMEOUT },
+	{ "--l2mem",      true,  OPT_L2MEM },
+	{ "--mem",        true,  OPT_MEM },
+	{ "--qemu",       true,  OPT_QEMU },
+	{ "--no-icount",  false, OPT_NO_ICOUNT },
+	{ "--keep",       false, OPT_KEEP },
+	{ "--verbose",    false, OPT_VERBOSE },
+	{ "-v",           false, OPT_VERBOSE },
+	{ "--quiet",      false, OPT_QUIET },
+	{ "-q",           false, OPT_QUIET },
+	{ "--l1-image",   true,  OPT_L1_IMAGE },
+	{ "--l2-image",   true,  OPT_L2_IMAGE },
+	{ "--help",       false, OPT_HELP },
+	{ "-h",           false, OPT_HELP },
+};
+
+static const char *const cli_workload_names[] = {
+#define CLI_WL_NAME_(id, name, what) name,
+	NESTLAB_WORKLOADS(CLI_WL_NAME_)
+#undef CLI_WL_NAME_
+};
+
+static const char *const cli_workload_whats[] = {
+#define CLI_WL_WHAT_(id, name, what) what,
+	NESTLAB_WORKLOADS(CLI_WL_WHAT_)
+#undef CLI_WL_WHAT_
+};
+
+const char *l0_accel_name(enum l0_accel a)
+{
+	switch (a) {
+	case L0_ACCEL_AUTO: return "auto";
+	case L0_ACCEL_KVM:  return "kvm";
+	case L0_ACCEL_TCG:  return "tcg";
+	}
+	return "?";
+}
+
+const char *l0_transport_name(enum nestlab_transport t)
+{
+	switch (t) {
+	case NESTLAB_TRANSPORT_VMMCALL:  return "vmmcall";
+	case NESTLAB_TRANSPORT_VMCALL:   return "vmcall";
+	case NESTLAB_TRANSPORT_BACKDOOR: return "backdoor";
+	}
+	return "?";
+}
+
+void cli_config_defaults(struct run_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->iterations = NESTLAB_ITERATIONS_DEFAULT;
+	cfg->level = 2;
+	cfg->accel = L0_ACCEL_AUTO;
+	cfg->transport = NESTLAB_TRANSPORT_VMMCALL;
+	cfg->timeout_s = L0_TIMEOUT_DEFAULT_S;
+	cfg->l2mem_mib = NESTLAB_L2MEM_DEFAULT_MIB;
+	cfg->qemu = "qemu-system-x86_64";
+	cfg->icount = true;
+}
+
+bool cli_workload_valid(const char *name)
+{
+	for (size_t i = 0; i < NESTLAB_WL_NR; i++)
+		if (strcmp(name, cli_workload_names[i]) == 0)
+			return true;
+	return false;
+}
+
+int cli_parse_ulong(const char *s, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (!s || !*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (~0ul - (unsigned long)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+void cli_usage(FILE *f)
+{
+	fputs("usage: nestlab run --workload NAME [options]   run one workload, print and save its trap counts\n"
+	      "       nestlab --help | nestlab run --help\n"
+	      "\n"
+	      "nestlab runs a workload in the L2 guest kernel, either directly on QEMU\n"
+	      "(--level 1) or under nestlab's L1 hypervisor (--level 2, the default), and\n"
+	      "reports the exits L1 counted per workload phase. See docs/launcher.md.\n"
+	      "Exit status: 0 run passed, 1 run failed, 2 bad command line or configuration.\n", f);
+}
+
+static void cli_synopsis(FILE *f)
+{
+	fputs("usage: nestlab run --workload NAME [--iterations N] [--level 1|2] [--accel auto|kvm|tcg]\n"
+	      "                   [--transport vmmcall|backdoor] [--npt-lazy] [--json FILE] [--timeout S]\n"
+	      "                   [--l2mem MiB] [--mem MiB] [--qemu PATH] [--no-icount] [--l1-image FILE]\n"
+	      "                   [--l2-image FILE] [--keep] [--verbose] [--quiet]\n", f);
+}
+
+void cli_usage_run(FILE *f)
+{
+	cli_synopsis(f);
+	fprintf(f,
+		"\n"
+		"  --workload NAME     workload the L2 kernel runs (required), one of:\n");
+	for (size_t i = 0; i < NESTLAB_WL_NR; i++)
+		fprintf(f, "                        %-12s %s\n", cli_workload_names[i],
+			cli_workload_whats[i]);
+	fprintf(f,
+		"  --iterations N      iterations of the workload, 1..%u (default %u)\n"
+		"  --level 1|2         1: the L2 kernel alone on QEMU; 2: under nestlab's L1 (default 2)\n"
+		"  --accel auto|kvm|tcg  auto (default): KVM when /dev/kvm can serve the level\n"
+		"                      (level 2 needs nested SVM: kvm_amd nested=1 and svm in\n"
+		"                      /proc/cpuinfo), else TCG; the choice and reason are printed\n"
+		"  --transport vmmcall|backdoor  hypercall transport of the L2 kernel (default vmmcall)\n"
+		"  --npt-lazy          level 2: L1 maps L2 RAM on first touch (npt=lazy; default eager)\n"
+		"  --json FILE         write the results as JSON to FILE (atomically; also on failure)\n"
+		"  --timeout S         kill QEMU after S seconds, 1..%u (default %u)\n"
+		"  --l2mem MiB         level 2: L2 RAM in MiB, >= %u (default %u)\n"
+		"  --mem MiB           machine RAM in MiB (default %u at level 2, %u at level 1)\n"
+		"  --qemu PATH         QEMU binary (default qemu-system-x86_64 from PATH)\n"
+		"  --no-icount         TCG: run without -icount shift=0,sleep=off (not deterministic)\n"
+		"  --l1-image FILE     L1 image (default <dir of nestlab>/l1hyp/l1hyp.bin)\n"
+		"  --l2-image FILE     L2 kernel image (default <dir of nestlab>/guests/l2kernel.bin)\n"
+		"  --keep              keep the run directory (console, results stream, guest RAM)\n"
+		"  -v, --verbose       print the QEMU command line and echo the console live\n"
+		"  -q, --quiet         print only the result line and errors\n"
+		"  -h, --help          this text\n"
+		"\n"
+		"Exit status: 0 run passed, 1 run failed, 2 bad command line or configuration.\n",
+		NESTLAB_ITERATIONS_MAX, NESTLAB_ITERATIONS_DEFAULT, L0_TIMEOUT_MAX_S,
+		L0_TIMEOUT_DEFAULT_S, NESTLAB_L2MEM_MIN_MIB, NESTLAB_L2MEM_DEFAULT_MIB,
+		L0_MEM_DEFAULT_L2_MIB, L0_MEM_DEFAULT_L1_MIB);
+}
+
+static enum cli_rc cli_fail(FILE *err, const char *fmt, const char *a, const char *b)
+{
+	fputs("nestlab run: ", err);
+	fprintf(err, fmt, a, b);
+	fputc('\n', err);
+	cli_synopsis(err);
+	fputs("Try 'nestlab run --help' for details.\n", err);
+	return CLI_USAGE;
+}
+
+static const struct cli_option *cli_find(const char *arg, const char **inline_val)
+{
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+
+	*inline_val = eq ? eq + 1 : NULL;
+	for (size_t i = 0; i < sizeof(cli_options) / sizeof(cli_options[0]); i++)
+		if (strlen(cli_options[i].name) == len &&
+		    strncmp(cli_options[i].name, arg, len) == 0)
+			return &cli_options[i];
+	return NULL;
+}
+
+/* Parses an unsigned option value in [lo, hi]. */
+static int cli_uint_opt(const char *val, unsigned long lo, unsigned long hi,
+			unsigned long *out)
+{
+	unsigned long v;
+
+	if (cli_parse_ulong(val, &v) || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
+			  FILE *out, FILE *err)
+{
+	bool l2mem_given = false, npt_given = false, mem_given = false;
+	char range[64];
+	unsigned long v;
+
+	cli_config_defaults(cfg);
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *val;
+		const struct cli_option *o = cli_find(arg, &val);
+
+		if (!o)
+			return cli_fail(err, arg[0] == '-' ? "unknown option '%s'%s"
+					: "unexpected argument '%s'%s", arg, "");
+		if (o->has_arg && !val) {
+			if (i + 1 >= argc)
+				return cli_fail(err, "option '%s' needs a value%s", o->name, "");
+			val = argv[++i];
+		} else if (!o->has_arg && val) {
+			return cli_fail(err, "option '%s' takes no value%s", o->name, "");
+		}
+
+		switch (o->id) {
+		case OPT_HELP:
+			cli_usage_run(out);
+			return CLI_DONE;
+		case OPT_WORKLOAD:
+			if (!cli_workload_valid(val))
+				return cli_fail(err, "unknown workload '%s'%s (see --help for the list)",
+						val, "");
+			cfg->workload = val;
+			break;
+		case OPT_ITERATIONS:
+			snprintf(range, sizeof(range), "1..%u", NESTLAB_ITERATIONS_MAX);
+			if (cli_uint_opt(val, 1, NESTLAB_ITERATIONS_MAX, &v))
+				return cli_fail(err, "--iterations '%s': want an integer in %s", val, range);
+			cfg->iterations = v;
+			break;
+		case OPT_LEVEL:
+			if (strcmp(val, "1") && strcmp(val, "2"))
+				return cli_fail(err, "--level '%s': want 1 or 2%s", val, "");
+			cfg->level = val[0] - '0';
+			break;
+		case OPT_ACCEL:
+			if (!strcmp(val, "auto"))
+				cfg->accel = L0_ACCEL_AUTO;
+			else if (!strcmp(val, "kvm"))
+				cfg->accel = L0_ACCEL_KVM;
+			else if (!strcmp(val, "tcg"))
+				cfg->accel = L0_ACCEL_TCG;
+			else
+				return cli_fail(err, "--accel '%s': want auto, kvm or tcg%s", val, "");
+			break;
+		case OPT_TRANSPORT:
+			if (!strcmp(val, "vmmcall"))
+				cfg->transport = NESTLAB_TRANSPORT_VMMCALL;
+			else if (!strcmp(val, "backdoor"))
+				cfg->transport = NESTLAB_TRANSPORT_BACKDOOR;
+			else
+				return cli_fail(err, "--transport '%s': want vmmcall or backdoor%s", val, "");
+			break;
+		case OPT_NPT_LAZY:
+			cfg->npt_lazy = true;
+			npt_given = true;
+			break;
+		case OPT_JSON:
+			if (!*val)
+				return cli_fail(err, "--json needs a file name%s%s", "", "");
+			cfg->json_path = val;
+			break;
+		case OPT_TIMEOUT:
+			snprintf(range, sizeof(range), "1..%u", L0_TIMEOUT_MAX_S);
+			if (cli_uint_opt(val, 1, L0_TIMEOUT_MAX_S, &v))
+				return cli_fail(err, "--timeout '%s': want seconds in %s", val, range);
+			cfg->timeout_s = (unsigned)v;
+			break;
+		case OPT_L2MEM:
+			snprintf(range, sizeof(range), "%u..%u", NESTLAB_L2MEM_MIN_MIB, L0_MEM_MAX_MIB);
+			if (cli_uint_opt(val, NESTLAB_L2MEM_MIN_MIB, L0_MEM_MAX_MIB, &v))
+				return cli_fail(err, "--l2mem '%s': want MiB in %s", val, range);
+			cfg->l2mem_mib = (unsigned)v;
+			l2mem_given = true;
+			break;
+		case OPT_MEM:
+			snprintf(range, sizeof(range), "16..%u", L0_MEM_MAX_MIB);
+			if (cli_uint_opt(val, 16, L0_MEM_MAX_MIB, &v))
+				return cli_fail(err, "--mem '%s': want MiB in %s", val, range);
+			cfg->mem_mib = (unsigned)v;
+			mem_given = true;
+			break;
+		case OPT_QEMU:
+			if (!*val)
+				return cli_fail(err, "--qemu needs a path%s%s", "", "");
+			cfg->qemu = val;
+			break;
+		case OPT_NO_ICOUNT:
+			cfg->icount = false;
+			break;
+		case OPT_KEEP:
+			cfg->keep = true;
+			break;
+		case OPT_VERBOSE:
+			cfg->verbose = true;
+			break;
+		case OPT_QUIET:
+			cfg->quiet = true;
+			break;
+		case OPT_L1_IMAGE:
+			cfg->l1_image = val;
+			break;
+		case OPT_L2_IMAGE:
+			cfg->l2_image = val;
+			break;
+		}
+	}
+
+	if (!cfg->workload)
+		return cli_fail(err, "--workload is required%s%s", "", "");
+	if (cfg->verbose && cfg->quiet)
+		return cli_fail(err, "--verbose and --quiet exclude each other%s%s", "", "");
+	if (cfg->level == 1 && (npt_given || l2mem_given))
+		return cli_fail(err, "%s applies to --level 2 only%s",
+				npt_given ? "--npt-lazy" : "--l2mem", "");
+	if (!mem_given)
+		cfg->mem_mib = cfg->level == 2 ? L0_MEM_DEFAULT_L2_MIB : L0_MEM_DEFAULT_L1_MIB;
+	/* L1 keeps its own image, page tables and NPT outside L2's RAM. */
+	if (cfg->level == 2 && cfg->l2mem_mib + 16 > cfg->mem_mib)
+		return cli_fail(err, "--l2mem must leave L1 at least 16 MiB of --mem%s%s", "", "");
+	return CLI_RUN;
+}

@@ -1,0 +1,39 @@
+/*
+ * Command-line parsing for the `nestlab` launcher: `nestlab run [options]`
+ * into a struct run_config, with validation against the shared contracts
+ * (workload list and iteration bound of bootargs.h) and usage texts. Parsing
+ * writes only to the FILE streams it is handed, so tests can capture them.
+ */
+#ifndef L0_CLI_H
+#define L0_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "run_config.h"
+
+enum cli_rc {
+	CLI_RUN   = 0, /* config filled: go and run */
+	CLI_DONE  = 1, /* help printed: exit 0 */
+	CLI_USAGE = 2, /* bad command line, message printed: exit 2 */
+};
+
+/* Defaults of every option (level 2, auto accel, vmmcall, ...). */
+void cli_config_defaults(struct run_config *cfg);
+
+/*
+ * Parses the arguments of the `run` subcommand; argv[0] is "run". Accepts
+ * "--opt VALUE" and "--opt=VALUE". Help goes to `out`, errors to `err`.
+ */
+enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
+			  FILE *out, FILE *err);
+
+/* True when `name` is one of NESTLAB_WORKLOADS. */
+bool cli_workload_valid(const char *name);
+
+/* Strict decimal parse: digits only, no sign, no overflow. 0 on success. */
+int cli_parse_ulong(const char *s, unsigned long *out);
+
+void cli_usage(FILE *f);     /* `nestlab --help` */
+void cli_usage_run(FILE *f); /* `nestlab run --help` */
+
+#endif

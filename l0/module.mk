@@ -1,0 +1,26 @@
+# l0/: the `nestlab` launcher ($(BUILD)/nestlab) and its Criterion tests.
+# Hosted C; every object goes under $(BUILD)/l0/.
+
+L0_BUILD := $(BUILD)/l0
+L0_SRCS  := l0/accel.c l0/cli.c l0/cmd_run.c l0/outcome.c l0/paths.c \
+	l0/qemu_cmdline.c l0/results_json.c l0/results_parse.c l0/run.c \
+	l0/status_names.c l0/table.c
+L0_OBJS  := $(patsubst l0/%.c,$(L0_BUILD)/%.o,$(L0_SRCS))
+L0_TEST_NAMES := test_cli test_accel test_qemu_cmdline test_results_parse \
+	test_results_json test_outcome
+L0_TESTS := $(addprefix $(L0_BUILD)/,$(L0_TEST_NAMES))
+
+ALL_TARGETS  += $(BUILD)/nestlab
+UNIT_TESTS   += $(L0_TESTS)
+TEST_SCRIPTS += l0/tests/cli.sh
+TEST_DEPS    += $(BUILD)/nestlab
+
+$(L0_BUILD)/%.o: l0/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -Il0 -c -o $@ $<
+
+$(BUILD)/nestlab: $(L0_OBJS) $(L0_BUILD)/main.o
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LDLIBS)
+
+$(L0_TESTS): $(L0_BUILD)/%: $(L0_BUILD)/tests/%.o $(L0_OBJS)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LDLIBS) $(CRITERION_LIBS)

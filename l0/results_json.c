@@ -1,0 +1,199 @@
+/*
+ * JSON rendering and atomic file writing for run results. Keys come in a
+ * fixed order and exit reasons in exit_reason.h order, two-space indentation,
+ * so the same run always gives the same bytes and files diff cleanly.
+ * Atomicity: rename(2) replaces the target in one step (POSIX), and fsync of
+ * the file before and the directory after makes the new content durable.
+ */
+#include "results_json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '"':  fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				fprintf(f, "\\u%04x", c);
+			else
+				fputc(c, f);
+		}
+	}
+	fputc('"', f);
+}
+
+/* {"reason": value, ...} of the present reasons; cycles when `cycles`. */
+static void json_exit_map(FILE *f, const struct results_exits *ex, int cycles)
+{
+	int first = 1;
+
+	fputc('{', f);
+	for (unsigned i = 0; i < NESTLAB_EXIT_NR; i++) {
+		if (!(ex->present & (1ull << i)))
+			continue;
+		fprintf(f, "%s\"%s\": %llu", first ? "" : ", ", nestlab_exit_reason_name(i),
+			(unsigned long long)(cycles ? ex->c[i].cycles : ex->c[i].count));
+		first = 0;
+	}
+	fputc('}', f);
+}
+
+static void json_int_or_null(FILE *f, int v)
+{
+	if (v < 0)
+		fputs("null", f);
+	else
+		fprintf(f, "%d", v);
+}
+
+char *results_json_render(const struct run_report *r)
+{
+	const struct results_stream *rs = r->results;
+	static const struct results_exits no_exits;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fputs("{\n  \"workload\": ", f);
+	json_str(f, r->workload);
+	fprintf(f, ",\n  \"iterations\": %lu,\n  \"level\": %d,\n  \"accel\": ",
+		r->iterations, r->level);
+	json_str(f, r->accel);
+	fputs(",\n  \"accel_reason\": ", f);
+	json_str(f, r->accel_reason);
+	fputs(",\n  \"transport\": ", f);
+	json_str(f, r->transport);
+	fputs(",\n  \"npt\": ", f);
+	json_str(f, r->level == 2 ? r->npt : NULL);
+	fputs(",\n  \"l2mem_mib\": ", f);
+	json_int_or_null(f, r->level == 2 ? (int)r->l2mem_mib : -1);
+	fprintf(f, ",\n  \"icount\": %s,\n  \"status\": ", r->icount ? "true" : "false");
+	json_str(f, r->status);
+	fputs(",\n  \"status_code\": ", f);
+	json_int_or_null(f, r->status_code);
+	fputs(",\n  \"qemu_exit\": ", f);
+	json_int_or_null(f, r->qemu_exit);
+	fprintf(f, ",\n  \"wall_seconds\": %.3f,\n  \"producer\": ", r->wall_seconds);
+	json_str(f, rs && rs->producer[0] ? rs->producer : NULL);
+
+	fputs(",\n  \"errors\": [", f);
+	for (size_t i = 0; i < r->nerrors; i++) {
+		fputs(i ? ",\n    " : "\n    ", f);
+		json_str(f, r->errors[i]);
+	}
+	fputs(r->nerrors ? "\n  ],\n  \"phases\": [" : "],\n  \"phases\": [", f);
+
+	for (unsigned p = 0; rs && p < rs->nphases; p++) {
+		const struct results_phase *ph = &rs->phases[p];
+		fputs(p ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
+		json_str(f, ph->name);
+		fputs(",\n     \"exits\": ", f);
+		json_exit_map(f, &ph->exits, 0);
+		fputs(",\n     \"l1_cycles\": ", f);
+		json_exit_map(f, &ph->exits, 1);
+		fprintf(f, ",\n     \"tsc\": %llu}", (unsigned long long)ph->tsc);
+	}
+	fputs(rs && rs->nphases ? "\n  ],\n" : "],\n", f);
+
+	fputs("  \"totals\": {\"exits\": ", f);
+	json_exit_map(f, rs ? &rs->totals : &no_exits, 0);
+	fputs(", \"l1_cycles\": ", f);
+	json_exit_map(f, rs ? &rs->totals : &no_exits, 1);
+	fputs("}\n}\n", f);
+
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int results_json_write_atomic(const char *path, const char *text, char *err, size_t errlen)
+{
+	char *dcopy = strdup(path), *bcopy = strdup(path), *tmp = NULL;
+	const char *dir, *base;
+	size_t len = strlen(text), off = 0;
+	int fd = -1, dfd, rc = -1;
+
+	if (!dcopy || !bcopy) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	dir = dirname(dcopy);
+	base = basename(bcopy);
+	if (asprintf(&tmp, "%s/.%s.tmp.XXXXXX", dir, base) < 0) {
+		tmp = NULL;
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot write %s: %s: %s", path, dir, strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(n < 0 ? errno : EIO));
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (fchmod(fd, 0644) || fsync(fd)) {
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (close(fd)) {
+		fd = -1;
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path)) {
+		snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd); /* best effort: the rename is already visible */
+		close(dfd);
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	free(dcopy);
+	free(bcopy);
+	return rc;
+}

@@ -1,0 +1,22 @@
+/*
+ * The JSON results file of a run: rendering a struct run_report to text
+ * (pure, byte-for-byte deterministic, schema in docs/launcher.md) and writing
+ * it atomically so a reader never sees a half-written file.
+ */
+#ifndef L0_RESULTS_JSON_H
+#define L0_RESULTS_JSON_H
+
+#include <stddef.h>
+#include "run_report.h"
+
+/* The JSON text, ending in a newline (malloc'd; NULL on ENOMEM). */
+char *results_json_render(const struct run_report *r);
+
+/*
+ * Writes `text` to `path` atomically: a temporary file in the same directory,
+ * fsync, rename over `path`, fsync of the directory. On error returns -1 with
+ * `err` filled, removes the temporary file and leaves any old `path` as it was.
+ */
+int results_json_write_atomic(const char *path, const char *text, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * What one `nestlab run` was asked to do: the parsed command line, shared by
+ * the argument parser (cli.c), accelerator choice (accel.c), the QEMU command
+ * line builder (qemu_cmdline.c) and the run driver (cmd_run.c).
+ */
+#ifndef L0_RUN_CONFIG_H
+#define L0_RUN_CONFIG_H
+
+#include <stdbool.h>
+#include <nestlab/hypercall.h>
+
+enum l0_accel {
+	L0_ACCEL_AUTO = 0,
+	L0_ACCEL_KVM  = 1,
+	L0_ACCEL_TCG  = 2,
+};
+
+#define L0_TIMEOUT_DEFAULT_S   120u
+#define L0_MEM_DEFAULT_L2_MIB  256u /* machine RAM at level 2 (L1 + L2) */
+#define L0_MEM_DEFAULT_L1_MIB  128u /* machine RAM at level 1 (L2 kernel alone) */
+#define L0_MEM_MAX_MIB         16384u
+#define L0_TIMEOUT_MAX_S       86400u
+
+struct run_config {
+	const char *workload;          /* validated against NESTLAB_WORKLOADS */
+	unsigned long iterations;      /* 1..NESTLAB_ITERATIONS_MAX */
+	int level;                     /* 1: L2 kernel on QEMU; 2: under L1 */
+	enum l0_accel accel;
+	enum nestlab_transport transport;
+	bool npt_lazy;                 /* level 2: L1's npt=lazy */
+	const char *json_path;         /* NULL: no JSON file */
+	unsigned timeout_s;
+	unsigned l2mem_mib;            /* level 2: L2 RAM given to L1 */
+	unsigned mem_mib;              /* machine RAM; 0 until cli fills the default */
+	const char *qemu;              /* QEMU binary */
+	bool icount;                   /* TCG: -icount shift=0,sleep=off */
+	bool keep;                     /* keep the run directory */
+	bool verbose;
+	bool quiet;
+	const char *l1_image;          /* NULL: next to the nestlab binary */
+	const char *l2_image;
+};
+
+/* Names as written on the command line and in the JSON file. */
+const char *l0_accel_name(enum l0_accel a);
+const char *l0_transport_name(enum nestlab_transport t);
+
+#endif

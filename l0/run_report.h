@@ -1,0 +1,31 @@
+/*
+ * Everything known about a finished (or failed) run, as handed to the human
+ * table (table.c) and the JSON writer (results_json.c).
+ */
+#ifndef L0_RUN_REPORT_H
+#define L0_RUN_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "results_parse.h"
+
+struct run_report {
+	const char *workload;
+	unsigned long iterations;
+	int level;
+	const char *accel;            /* "kvm" / "tcg" */
+	const char *accel_reason;
+	const char *transport;
+	const char *npt;              /* "eager"/"lazy"; NULL at level 1 */
+	unsigned l2mem_mib;           /* level 2; ignored at level 1 */
+	bool icount;
+	const char *status;           /* outcome name: "pass", "l2_shutdown", "timeout", ... */
+	int status_code;              /* enum nestlab_status, -1: none (JSON null) */
+	int qemu_exit;                /* QEMU exit code, -1: none (JSON null) */
+	double wall_seconds;
+	const char *const *errors;    /* launcher and stream diagnoses */
+	size_t nerrors;
+	const struct results_stream *results; /* NULL: no stream parsed */
+};
+
+#endif
