@@ -1,0 +1,30 @@
+# Host Criterion tests for L1's pure modules (npt, frame_alloc, guest_mem,
+# mb_loader): each test executable links its test file with the module's own
+# source compiled with HOST_CFLAGS, so the code under test is the code L1
+# runs. Outputs in $(BUILD)/l1hyp/tests/.
+
+L1TEST_DIR   := $(BUILD)/l1hyp/tests
+L1TEST_NAMES := npt frame_alloc guest_mem mb_loader
+
+L1TEST_SRC_npt         := l1hyp/mm/npt.c
+L1TEST_SRC_frame_alloc := l1hyp/mm/frame_alloc.c
+L1TEST_SRC_guest_mem   := l1hyp/core/guest_mem.c
+L1TEST_SRC_mb_loader   := l1hyp/boot/mb_loader.c
+
+L1TEST_BINS := $(addprefix $(L1TEST_DIR)/test_,$(L1TEST_NAMES))
+L1TEST_OBJS := $(patsubst %.c,$(L1TEST_DIR)/obj/%.o, \
+	$(foreach n,$(L1TEST_NAMES),l1hyp/tests/test_$(n).c $(L1TEST_SRC_$(n))))
+L1TEST_CFLAGS := $(HOST_CFLAGS) -Il1hyp
+
+UNIT_TESTS += $(L1TEST_BINS)
+
+$(L1TEST_OBJS): $(L1TEST_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(L1TEST_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+define L1TEST_LINK_RULE
+$(L1TEST_DIR)/test_$(1): $(L1TEST_DIR)/obj/l1hyp/tests/test_$(1).o \
+		$(patsubst %.c,$(L1TEST_DIR)/obj/%.o,$(L1TEST_SRC_$(1)))
+	$$(HOST_CC) $$(L1TEST_CFLAGS) -o $$@ $$^ $$(CRITERION_LIBS)
+endef
+$(foreach n,$(L1TEST_NAMES),$(eval $(call L1TEST_LINK_RULE,$(n))))

@@ -1,0 +1,528 @@
+/*
+ * Host tests for l1hyp/mm/npt.c: exact table counts, every page's walk result,
+ * the entry encoding (AMD APM vol.2 5.3.3, 15.25.5), 2 MiB leaf splitting,
+ * freeing of emptied tables, and consistency after an allocation failure
+ * injected at every possible point. Tables come from a pool that stands for
+ * host-physical memory at NPT_TEST_PHYS_BASE.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/npt.h"
+
+#define POOL_TABLES       1024u
+#define NPT_TEST_PHYS_BASE 0x7000000ull
+#define HPA_BASE          0x40000000ull
+#define MiB               0x100000ull
+#define GiB               0x40000000ull
+
+#define E_P   (1ull << 0)
+#define E_RW  (1ull << 1)
+#define E_US  (1ull << 2)
+#define E_A   (1ull << 5)
+#define E_D   (1ull << 6)
+#define E_PS  (1ull << 7)
+#define E_NX  (1ull << 63)
+#define E_ADDR 0x000FFFFFFFFFF000ull
+
+struct pool {
+	uint64_t (*mem)[512];
+	bool used[POOL_TABLES];
+	unsigned in_use;
+	long fail_after;    /* allocations left before failing; < 0: never */
+	unsigned allocs, frees;
+	bool check_zero_on_free;
+};
+
+static struct pool pool;
+static struct npt npt;
+
+static uint64_t *pool_alloc(void *ctx, uint64_t *phys)
+{
+	struct pool *p = ctx;
+
+	if (p->fail_after == 0)
+		return NULL;
+	if (p->fail_after > 0)
+		p->fail_after--;
+	for (unsigned i = 0; i < POOL_TABLES; i++) {
+		if (!p->used[i]) {
+			p->used[i] = true;
+			p->in_use++;
+			p->allocs++;
+			memset(p->mem[i], 0xAB, 4096); /* stale contents ... */
+			memset(p->mem[i], 0, 4096);    /* ... zeroed as the contract says */
+			*phys = NPT_TEST_PHYS_BASE + (uint64_t)i * 4096;
+			return p->mem[i];
+		}
+	}
+	return NULL;
+}
+
+static uint64_t *pool_ptr(void *ctx, uint64_t phys)
+{
+	struct pool *p = ctx;
+	uint64_t i = (phys - NPT_TEST_PHYS_BASE) / 4096;
+
+	cr_assert(phys >= NPT_TEST_PHYS_BASE && i < POOL_TABLES && !(phys & 0xFFF),
+		  "table_ptr(%#lx) outside the pool", (unsigned long)phys);
+	cr_assert(p->used[i], "table_ptr(%#lx) on a free table", (unsigned long)phys);
+	return p->mem[i];
+}
+
+static void pool_free(void *ctx, uint64_t *table, uint64_t phys)
+{
+	struct pool *p = ctx;
+	uint64_t i = (phys - NPT_TEST_PHYS_BASE) / 4096;
+
+	cr_assert(i < POOL_TABLES && p->used[i], "double or bad free %#lx", (unsigned long)phys);
+	cr_assert(eq(ptr, table, p->mem[i]));
+	if (p->check_zero_on_free)
+		for (unsigned k = 0; k < 512; k++)
+			cr_assert(eq(u64, table[k], 0), "freed table not empty");
+	p->used[i] = false;
+	p->in_use--;
+	p->frees++;
+}
+
+static const struct npt_ops pool_ops = {
+	.alloc_table = pool_alloc,
+	.free_table = pool_free,
+	.table_ptr = pool_ptr,
+	.ctx = &pool,
+};
+
+static void setup(void)
+{
+	memset(&pool, 0, sizeof(pool));
+	pool.mem = aligned_alloc(4096, (size_t)POOL_TABLES * 4096);
+	cr_assert(ne(ptr, (void *)pool.mem, NULL));
+	pool.fail_after = -1;
+	pool.check_zero_on_free = true;
+	cr_assert(eq(int, npt_init(&npt, &pool_ops), 0));
+}
+
+static void teardown(void)
+{
+	free(pool.mem);
+}
+
+TestSuite(npt, .init = setup, .fini = teardown);
+
+/* Snapshot of every table in use, to prove an operation changed nothing. */
+struct snap {
+	uint64_t (*mem)[512];
+	bool used[POOL_TABLES];
+	uint64_t nr_tables;
+};
+
+static void snap_take(struct snap *s)
+{
+	s->mem = malloc((size_t)POOL_TABLES * 4096);
+	memcpy(s->mem, pool.mem, (size_t)POOL_TABLES * 4096);
+	memcpy(s->used, pool.used, sizeof(s->used));
+	s->nr_tables = npt.nr_tables;
+}
+
+static void snap_assert_same(struct snap *s)
+{
+	cr_assert(eq(u64, npt.nr_tables, s->nr_tables));
+	for (unsigned i = 0; i < POOL_TABLES; i++) {
+		cr_assert(eq(int, pool.used[i], s->used[i]), "table %u use changed", i);
+		if (pool.used[i])
+			cr_assert(eq(int, memcmp(pool.mem[i], s->mem[i], 4096), 0),
+				  "table %u changed", i);
+	}
+	free(s->mem);
+}
+
+static void assert_walk(uint64_t gpa, uint64_t hpa, unsigned perms, uint64_t size)
+{
+	struct npt_walk_result r;
+
+	cr_assert(eq(int, npt_walk(&npt, gpa, &r), 0), "walk %#lx", (unsigned long)gpa);
+	cr_assert(eq(u64, r.hpa, hpa), "hpa of %#lx", (unsigned long)gpa);
+	cr_assert(eq(uint, r.perms, perms), "perms of %#lx", (unsigned long)gpa);
+	cr_assert(eq(u64, r.page_size, size), "size of %#lx", (unsigned long)gpa);
+}
+
+static void assert_hole(uint64_t gpa)
+{
+	struct npt_walk_result r;
+
+	cr_assert(eq(int, npt_walk(&npt, gpa, &r), NPT_E_NOTMAPPED), "%#lx mapped",
+		  (unsigned long)gpa);
+}
+
+/* Every 4 KiB page of [gpa, gpa+size) maps to hpa+offset with perms. */
+static void assert_region(uint64_t gpa, uint64_t hpa, uint64_t size, unsigned perms,
+			  uint64_t page_size)
+{
+	for (uint64_t off = 0; off < size; off += 4096)
+		assert_walk(gpa + off, hpa + off, perms, page_size);
+}
+
+/* The entries on the path to gpa: upper levels must be exactly table|P|RW|US
+ * (no NX, nothing else), returns the leaf entry. */
+static uint64_t path_leaf(uint64_t gpa, int *leaf_level)
+{
+	uint64_t *t = npt.root;
+
+	for (int level = 4; level >= 1; level--) {
+		uint64_t e = t[(gpa >> (12 + 9 * (level - 1))) & 511];
+
+		cr_assert(ne(u64, e & E_P, 0), "level %d not present", level);
+		cr_assert(ne(u64, e & E_US, 0), "level %d lacks U", level);
+		if (level == 1 || (level == 2 && (e & E_PS))) {
+			*leaf_level = level;
+			return e;
+		}
+		cr_assert(eq(u64, e & ~E_ADDR, E_P | E_RW | E_US), "upper entry bits");
+		t = pool_ptr(&pool, e & E_ADDR);
+	}
+	return 0;
+}
+
+Test(npt, init_and_destroy)
+{
+	cr_assert(eq(u64, npt.nr_tables, 1));
+	cr_assert(eq(u64, npt.root_phys, NPT_TEST_PHYS_BASE));
+	cr_assert(eq(ptr, npt.root, pool.mem[0]));
+	assert_hole(0);
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 64 * MiB, NPT_RWX, 0), 0));
+	pool.check_zero_on_free = false;     /* destroy frees populated tables */
+	npt_destroy(&npt);
+	cr_assert(eq(uint, pool.in_use, 0));
+	cr_assert(eq(u64, npt.nr_tables, 0));
+	cr_assert(eq(ptr, npt.root, NULL));
+}
+
+Test(npt, init_nomem)
+{
+	struct npt n2;
+
+	pool.fail_after = 0;
+	cr_assert(eq(int, npt_init(&n2, &pool_ops), NPT_E_NOMEM));
+	cr_assert(eq(ptr, n2.root, NULL));
+	cr_assert(eq(u64, n2.nr_tables, 0));
+}
+
+Test(npt, map_64m_2m_leaves)
+{
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 64 * MiB, NPT_RWX, NPT_MAP_ALLOW_2M), 0));
+	/* PML4 + PDPT + PD, 32 2 MiB leaves, no PT. */
+	cr_assert(eq(u64, npt.nr_tables, 3));
+	cr_assert(eq(uint, pool.in_use, 3));
+	assert_region(0, HPA_BASE, 64 * MiB, NPT_RWX, NPT_PAGE_2M);
+	assert_walk(0x3FF123, HPA_BASE + 0x3FF123, NPT_RWX, NPT_PAGE_2M);
+	assert_hole(64 * MiB);
+	assert_hole(1 * GiB);
+}
+
+Test(npt, map_64m_4k_leaves)
+{
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 64 * MiB, NPT_RWX, 0), 0));
+	/* PML4 + PDPT + PD + 32 PTs. */
+	cr_assert(eq(u64, npt.nr_tables, 35));
+	assert_region(0, HPA_BASE, 64 * MiB, NPT_RWX, NPT_PAGE_4K);
+	assert_walk(0x1234, HPA_BASE + 0x1234, NPT_RWX, NPT_PAGE_4K);
+	assert_hole(64 * MiB);
+}
+
+Test(npt, allow_2m_needs_aligned_hpa)
+{
+	/* gpa 2 MiB aligned, hpa only 4 KiB aligned: 4 KiB leaves only. */
+	cr_assert(eq(int, npt_map(&npt, 2 * MiB, HPA_BASE + 0x1000, 4 * MiB, NPT_RWX,
+				  NPT_MAP_ALLOW_2M), 0));
+	cr_assert(eq(u64, npt.nr_tables, 3 + 2));
+	assert_region(2 * MiB, HPA_BASE + 0x1000, 4 * MiB, NPT_RWX, NPT_PAGE_4K);
+}
+
+Test(npt, allow_2m_mixed_range)
+{
+	/* [0x1FF000, 0x401000): one 4K page, one 2M leaf, one 4K page. */
+	cr_assert(eq(int, npt_map(&npt, 0x1FF000, HPA_BASE + 0x1FF000, 2 * MiB + 0x2000,
+				  NPT_R | NPT_W, NPT_MAP_ALLOW_2M), 0));
+	cr_assert(eq(u64, npt.nr_tables, 3 + 2));
+	assert_walk(0x1FF000, HPA_BASE + 0x1FF000, NPT_R | NPT_W, NPT_PAGE_4K);
+	assert_region(0x200000, HPA_BASE + 0x200000, 2 * MiB, NPT_R | NPT_W, NPT_PAGE_2M);
+	assert_walk(0x400000, HPA_BASE + 0x400000, NPT_R | NPT_W, NPT_PAGE_4K);
+	assert_hole(0x1FE000);
+	assert_hole(0x401000);
+}
+
+Test(npt, entry_encoding)
+{
+	static const struct { unsigned perms; uint64_t bits; } cases[] = {
+		{ NPT_R,                 E_P | E_US | E_NX },
+		{ NPT_R | NPT_W,         E_P | E_US | E_RW | E_NX },
+		{ NPT_R | NPT_X,         E_P | E_US },
+		{ NPT_RWX,               E_P | E_US | E_RW },
+	};
+	int level;
+
+	for (unsigned i = 0; i < 4; i++) {
+		uint64_t gpa = i * 0x1000, hpa = HPA_BASE + 0x10000 * (i + 1);
+
+		cr_assert(eq(int, npt_map(&npt, gpa, hpa, 0x1000, cases[i].perms, 0), 0));
+		cr_assert(eq(u64, path_leaf(gpa, &level), hpa | cases[i].bits));
+		cr_assert(eq(int, level, 1));
+		assert_walk(gpa, hpa, cases[i].perms, NPT_PAGE_4K);
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		uint64_t gpa = (i + 1) * 2 * MiB, hpa = 8 * GiB + i * 2 * MiB;
+
+		cr_assert(eq(int, npt_map(&npt, gpa, hpa, 2 * MiB, cases[i].perms,
+					  NPT_MAP_ALLOW_2M), 0));
+		cr_assert(eq(u64, path_leaf(gpa, &level), hpa | cases[i].bits | E_PS));
+		cr_assert(eq(int, level, 2));
+	}
+}
+
+Test(npt, high_addresses_and_levels)
+{
+	uint64_t top = (1ull << 48) - 0x1000, hpa_top = (1ull << 52) - 0x1000;
+	int level;
+
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 0x1000, NPT_RWX, 0), 0));
+	cr_assert(eq(int, npt_map(&npt, 512 * GiB, HPA_BASE, 0x1000, NPT_R, 0), 0));
+	cr_assert(eq(int, npt_map(&npt, top, hpa_top, 0x1000, NPT_R, 0), 0));
+	cr_assert(eq(u64, npt.nr_tables, 1 + 3 + 3 + 3));
+	assert_walk(top + 0xFFF, hpa_top + 0xFFF, NPT_R, NPT_PAGE_4K);
+	cr_assert(eq(u64, path_leaf(top, &level), hpa_top | E_P | E_US | E_NX));
+	assert_walk(512 * GiB, HPA_BASE, NPT_R, NPT_PAGE_4K);
+	cr_assert(eq(int, npt_walk(&npt, 1ull << 48, &(struct npt_walk_result){ 0 }),
+		     NPT_E_RANGE));
+}
+
+Test(npt, argument_errors_change_nothing)
+{
+	struct snap s;
+
+	cr_assert(eq(int, npt_map(&npt, 0x10000, HPA_BASE, 0x1000, NPT_RWX, 0), 0));
+	snap_take(&s);
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 0x1000, 0, 0), NPT_E_PERM));
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 0x1000, NPT_W, 0), NPT_E_PERM));
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 0x1000, NPT_X, 0), NPT_E_PERM));
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 0x1000, NPT_W | NPT_X, 0), NPT_E_PERM));
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 0x1000, NPT_R | 8, 0), NPT_E_PERM));
+	cr_assert(eq(int, npt_map(&npt, 0x800, HPA_BASE, 0x1000, NPT_R, 0), NPT_E_ALIGN));
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE + 8, 0x1000, NPT_R, 0), NPT_E_ALIGN));
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 0x800, NPT_R, 0), NPT_E_ALIGN));
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 0, NPT_R, 0), NPT_E_ALIGN));
+	cr_assert(eq(int, npt_map(&npt, (1ull << 48) - 0x1000, HPA_BASE, 0x2000, NPT_R, 0),
+		     NPT_E_RANGE));
+	cr_assert(eq(int, npt_map(&npt, 1ull << 48, HPA_BASE, 0x1000, NPT_R, 0), NPT_E_RANGE));
+	cr_assert(eq(int, npt_map(&npt, ~0xFFFull, HPA_BASE, 0x2000, NPT_R, 0), NPT_E_RANGE));
+	cr_assert(eq(int, npt_map(&npt, 0, (1ull << 52) - 0x1000, 0x2000, NPT_R, 0),
+		     NPT_E_RANGE));
+	cr_assert(eq(int, npt_map(&npt, 0, ~0xFFFull, 0x2000, NPT_R, 0), NPT_E_RANGE));
+	cr_assert(eq(int, npt_unmap(&npt, 0x10800, 0x1000), NPT_E_ALIGN));
+	cr_assert(eq(int, npt_unmap(&npt, 0x10000, 0), NPT_E_ALIGN));
+	cr_assert(eq(int, npt_unmap(&npt, 1ull << 48, 0x1000), NPT_E_RANGE));
+	cr_assert(eq(int, npt_protect(&npt, 0x10000, 0x1000, NPT_W), NPT_E_PERM));
+	cr_assert(eq(int, npt_protect(&npt, 0x10000, 0x1000, 0), NPT_E_PERM));
+	cr_assert(eq(int, npt_protect(&npt, 0x10000, 0xFFF, NPT_R), NPT_E_ALIGN));
+	snap_assert_same(&s);
+	assert_walk(0x10000, HPA_BASE, NPT_RWX, NPT_PAGE_4K);
+}
+
+Test(npt, map_over_existing_changes_nothing)
+{
+	struct snap s;
+
+	cr_assert(eq(int, npt_map(&npt, 2 * MiB, HPA_BASE, 2 * MiB, NPT_RWX, NPT_MAP_ALLOW_2M), 0));
+	cr_assert(eq(int, npt_map(&npt, 1 * GiB + 0x5000, HPA_BASE, 0x1000, NPT_R, 0), 0));
+	snap_take(&s);
+	/* Overlaps the 2M leaf at its far end: the first 2 MiB would be new. */
+	cr_assert(eq(int, npt_map(&npt, 0, 8 * GiB, 8 * MiB, NPT_RWX, NPT_MAP_ALLOW_2M),
+		     NPT_E_EXISTS));
+	cr_assert(eq(int, npt_map(&npt, 0, 8 * GiB, 8 * MiB, NPT_RWX, 0), NPT_E_EXISTS));
+	/* One 4K page inside a 2M leaf. */
+	cr_assert(eq(int, npt_map(&npt, 3 * MiB, 8 * GiB, 0x1000, NPT_R, 0), NPT_E_EXISTS));
+	/* The last page of a range hits a lone 4K mapping. */
+	cr_assert(eq(int, npt_map(&npt, 1 * GiB, 8 * GiB, 0x6000, NPT_R, 0), NPT_E_EXISTS));
+	snap_assert_same(&s);
+	assert_hole(0);
+	assert_hole(1 * GiB);
+	assert_walk(3 * MiB, HPA_BASE + MiB, NPT_RWX, NPT_PAGE_2M);
+}
+
+Test(npt, protect_splits_2m_leaf)
+{
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 64 * MiB, NPT_RWX, NPT_MAP_ALLOW_2M), 0));
+	cr_assert(eq(int, npt_protect(&npt, 2 * MiB + 0x1000, 0x1000, NPT_R), 0));
+	cr_assert(eq(u64, npt.nr_tables, 4));
+	for (uint64_t off = 0; off < 2 * MiB; off += 0x1000) {
+		uint64_t gpa = 2 * MiB + off;
+
+		assert_walk(gpa, HPA_BASE + gpa, off == 0x1000 ? NPT_R : NPT_RWX, NPT_PAGE_4K);
+	}
+	assert_region(0, HPA_BASE, 2 * MiB, NPT_RWX, NPT_PAGE_2M);
+	assert_region(4 * MiB, HPA_BASE + 4 * MiB, 60 * MiB, NPT_RWX, NPT_PAGE_2M);
+
+	/* The whole 2M region again: no new table, and no merge back. */
+	cr_assert(eq(int, npt_protect(&npt, 2 * MiB, 2 * MiB, NPT_R | NPT_X), 0));
+	cr_assert(eq(u64, npt.nr_tables, 4));
+	assert_region(2 * MiB, HPA_BASE + 2 * MiB, 2 * MiB, NPT_R | NPT_X, NPT_PAGE_4K);
+
+	/* A whole 2M leaf keeps its size; a range cutting two leaves splits both. */
+	cr_assert(eq(int, npt_protect(&npt, 8 * MiB, 2 * MiB, NPT_R), 0));
+	cr_assert(eq(u64, npt.nr_tables, 4));
+	assert_region(8 * MiB, HPA_BASE + 8 * MiB, 2 * MiB, NPT_R, NPT_PAGE_2M);
+	cr_assert(eq(int, npt_protect(&npt, 11 * MiB, 2 * MiB, NPT_R | NPT_W), 0));
+	cr_assert(eq(u64, npt.nr_tables, 6));
+	assert_region(10 * MiB, HPA_BASE + 10 * MiB, 1 * MiB, NPT_RWX, NPT_PAGE_4K);
+	assert_region(11 * MiB, HPA_BASE + 11 * MiB, 2 * MiB, NPT_R | NPT_W, NPT_PAGE_4K);
+	assert_region(13 * MiB, HPA_BASE + 13 * MiB, 1 * MiB, NPT_RWX, NPT_PAGE_4K);
+}
+
+Test(npt, split_keeps_accessed_dirty)
+{
+	struct npt_walk_result r;
+	int level;
+
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 2 * MiB, NPT_RWX, NPT_MAP_ALLOW_2M), 0));
+	cr_assert(eq(int, npt_walk(&npt, 0, &r), 0));
+	*r.leaf |= E_A | E_D;                   /* as the processor would */
+	cr_assert(eq(int, npt_protect(&npt, 0x3000, 0x1000, NPT_R), 0));
+	cr_assert(eq(u64, path_leaf(0x3000, &level), (HPA_BASE + 0x3000) | E_P | E_US | E_NX | E_A | E_D));
+	cr_assert(eq(u64, path_leaf(0x4000, &level), (HPA_BASE + 0x4000) | E_P | E_US | E_RW | E_A | E_D));
+	cr_assert(eq(int, level, 1));
+}
+
+Test(npt, protect_hole_changes_nothing)
+{
+	struct snap s;
+
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 2 * MiB, NPT_RWX, NPT_MAP_ALLOW_2M), 0));
+	cr_assert(eq(int, npt_map(&npt, 4 * MiB, HPA_BASE, 0x3000, NPT_RWX, 0), 0));
+	snap_take(&s);
+	/* Range = the 2M leaf (would be split at 1M) + a hole after it. */
+	cr_assert(eq(int, npt_protect(&npt, 1 * MiB, 2 * MiB, NPT_R), NPT_E_NOTMAPPED));
+	/* A hole in the middle of 4K pages. */
+	cr_assert(eq(int, npt_protect(&npt, 4 * MiB, 0x4000, NPT_R), NPT_E_NOTMAPPED));
+	cr_assert(eq(int, npt_protect(&npt, 1 * GiB, 0x1000, NPT_R), NPT_E_NOTMAPPED));
+	snap_assert_same(&s);
+	cr_assert(eq(int, npt_protect(&npt, 4 * MiB, 0x3000, NPT_R), 0));
+	assert_region(4 * MiB, HPA_BASE, 0x3000, NPT_R, NPT_PAGE_4K);
+}
+
+Test(npt, unmap_frees_emptied_tables)
+{
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 64 * MiB, NPT_RWX, 0), 0));
+	cr_assert(eq(u64, npt.nr_tables, 35));
+	/* The first 2 MiB: one PT emptied and freed. */
+	cr_assert(eq(int, npt_unmap(&npt, 0, 2 * MiB), 0));
+	cr_assert(eq(u64, npt.nr_tables, 34));
+	assert_hole(0);
+	assert_hole(2 * MiB - 0x1000);
+	assert_walk(2 * MiB, HPA_BASE + 2 * MiB, NPT_RWX, NPT_PAGE_4K);
+	/* Part of a PT: nothing freed. */
+	cr_assert(eq(int, npt_unmap(&npt, 2 * MiB, 0x1000), 0));
+	cr_assert(eq(u64, npt.nr_tables, 34));
+	assert_hole(2 * MiB);
+	assert_walk(2 * MiB + 0x1000, HPA_BASE + 2 * MiB + 0x1000, NPT_RWX, NPT_PAGE_4K);
+	/* Everything, holes included: back to the root alone, all zero. */
+	cr_assert(eq(int, npt_unmap(&npt, 0, 1 * GiB), 0));
+	cr_assert(eq(u64, npt.nr_tables, 1));
+	cr_assert(eq(uint, pool.in_use, 1));
+	for (unsigned i = 0; i < 512; i++)
+		cr_assert(eq(u64, npt.root[i], 0));
+	/* Unmapping a hole is fine and changes nothing. */
+	cr_assert(eq(int, npt_unmap(&npt, 0, 0x1000), 0));
+	cr_assert(eq(u64, npt.nr_tables, 1));
+}
+
+Test(npt, unmap_across_pml4_entries)
+{
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 0x1000, NPT_RWX, 0), 0));
+	cr_assert(eq(int, npt_map(&npt, 1 * GiB, HPA_BASE, 2 * MiB, NPT_RWX, NPT_MAP_ALLOW_2M), 0));
+	cr_assert(eq(int, npt_map(&npt, 512 * GiB, HPA_BASE, 0x1000, NPT_RWX, 0), 0));
+	cr_assert(eq(u64, npt.nr_tables, 1 + 3 + 1 + 3));
+	cr_assert(eq(int, npt_unmap(&npt, 0x1000, 1024 * GiB), 0));
+	cr_assert(eq(u64, npt.nr_tables, 4));
+	assert_walk(0, HPA_BASE, NPT_RWX, NPT_PAGE_4K);
+	assert_hole(1 * GiB);
+	assert_hole(512 * GiB);
+}
+
+Test(npt, unmap_splits_2m_leaf)
+{
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 4 * MiB, NPT_R | NPT_X, NPT_MAP_ALLOW_2M), 0));
+	cr_assert(eq(int, npt_unmap(&npt, 0x5000, 0x1000), 0));
+	cr_assert(eq(u64, npt.nr_tables, 4));
+	for (uint64_t gpa = 0; gpa < 2 * MiB; gpa += 0x1000) {
+		if (gpa == 0x5000)
+			assert_hole(gpa);
+		else
+			assert_walk(gpa, HPA_BASE + gpa, NPT_R | NPT_X, NPT_PAGE_4K);
+	}
+	assert_region(2 * MiB, HPA_BASE + 2 * MiB, 2 * MiB, NPT_R | NPT_X, NPT_PAGE_2M);
+	/* Unmapping the rest of the split region frees its PT. */
+	cr_assert(eq(int, npt_unmap(&npt, 0, 2 * MiB), 0));
+	cr_assert(eq(u64, npt.nr_tables, 3));
+	/* A whole 2M leaf goes without splitting; then the PD and PDPT go too. */
+	cr_assert(eq(int, npt_unmap(&npt, 2 * MiB, 2 * MiB), 0));
+	cr_assert(eq(u64, npt.nr_tables, 1));
+	cr_assert(eq(uint, pool.allocs - pool.frees, 1));
+}
+
+/* Injected allocation failure at every point of a 64 MiB 4K mapping that
+ * needs 32 new PTs, over a tree that already holds a mapping: the call fails
+ * with NPT_E_NOMEM and the tree is exactly what it was. */
+Test(npt, map_nomem_rolls_back_exactly)
+{
+	cr_assert(eq(int, npt_map(&npt, 256 * MiB, HPA_BASE, 0x1000, NPT_R, 0), 0));
+	cr_assert(eq(u64, npt.nr_tables, 4));
+	for (long k = 0; k < 32; k++) {
+		struct snap s;
+
+		snap_take(&s);
+		pool.fail_after = k;
+		cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 64 * MiB, NPT_RWX, 0), NPT_E_NOMEM),
+			  "k=%ld", k);
+		snap_assert_same(&s);
+		assert_hole(0);
+		assert_hole(64 * MiB - 0x1000);
+		assert_walk(256 * MiB, HPA_BASE, NPT_R, NPT_PAGE_4K);
+	}
+	/* PDPT and PD exist already: exactly 32 more allocations succeed it. */
+	pool.fail_after = 32;
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 64 * MiB, NPT_RWX, 0), 0));
+	cr_assert(eq(u64, npt.nr_tables, 4 + 32));
+	cr_assert(eq(long, pool.fail_after, 0));
+}
+
+Test(npt, map_nomem_from_empty_tree)
+{
+	/* Across two PML4 entries: [512G - 2M, 512G + 2M) needs a PDPT, a PD
+	 * and a PT under each: 6 tables. */
+	uint64_t gpa = 512 * GiB - 2 * MiB;
+
+	for (long k = 0; k < 6; k++) {
+		pool.fail_after = k;
+		cr_assert(eq(int, npt_map(&npt, gpa, HPA_BASE, 4 * MiB, NPT_RWX, 0), NPT_E_NOMEM));
+		cr_assert(eq(u64, npt.nr_tables, 1), "k=%ld", k);
+		cr_assert(eq(uint, pool.in_use, 1));
+	}
+	pool.fail_after = 6;
+	cr_assert(eq(int, npt_map(&npt, gpa, HPA_BASE, 4 * MiB, NPT_RWX, 0), 0));
+	cr_assert(eq(u64, npt.nr_tables, 7));
+	assert_region(gpa, HPA_BASE, 4 * MiB, NPT_RWX, NPT_PAGE_4K);
+}
+
+Test(npt, split_nomem_changes_nothing)
+{
+	struct snap s;
+
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 4 * MiB, NPT_RWX, NPT_MAP_ALLOW_2M), 0));
+	snap_take(&s);
+	pool.fail_after = 0;
+	cr_assert(eq(int, npt_protect(&npt, 0x1000, 0x1000, NPT_R), NPT_E_NOMEM));
+	cr_assert(eq(int, npt_unmap(&npt, 0x1000, 0x1000), NPT_E_NOMEM));
+	snap_assert_same(&s);
+	assert_region(0, HPA_BASE, 4 * MiB, NPT_RWX, NPT_PAGE_2M);
+}
