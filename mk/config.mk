@@ -21,7 +21,7 @@ FREESTANDING_CFLAGS := -std=gnu11 -O2 -g $(COMMON_WARN) $(INC) \
 	-mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx -mgeneral-regs-only \
 	-mcmodel=small -m64 -DNESTLAB_FREESTANDING=1
 FREESTANDING_ASFLAGS := -m64 -g $(INC) -D__ASSEMBLY__ -DNESTLAB_FREESTANDING=1
-FREESTANDING_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments
+FREESTANDING_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 
 CRITERION_LIBS := -lcriterion
 

@@ -1,0 +1,79 @@
+/*
+ * L1's IDT and exception handler. An exception in L1 is either expected
+ * (a fault inside l1_copy_safe: resume at its fixup from the exception table,
+ * seed 003) or a bug: then print the vector, error code, RIP, CR2 and all
+ * registers, and end the run with NESTLAB_STATUS_L1_ERROR, never hang.
+ * IDT gate format: AMD APM vol.2 4.8.3 / 8.2 (64-bit interrupt gate).
+ */
+#include "../../core/l1.h"
+#include "console.h"
+#include "cpu.h"
+#include <nestlab/status.h>
+
+struct exc_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+struct idt_gate {
+	uint16_t off_lo, sel;
+	uint8_t ist, type;
+	uint16_t off_mid;
+	uint32_t off_hi, zero;
+} __attribute__((packed));
+
+extern const uint64_t isr_table[32];
+extern const uint64_t __extable_start[], __extable_end[];
+
+static struct idt_gate idt[32] __attribute__((aligned(16)));
+
+static const char *const exc_names[32] = {
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO",
+	"#TS", "#NP", "#SS", "#GP", "#PF", "15", "#MF", "#AC", "#MC", "#XM",
+	"#VE", "#CP", "22", "23", "24", "25", "26", "27", "#HV", "#VC", "#SX", "31",
+};
+
+void l1_idt_init(void)
+{
+	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) idtr;
+
+	for (int v = 0; v < 32; v++) {
+		uint64_t a = isr_table[v];
+
+		idt[v] = (struct idt_gate){
+			.off_lo = (uint16_t)a, .sel = 0x08, .ist = 0,
+			.type = 0x8E,                    /* present, DPL0, interrupt gate */
+			.off_mid = (uint16_t)(a >> 16), .off_hi = (uint32_t)(a >> 32),
+		};
+	}
+	idtr.limit = sizeof(idt) - 1;
+	idtr.base = (uint64_t)idt;
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void l1_exception(struct exc_frame *f)
+{
+	if (f->vector == 13 || f->vector == 14) {
+		for (const uint64_t *e = __extable_start; e < __extable_end; e += 2) {
+			if (e[0] == f->rip) {
+				f->rip = e[1];
+				return;
+			}
+		}
+	}
+	l1_printf("nestlab-l1: L1 EXCEPTION %s (vector %lu) error=%lx\n"
+		  "  RIP=%016lx CS=%lx RFLAGS=%lx RSP=%016lx CR2=%016lx\n"
+		  "  RAX=%016lx RBX=%016lx RCX=%016lx RDX=%016lx\n"
+		  "  RSI=%016lx RDI=%016lx RBP=%016lx R8 =%016lx\n"
+		  "  R9 =%016lx R10=%016lx R11=%016lx R12=%016lx\n"
+		  "  R13=%016lx R14=%016lx R15=%016lx CR3=%016lx\n",
+		  exc_names[f->vector & 31], f->vector, f->error, f->rip, f->cs,
+		  f->rflags, f->rsp, read_cr2(), f->rax, f->rbx, f->rcx, f->rdx,
+		  f->rsi, f->rdi, f->rbp, f->r8, f->r9, f->r10, f->r11, f->r12,
+		  f->r13, f->r14, f->r15, read_cr3());
+	l1_end_run(NESTLAB_STATUS_L1_ERROR,
+		   "L1 internal error: exception %s (vector %lu) at RIP %lx, error code %lx",
+		   exc_names[f->vector & 31], f->vector, f->rip, f->error);
+}

@@ -1,0 +1,97 @@
+/*
+ * Exit accounting (see exit_stats.h). The per-exit path is two array
+ * increments per counter set: no search, no branches beyond the phase test.
+ */
+#include "exit_stats.h"
+#include "../../lib/results/results_writer.h"
+#include <nestlab/mem.h>
+
+void exit_stats_init(struct exit_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->open = -1;
+}
+
+static bool phase_name_ok(const char *name, size_t len)
+{
+	if (len == 0 || len > NESTLAB_PHASE_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+int exit_stats_phase_begin(struct exit_stats *s, const char *name, size_t len,
+			   uint64_t tsc)
+{
+	struct exit_phase *p;
+
+	if (s->open >= 0)
+		return EXIT_STATS_E_STATE;
+	if (!phase_name_ok(name, len))
+		return EXIT_STATS_E_NAME;
+	if (s->nr_phases >= NESTLAB_MAX_PHASES)
+		return EXIT_STATS_E_FULL;
+	p = &s->phase[s->nr_phases];
+	memset(p, 0, sizeof(*p));
+	memcpy(p->name, name, len);
+	p->name[len] = '\0';
+	p->tsc_begin = tsc;
+	s->open = (int)s->nr_phases;
+	return (int)s->nr_phases++;
+}
+
+int exit_stats_phase_end(struct exit_stats *s, unsigned index, uint64_t tsc)
+{
+	if (index >= s->nr_phases)
+		return EXIT_STATS_E_INDEX;
+	if (s->open != (int)index)
+		return EXIT_STATS_E_STATE;
+	s->phase[index].tsc_end = tsc;
+	s->phase[index].closed = true;
+	s->open = -1;
+	return 0;
+}
+
+void exit_stats_record(struct exit_stats *s, unsigned reason, uint64_t cycles,
+		       bool in_phase)
+{
+	if (reason >= NESTLAB_EXIT_NR)
+		reason = NESTLAB_EXIT_UNKNOWN;
+	s->total.count[reason]++;
+	s->total.cycles[reason] += cycles;
+	if (in_phase && s->open >= 0) {
+		struct exit_counts *c = &s->phase[s->open].counts;
+
+		c->count[reason]++;
+		c->cycles[reason] += cycles;
+	}
+}
+
+static void emit_counts(const struct exit_counts *c, int index,
+			const struct results_writer *w)
+{
+	for (unsigned r = 0; r < NESTLAB_EXIT_NR; r++)
+		if (c->count[r])
+			results_exit(w, index, nestlab_exit_reason_name(r),
+				     c->count[r], c->cycles[r]);
+}
+
+void exit_stats_emit(struct exit_stats *s, const struct results_writer *w,
+		     uint64_t tsc_now)
+{
+	if (s->open >= 0)
+		exit_stats_phase_end(s, (unsigned)s->open, tsc_now);
+	for (unsigned i = 0; i < s->nr_phases; i++) {
+		const struct exit_phase *p = &s->phase[i];
+
+		results_phase(w, i, p->name, p->tsc_end - p->tsc_begin);
+		emit_counts(&p->counts, (int)i, w);
+	}
+	emit_counts(&s->total, -1, w);
+}

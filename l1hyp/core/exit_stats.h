@@ -1,0 +1,57 @@
+/*
+ * Exit accounting: every exit counted by reason, overall and per workload
+ * phase, with the L1 TSC cycles spent handling it. Phases are opened and
+ * closed by marker hypercalls; the marker exits themselves count in the
+ * totals but never in a phase. Pure C (host-tested), no allocation.
+ */
+#ifndef L1_EXIT_STATS_H
+#define L1_EXIT_STATS_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <nestlab/exit_reason.h>
+#include <nestlab/results.h>
+
+struct results_writer;
+
+struct exit_counts {
+	uint64_t count[NESTLAB_EXIT_NR];
+	uint64_t cycles[NESTLAB_EXIT_NR];
+};
+
+struct exit_phase {
+	char name[NESTLAB_PHASE_NAME_MAX + 1];
+	uint64_t tsc_begin, tsc_end;
+	bool closed;
+	struct exit_counts counts;
+};
+
+struct exit_stats {
+	struct exit_phase phase[NESTLAB_MAX_PHASES];
+	unsigned nr_phases;
+	int open;                    /* index of the open phase, or -1 */
+	struct exit_counts total;
+};
+
+#define EXIT_STATS_E_FULL   (-1)  /* NESTLAB_MAX_PHASES reached */
+#define EXIT_STATS_E_NAME   (-2)  /* empty, too long or bad characters */
+#define EXIT_STATS_E_STATE  (-3)  /* begin while open / end of a phase not open */
+#define EXIT_STATS_E_INDEX  (-4)  /* no such phase */
+
+void exit_stats_init(struct exit_stats *s);
+/* Opens a phase; returns its index or EXIT_STATS_E_*. name need not be
+ * NUL-terminated; allowed characters: [A-Za-z0-9_.-]. */
+int  exit_stats_phase_begin(struct exit_stats *s, const char *name, size_t len,
+			    uint64_t tsc);
+int  exit_stats_phase_end(struct exit_stats *s, unsigned index, uint64_t tsc);
+/* Count one exit. in_phase=false for exits that must not count in a phase
+ * (the marker hypercalls). */
+void exit_stats_record(struct exit_stats *s, unsigned reason, uint64_t cycles,
+		       bool in_phase);
+/* Writes the "phase" and "exit" records of the results stream. A phase still
+ * open is closed at tsc_now. */
+void exit_stats_emit(struct exit_stats *s, const struct results_writer *w,
+		     uint64_t tsc_now);
+
+#endif

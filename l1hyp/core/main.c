@@ -1,0 +1,243 @@
+/*
+ * L1's boot sequence, from boot.S's 64-bit entry to the first VMRUN:
+ * consoles, IDT, command line, a fault-safe-read self test, the frame
+ * allocator from the multiboot memory map, SVM detection and enabling, L2's
+ * RAM and nested page tables, loading the L2 kernel module as a multiboot
+ * loader would, and the VMCB. Every failure ends the run with a diagnosis and
+ * a status (status.h); none hangs.
+ */
+#include "l1.h"
+#include "exits.h"
+#include "../arch/x86/console.h"
+#include "../arch/x86/cpu.h"
+#include "../boot/mb_loader.h"
+#include <nestlab/bootargs.h>
+#include <nestlab/multiboot.h>
+#include <nestlab/platform.h>
+#include <nestlab/status.h>
+#include <nestlab/mem.h>
+
+struct l1 l1;
+
+extern char __load_start[], __bss_end[];
+
+/* Where L1 puts L2's boot GDT and multiboot info (guest-physical, below the
+ * kernel's 1 MiB load address, in RAM the L2 memory map calls available). */
+#define L2_GDT_GPA   0x7000u
+#define L2_MBI_GPA   0x8000u
+#define L2_MBI_SIZE  0x8000u
+
+static void *frame_ptr(void *ctx, uint64_t phys) { return (void *)phys; }
+
+static uint64_t alloc_zeroed(unsigned pages, const char *what)
+{
+	uint64_t pa = pages == 1 ? frame_alloc_page(&l1.fa)
+				 : frame_alloc_contig(&l1.fa, pages * FRAME_SIZE, FRAME_SIZE);
+
+	if (pa == FRAME_NONE)
+		l1_end_run(NESTLAB_STATUS_L1_ERROR, "out of memory allocating %s", what);
+	zero_qwords((void *)pa, pages * FRAME_SIZE);
+	return pa;
+}
+
+static uint64_t *npt_alloc_table(void *ctx, uint64_t *phys)
+{
+	uint64_t pa = frame_alloc_page(&l1.fa);
+
+	if (pa == FRAME_NONE)
+		return 0;
+	zero_qwords((void *)pa, FRAME_SIZE);
+	*phys = pa;
+	return (uint64_t *)pa;
+}
+
+static void npt_free_table(void *ctx, uint64_t *table, uint64_t phys)
+{
+	frame_free_page(&l1.fa, phys);
+}
+
+static uint64_t *npt_table_ptr(void *ctx, uint64_t phys) { return (uint64_t *)phys; }
+
+static int l2_read_phys(void *ctx, uint64_t gpa, void *dst, size_t len)
+{
+	if (gpa >= l1.l2_ram_size || len > l1.l2_ram_size - gpa)
+		return -1;
+	return l1_copy_safe(dst, (const void *)(l1.l2_ram_hpa + gpa), len);
+}
+
+static void l2_console_out(void *ctx, char c) { l1_putc(0, c); }
+static void l2_uart_out(void *ctx, char c) { l2_console_putc(&l1.l2con, c); }
+
+static uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+static uint64_t cstr_end(uint32_t pa)
+{
+	return pa + strlen((const char *)(uint64_t)pa) + 1;
+}
+
+/* Free memory from the multiboot map, minus everything the loader put in
+ * low memory: [0, end of L1's image, modules, info, strings). */
+static void memory_init(const struct multiboot_info *mbi)
+{
+	uint64_t reserved_end = (uint64_t)__bss_end;
+
+	frame_alloc_init(&l1.fa, frame_ptr, 0);
+	if (!(mbi->flags & MULTIBOOT_INFO_MMAP))
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "no multiboot memory map");
+	for (uint64_t off = 0; off < mbi->mmap_length;) {
+		const struct multiboot_mmap_entry *e =
+			(const void *)(uint64_t)(mbi->mmap_addr + off);
+
+		if (e->type == MULTIBOOT_MMAP_AVAILABLE && e->addr + e->len > 0x100000)
+			frame_alloc_add(&l1.fa, e->addr, e->len);
+		off += e->size + sizeof(e->size);
+	}
+	reserved_end = max64(reserved_end, (uint64_t)mbi + sizeof(*mbi));
+	reserved_end = max64(reserved_end, (uint64_t)mbi->mmap_addr + mbi->mmap_length);
+	if (mbi->flags & MULTIBOOT_INFO_CMDLINE)
+		reserved_end = max64(reserved_end, cstr_end(mbi->cmdline));
+	if (mbi->flags & MULTIBOOT_INFO_MODS) {
+		const struct multiboot_module *m = (const void *)(uint64_t)mbi->mods_addr;
+
+		reserved_end = max64(reserved_end, (uint64_t)(m + mbi->mods_count));
+		for (uint32_t i = 0; i < mbi->mods_count; i++) {
+			reserved_end = max64(reserved_end, m[i].mod_end);
+			if (m[i].string)
+				reserved_end = max64(reserved_end, cstr_end(m[i].string));
+		}
+	}
+	frame_alloc_reserve(&l1.fa, 0, reserved_end);
+}
+
+static void selftest_fault_safe_read(void)
+{
+	uint64_t buf = 0x1234;
+
+	/* Page 0 is unmapped (boot.S): this read must fault and be caught. */
+	if (l1_copy_safe(&buf, (const void *)0x10, sizeof(buf)) != -1 || buf != 0x1234)
+		l1_end_run(NESTLAB_STATUS_L1_ERROR,
+			   "self test failed: a faulting read was not turned into an error");
+	l1_printf("nestlab-l1: self test: fault-safe read of an unmapped page returns an error: PASS\n");
+}
+
+static void load_l2(const struct multiboot_info *mbi)
+{
+	const struct multiboot_module *m;
+	const char *l2_cmdline = "";
+	struct mb_image img;
+	uint64_t *gdt;
+	int rc;
+
+	if (!(mbi->flags & MULTIBOOT_INFO_MODS) || mbi->mods_count < 1)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
+			   "no L2 kernel: pass it as the first multiboot module "
+			   "(QEMU: -initrd \"l2kernel.bin workload=...\")");
+	m = (const void *)(uint64_t)mbi->mods_addr;
+	if (m->string)
+		l2_cmdline = (const char *)(uint64_t)m->string;
+	rc = mb_parse_image((const void *)(uint64_t)m->mod_start,
+			    m->mod_end - m->mod_start, &img);
+	if (rc)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
+			   "the L2 kernel module is not a multiboot image with the "
+			   "a.out kludge (mb_parse_image error %d)", rc);
+	if (img.load_addr < 0x100000 || img.bss_end_addr > l1.l2_ram_size ||
+	    (uint64_t)img.load_addr + img.load_size > l1.l2_ram_size)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
+			   "the L2 kernel [%x, %x) does not fit L2 RAM above 1 MiB",
+			   img.load_addr, img.bss_end_addr);
+	memcpy((void *)(l1.l2_ram_hpa + img.load_addr),
+	       (const void *)(uint64_t)(m->mod_start + img.file_offset), img.load_size);
+
+	gdt = (uint64_t *)(l1.l2_ram_hpa + L2_GDT_GPA);
+	gdt[0] = 0;
+	gdt[1] = 0x00CF9B000000FFFFull;   /* 0x08: flat 32-bit code */
+	gdt[2] = 0x00CF93000000FFFFull;   /* 0x10: flat data */
+
+	rc = mb_build_info((void *)(l1.l2_ram_hpa + L2_MBI_GPA), L2_MBI_SIZE,
+			   L2_MBI_GPA, l1.l2_ram_size, l2_cmdline, strlen(l2_cmdline));
+	if (rc < 0)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
+			   "L2 command line too long for the multiboot info area");
+	l1_printf("nestlab-l1: L2 kernel loaded at %x-%x, entry %x, cmdline \"%s\"\n",
+		  img.load_addr, img.load_addr + img.load_size, img.entry_addr, l2_cmdline);
+	svm_vmcb_init(l1.vmcb, 0, 0, 0, img.entry_addr, L2_MBI_GPA, L2_GDT_GPA);
+	l1.gprs.rbx = L2_MBI_GPA;
+}
+
+void l1_main(uint32_t magic, uint32_t mbi_pa)
+{
+	const struct multiboot_info *mbi = (const void *)(uint64_t)mbi_pa;
+	char why[256];
+	uint64_t iopm_pa, msrpm_pa;
+	int rc;
+
+	serial_init(NESTLAB_COM1_PORT);
+	serial_init(NESTLAB_RESULTS_PORT);
+	l1_idt_init();
+	exit_stats_init(&l1.stats);
+	outb(0x21, 0xFF);               /* mask the legacy PICs: no interrupts */
+	outb(0xA1, 0xFF);
+	l1_printf("nestlab-l1: nestlab L1 hypervisor (SVM), ABI %u\n",
+		  NESTLAB_HC_ABI_VERSION);
+	if (magic != MULTIBOOT_BOOT_MAGIC)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
+			   "not booted by a multiboot loader (EAX=%x)", magic);
+	rc = l1_config_parse((mbi->flags & MULTIBOOT_INFO_CMDLINE) ?
+			     (const char *)(uint64_t)mbi->cmdline : 0,
+			     &l1.cfg, why, sizeof(why));
+	if (rc)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "bad L1 command line: %s", why);
+	selftest_fault_safe_read();
+	memory_init(mbi);
+
+	if (svm_probe(&l1.caps, why, sizeof(why)))
+		l1_end_run(NESTLAB_STATUS_NO_SVM, "%s", why);
+	l1_printf("nestlab-l1: SVM with NPT, %u ASIDs, nRIP %s\n", l1.caps.nr_asids,
+		  l1.caps.nrips ? "yes" : "no (RIP advance by decoding)");
+
+	l1.hsave_pa = alloc_zeroed(1, "the host save area");
+	l1.host_save_pa = alloc_zeroed(1, "the host VMSAVE area");
+	l1.vmcb_pa = alloc_zeroed(1, "the VMCB");
+	l1.vmcb = (struct vmcb *)l1.vmcb_pa;
+	iopm_pa = alloc_zeroed(SVM_IOPM_SIZE / FRAME_SIZE, "the IOPM");
+	msrpm_pa = alloc_zeroed(SVM_MSRPM_SIZE / FRAME_SIZE, "the MSRPM");
+	svm_enable(l1.hsave_pa, l1.host_save_pa);
+
+	l1.l2_ram_size = l1.cfg.l2mem_mib << 20;
+	l1.l2_ram_hpa = frame_alloc_contig(&l1.fa, l1.l2_ram_size, NPT_PAGE_2M);
+	if (l1.l2_ram_hpa == FRAME_NONE)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
+			   "cannot allocate %lu MiB of L2 RAM: give L1 more memory "
+			   "(QEMU -m) or lower l2mem", l1.cfg.l2mem_mib);
+	zero_qwords((void *)l1.l2_ram_hpa, l1.l2_ram_size);
+	l1.gm = (struct guest_mem){ .ram_size = l1.l2_ram_size,
+				    .read_phys = l2_read_phys };
+
+	l1.npt_ops = (struct npt_ops){ .alloc_table = npt_alloc_table,
+				       .free_table = npt_free_table,
+				       .table_ptr = npt_table_ptr };
+	if (npt_init(&l1.npt, &l1.npt_ops))
+		l1_end_run(NESTLAB_STATUS_L1_ERROR, "out of memory for the NPT root");
+	if (!l1.cfg.npt_lazy) {
+		rc = npt_map(&l1.npt, 0, l1.l2_ram_hpa, l1.l2_ram_size, NPT_RWX,
+			     NPT_MAP_ALLOW_2M);
+		if (rc)
+			l1_end_run(NESTLAB_STATUS_L1_ERROR, "NPT map of L2 RAM failed: %d", rc);
+	}
+	l1.features = NESTLAB_FEAT_VMMCALL | NESTLAB_FEAT_BACKDOOR |
+		      (l1.cfg.npt_lazy ? NESTLAB_FEAT_NPT_LAZY : 0);
+	l1.l2con = (struct l2_console){ .putc = l2_console_out };
+	uart_emul_init(&l1.uart, l2_uart_out, 0);
+
+	load_l2(mbi);
+	svm_iopm_intercept_all((uint8_t *)iopm_pa);
+	msr_policy_init((uint8_t *)msrpm_pa);
+	l1.vmcb->control.iopm_base_pa = iopm_pa;
+	l1.vmcb->control.msrpm_base_pa = msrpm_pa;
+	l1.vmcb->control.n_cr3 = l1.npt.root_phys;
+	l1_printf("nestlab-l1: L2 RAM %lu MiB at host-physical %lx, NPT %s (%lu tables)\n",
+		  l1.cfg.l2mem_mib, l1.l2_ram_hpa, l1.cfg.npt_lazy ? "lazy" : "eager",
+		  l1.npt.nr_tables);
+	vcpu_run();
+}

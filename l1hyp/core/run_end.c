@@ -1,0 +1,78 @@
+/*
+ * The end of every run, good or bad: the diagnosis on L1's console, the
+ * results stream on the results channel (results.h), then the status to
+ * QEMU's isa-debug-exit (status.h), which ends QEMU. A second failure while
+ * ending skips straight to the exit so nothing can loop.
+ */
+#include "l1.h"
+#include "../arch/x86/console.h"
+#include "../arch/x86/cpu.h"
+#include "../../lib/results/results_writer.h"
+#include "../../lib/freestanding/format.h"
+#include <nestlab/platform.h>
+#include <nestlab/status.h>
+
+struct diag_buf { char *p; size_t left; };
+
+static void diag_putc(void *ctx, char c)
+{
+	struct diag_buf *b = ctx;
+
+	if (b->left > 1) {
+		*b->p++ = c;
+		*b->p = '\0';
+		b->left--;
+	}
+}
+
+static void debug_exit(unsigned status)
+{
+	outl(NESTLAB_DEBUG_EXIT_PORT, status);
+	cpu_halt_forever();
+}
+
+void l1_end_run(unsigned status, const char *fmt, ...)
+{
+	static int ending;
+	static char diag[512];
+	struct results_writer w = { l1_results_putc, 0 };
+
+	if (ending++)
+		debug_exit(NESTLAB_STATUS_L1_ERROR);
+	diag[0] = '\0';
+	if (fmt) {
+		struct diag_buf b = { diag, sizeof(diag) };
+		va_list ap;
+
+		va_start(ap, fmt);
+		format_v(diag_putc, &b, fmt, ap);
+		va_end(ap);
+		l1_printf("nestlab-l1: %s\n", diag);
+	}
+	results_begin(&w, "l1");
+	exit_stats_emit(&l1.stats, &w, rdtsc());
+	if (diag[0])
+		results_error(&w, diag);
+	results_status(&w, status);
+	results_end(&w);
+	l1_printf("nestlab-l1: run ended with status %u\n", status);
+	debug_exit(status);
+	__builtin_unreachable();
+}
+
+void l1_dump_guest(void)
+{
+	const struct vmcb_save *s = &l1.vmcb->save;
+	const struct vmcb_control *c = &l1.vmcb->control;
+	const struct guest_gprs *g = &l1.gprs;
+
+	l1_printf("  L2 state: RIP=%016lx RSP=%016lx RFLAGS=%lx CPL=%u\n"
+		  "  CS=%x (attr %x base %lx) SS=%x CR0=%lx CR2=%lx CR3=%lx CR4=%lx EFER=%lx\n"
+		  "  RAX=%016lx RBX=%016lx RCX=%016lx RDX=%016lx\n"
+		  "  RSI=%016lx RDI=%016lx RBP=%016lx R8 =%016lx\n"
+		  "  exit code %lx info1 %lx info2 %lx exitintinfo %lx\n",
+		  s->rip, s->rsp, s->rflags, s->cpl, s->cs.selector, s->cs.attrib,
+		  s->cs.base, s->ss.selector, s->cr0, s->cr2, s->cr3, s->cr4, s->efer,
+		  s->rax, g->rbx, g->rcx, g->rdx, g->rsi, g->rdi, g->rbp, g->r8,
+		  c->exit_code, c->exit_info1, c->exit_info2, c->exit_int_info);
+}

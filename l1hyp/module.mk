@@ -1,0 +1,29 @@
+# L1 hypervisor: every .c/.S under l1hyp/{arch/x86,core,mm,boot}, plus the
+# shared freestanding libraries, compiled freestanding and linked at 1 MiB.
+# Outputs: $(BUILD)/l1hyp/l1hyp.elf (symbols) and l1hyp.bin (the flat
+# multiboot image QEMU's -kernel loads).
+
+L1_DIRS     := l1hyp/arch/x86 l1hyp/core l1hyp/mm l1hyp/boot
+L1_CSRCS    := $(foreach d,$(L1_DIRS),$(wildcard $(d)/*.c)) \
+               lib/freestanding/string.c lib/freestanding/format.c \
+               lib/results/results_writer.c
+L1_SSRCS    := $(wildcard l1hyp/arch/x86/*.S)
+L1_OBJS     := $(patsubst %.c,$(BUILD)/l1hyp/obj/%.o,$(L1_CSRCS)) \
+               $(patsubst %.S,$(BUILD)/l1hyp/obj/%.o,$(L1_SSRCS))
+L1_LDSCRIPT := l1hyp/arch/x86/l1hyp.ld
+
+$(filter %.o,$(patsubst %.c,$(BUILD)/l1hyp/obj/%.o,$(L1_CSRCS))): $(BUILD)/l1hyp/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FREESTANDING_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(patsubst %.S,$(BUILD)/l1hyp/obj/%.o,$(L1_SSRCS)): $(BUILD)/l1hyp/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(FREESTANDING_ASFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/l1hyp/l1hyp.elf: $(L1_OBJS) $(L1_LDSCRIPT)
+	$(LD) $(FREESTANDING_LDFLAGS) -T $(L1_LDSCRIPT) -o $@ $(L1_OBJS)
+
+$(BUILD)/l1hyp/l1hyp.bin: $(BUILD)/l1hyp/l1hyp.elf
+	$(OBJCOPY) -O binary $< $@
+
+ALL_TARGETS += $(BUILD)/l1hyp/l1hyp.bin
