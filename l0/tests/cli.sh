@@ -1,0 +1,54 @@
+#!/bin/bash
+# Integration test of the real `nestlab` binary's command line: bad command
+# lines must print the usage synopsis and exit 2; --help must exit 0 and
+# document every option. Prints PASS:/FAIL: lines; exits non-zero on failure.
+set -u
+NESTLAB=${NESTLAB:-${BUILD:-build}/nestlab}
+fails=0
+out=$(mktemp); trap 'rm -f "$out"' EXIT
+
+# expect STATUS PATTERN DESCRIPTION -- ARGS...: exit status and output match.
+expect() {
+	local want=$1 pattern=$2 what=$3; shift 4
+	"$NESTLAB" "$@" >"$out" 2>&1; local rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		echo "FAIL: $what: exit $rc, want $want"; sed 's/^/    /' "$out" | head -5
+		fails=$((fails + 1))
+	elif ! grep -qE -- "$pattern" "$out"; then
+		echo "FAIL: $what: output lacks /$pattern/"; sed 's/^/    /' "$out" | head -5
+		fails=$((fails + 1))
+	else
+		echo "PASS: $what"
+	fi
+}
+
+if [ ! -x "$NESTLAB" ]; then
+	echo "FAIL: $NESTLAB not built"; exit 1
+fi
+
+U='usage: nestlab run'
+expect 2 "$U" "no subcommand"               --
+expect 2 "unknown command"                  "unknown subcommand" -- frob
+expect 2 "unknown option '--frob'"          "unknown option" -- run --workload cpuid --frob
+expect 2 "$U"                               "unknown option prints usage" -- run --workload cpuid --frob
+expect 2 "unknown workload 'nosuch'"        "unknown workload" -- run --workload nosuch
+expect 2 "--workload is required"           "missing --workload" -- run --iterations 5
+expect 2 "--iterations '0'"                 "--iterations 0" -- run --workload cpuid --iterations 0
+expect 2 "--iterations 'abc'"               "--iterations abc" -- run --workload cpuid --iterations abc
+expect 2 "--iterations '100000001'"         "--iterations too big" -- run --workload cpuid --iterations 100000001
+expect 2 "--level '3': want 1 or 2"         "--level 3" -- run --workload cpuid --level 3
+expect 2 "--accel 'xen'"                    "--accel xen" -- run --workload cpuid --accel xen
+expect 2 "--transport 'vmcall'"             "--transport vmcall" -- run --workload cpuid --transport vmcall
+expect 2 "needs a value"                    "option without its value" -- run --workload
+expect 2 "applies to --level 2 only"        "--npt-lazy at level 1" -- run --workload cpuid --level 1 --npt-lazy
+expect 2 "L2 kernel image .*not found.*" "missing image names make" -- run --workload cpuid --level 1 --l2-image /nonexistent/l2.bin
+expect 2 "build it with 'make'"             "missing image hint" -- run --workload cpuid --level 1 --l2-image /nonexistent/l2.bin
+expect 0 "usage: nestlab run"               "nestlab --help" -- --help
+expect 0 "syscall-mix"                      "nestlab run --help lists workloads" -- run --help
+for opt in --workload --iterations --level --accel --transport --npt-lazy --json \
+	   --timeout --l2mem --mem --qemu --no-icount --l1-image --l2-image --keep \
+	   --verbose --quiet --help; do
+	expect 0 "^ *(-., )?$opt" "run --help documents $opt" -- run --help
+done
+
+[ "$fails" -eq 0 ]

@@ -1,0 +1,210 @@
+/*
+ * Unit tests of `nestlab run` argument parsing (l0/cli.c): defaults, every
+ * option's accepted and rejected values, level-dependent checks, and the
+ * return code that main() turns into the exit status.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <nestlab/bootargs.h>
+#include "cli.h"
+
+static char *out_buf, *err_buf;
+static size_t out_len, err_len;
+
+/* Parses a NULL-terminated argument list after "run". */
+static enum cli_rc parse(struct run_config *cfg, const char *first, ...)
+{
+	char *argv[32] = { "run" };
+	int argc = 1;
+	va_list ap;
+	FILE *out, *err;
+	enum cli_rc rc;
+
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	free(out_buf);
+	free(err_buf);
+	out = open_memstream(&out_buf, &out_len);
+	err = open_memstream(&err_buf, &err_len);
+	rc = cli_parse_run(argc, argv, cfg, out, err);
+	fclose(out);
+	fclose(err);
+	return rc;
+}
+
+Test(cli, defaults)
+{
+	struct run_config c;
+
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", NULL), CLI_RUN));
+	cr_assert(eq(str, (char *)c.workload, "cpuid"));
+	cr_assert(eq(u64, c.iterations, NESTLAB_ITERATIONS_DEFAULT));
+	cr_assert(eq(int, c.level, 2));
+	cr_assert(eq(int, c.accel, L0_ACCEL_AUTO));
+	cr_assert(eq(int, c.transport, NESTLAB_TRANSPORT_VMMCALL));
+	cr_assert(not(c.npt_lazy));
+	cr_assert(eq(ptr, (void *)c.json_path, NULL));
+	cr_assert(eq(u32, c.timeout_s, 120));
+	cr_assert(eq(u32, c.l2mem_mib, 64));
+	cr_assert(eq(u32, c.mem_mib, 256));
+	cr_assert(eq(str, (char *)c.qemu, "qemu-system-x86_64"));
+	cr_assert(c.icount);
+	cr_assert(not(c.keep || c.verbose || c.quiet));
+	cr_assert(eq(ptr, (void *)c.l1_image, NULL));
+	cr_assert(eq(ptr, (void *)c.l2_image, NULL));
+	cr_assert(eq(u64, err_len, 0));
+}
+
+Test(cli, every_option)
+{
+	struct run_config c;
+
+	cr_assert(eq(int, parse(&c, "--workload", "pagefault", "--iterations", "5000",
+				"--level", "2", "--accel", "tcg", "--transport", "backdoor",
+				"--npt-lazy", "--json", "o.json", "--timeout", "30",
+				"--l2mem", "32", "--mem", "128", "--qemu", "/opt/q",
+				"--no-icount", "--keep", "--verbose", "--l1-image", "a.bin",
+				"--l2-image", "b.bin", NULL), CLI_RUN));
+	cr_assert(eq(str, (char *)c.workload, "pagefault"));
+	cr_assert(eq(u64, c.iterations, 5000));
+	cr_assert(eq(int, c.accel, L0_ACCEL_TCG));
+	cr_assert(eq(int, c.transport, NESTLAB_TRANSPORT_BACKDOOR));
+	cr_assert(c.npt_lazy);
+	cr_assert(eq(str, (char *)c.json_path, "o.json"));
+	cr_assert(eq(u32, c.timeout_s, 30));
+	cr_assert(eq(u32, c.l2mem_mib, 32));
+	cr_assert(eq(u32, c.mem_mib, 128));
+	cr_assert(eq(str, (char *)c.qemu, "/opt/q"));
+	cr_assert(not(c.icount));
+	cr_assert(c.keep && c.verbose && !c.quiet);
+	cr_assert(eq(str, (char *)c.l1_image, "a.bin"));
+	cr_assert(eq(str, (char *)c.l2_image, "b.bin"));
+}
+
+Test(cli, equals_form_and_level1_default_mem)
+{
+	struct run_config c;
+
+	cr_assert(eq(int, parse(&c, "--level=1", "--workload=getpid", "--iterations=7",
+				"--accel=kvm", "-q", NULL), CLI_RUN));
+	cr_assert(eq(int, c.level, 1));
+	cr_assert(eq(str, (char *)c.workload, "getpid"));
+	cr_assert(eq(u64, c.iterations, 7));
+	cr_assert(eq(int, c.accel, L0_ACCEL_KVM));
+	cr_assert(eq(u32, c.mem_mib, 128));
+	cr_assert(c.quiet);
+}
+
+Test(cli, every_workload_of_bootargs_is_accepted)
+{
+	static const char *const names[] = {
+#define N_(id, name, what) name,
+		NESTLAB_WORKLOADS(N_)
+#undef N_
+	};
+	struct run_config c;
+
+	for (size_t i = 0; i < NESTLAB_WL_NR; i++) {
+		cr_assert(eq(int, parse(&c, "--workload", names[i], NULL), CLI_RUN));
+		cr_assert(eq(str, (char *)c.workload, (char *)names[i]));
+	}
+	cr_assert(not(cli_workload_valid("CPUID")));
+	cr_assert(not(cli_workload_valid("")));
+}
+
+Test(cli, iterations_bounds)
+{
+	struct run_config c;
+	char max[32], over[32];
+
+	snprintf(max, sizeof(max), "%u", NESTLAB_ITERATIONS_MAX);
+	snprintf(over, sizeof(over), "%u", NESTLAB_ITERATIONS_MAX + 1);
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--iterations", "1", NULL), CLI_RUN));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--iterations", max, NULL), CLI_RUN));
+	cr_assert(eq(u64, c.iterations, NESTLAB_ITERATIONS_MAX));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--iterations", over, NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--iterations", "0", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--iterations", "abc", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--iterations", "-5", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--iterations", "12x", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--iterations", "", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--iterations",
+				"99999999999999999999999", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--iterations"), NULL)));
+	cr_assert(not(eq(ptr, strstr(err_buf, "usage: nestlab run"), NULL)));
+}
+
+Test(cli, bad_values_are_usage_errors)
+{
+	struct run_config c;
+
+	cr_assert(eq(int, parse(&c, NULL), CLI_USAGE)); /* no --workload */
+	cr_assert(not(eq(ptr, strstr(err_buf, "--workload is required"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "nosuch", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "unknown workload 'nosuch'"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--level", "3", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--level", "0", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--level", "12", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--accel", "hvf", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--transport", "vmcall", NULL),
+		     CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--timeout", "0", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--l2mem", "4", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--mem", "8", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--json", "", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--bogus", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "unknown option '--bogus'"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "stray", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", NULL), CLI_USAGE)); /* missing value */
+	cr_assert(not(eq(ptr, strstr(err_buf, "needs a value"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--keep=1", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "-v", "-q", NULL), CLI_USAGE));
+	cr_assert(eq(u64, out_len, 0));
+}
+
+Test(cli, level_dependent_checks)
+{
+	struct run_config c;
+
+	/* --npt-lazy and --l2mem are L1 options: refused at level 1, either order. */
+	cr_assert(eq(int, parse(&c, "--npt-lazy", "--workload", "cpuid", "--level", "1", NULL),
+		     CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--level", "1", "--l2mem", "32", NULL),
+		     CLI_USAGE));
+	/* L2 RAM must leave L1 16 MiB of machine RAM. */
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--mem", "80", NULL), CLI_RUN));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--mem", "79", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--l2mem", "241", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--level", "1", "--mem", "16", NULL),
+		     CLI_RUN));
+}
+
+Test(cli, help)
+{
+	struct run_config c;
+
+	cr_assert(eq(int, parse(&c, "--help", NULL), CLI_DONE));
+	cr_assert(not(eq(ptr, strstr(out_buf, "--transport vmmcall|backdoor"), NULL)));
+	cr_assert(not(eq(ptr, strstr(out_buf, "syscall-mix"), NULL)));
+	cr_assert(eq(u64, err_len, 0));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "-h", NULL), CLI_DONE));
+}
+
+Test(cli, parse_ulong)
+{
+	unsigned long v = 7;
+
+	cr_assert(eq(int, cli_parse_ulong("0", &v), 0));
+	cr_assert(eq(u64, v, 0));
+	cr_assert(eq(int, cli_parse_ulong("18446744073709551615", &v), 0));
+	cr_assert(eq(u64, v, 18446744073709551615ull));
+	cr_assert(eq(int, cli_parse_ulong("18446744073709551616", &v), -1));
+	cr_assert(eq(int, cli_parse_ulong(" 1", &v), -1));
+	cr_assert(eq(int, cli_parse_ulong("+1", &v), -1));
+	cr_assert(eq(int, cli_parse_ulong("", &v), -1));
+}

@@ -1,0 +1,149 @@
+/*
+ * Unit tests of the run verdict (l0/outcome.c) and the status names
+ * (l0/status_names.c): pass needs QEMU exit 1 AND a complete stream with
+ * status 0; each other combination gets its own status and message.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <nestlab/status.h>
+#include "outcome.h"
+#include "status_names.h"
+
+static struct results_stream rs;
+static char why[256];
+static enum results_parse_rc prc;
+static struct outcome o;
+
+static void stream(const char *text)
+{
+	prc = results_parse(text, strlen(text), &rs, why, sizeof(why));
+}
+
+static void decide(enum qemu_end how, int code, const char *err)
+{
+	struct qemu_result q = { how, code };
+
+	outcome_decide(&q, prc, &rs, why, err, 120, &o);
+}
+
+#define PASS_STREAM "nestlab-results 1 producer=l1\nphase 0 cpuid tsc=1\nstatus 0\nend\n"
+
+Test(outcome, pass)
+{
+	stream(PASS_STREAM);
+	decide(QEMU_EXITED, 1, "");
+	cr_assert(o.pass);
+	cr_assert(eq(str, (char *)o.status, "pass"));
+	cr_assert(eq(int, o.status_code, 0));
+	cr_assert(eq(str, o.message, ""));
+}
+
+Test(outcome, exit1_with_incomplete_or_bad_or_empty_stream)
+{
+	stream("nestlab-results 1 producer=l1\nphase 0 cpuid tsc=1\n");
+	decide(QEMU_EXITED, 1, NULL);
+	cr_assert(not(o.pass));
+	cr_assert(eq(str, (char *)o.status, OUTCOME_INCOMPLETE));
+	cr_assert(eq(str, o.message, "results stream incomplete: no 'end' line after 2 lines"));
+
+	stream("nestlab-results 1 producer=l1\nfoo\nstatus 0\nend\n");
+	decide(QEMU_EXITED, 1, "");
+	cr_assert(not(o.pass));
+	cr_assert(eq(str, (char *)o.status, OUTCOME_BAD_RESULTS));
+	cr_assert(eq(str, o.message, "malformed results line 2: unknown record 'foo'"));
+
+	stream("");
+	decide(QEMU_EXITED, 1, "");
+	cr_assert(eq(str, (char *)o.status, OUTCOME_NO_RESULTS));
+	cr_assert(eq(int, o.status_code, -1));
+
+	/* QEMU's own errors exit 1 too: its stderr tells them apart. */
+	decide(QEMU_EXITED, 1, "qemu-system-x86_64: -kernel x: could not load kernel\nmore\n");
+	cr_assert(eq(str, (char *)o.status, OUTCOME_QEMU_FAILED));
+	cr_assert(eq(str, o.message, "QEMU failed: qemu-system-x86_64: -kernel x: could not load kernel"));
+}
+
+Test(outcome, guest_status_from_exit_code)
+{
+	stream("nestlab-results 1 producer=l1\nerror L2 triple fault\nstatus 2\nend\n");
+	decide(QEMU_EXITED, (NESTLAB_STATUS_L2_SHUTDOWN << 1) | 1, "");
+	cr_assert(not(o.pass));
+	cr_assert(eq(str, (char *)o.status, "l2_shutdown"));
+	cr_assert(eq(int, o.status_code, 2));
+	cr_assert(eq(str, o.message,
+		     "guest reported status 2 l2_shutdown: L2 triple-faulted (SHUTDOWN intercept)"));
+
+	/* Stream missing: the exit code still tells the status. */
+	stream("");
+	decide(QEMU_EXITED, (NESTLAB_STATUS_L2_BAD_ACCESS << 1) | 1, "");
+	cr_assert(eq(str, (char *)o.status, "l2_bad_access"));
+	cr_assert(eq(int, o.status_code, 3));
+
+	/* Disagreeing stream is flagged. */
+	stream("nestlab-results 1 producer=l1\nstatus 1\nend\n");
+	decide(QEMU_EXITED, (NESTLAB_STATUS_L1_ERROR << 1) | 1, "");
+	cr_assert(eq(str, (char *)o.status, "l1_error"));
+	cr_assert(not(eq(ptr, strstr(o.message, "disagrees"), NULL)));
+}
+
+Test(outcome, stream_status_nonzero_with_exit1_is_a_mismatch)
+{
+	stream("nestlab-results 1 producer=l2\nstatus 1\nend\n");
+	decide(QEMU_EXITED, 1, "");
+	cr_assert(not(o.pass));
+	cr_assert(eq(str, (char *)o.status, OUTCOME_MISMATCH));
+	cr_assert(eq(int, o.status_code, 1));
+}
+
+Test(outcome, exit0_timeout_signal_spawn)
+{
+	stream("");
+	decide(QEMU_EXITED, 0, "");
+	cr_assert(eq(str, (char *)o.status, OUTCOME_NO_STATUS));
+	cr_assert(eq(str, o.message,
+		     "guest stopped without reporting a status (triple fault at level 1?)"));
+
+	decide(QEMU_TIMEOUT, 0, "");
+	cr_assert(eq(str, (char *)o.status, OUTCOME_TIMEOUT));
+	cr_assert(eq(str, o.message, "no result after 120 s: guest hung?"));
+
+	decide(QEMU_SIGNALED, SIGSEGV, "");
+	cr_assert(eq(str, (char *)o.status, OUTCOME_QEMU_FAILED));
+	cr_assert(not(eq(ptr, strstr(o.message, "signal 11"), NULL)));
+
+	decide(QEMU_SPAWN_FAILED, ENOENT, "");
+	cr_assert(eq(str, (char *)o.status, OUTCOME_QEMU_FAILED));
+	cr_assert(eq(str, o.message, "QEMU failed to start: No such file or directory"));
+
+	decide(QEMU_EXITED, 2, "boom");
+	cr_assert(eq(str, (char *)o.status, OUTCOME_QEMU_FAILED));
+	cr_assert(eq(str, o.message, "QEMU exited with code 2: boom"));
+
+	decide(QEMU_INTERRUPTED, 0, "");
+	cr_assert(eq(str, (char *)o.status, OUTCOME_INTERRUPTED));
+	cr_assert(not(o.pass));
+
+	/* A pass stream does not rescue a timeout. */
+	stream(PASS_STREAM);
+	decide(QEMU_TIMEOUT, 0, "");
+	cr_assert(not(o.pass));
+}
+
+Test(outcome, every_status_has_a_name)
+{
+	static const char *const names[] = {
+		"pass", "workload_fail", "l2_shutdown", "l2_bad_access", "l2_exception",
+		"l1_error", "no_svm", "bad_config", "l2_bad_insn",
+	};
+
+	for (unsigned i = 0; i <= NESTLAB_STATUS_L2_BAD_INSN; i++) {
+		cr_assert(eq(str, (char *)status_name(i), (char *)names[i]));
+		cr_assert(ne(str, (char *)status_explain(i),
+			     "status code not defined in include/nestlab/status.h"));
+	}
+	cr_assert(eq(str, (char *)status_name(NESTLAB_STATUS_L2_BAD_INSN + 1), "unknown"));
+	cr_assert(eq(str, (char *)status_name(127), "unknown"));
+}
