@@ -163,14 +163,17 @@ unsigned hc_dispatch(struct hc_regs *r, const struct hc_env *env)
 	case NESTLAB_HC_COUNTER_QUERY:
 		hc_counter_query(r, env);
 		return 0;
-	case NESTLAB_HC_EXIT:
-		if (r->rbx > NESTLAB_STATUS_MAX) {
+	case NESTLAB_HC_EXIT: {
+		uint64_t status = r->rbx;   /* read before ret() overwrites RBX */
+
+		if (status > NESTLAB_STATUS_MAX) {
 			ret(r, NESTLAB_HC_E_INVAL, 0, 0);
 			return 0;
 		}
 		ret(r, NESTLAB_HC_OK, 0, 0);
-		env->request_exit(env->ctx, (unsigned)r->rbx);
+		env->request_exit(env->ctx, (unsigned)status);
 		return 0;
+	}
 	case NESTLAB_HC_NR_CMDS:
 		break;
 	}
