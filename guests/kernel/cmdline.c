@@ -1,0 +1,147 @@
+/*
+ * Command-line parser of the L2 kernel (see cmdline.h). Strict: an unknown
+ * key, an unknown workload or transport, or a malformed or out-of-range
+ * number is an error with a message, so a typo never silently runs the
+ * default workload.
+ */
+#include "cmdline.h"
+#include <nestlab/bootargs.h>
+#include <nestlab/hypercall.h>
+
+static const char *const workload_names[] = {
+#define L2_WL_NAME_(id, name, what) name,
+	NESTLAB_WORKLOADS(L2_WL_NAME_)
+#undef L2_WL_NAME_
+};
+
+const char *l2_workload_name(unsigned id)
+{
+	return id < NESTLAB_WL_NR ? workload_names[id] : NULL;
+}
+
+const char *l2_transport_name(unsigned transport)
+{
+	switch (transport) {
+	case NESTLAB_TRANSPORT_VMMCALL:  return "vmmcall";
+	case NESTLAB_TRANSPORT_VMCALL:   return "vmcall";
+	case NESTLAB_TRANSPORT_BACKDOOR: return "backdoor";
+	}
+	return "?";
+}
+
+void l2_config_default(struct l2_config *cfg)
+{
+	cfg->workload = NESTLAB_WL_CPUID;
+	cfg->iterations = NESTLAB_ITERATIONS_DEFAULT;
+	cfg->transport = NESTLAB_TRANSPORT_VMMCALL;
+}
+
+/* Does [s, s+n) equal the C string word? */
+static int word_eq(const char *s, size_t n, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (word[i] != s[i])
+			return 0;
+	return word[n] == '\0';
+}
+
+/* Append the C string src and the n bytes at s (if s) to err, truncating. */
+static void err_set(char *err, size_t errlen, const char *src, const char *s, size_t n)
+{
+	size_t len = 0;
+
+	if (!errlen)
+		return;
+	while (*src && len + 1 < errlen)
+		err[len++] = *src++;
+	while (s && n-- && len + 1 < errlen)
+		err[len++] = *s++;
+	err[len] = '\0';
+}
+
+static int parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (v > (max - (uint64_t)(s[i] - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t errlen)
+{
+	int first = 1;
+
+	l2_config_default(cfg);
+	err_set(err, errlen, "", NULL, 0);
+	for (;;) {
+		const char *word, *eq = NULL, *val;
+		size_t klen, vlen, i;
+
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		if (!*s)
+			return 0;
+		word = s;
+		while (*s && *s != ' ' && *s != '\t' && *s != '\n') {
+			if (*s == '=' && !eq)
+				eq = s;
+			s++;
+		}
+		if (!eq) {
+			if (first) {  /* the image name */
+				first = 0;
+				continue;
+			}
+			err_set(err, errlen, "expected key=value, got: ", word,
+				(size_t)(s - word));
+			return -1;
+		}
+		first = 0;
+		klen = (size_t)(eq - word);
+		val = eq + 1;
+		vlen = (size_t)(s - val);
+		if (word_eq(word, klen, "workload")) {
+			for (i = 0; i < NESTLAB_WL_NR; i++)
+				if (word_eq(val, vlen, workload_names[i]))
+					break;
+			if (i == NESTLAB_WL_NR) {
+				err_set(err, errlen, "unknown workload: ", val, vlen);
+				return -1;
+			}
+			cfg->workload = (unsigned)i;
+		} else if (word_eq(word, klen, "iterations")) {
+			if (parse_u64(val, vlen, NESTLAB_ITERATIONS_MAX, &cfg->iterations)) {
+				err_set(err, errlen,
+					"iterations must be a decimal number 0..100000000, got: ",
+					val, vlen);
+				return -1;
+			}
+		} else if (word_eq(word, klen, "transport")) {
+			if (word_eq(val, vlen, "vmmcall")) {
+				cfg->transport = NESTLAB_TRANSPORT_VMMCALL;
+			} else if (word_eq(val, vlen, "backdoor")) {
+				cfg->transport = NESTLAB_TRANSPORT_BACKDOOR;
+			} else {
+				err_set(err, errlen,
+					"transport must be vmmcall or backdoor, got: ",
+					val, vlen);
+				return -1;
+			}
+		} else {
+			err_set(err, errlen, "unknown key: ", word, klen);
+			return -1;
+		}
+	}
+}

@@ -1,0 +1,32 @@
+/*
+ * Parsing of the L2 kernel's command line (bootargs.h): "workload=<name>
+ * iterations=<N> transport=vmmcall|backdoor", keys in any order, separated by
+ * spaces. A first word without '=' is the image name QEMU and L1 put in front
+ * of the arguments, and is skipped. Pure C, host-tested.
+ */
+#ifndef L2_CMDLINE_H
+#define L2_CMDLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct l2_config {
+	unsigned workload;   /* enum nestlab_workload */
+	uint64_t iterations; /* 0..NESTLAB_ITERATIONS_MAX */
+	unsigned transport;  /* enum nestlab_transport */
+};
+
+/* Defaults: workload cpuid, NESTLAB_ITERATIONS_DEFAULT, vmmcall. */
+void l2_config_default(struct l2_config *cfg);
+
+/* Parse s into cfg (starting from the defaults). Returns 0, or -1 with a
+ * NUL-terminated reason in err (errlen bytes, truncated to fit). */
+int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t errlen);
+
+/* Name of a workload id, or NULL when out of range. */
+const char *l2_workload_name(unsigned id);
+
+/* "vmmcall", "vmcall", "backdoor", or "?" */
+const char *l2_transport_name(unsigned transport);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * The system-call table of the L2 kernel and its handlers. syscall_entry
+ * (entry.S) calls syscall_dispatch(), which makes one indirect call through
+ * syscall_table[nr] (the call later issues replace with trampolines) and
+ * counts the calls per entry (the frequencies such trampolines are built from).
+ */
+#include <nestlab/status.h>
+#include <nestlab/bootargs.h>
+#include "uapi.h"
+#include "kernel.h"
+#include "arch.h"
+
+typedef int64_t (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+uint64_t syscall_counts[L2_SYS_NR];
+
+static int64_t sys_exit(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	const char *name = l2_workload_name(l2k.cfg.workload);
+
+	if (status > NESTLAB_STATUS_MAX)
+		status = NESTLAB_STATUS_WORKLOAD_FAIL;
+	kprintf("nestlab-l2: workload %s iterations %lu: %s\n", name, l2k.cfg.iterations,
+		status == NESTLAB_STATUS_PASS ? "PASS" :
+		status == NESTLAB_STATUS_WORKLOAD_FAIL ? "WORKLOAD_FAIL" : "ERROR");
+	run_finish((unsigned)status);
+}
+
+static int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t len, uint64_t a3, uint64_t a4)
+{
+	if (fd != 1 && fd != 2)
+		return -L2_EINVAL;
+	return console_write_user((const char *)(uintptr_t)buf, len);
+}
+
+static int64_t sys_getpid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	return (int64_t)process_pid();
+}
+
+static int64_t sys_getppid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	return 0; /* started by the kernel */
+}
+
+static int64_t sys_getuid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	return L2_UID;
+}
+
+static int64_t sys_phase_begin(uint64_t name, uint64_t len, uint64_t a2, uint64_t a3,
+			       uint64_t a4)
+{
+	return phase_begin((const char *)(uintptr_t)name, len);
+}
+
+static int64_t sys_phase_end(uint64_t index, uint64_t a1, uint64_t a2, uint64_t a3,
+			     uint64_t a4)
+{
+	return phase_end(index);
+}
+
+static int64_t sys_mmap(uint64_t len, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	return process_mmap(len);
+}
+
+static int64_t sys_test(uint64_t kind, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	switch (kind) {
+	case L2_TEST_TRIPLEFAULT:
+		/* IDT limit 0: the #UD cannot be delivered (#GP), nor can the
+		 * #GP (#DF), nor the #DF: shutdown (APM vol.2 8.2.9). */
+		kprintf("nestlab-l2: triplefault: empty IDT, then ud2\n");
+		console_flush();
+		desc_load_empty_idt();
+		__asm__ __volatile__("ud2");
+		return -L2_EINVAL; /* not reached */
+	case L2_TEST_MAP_OUTSIDE:
+		return process_map_outside(arg);
+	}
+	return -L2_EINVAL;
+}
+
+static int64_t sys_level(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	return l2k.level;
+}
+
+static const syscall_fn syscall_table[L2_SYS_NR] = {
+	[L2_SYS_EXIT]        = sys_exit,
+	[L2_SYS_WRITE]       = sys_write,
+	[L2_SYS_GETPID]      = sys_getpid,
+	[L2_SYS_GETPPID]     = sys_getppid,
+	[L2_SYS_GETUID]      = sys_getuid,
+	[L2_SYS_PHASE_BEGIN] = sys_phase_begin,
+	[L2_SYS_PHASE_END]   = sys_phase_end,
+	[L2_SYS_MMAP]        = sys_mmap,
+	[L2_SYS_TEST]        = sys_test,
+	[L2_SYS_LEVEL]       = sys_level,
+};
+
+int64_t syscall_dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+			 uint64_t a4)
+{
+	int64_t ret;
+
+	if (nr >= L2_SYS_NR)
+		return -L2_ENOSYS;
+	ret = syscall_table[nr](a0, a1, a2, a3, a4);
+	syscall_counts[nr]++;
+	return ret;
+}

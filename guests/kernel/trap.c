@@ -1,0 +1,68 @@
+/*
+ * Exception handling of the L2 kernel. Two exceptions are handled and
+ * resumed:
+ *  - #PF on a not-present page of a demand-paged user region (process.c
+ *    gives it a fresh frame), from ring 3 or from the kernel copying a user
+ *    buffer (APM vol.2 8.4.2: error code bit 0 = present);
+ *  - at level 1 only, #UD on a ring-3 VMMCALL (0F 01 D9): there is no L1 to
+ *    answer, so the kernel completes it the way an unbacked backdoor port
+ *    answers, RAX = all ones, and skips it. The hypercall workload thus runs
+ *    the same code at both levels.
+ * Everything else is reported (vector, error code, RIP, CR2, registers) and
+ * ends the run with NESTLAB_STATUS_L2_EXCEPTION: the kernel never hangs.
+ */
+#include <nestlab/status.h>
+#include "kernel.h"
+#include "kfmt.h"
+#include "trap.h"
+#include "arch.h"
+
+#define PF_PRESENT 0x1
+
+static const char *const exc_names[32] = {
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
+	"#DF", "CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "#15",
+	"#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "#22", "#23",
+	"#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
+};
+
+static int vmmcall_ud_fixup(struct trap_frame *f)
+{
+	const uint8_t *ip = (const uint8_t *)(uintptr_t)f->rip;
+
+	if (l2k.level != 1 || (f->cs & 3) != 3)
+		return 0;
+	if (!process_user_range_ok(f->rip, 3))
+		return 0;
+	if (ip[0] != 0x0F || ip[1] != 0x01 || ip[2] != 0xD9)
+		return 0;
+	f->rax = 0xFFFFFFFFull;
+	f->rip += 3;
+	return 1;
+}
+
+void trap_handler(struct trap_frame *f)
+{
+	uint64_t cr2 = read_cr2();
+	char msg[96];
+
+	if (f->vector == 14 && !(f->error & PF_PRESENT) && process_demand_fault(cr2) == 0)
+		return;
+	if (f->vector == 6 && vmmcall_ud_fixup(f))
+		return;
+
+	kprintf("nestlab-l2: exception %s (vector %lu) in %s mode, error code 0x%lx\n",
+		exc_names[f->vector & 31], f->vector, (f->cs & 3) ? "user" : "kernel",
+		f->error);
+	kprintf("  rip=%016lx cs=%04lx rflags=%016lx rsp=%016lx ss=%04lx\n",
+		f->rip, f->cs, f->rflags, f->rsp, f->ss);
+	kprintf("  cr2=%016lx cr3=%016lx\n", cr2, read_cr3());
+	kprintf("  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
+	kprintf("  rsi=%016lx rdi=%016lx rbp=%016lx r8 =%016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
+	kprintf("  r9 =%016lx r10=%016lx r11=%016lx r12=%016lx\n", f->r9, f->r10, f->r11, f->r12);
+	kprintf("  r13=%016lx r14=%016lx r15=%016lx\n", f->r13, f->r14, f->r15);
+	kfmt_snprintf(msg, sizeof(msg), "L2 exception %s error 0x%lx rip 0x%lx cr2 0x%lx",
+		      exc_names[f->vector & 31], f->error, f->rip, cr2);
+	run_set_error(msg);
+	run_finish(NESTLAB_STATUS_L2_EXCEPTION);
+}

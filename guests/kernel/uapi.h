@@ -1,0 +1,60 @@
+/*
+ * The L2 kernel's user ABI: system-call numbers, the user address-space
+ * layout and the registers a ring-3 program starts with. Shared by the kernel
+ * (guests/kernel/) and the ring-3 workloads (guests/workloads/).
+ *
+ * System calls follow the x86-64 SYSCALL convention Linux uses: RAX = number,
+ * args in RDI, RSI, RDX, R10, R8; result in RAX (negative = -error); SYSCALL
+ * itself clobbers RCX and R11 (AMD APM vol.2 6.1.1), every other register is
+ * preserved. The kernel dispatches through syscall_table[] with one indirect
+ * call (later issues replace it with trampolines).
+ */
+#ifndef L2_UAPI_H
+#define L2_UAPI_H
+
+enum l2_sysno {
+	L2_SYS_EXIT        = 0, /* (status): ends the run with that status */
+	L2_SYS_WRITE       = 1, /* (fd 1|2, buf, len <= L2_WRITE_MAX) -> len */
+	L2_SYS_GETPID      = 2, /* () -> pid */
+	L2_SYS_GETPPID     = 3, /* () -> parent pid (0: the kernel) */
+	L2_SYS_GETUID      = 4, /* () -> uid (always L2_UID) */
+	L2_SYS_PHASE_BEGIN = 5, /* (name, len) -> phase index */
+	L2_SYS_PHASE_END   = 6, /* (index) -> 0 */
+	L2_SYS_MMAP        = 7, /* (len) -> address of a demand-paged region */
+	L2_SYS_TEST        = 8, /* (L2_TEST_*, arg) negative tests, see below */
+	L2_SYS_LEVEL       = 9, /* () -> 1 (directly on QEMU) or 2 (under L1) */
+	L2_SYS_NR
+};
+
+/* L2_SYS_TEST kinds */
+#define L2_TEST_TRIPLEFAULT 1 /* load an empty IDT and raise #UD: no return */
+#define L2_TEST_MAP_OUTSIDE 2 /* map guest-physical RAM top + 16 MiB at arg (a
+			       * user page address) -> that guest-physical address */
+
+/* Errors (returned negated) */
+#define L2_EPERM   1
+#define L2_EFAULT  14
+#define L2_EINVAL  22
+#define L2_ENOMEM  12
+#define L2_ENOSYS  38
+/* A hypercall status s (enum nestlab_hc_status) failed: -(L2_EHC_BASE + s) */
+#define L2_EHC_BASE 1000
+
+#define L2_UID        1000
+#define L2_WRITE_MAX  4096u
+
+/* User address space: [L2_USER_BASE, L2_USER_END), one PDPT entry (1 GiB,
+ * AMD APM vol.2 5.3.3); the kernel owns [0, 1 GiB) supervisor-only. */
+#define L2_USER_BASE       0x40000000ull /* the user image, entry point first */
+#define L2_USER_STACK_TOP  0x50000000ull
+#define L2_USER_STACK_SIZE 0x4000ull
+#define L2_USER_PROBE_VA   0x58000000ull /* where MAP_OUTSIDE tests may map */
+#define L2_USER_MMAP_BASE  0x60000000ull /* demand-paged regions */
+#define L2_USER_END        0x80000000ull
+
+/* A program starts at L2_USER_BASE with RDI = workload (enum
+ * nestlab_workload), RSI = iterations, RDX = transport (enum
+ * nestlab_transport), RCX = level (1 or 2), RSP 8 below a 16-byte boundary
+ * (as after a CALL). It must end with L2_SYS_EXIT. */
+
+#endif

@@ -1,0 +1,81 @@
+# guests/: the L2 kernel (guests/kernel/) and its ring-3 workloads
+# (guests/workloads/), linked into one flat multiboot image,
+# $(BUILD)/guests/l2kernel.bin (a.out kludge, loaded at 1 MiB), plus
+# l2kernel.elf for symbols. The workloads are linked on their own at
+# L2_USER_BASE, flattened, and embedded in the kernel with .incbin.
+# Host unit tests of the pure modules: $(BUILD)/guests/test_guests.
+# Level-1 boot test of every workload: guests/tests/level1.sh.
+
+GUESTS_OUT      := $(BUILD)/guests
+GUESTS_CFLAGS   := $(FREESTANDING_CFLAGS) -Iguests -Ilib -fno-tree-loop-distribute-patterns
+GUESTS_ASFLAGS  := $(FREESTANDING_ASFLAGS) -Iguests
+
+GUESTS_KERNEL_C := $(wildcard guests/kernel/*.c)
+GUESTS_KERNEL_S := guests/kernel/boot.S guests/kernel/entry.S
+GUESTS_KERNEL_OBJS := $(patsubst guests/kernel/%.c,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_C)) \
+	$(patsubst guests/kernel/%.S,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_S)) \
+	$(GUESTS_OUT)/kernel/user_image.o \
+	$(GUESTS_OUT)/lib/string.o $(GUESTS_OUT)/lib/results_writer.o
+
+GUESTS_USER_C   := $(wildcard guests/workloads/*.c)
+GUESTS_USER_OBJS := $(patsubst guests/workloads/%.c,$(GUESTS_OUT)/user/%.o,$(GUESTS_USER_C)) \
+	$(GUESTS_OUT)/user/kfmt.o $(GUESTS_OUT)/user/string.o
+
+GUESTS_PURE_C   := guests/kernel/cmdline.c guests/kernel/pmm.c guests/kernel/pt.c guests/kernel/kfmt.c
+GUESTS_TEST_C   := $(wildcard guests/tests/test_*.c)
+
+ALL_TARGETS  += $(GUESTS_OUT)/l2kernel.bin $(GUESTS_OUT)/l2kernel.elf
+UNIT_TESTS   += $(GUESTS_OUT)/test_guests
+TEST_SCRIPTS += guests/tests/level1.sh
+TEST_DEPS    += $(GUESTS_OUT)/l2kernel.bin
+
+# --- kernel ---------------------------------------------------------------
+$(GUESTS_OUT)/kernel/%.o: guests/kernel/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(GUESTS_OUT)/kernel/boot.o $(GUESTS_OUT)/kernel/entry.o: $(GUESTS_OUT)/kernel/%.o: guests/kernel/%.S
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_ASFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(GUESTS_OUT)/kernel/user_image.o: guests/kernel/user_image.S $(GUESTS_OUT)/user.bin
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_ASFLAGS) -DGUESTS_USER_BIN='"$(GUESTS_OUT)/user.bin"' -c $< -o $@
+
+$(GUESTS_OUT)/lib/string.o: lib/freestanding/string.c
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(GUESTS_OUT)/lib/results_writer.o: lib/results/results_writer.c
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(GUESTS_OUT)/l2kernel.elf: $(GUESTS_KERNEL_OBJS) guests/kernel/kernel.ld
+	$(LD) $(FREESTANDING_LDFLAGS) -T guests/kernel/kernel.ld -o $@ $(GUESTS_KERNEL_OBJS)
+
+$(GUESTS_OUT)/l2kernel.bin: $(GUESTS_OUT)/l2kernel.elf
+	$(OBJCOPY) -O binary $< $@
+
+# --- ring-3 workloads -------------------------------------------------------
+$(GUESTS_OUT)/user/%.o: guests/workloads/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(GUESTS_OUT)/user/kfmt.o: guests/kernel/kfmt.c
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(GUESTS_OUT)/user/string.o: lib/freestanding/string.c
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(GUESTS_OUT)/user.elf: $(GUESTS_USER_OBJS) guests/workloads/user.ld
+	$(LD) $(FREESTANDING_LDFLAGS) -T guests/workloads/user.ld -o $@ $(GUESTS_USER_OBJS)
+
+$(GUESTS_OUT)/user.bin: $(GUESTS_OUT)/user.elf
+	$(OBJCOPY) -O binary $< $@
+
+# --- host unit tests of the pure modules ------------------------------------
+$(GUESTS_OUT)/test_guests: $(GUESTS_TEST_C) $(GUESTS_PURE_C) $(wildcard guests/kernel/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Iguests -o $@ $(GUESTS_TEST_C) $(GUESTS_PURE_C) $(CRITERION_LIBS)

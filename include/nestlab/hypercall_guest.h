@@ -1,0 +1,106 @@
+/*
+ * The guest side of the nestlab hypercall ABI (hypercall.h): inline-asm stubs
+ * that load the ABI registers and execute the transport instruction. Usable
+ * from the L2 kernel (CPL0) and from ring-3 programs (CPL3: the backdoor port
+ * must be allowed in the TSS I/O permission bitmap, AMD APM vol.2 12.2.4).
+ *
+ *   in:  RAX = magic, RCX = cmd, RBX = arg0, RSI = arg1, RDI = arg2
+ *        (backdoor: RDX = NESTLAB_HC_BACKDOOR_PORT)
+ *   out: RAX = status, RBX = ret0, RSI = ret1
+ *
+ * The ABI promises that every other register is preserved; the stubs still
+ * tell the compiler that RCX and RDI may change (costs nothing, and a faulty
+ * L1 then cannot corrupt the caller). "memory" is clobbered because L1 reads
+ * buffers the caller passes by pointer, and so the compiler keeps phase
+ * markers in program order with the measured code.
+ */
+#ifndef NESTLAB_HYPERCALL_GUEST_H
+#define NESTLAB_HYPERCALL_GUEST_H
+
+#include <stdint.h>
+#include <nestlab/hypercall.h>
+
+#if defined(__x86_64__)
+
+struct nestlab_hc_ret {
+	uint64_t status; /* enum nestlab_hc_status, or all ones from a dead port */
+	uint64_t ret0, ret1;
+};
+
+/* VMMCALL with an explicit RAX (tests use a wrong magic on purpose).
+ * APM vol.3 "VMMCALL": #UD unless the hypervisor intercepts it. */
+static inline struct nestlab_hc_ret
+nestlab_hc_vmmcall_raw(uint64_t rax, uint64_t cmd, uint64_t a0, uint64_t a1,
+		       uint64_t a2)
+{
+	struct nestlab_hc_ret r;
+
+	__asm__ __volatile__("vmmcall"
+			     : "+a"(rax), "+c"(cmd), "+b"(a0), "+S"(a1), "+D"(a2)
+			     :
+			     : "memory");
+	r.status = rax;
+	r.ret0 = a0;
+	r.ret1 = a1;
+	return r;
+}
+
+static inline struct nestlab_hc_ret
+nestlab_hc_vmmcall(uint64_t cmd, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	return nestlab_hc_vmmcall_raw(NESTLAB_HC_MAGIC, cmd, a0, a1, a2);
+}
+
+/* VMCALL (Intel SDM vol.3 "VMCALL"), for the future VMX backend. */
+static inline struct nestlab_hc_ret
+nestlab_hc_vmcall(uint64_t cmd, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct nestlab_hc_ret r;
+	uint64_t rax = NESTLAB_HC_MAGIC;
+
+	__asm__ __volatile__("vmcall"
+			     : "+a"(rax), "+c"(cmd), "+b"(a0), "+S"(a1), "+D"(a2)
+			     :
+			     : "memory");
+	r.status = rax;
+	r.ret0 = a0;
+	r.ret1 = a1;
+	return r;
+}
+
+/* Backdoor: "IN EAX, DX" on NESTLAB_HC_BACKDOOR_PORT (VMware style). The IN
+ * writes only EAX; L1 sets all of RAX (zero-extended status), RBX and RSI.
+ * Without an L1 the port is unbacked and EAX reads all ones. */
+static inline struct nestlab_hc_ret
+nestlab_hc_backdoor(uint64_t cmd, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct nestlab_hc_ret r;
+	uint64_t rax = NESTLAB_HC_MAGIC;
+	uint64_t rdx = NESTLAB_HC_BACKDOOR_PORT;
+
+	__asm__ __volatile__("inl %%dx, %%eax"
+			     : "+a"(rax), "+c"(cmd), "+b"(a0), "+S"(a1), "+D"(a2),
+			       "+d"(rdx)
+			     :
+			     : "memory");
+	r.status = rax;
+	r.ret0 = a0;
+	r.ret1 = a1;
+	return r;
+}
+
+/* One hypercall over the transport chosen at run time (enum nestlab_transport). */
+static inline struct nestlab_hc_ret
+nestlab_hc_call(unsigned transport, uint64_t cmd, uint64_t a0, uint64_t a1,
+		uint64_t a2)
+{
+	if (transport == NESTLAB_TRANSPORT_BACKDOOR)
+		return nestlab_hc_backdoor(cmd, a0, a1, a2);
+	if (transport == NESTLAB_TRANSPORT_VMCALL)
+		return nestlab_hc_vmcall(cmd, a0, a1, a2);
+	return nestlab_hc_vmmcall(cmd, a0, a1, a2);
+}
+
+#endif /* __x86_64__ */
+
+#endif
