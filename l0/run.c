@@ -128,6 +128,9 @@ void run_qemu(const struct run_spawn *s, struct qemu_result *res, double *wall_s
 		nanosleep(&ts, NULL);
 	}
 	*wall_s = run_now() - start;
+	/* A terminal's Ctrl-C reaches QEMU too, which may exit before we act. */
+	if (!timed_out && s->stop && *s->stop)
+		interrupted = true;
 	run_echo(s, &echo_fd);
 	if (echo_fd >= 0)
 		close(echo_fd);
