@@ -1,0 +1,398 @@
+/*
+ * Table generator for lib/x86dec: probes Zydis (the reference decoder the
+ * differential campaign compares against) to learn which opcode/prefix/ModRM
+ * combinations exist, and writes them as compact deduplicated tables
+ * (lib/x86dec/x86dec_tables.c). Only *existence* facts are taken this way;
+ * the decoder's structure (prefixes, REX/VEX/EVEX/XOP parsing, ModRM/SIB,
+ * displacement and immediate sizes, the 15-byte rule, fetch faults) is written
+ * by hand from the AMD APM vol. 3 ch. 1-2 and Intel SDM vol. 2 ch. 2-3, and
+ * the campaign checks those independently. See docs/x86dec.md, "Tables".
+ *
+ * Key space per opcode (see x86dec_tables.h): mandatory-prefix class p
+ * (none/66/F3/F2), vector length L, slot (0 = memory ModRM, 1+reg = register
+ * ModRM with that reg field); a row then holds 16 entries indexed W*8 + reg
+ * (memory slot) or W*8 + rm (register slots). Entry bits: see X86DEC_T_*.
+ *
+ *   x86dec_gen_tables > lib/x86dec/x86dec_tables.c
+ */
+#include <Zydis/Zydis.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../x86dec_tables.h"
+
+static ZydisDecoder dec64, dec32;
+static const ZydisDecoder *dec;
+static int m64;
+
+static int probe_pad = 0;   /* number of 2E prefixes put in front of a probe */
+static ZyanStatus last_status;
+static int zok(const uint8_t *b, size_t n)
+{
+	ZydisDecodedInstruction in;
+	uint8_t buf[64];
+	memset(buf, 0x2E, (size_t)probe_pad);
+	memcpy(buf + probe_pad, b, n);
+	last_status = ZydisDecoderDecodeInstruction(dec, NULL, buf, 15 + 8, &in);
+	return ZYAN_SUCCESS(last_status);
+}
+
+/* Length of the probe up to and including ModRM (+SIB) for a memory slot. */
+static int probe_len;
+
+/* pattern / row pools with dedup (linear hash) */
+#define MAXROWS 65536
+#define MAXPATS 16384
+static uint16_t rows[MAXROWS][16];
+static int nrows = 0; /* row 0 = all zero (inserted first) */
+static uint16_t pats[MAXPATS][X86DEC_T_PFX][X86DEC_T_L][X86DEC_T_SLOTS];
+static int npats = 2; /* pattern 0: no such opcode; 1: no such opcode, rejected after its ModRM is read */
+
+#define HSZ (1 << 20)
+static int rhash[HSZ], phash[HSZ];
+static uint32_t fnv(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint32_t h = 2166136261u;
+	while (n--) h = (h ^ *b++) * 16777619u;
+	return h;
+}
+
+static int row_id(const uint16_t r[16])
+{
+	uint32_t h = fnv(r, 32) & (HSZ - 1);
+	for (; rhash[h]; h = (h + 1) & (HSZ - 1))
+		if (!memcmp(rows[rhash[h] - 1], r, 32))
+			return rhash[h] - 1;
+	rhash[h] = nrows + 1;
+	if (nrows == MAXROWS) { fprintf(stderr, "rows overflow\n"); exit(1); }
+	memcpy(rows[nrows], r, 32);
+	return nrows++;
+}
+
+static int pat_id(uint16_t p[X86DEC_T_PFX][X86DEC_T_L][X86DEC_T_SLOTS])
+{
+	int allzero = 1;
+	for (int a = 0; a < X86DEC_T_PFX; a++)
+		for (int b = 0; b < X86DEC_T_L; b++)
+			for (int c = 0; c < X86DEC_T_SLOTS; c++)
+				if (p[a][b][c]) allzero = 0;
+	if (allzero)
+		return 0;
+	uint32_t h = fnv(p, sizeof(pats[0])) & (HSZ - 1);
+	for (; phash[h]; h = (h + 1) & (HSZ - 1))
+		if (!memcmp(pats[phash[h]], p, sizeof(pats[0])))
+			return phash[h];
+	phash[h] = npats;
+	if (npats == MAXPATS) { fprintf(stderr, "pats overflow\n"); exit(1); }
+	memcpy(pats[npats], p, sizeof(pats[npats]));
+	return npats++;
+}
+
+#define p_pp(p) (p)
+static const uint8_t pfx_byte[4] = { 0, 0x66, 0xF3, 0xF2 };
+
+/* ModRM (+SIB) for a probe: memory slot uses [base + index] with an index
+ * register distinct from reg and from register 0 (gathers reject overlaps). */
+static int probe_mod = 0;   /* memory slot: ModRM.mod used (2 for deferral probes) */
+static int probe_nosib = 0; /* memory slot: no SIB (rm = 0) */
+static int put_modrm(uint8_t *b, int mem, int reg, int rm)
+{
+	if (mem && probe_nosib) {
+		b[0] = (uint8_t)((reg << 3) | 0);
+		return 1;
+	}
+	if (mem) {
+		int idx = (reg == 1) ? 2 : 1;
+		b[0] = (uint8_t)((probe_mod << 6) | (reg << 3) | 4);
+		b[1] = (uint8_t)((idx << 3) | 0);
+		return 2;
+	}
+	b[0] = (uint8_t)(0xC0 | (reg << 3) | rm);
+	return 1;
+}
+
+/* ---- legacy maps: space 0 (1-byte), 1 (0F), 2 (0F38), 3 (0F3A) ---- */
+static int legacy_probe(int space, int op, int p, int w, int mem, int reg, int rm,
+			int lock, int rexr, int rexb)
+{
+	uint8_t b[32] = { 0 };
+	int n = 0;
+	if (lock) b[n++] = 0xF0;
+	if (p) b[n++] = pfx_byte[p];
+	if (m64 && (w || rexr || rexb))
+		b[n++] = (uint8_t)(0x40 | (w << 3) | (rexr << 2) | (rexb ? 1 : 0));
+	else if (!m64 && (w || rexr || rexb))
+		return 0;
+	if (space >= 1) b[n++] = 0x0F;
+	if (space == 2) b[n++] = 0x38;
+	if (space == 3) b[n++] = 0x3A;
+	b[n++] = (uint8_t)op;
+	n += put_modrm(b + n, mem, reg, rm);
+	probe_len = n;
+	return zok(b, 15 + 8);
+}
+
+static uint16_t legacy_entry(int space, int op, int p, int w, int mem, int reg, int rm)
+{
+	if (!m64 && w)
+		return 0;
+	uint16_t e = 0;
+	if (legacy_probe(space, op, p, w, mem, reg, rm, 0, 0, 0)) {
+		e |= X86DEC_T_VALID;
+		if (mem && legacy_probe(space, op, p, w, mem, reg, rm, 1, 0, 0))
+			e |= X86DEC_T_LOCK;
+		if (!m64 || legacy_probe(space, op, p, w, mem, reg, rm, 0, 1, 0))
+			e |= X86DEC_T_R;
+		if (!m64 || mem || legacy_probe(space, op, p, w, mem, reg, rm, 0, 0, 1))
+			e |= X86DEC_T_B;
+	}
+	return e;
+}
+
+/* ---- VEX (spaces 4-6, maps 1-3) and XOP (spaces 7-9, maps 8-A) ---- */
+static int vex_probe(int xop, int map, int op, int p, int w, int l, int mem, int reg, int rm,
+		     int vvvv, int r, int bb)
+{
+	uint8_t b[32] = { 0 };
+	int n = 0;
+	b[n++] = xop ? 0x8F : 0xC4;
+	/* byte 1: ~R ~X ~B mmmmm (R/X/B given as the inverted bit value) */
+	b[n++] = (uint8_t)((r << 7) | (1 << 6) | (bb << 5) | map);
+	b[n++] = (uint8_t)((w << 7) | (vvvv << 3) | (l << 2) | p_pp(p));
+	b[n++] = (uint8_t)op;
+	n += put_modrm(b + n, mem, reg, rm);
+	probe_len = n;
+	return zok(b, 15 + 8);
+}
+
+static uint16_t vex_entry(int xop, int map, int op, int p, int w, int l, int mem, int reg, int rm)
+{
+	uint16_t e = 0;
+	if (vex_probe(xop, map, op, p, w, l, mem, reg, rm, 0xF, 1, 1)) e |= X86DEC_T_VALID;
+	if (vex_probe(xop, map, op, p, w, l, mem, reg, rm, 0xE, 1, 1)) e |= X86DEC_T_VV;
+	if (vex_probe(xop, map, op, p, w, l, mem, reg, rm, 0x6, 1, 1)) e |= X86DEC_T_VVH;
+	if (!e)
+		return 0;
+	int vb = (e & X86DEC_T_VALID) ? 0xF : (e & X86DEC_T_VV) ? 0xE : 0x6;
+	if (vex_probe(xop, map, op, p, w, l, mem, reg, rm, vb, 0, 1))
+		e |= X86DEC_T_R;
+	if (mem || vex_probe(xop, map, op, p, w, l, mem, reg, rm, vb, 1, 0))
+		e |= X86DEC_T_B;
+	if (mem) {
+		probe_nosib = 1;
+		if (!vex_probe(xop, map, op, p, w, l, mem, reg, rm, vb, 1, 1))
+			e |= X86DEC_T_VSIB;
+		probe_nosib = 0;
+	}
+	return e;
+}
+
+/* ---- EVEX (spaces 10-14, maps 1,2,3,5,6) ---- */
+struct evf { int z, b, aaa, vvvv, vp, rp, r, x, bb; };
+
+static int evex_probe(int map, int op, int p, int w, int l, int mem, int reg, int rm, struct evf f)
+{
+	uint8_t b[32] = { 0 };
+	int n = 0;
+	b[n++] = 0x62;
+	b[n++] = (uint8_t)((f.r << 7) | (f.x << 6) | (f.bb << 5) | (f.rp << 4) | map);
+	b[n++] = (uint8_t)((w << 7) | (f.vvvv << 3) | 4 | p_pp(p));
+	b[n++] = (uint8_t)((f.z << 7) | (l << 5) | (f.b << 4) | (f.vp << 3) | f.aaa);
+	b[n++] = (uint8_t)op;
+	n += put_modrm(b + n, mem, reg, rm);
+	probe_len = n;
+	return zok(b, 15 + 8);
+}
+
+static uint16_t evex_entry(int map, int op, int p, int w, int l, int mem, int reg, int rm)
+{
+	struct evf base = { 0, 0, 0, 0xF, 1, 1, 1, 1, 1 };
+	uint16_t e = 0;
+	struct evf f = base;
+	int found = 0;
+	static const int vv[3] = { 0xF, 0xE, 0x6 };
+	for (int i = 0; i < 3 && !found; i++)
+		for (int a = 0; a < 2 && !found; a++) {
+			f = base; f.vvvv = vv[i]; f.aaa = a;
+			if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) { base = f; found = 1; }
+		}
+	if (!found)
+		return 0;
+	f = base; f.aaa = 0;
+	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_VALID;
+	f = base; f.aaa = 1;
+	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_A1;
+	f = base; f.aaa = 1; f.z = 1;
+	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_Z1;
+	f = base; f.aaa = 0; f.z = 1;
+	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_Z0;
+	f = base; f.b = 1;
+	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_BC;
+	f = base; f.vvvv = 0xE;
+	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_VV;
+	f = base; f.vvvv = 0x6;
+	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_VVH;
+	f = base; f.vp = 0;
+	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_VP;
+	f = base; f.rp = 0;
+	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_RP;
+	f = base; f.r = 0;
+	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_R;
+	f = base; f.bb = 0;
+	if (mem || evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_B;
+	f = base; f.x = 0;
+	if (mem || evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_X;
+	if (mem) {
+		probe_nosib = 1;
+		if (!evex_probe(map, op, p, w, l, mem, reg, rm, base))
+			e |= X86DEC_T_VSIB;
+		probe_nosib = 0;
+	}
+	f = base; f.vvvv = 0xF;
+	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_V0;
+	return e;
+}
+
+static const int space_map[X86DEC_T_SPACES] = { 0, 1, 2, 3, 1, 2, 3, 8, 9, 10, 1, 2, 3, 5, 6 };
+
+static uint16_t entry0(int space, int op, int p, int w, int l, int mem, int reg, int rm)
+{
+	if (space <= 3)
+		return l ? 0 : legacy_entry(space, op, p, w, mem, reg, rm);
+	if (space <= 9)
+		return l > 1 ? 0 : vex_entry(space >= 7, space_map[space], op, p, w, l, mem, reg, rm);
+	return evex_entry(space_map[space], op, p, w, l, mem, reg, rm);
+}
+
+/* An encoding that does not exist: does Zydis read the rest of it before
+ * saying so? Probe with 2E padding so that the bytes through ModRM (+SIB)
+ * end exactly at byte 15: a deferred rejection then reports TOO_LONG. */
+static uint16_t entry(int space, int op, int p, int w, int l, int mem, int reg, int rm)
+{
+	uint16_t e = entry0(space, op, p, w, l, mem, reg, rm);
+	if (e || (space <= 3 && l) || (space > 3 && space <= 9 && l > 1) || (!m64 && space <= 3 && w))
+		return e;
+	probe_mod = 2;
+	probe_pad = 0;
+	entry0(space, op, p, w, l, mem, reg, rm); /* sets probe_len */
+	int pad = 15 - probe_len;
+	if (pad >= 0) {
+		probe_pad = pad;
+		entry0(space, op, p, w, l, mem, reg, rm);
+		if (last_status == ZYDIS_STATUS_INSTRUCTION_TOO_LONG)
+			e = X86DEC_T_DEFER;
+	}
+	probe_pad = 0;
+	probe_mod = 0;
+	return e;
+}
+
+static int opmap[2][X86DEC_T_SPACES][256];
+static uint8_t dnow[2][32];
+
+int main(void)
+{
+	static const uint16_t zero_row[16];
+	row_id(zero_row);
+	ZydisDecoderInit(&dec64, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+	ZydisDecoderInit(&dec32, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
+	for (int mode = 0; mode < 2; mode++) {
+		m64 = mode == 0;
+		dec = m64 ? &dec64 : &dec32;
+		for (int space = 0; space < X86DEC_T_SPACES; space++) {
+			for (int op = 0; op < 256; op++) {
+				static uint16_t p[X86DEC_T_PFX][X86DEC_T_L][X86DEC_T_SLOTS];
+				memset(p, 0, sizeof(p));
+				for (int pf = 0; pf < 4; pf++)
+					for (int l = 0; l < 4; l++)
+						for (int slot = 0; slot < 9; slot++) {
+							uint16_t r[16];
+							for (int w = 0; w < 2; w++)
+								for (int k = 0; k < 8; k++)
+									r[w * 8 + k] = slot == 0
+										? entry(space, op, pf, w, l, 1, k, 0)
+										: entry(space, op, pf, w, l, 0, slot - 1, k);
+							p[pf][l][slot] = (uint16_t)row_id(r);
+						}
+				opmap[mode][space][op] = pat_id(p);
+				if (opmap[mode][space][op] == 0 && space != X86DEC_SP_0F && space != X86DEC_SP_VEX1) {
+					/* does Zydis read a ModRM before rejecting? put the
+					 * opcode at byte 14 so that a ModRM read is TOO_LONG */
+					uint8_t b[32];
+					memset(b, 0x2E, sizeof(b));
+					int n = 0;
+					static const uint8_t esc[X86DEC_T_SPACES][4] = {
+						{0}, {1, 0x0F}, {2, 0x0F, 0x38}, {2, 0x0F, 0x3A},
+						{3, 0xC4, 0xE1, 0x78}, {3, 0xC4, 0xE2, 0x78}, {3, 0xC4, 0xE3, 0x78},
+						{3, 0x8F, 0xE8, 0x78}, {3, 0x8F, 0xE9, 0x78}, {3, 0x8F, 0xEA, 0x78},
+					};
+					if (space <= 9) {
+						n = 14 - esc[space][0];
+						memcpy(b + n, esc[space] + 1, esc[space][0]);
+						b[14] = (uint8_t)op;
+						ZydisDecodedInstruction in;
+						if (ZydisDecoderDecodeInstruction(dec, NULL, b, 20, &in) ==
+						    ZYDIS_STATUS_INSTRUCTION_TOO_LONG)
+							opmap[mode][space][op] = 1;
+					}
+				}
+			}
+			fprintf(stderr, "mode %d space %d: %d patterns %d rows\n", mode, space, npats, nrows);
+		}
+		/* 3DNow! suffix bytes: 0F 0F modrm imm8 */
+		for (int s = 0; s < 256; s++) {
+			uint8_t b[24] = { 0x0F, 0x0F, 0x00, (uint8_t)s };
+			if (zok(b, 23)) dnow[mode][s >> 3] |= (uint8_t)(1 << (s & 7));
+		}
+	}
+	printf("/*\n * GENERATED by lib/x86dec/tests/x86dec_gen_tables.c (make x86dec-regen):\n"
+	       " * opcode-existence tables probed from Zydis %d.%d. Do not edit by hand.\n"
+	       " * Layout and entry bits: lib/x86dec/x86dec_tables.h.\n */\n",
+	       (int)(ZYDIS_VERSION >> 48), (int)((ZYDIS_VERSION >> 32) & 0xFFFF));
+	printf("#include \"x86dec_tables.h\"\n\n");
+	printf("const uint16_t x86dec_t_op[2][X86DEC_T_SPACES][256] = {\n");
+	for (int mode = 0; mode < 2; mode++) {
+		printf("{\n");
+		for (int s = 0; s < X86DEC_T_SPACES; s++) {
+			printf("\t{");
+			for (int op = 0; op < 256; op++)
+				printf("%s%d,", (op % 16) ? "" : "\n\t\t", opmap[mode][s][op]);
+			printf("\n\t},\n");
+		}
+		printf("},\n");
+	}
+	printf("};\n\nconst uint16_t x86dec_t_pat[%d][X86DEC_T_PFX][X86DEC_T_L][X86DEC_T_SLOTS] = {\n", npats);
+	for (int i = 0; i < npats; i++) {
+		printf("\t{");
+		for (int a = 0; a < 4; a++) {
+			printf("{");
+			for (int b = 0; b < 4; b++) {
+				printf("{");
+				for (int c = 0; c < 9; c++)
+					printf("%d,", pats[i][a][b][c]);
+				printf("},");
+			}
+			printf("},");
+		}
+		printf("},\n");
+	}
+	printf("};\n\nconst uint16_t x86dec_t_row[%d][16] = {\n", nrows);
+	for (int i = 0; i < nrows; i++) {
+		printf("\t{");
+		for (int k = 0; k < 16; k++)
+			printf("0x%x,", rows[i][k]);
+		printf("},\n");
+	}
+	printf("};\n\nconst uint8_t x86dec_t_3dnow[2][32] = {\n");
+	for (int mode = 0; mode < 2; mode++) {
+		printf("\t{");
+		for (int i = 0; i < 32; i++)
+			printf("0x%02x,", dnow[mode][i]);
+		printf("},\n");
+	}
+	printf("};\n");
+	fprintf(stderr, "patterns %d rows %d\n", npats, nrows);
+	return 0;
+}
