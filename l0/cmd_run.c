@@ -189,8 +189,14 @@ int cmd_run(const struct run_config *cfg)
 		errors[nerr++] = extra[1];
 	}
 	if (!oc.pass && err_len && oc.status != NULL && strcmp(oc.status, OUTCOME_QEMU_FAILED)) {
+		const char *last = err_text + err_len;
+		while (last > err_text && last[-1] == '\n')
+			last--;
+		const char *first = last;
+		while (first > err_text && first[-1] != '\n')
+			first--;
 		snprintf(extra[2], sizeof(extra[2]), "qemu stderr: %.*s",
-			 (int)strcspn(err_text, "\n"), err_text);
+			 (int)(last - first), first);
 		errors[nerr++] = extra[2];
 	}
 

@@ -12,15 +12,26 @@
 #include <nestlab/status.h>
 #include "status_names.h"
 
-/* First line of QEMU's stderr, for messages. */
-static void outcome_first_line(const char *s, char *buf, size_t len)
+/* Last non-empty line of QEMU's stderr (its fatal error comes after any
+ * warnings), for messages. */
+static void outcome_last_line(const char *s, char *buf, size_t len)
 {
-	size_t n = s ? strcspn(s, "\n") : 0;
+	const char *start = NULL, *end = NULL;
+	size_t n;
 
+	for (const char *p = s; p && *p;) {
+		const char *e = p + strcspn(p, "\n");
+		if (e > p) {
+			start = p;
+			end = e;
+		}
+		p = *e ? e + 1 : e;
+	}
+	n = start ? (size_t)(end - start) : 0;
 	if (n >= len)
 		n = len - 1;
 	if (n)
-		memcpy(buf, s, n);
+		memcpy(buf, start, n);
 	buf[n] = '\0';
 }
 
@@ -41,7 +52,7 @@ void outcome_decide(const struct qemu_result *q, enum results_parse_rc prc,
 
 	memset(o, 0, sizeof(*o));
 	o->status_code = -1;
-	outcome_first_line(qemu_stderr, line, sizeof(line));
+	outcome_last_line(qemu_stderr, line, sizeof(line));
 
 	switch (q->how) {
 	case QEMU_SPAWN_FAILED:
