@@ -5,6 +5,8 @@
  *    I/O permission bitmap (APM vol.2 12.2.4; Intel SDM vol.1 19.5.2) that
  *    lets ring 3 use exactly two ports: NESTLAB_HC_BACKDOOR_PORT (the
  *    backdoor hypercall) and NESTLAB_PIO_WORKLOAD_PORT (the pio workload).
+ *    A multi-byte access checks one bit per byte it covers (APM 12.2.4), so
+ *    the backdoor's 32-bit "IN EAX, DX" needs the bits of 0x5658..0x565B.
  *    IOPL stays 0, so CLI/STI and every other port fault in ring 3.
  *  - the IDT (APM vol.2 8.9.1): 64-bit interrupt gates for vectors 0-31.
  *  - SYSCALL/SYSRET (APM vol.2 6.1.1): EFER.SCE, STAR selectors (kernel CS
@@ -60,13 +62,15 @@ static void tss_init(void)
 {
 	uint64_t base = (uint64_t)(uintptr_t)&tss;
 	uint64_t limit = sizeof(tss) - 1;
+	unsigned i;
 
 	kernel_stack_top = (uint64_t)(uintptr_t)(kernel_stack + sizeof(kernel_stack));
 	tss.rsp[0] = kernel_stack_top;
 	tss.ist[0] = (uint64_t)(uintptr_t)(df_stack + sizeof(df_stack));
 	tss.iopb_offset = (uint16_t)offsetof(struct tss64, iopb);
 	memset(tss.iopb, 0xff, sizeof(tss.iopb));
-	iopb_allow(NESTLAB_HC_BACKDOOR_PORT);
+	for (i = 0; i < 4; i++)  /* the 4 bytes of a 32-bit IN at the port */
+		iopb_allow((uint16_t)(NESTLAB_HC_BACKDOOR_PORT + i));
 	iopb_allow(NESTLAB_PIO_WORKLOAD_PORT);
 
 	/* System-segment descriptor, 16 bytes (APM vol.2 4.8.3): type 9 =

@@ -69,6 +69,15 @@ int process_user_range_ok(uint64_t ptr, uint64_t len)
 	return 1;
 }
 
+/* Zero a frame 8 bytes at a time (REP STOSQ): the frame's first touch. */
+static void zero_frame(uint64_t pa)
+{
+	void *dst = (void *)(uintptr_t)pa;
+	uint64_t n = PT_4K / 8;
+
+	__asm__ __volatile__("rep stosq" : "+D"(dst), "+c"(n) : "a"(0ull) : "memory");
+}
+
 int process_demand_fault(uint64_t addr)
 {
 	uint64_t page = addr & ~(PT_4K - 1), frame;
@@ -78,7 +87,7 @@ int process_demand_fault(uint64_t addr)
 	frame = pmm_alloc(&l2k.pmm);
 	if (!frame)
 		return -1;
-	memset((void *)(uintptr_t)frame, 0, PT_4K);
+	zero_frame(frame);
 	return pt_map(&l2_pt_ops, proc.root, page, frame, PT_4K, PTE_U | PTE_W) ? -1 : 0;
 }
 

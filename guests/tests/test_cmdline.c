@@ -1,0 +1,105 @@
+/*
+ * Unit tests of the L2 kernel's command-line parser (guests/kernel/cmdline.c).
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <nestlab/bootargs.h>
+#include <nestlab/hypercall.h>
+#include <stdio.h>
+#include "kernel/cmdline.h"
+
+static struct l2_config cfg;
+static char err[128];
+
+Test(cmdline, defaults_on_empty)
+{
+	cr_assert(eq(int, l2_cmdline_parse("", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(u32, cfg.workload, NESTLAB_WL_CPUID));
+	cr_assert(eq(u64, cfg.iterations, NESTLAB_ITERATIONS_DEFAULT));
+	cr_assert(eq(u32, cfg.transport, NESTLAB_TRANSPORT_VMMCALL));
+	cr_assert(eq(str, err, ""));
+}
+
+Test(cmdline, image_name_first_is_skipped)
+{
+	cr_assert(eq(int, l2_cmdline_parse("build/guests/l2kernel.bin workload=pio iterations=7",
+					   &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(u32, cfg.workload, NESTLAB_WL_PIO));
+	cr_assert(eq(u64, cfg.iterations, 7));
+}
+
+Test(cmdline, every_workload_name_parses)
+{
+	static const char *const names[] = {
+#define N_(id, name, what) name,
+		NESTLAB_WORKLOADS(N_)
+#undef N_
+	};
+	char line[64];
+	unsigned i;
+
+	for (i = 0; i < NESTLAB_WL_NR; i++) {
+		snprintf(line, sizeof(line), "workload=%s", names[i]);
+		cr_assert(eq(int, l2_cmdline_parse(line, &cfg, err, sizeof(err)), 0));
+		cr_assert(eq(u32, cfg.workload, i));
+		cr_assert(eq(str, (char *)l2_workload_name(i), (char *)names[i]));
+	}
+	cr_assert(eq(ptr, (void *)l2_workload_name(NESTLAB_WL_NR), NULL));
+}
+
+Test(cmdline, keys_in_any_order_with_extra_spaces)
+{
+	cr_assert(eq(int, l2_cmdline_parse("  transport=backdoor   iterations=100000000 "
+					   "workload=syscall-mix\n", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(u32, cfg.workload, NESTLAB_WL_SYSCALL_MIX));
+	cr_assert(eq(u64, cfg.iterations, 100000000));
+	cr_assert(eq(u32, cfg.transport, NESTLAB_TRANSPORT_BACKDOOR));
+	cr_assert(eq(str, (char *)l2_transport_name(cfg.transport), "backdoor"));
+}
+
+Test(cmdline, zero_iterations_allowed)
+{
+	cr_assert(eq(int, l2_cmdline_parse("iterations=0", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(u64, cfg.iterations, 0));
+}
+
+Test(cmdline, unknown_workload_rejected)
+{
+	cr_assert(eq(int, l2_cmdline_parse("workload=cpuidx", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "unknown workload: cpuidx"));
+	cr_assert(eq(int, l2_cmdline_parse("workload=", &cfg, err, sizeof(err)), -1));
+}
+
+Test(cmdline, bad_numbers_rejected)
+{
+	static const char *const bad[] = {
+		"iterations=", "iterations=12a", "iterations=-1", "iterations=100000001",
+		"iterations=99999999999999999999999", "iterations=0x10", "iterations= 5",
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert(eq(int, l2_cmdline_parse(bad[i], &cfg, err, sizeof(err)), -1),
+			  "accepted %s", bad[i]);
+	l2_cmdline_parse("iterations=12a", &cfg, err, sizeof(err));
+	cr_assert(eq(str, err, "iterations must be a decimal number 0..100000000, got: 12a"));
+}
+
+Test(cmdline, bad_transport_and_keys_rejected)
+{
+	cr_assert(eq(int, l2_cmdline_parse("transport=vmcall", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "transport must be vmmcall or backdoor, got: vmcall"));
+	cr_assert(eq(int, l2_cmdline_parse("workload=null colour=red", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "unknown key: colour"));
+	/* a bare word after the first is an error, not a second image name */
+	cr_assert(eq(int, l2_cmdline_parse("img workload=null stray", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "expected key=value, got: stray"));
+}
+
+Test(cmdline, error_message_truncated_to_buffer)
+{
+	char small[8];
+
+	cr_assert(eq(int, l2_cmdline_parse("workload=nonesuch", &cfg, small, sizeof(small)), -1));
+	cr_assert(eq(str, small, "unknown"));
+}
