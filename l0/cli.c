@@ -5,7 +5,7 @@
  */
 #include "cli.h"
 
-#include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 #include <nestlab/bootargs.h>
 
@@ -171,10 +171,18 @@ void cli_usage_run(FILE *f)
 		L0_MEM_DEFAULT_L2_MIB, L0_MEM_DEFAULT_L1_MIB);
 }
 
-static enum cli_rc cli_fail(FILE *err, const char *fmt, const char *a, const char *b)
+static enum cli_rc cli_fail(FILE *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Prints "nestlab run: <reason>", the synopsis and a hint; CLI_USAGE. */
+static enum cli_rc cli_fail(FILE *err, const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("nestlab run: ", err);
-	fprintf(err, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
 	fputc('\n', err);
 	cli_synopsis(err);
 	fputs("Try 'nestlab run --help' for details.\n", err);
@@ -210,7 +218,6 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 			  FILE *out, FILE *err)
 {
 	bool l2mem_given = false, npt_given = false, mem_given = false;
-	char range[64];
 	unsigned long v;
 
 	cli_config_defaults(cfg);
@@ -219,14 +226,14 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 		const struct cli_option *o = cli_find(arg, &val);
 
 		if (!o)
-			return cli_fail(err, arg[0] == '-' ? "unknown option '%s'%s"
-					: "unexpected argument '%s'%s", arg, "");
+			return cli_fail(err, arg[0] == '-' ? "unknown option '%s'"
+					: "unexpected argument '%s'", arg);
 		if (o->has_arg && !val) {
 			if (i + 1 >= argc)
-				return cli_fail(err, "option '%s' needs a value%s", o->name, "");
+				return cli_fail(err, "option '%s' needs a value", o->name);
 			val = argv[++i];
 		} else if (!o->has_arg && val) {
-			return cli_fail(err, "option '%s' takes no value%s", o->name, "");
+			return cli_fail(err, "option '%s' takes no value", o->name);
 		}
 
 		switch (o->id) {
@@ -235,19 +242,19 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 			return CLI_DONE;
 		case OPT_WORKLOAD:
 			if (!cli_workload_valid(val))
-				return cli_fail(err, "unknown workload '%s'%s (see --help for the list)",
-						val, "");
+				return cli_fail(err, "unknown workload '%s' (see --help for the list)",
+						val);
 			cfg->workload = val;
 			break;
 		case OPT_ITERATIONS:
-			snprintf(range, sizeof(range), "1..%u", NESTLAB_ITERATIONS_MAX);
 			if (cli_uint_opt(val, 1, NESTLAB_ITERATIONS_MAX, &v))
-				return cli_fail(err, "--iterations '%s': want an integer in %s", val, range);
+				return cli_fail(err, "--iterations '%s': want an integer in 1..%u", val,
+						NESTLAB_ITERATIONS_MAX);
 			cfg->iterations = v;
 			break;
 		case OPT_LEVEL:
 			if (strcmp(val, "1") && strcmp(val, "2"))
-				return cli_fail(err, "--level '%s': want 1 or 2%s", val, "");
+				return cli_fail(err, "--level '%s': want 1 or 2", val);
 			cfg->level = val[0] - '0';
 			break;
 		case OPT_ACCEL:
@@ -258,7 +265,7 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 			else if (!strcmp(val, "tcg"))
 				cfg->accel = L0_ACCEL_TCG;
 			else
-				return cli_fail(err, "--accel '%s': want auto, kvm or tcg%s", val, "");
+				return cli_fail(err, "--accel '%s': want auto, kvm or tcg", val);
 			break;
 		case OPT_TRANSPORT:
 			if (!strcmp(val, "vmmcall"))
@@ -266,7 +273,7 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 			else if (!strcmp(val, "backdoor"))
 				cfg->transport = NESTLAB_TRANSPORT_BACKDOOR;
 			else
-				return cli_fail(err, "--transport '%s': want vmmcall or backdoor%s", val, "");
+				return cli_fail(err, "--transport '%s': want vmmcall or backdoor", val);
 			break;
 		case OPT_NPT_LAZY:
 			cfg->npt_lazy = true;
@@ -274,32 +281,32 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 			break;
 		case OPT_JSON:
 			if (!*val)
-				return cli_fail(err, "--json needs a file name%s%s", "", "");
+				return cli_fail(err, "--json needs a file name");
 			cfg->json_path = val;
 			break;
 		case OPT_TIMEOUT:
-			snprintf(range, sizeof(range), "1..%u", L0_TIMEOUT_MAX_S);
 			if (cli_uint_opt(val, 1, L0_TIMEOUT_MAX_S, &v))
-				return cli_fail(err, "--timeout '%s': want seconds in %s", val, range);
+				return cli_fail(err, "--timeout '%s': want seconds in 1..%u", val,
+						L0_TIMEOUT_MAX_S);
 			cfg->timeout_s = (unsigned)v;
 			break;
 		case OPT_L2MEM:
-			snprintf(range, sizeof(range), "%u..%u", NESTLAB_L2MEM_MIN_MIB, L0_MEM_MAX_MIB);
 			if (cli_uint_opt(val, NESTLAB_L2MEM_MIN_MIB, L0_MEM_MAX_MIB, &v))
-				return cli_fail(err, "--l2mem '%s': want MiB in %s", val, range);
+				return cli_fail(err, "--l2mem '%s': want MiB in %u..%u", val,
+						NESTLAB_L2MEM_MIN_MIB, L0_MEM_MAX_MIB);
 			cfg->l2mem_mib = (unsigned)v;
 			l2mem_given = true;
 			break;
 		case OPT_MEM:
-			snprintf(range, sizeof(range), "16..%u", L0_MEM_MAX_MIB);
 			if (cli_uint_opt(val, 16, L0_MEM_MAX_MIB, &v))
-				return cli_fail(err, "--mem '%s': want MiB in %s", val, range);
+				return cli_fail(err, "--mem '%s': want MiB in 16..%u", val,
+						L0_MEM_MAX_MIB);
 			cfg->mem_mib = (unsigned)v;
 			mem_given = true;
 			break;
 		case OPT_QEMU:
 			if (!*val)
-				return cli_fail(err, "--qemu needs a path%s%s", "", "");
+				return cli_fail(err, "--qemu needs a path");
 			cfg->qemu = val;
 			break;
 		case OPT_NO_ICOUNT:
@@ -324,16 +331,16 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 	}
 
 	if (!cfg->workload)
-		return cli_fail(err, "--workload is required%s%s", "", "");
+		return cli_fail(err, "--workload is required");
 	if (cfg->verbose && cfg->quiet)
-		return cli_fail(err, "--verbose and --quiet exclude each other%s%s", "", "");
+		return cli_fail(err, "--verbose and --quiet exclude each other");
 	if (cfg->level == 1 && (npt_given || l2mem_given))
-		return cli_fail(err, "%s applies to --level 2 only%s",
-				npt_given ? "--npt-lazy" : "--l2mem", "");
+		return cli_fail(err, "%s applies to --level 2 only",
+				npt_given ? "--npt-lazy" : "--l2mem");
 	if (!mem_given)
 		cfg->mem_mib = cfg->level == 2 ? L0_MEM_DEFAULT_L2_MIB : L0_MEM_DEFAULT_L1_MIB;
 	/* L1 keeps its own image, page tables and NPT outside L2's RAM. */
 	if (cfg->level == 2 && cfg->l2mem_mib + 16 > cfg->mem_mib)
-		return cli_fail(err, "--l2mem must leave L1 at least 16 MiB of --mem%s%s", "", "");
+		return cli_fail(err, "--l2mem must leave L1 at least 16 MiB of --mem");
 	return CLI_RUN;
 }
