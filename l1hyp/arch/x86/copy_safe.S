@@ -1,21 +1,30 @@
 /*
- * Fault-safe memory copy for reading guest memory (seed 003): if the copy
+ * Fault-safe memory copy for reading guest memory (seed 003): if a load
  * faults (#PF, #GP), l1_exception finds the faulting RIP in the exception
  * table and resumes at the fixup, which returns -1 instead of crashing L1.
  *
  *   int l1_copy_safe(void *dst, const void *src, size_t len);  0 or -1
+ *
+ * Quadwords first (MOVSQ), then the tail bytes (MOVSB): under TCG every REP
+ * iteration is a separately executed instruction, so this is 8x cheaper
+ * than a byte loop for page-table entries, the common case on the exit path.
  */
 	.text
 	.code64
 	.global l1_copy_safe
 l1_copy_safe:
 	movq %rdx, %rcx
-1:	rep movsb
+	shrq $3, %rcx
+1:	rep movsq
+	movq %rdx, %rcx
+	andq $7, %rcx
+2:	rep movsb
 	xorl %eax, %eax
 	ret
-2:	movl $-1, %eax
+3:	movl $-1, %eax
 	ret
 
 	.section .extable, "a"
 	.align 8
-	.quad 1b, 2b
+	.quad 1b, 3b
+	.quad 2b, 3b
