@@ -259,7 +259,8 @@ prefixes_done:
 			NEED(pos, 3);
 			uint8_t p0 = c->p[pos], p1 = c->p[pos + 1], p2 = c->p[pos + 2];
 			pos += 3;
-			/* SDM 2.7.1: P0[3] reserved 0, P1[2] fixed 1 */
+			/* SDM 2.7.1: P0[3] reserved 0, P1[2] fixed 1 (0 would be
+			 * Knights Corner MVEX, a deliberate exception: docs/x86dec.md) */
 			if ((p0 & 0x08) || !(p1 & 0x04))
 				return invalid(insn);
 			insn->encoding = X86DEC_ENC_EVEX;
@@ -276,6 +277,11 @@ prefixes_done:
 			bcbit = (p2 >> 4) & 1;
 			vpbit = !((p2 >> 3) & 1);
 			aaa = p2 & 7;
+			/* EVEX.V' must be 1 (inverted 0) outside 64-bit mode; L'L = 11b
+			 * is reserved unless it encodes rounding; zeroing needs a
+			 * mask register (SDM 2.7.3, 2.7.5, table 2-40) */
+			if ((!m64 && vpbit) || (L == 3 && !bcbit) || (zbit && !aaa))
+				return invalid(insn);
 		}
 		switch (insn->encoding) {
 		case X86DEC_ENC_VEX:
@@ -296,6 +302,9 @@ prefixes_done:
 			default: return invalid(insn);
 			}
 		}
+		/* no opcode of this map exists with this pp: rejected before the opcode */
+		if (!((x86dec_t_pp[mode][space] >> pclass) & 1))
+			return invalid(insn);
 		insn->vex_l = (uint8_t)L;
 		insn->vex_w = (uint8_t)W;
 		insn->vex_vvvv = vvvv;
@@ -311,7 +320,13 @@ prefixes_done:
 lookup:
 	insn->opcode = op;
 	unsigned pid = dnow ? 0 : x86dec_t_op[mode][space][op];
-	if (!pid && !dnow)
+	if (!dnow && (!(pid & 0xFFF) ||
+		      (insn->encoding != X86DEC_ENC_LEGACY && !((pid >> (12 + pclass)) & 1))))
+		return invalid(insn);
+	pid &= 0xFFF;
+	/* VEX/XOP/EVEX: no encoding with this pp and vector length */
+	if (insn->encoding != X86DEC_ENC_LEGACY && !(insn->encoding == X86DEC_ENC_EVEX && bcbit) &&
+	    !((x86dec_t_pl[mode][space][op] >> (pclass * 4 + L)) & 1))
 		return invalid(insn);
 	const uint16_t (*pat)[X86DEC_T_L][X86DEC_T_SLOTS] = x86dec_t_pat[pid];
 	uint16_t e;
@@ -456,6 +471,15 @@ lookup:
 		unsigned dst = ((insn->modrm >> 3) & 7) | (rbit << 3) | (rpbit << 4);
 		unsigned idx = ((insn->sib >> 3) & 7) | (xbit << 3) | (vpbit << 4);
 		if (dst == idx || (insn->encoding == X86DEC_ENC_VEX && (vvvv == dst || vvvv == idx)))
+			late_bad = 1;
+	}
+	/* AVX512-FP16 complex multiplies (EVEX.F2/F3.MAP6 56/57/D6/D7): the
+	 * destination must differ from both sources (SDM vol. 2 VFCMADDCPH etc.) */
+	if (space == X86DEC_SP_EVEX6 && pclass >= 2 && (op & 0x7E) == 0x56) {
+		unsigned dst = ((insn->modrm >> 3) & 7) | (rbit << 3) | (rpbit << 4);
+		unsigned src1 = vvvv | (vpbit << 4);
+		unsigned src2 = (insn->modrm & 7) | (bbit << 3) | (xbit << 4);
+		if (dst == src1 || (mod == 3 && dst == src2))
 			late_bad = 1;
 	}
 	if (late_bad)

@@ -5,7 +5,8 @@
  * 1/2/3/5/6) an opcode selects a pattern (0 = the opcode does not exist);
  * a pattern selects, per mandatory-prefix class, vector length and ModRM slot,
  * a row of 16 entries indexed W*8 + reg (memory ModRM) or W*8 + rm (register
- * ModRM, slot 1 + reg). Entry bits say whether the encoding exists and which
+ * ModRM, slot 1 + reg). x86dec_t_op bits 0-11 hold the pattern, bits 12-15
+ * which prefix classes have any encoding at all. Entry bits say whether the encoding exists and which
  * optional encodings of the other fields it tolerates.
  * Internal to lib/x86dec: not part of the public API.
  */
@@ -49,5 +50,7 @@ extern const uint16_t x86dec_t_op[2][X86DEC_T_SPACES][256];
 extern const uint16_t x86dec_t_pat[][X86DEC_T_PFX][X86DEC_T_L][X86DEC_T_SLOTS];
 extern const uint16_t x86dec_t_row[][16];
 extern const uint8_t x86dec_t_3dnow[2][32];
+extern const uint8_t x86dec_t_pp[2][X86DEC_T_SPACES];
+extern const uint16_t x86dec_t_pl[2][X86DEC_T_SPACES][256];
 
 #endif

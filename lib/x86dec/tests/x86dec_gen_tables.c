@@ -104,7 +104,7 @@ static int put_modrm(uint8_t *b, int mem, int reg, int rm)
 		return 1;
 	}
 	if (mem) {
-		int idx = (reg == 1) ? 2 : 1;
+		int idx = (reg == 2) ? 3 : 2; /* not reg, not the vvvv probes 0/1/9 */
 		b[0] = (uint8_t)((probe_mod << 6) | (reg << 3) | 4);
 		b[1] = (uint8_t)((idx << 3) | 0);
 		return 2;
@@ -171,11 +171,13 @@ static uint16_t vex_entry(int xop, int map, int op, int p, int w, int l, int mem
 {
 	uint16_t e = 0;
 	if (vex_probe(xop, map, op, p, w, l, mem, reg, rm, 0xF, 1, 1)) e |= X86DEC_T_VALID;
-	if (vex_probe(xop, map, op, p, w, l, mem, reg, rm, 0xE, 1, 1)) e |= X86DEC_T_VV;
-	if (vex_probe(xop, map, op, p, w, l, mem, reg, rm, 0x6, 1, 1)) e |= X86DEC_T_VVH;
+	/* vvvv probes avoid the reg field (some forms forbid dst == src) */
+	int vlo = (~(reg == 1 ? 2 : 1)) & 0xF, vhi = (~(reg == 5 ? 14 : 13)) & 0xF;
+	if (vex_probe(xop, map, op, p, w, l, mem, reg, rm, vlo, 1, 1)) e |= X86DEC_T_VV;
+	if (vex_probe(xop, map, op, p, w, l, mem, reg, rm, vhi, 1, 1)) e |= X86DEC_T_VVH;
 	if (!e)
 		return 0;
-	int vb = (e & X86DEC_T_VALID) ? 0xF : (e & X86DEC_T_VV) ? 0xE : 0x6;
+	int vb = (e & X86DEC_T_VALID) ? 0xF : (e & X86DEC_T_VV) ? vlo : vhi;
 	if (vex_probe(xop, map, op, p, w, l, mem, reg, rm, vb, 0, 1))
 		e |= X86DEC_T_R;
 	if (mem || vex_probe(xop, map, op, p, w, l, mem, reg, rm, vb, 1, 0))
@@ -212,7 +214,8 @@ static uint16_t evex_entry(int map, int op, int p, int w, int l, int mem, int re
 	uint16_t e = 0;
 	struct evf f = base;
 	int found = 0;
-	static const int vv[3] = { 0xF, 0xE, 0x6 };
+	int vlo = (~(reg == 1 ? 2 : 1)) & 0xF, vhi = (~(reg == 5 ? 14 : 13)) & 0xF;
+	const int vv[3] = { 0xF, vlo, vhi };
 	for (int i = 0; i < 3 && !found; i++)
 		for (int a = 0; a < 2 && !found; a++) {
 			f = base; f.vvvv = vv[i]; f.aaa = a;
@@ -230,9 +233,9 @@ static uint16_t evex_entry(int map, int op, int p, int w, int l, int mem, int re
 	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_Z0;
 	f = base; f.b = 1;
 	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_BC;
-	f = base; f.vvvv = 0xE;
+	f = base; f.vvvv = vlo;
 	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_VV;
-	f = base; f.vvvv = 0x6;
+	f = base; f.vvvv = vhi;
 	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_VVH;
 	f = base; f.vp = 0;
 	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_VP;
@@ -290,6 +293,31 @@ static uint16_t entry(int space, int op, int p, int w, int l, int mem, int reg, 
 }
 
 static int opmap[2][X86DEC_T_SPACES][256];
+
+/* bit p: some encoding of the pattern exists (or is deferred) with prefix class p */
+static int pl_exists(int pid)
+{
+	int bits = 0;
+	for (int pf = 0; pf < 4; pf++)
+		for (int l = 0; l < 4; l++)
+			for (int sl = 0; sl < 9; sl++)
+				for (int k = 0; k < 16; k++)
+					if (rows[pats[pid][pf][l][sl]][k])
+						bits |= 1 << (pf * 4 + l);
+	return bits;
+}
+
+static int pfx_exists(int pid)
+{
+	int bits = 0;
+	for (int pf = 0; pf < 4; pf++)
+		for (int l = 0; l < 4; l++)
+			for (int sl = 0; sl < 9; sl++)
+				for (int k = 0; k < 16; k++)
+					if (rows[pats[pid][pf][l][sl]][k])
+						bits |= 1 << pf;
+	return bits;
+}
 static uint8_t dnow[2][32];
 
 int main(void)
@@ -358,7 +386,7 @@ int main(void)
 		for (int s = 0; s < X86DEC_T_SPACES; s++) {
 			printf("\t{");
 			for (int op = 0; op < 256; op++)
-				printf("%s%d,", (op % 16) ? "" : "\n\t\t", opmap[mode][s][op]);
+				printf("%s0x%x,", (op % 16) ? "" : "\n\t\t", opmap[mode][s][op] | (pfx_exists(opmap[mode][s][op]) << 12));
 			printf("\n\t},\n");
 		}
 		printf("},\n");
@@ -383,6 +411,37 @@ int main(void)
 		printf("\t{");
 		for (int k = 0; k < 16; k++)
 			printf("0x%x,", rows[i][k]);
+		printf("},\n");
+	}
+	printf("};\n\n/* bit p*4+L: some encoding exists with prefix class p and length L */\n");
+	printf("const uint16_t x86dec_t_pl[2][X86DEC_T_SPACES][256] = {\n");
+	for (int mode = 0; mode < 2; mode++) {
+		printf("{\n");
+		for (int s = 0; s < X86DEC_T_SPACES; s++) {
+			printf("\t{");
+			for (int op = 0; op < 256; op++)
+				printf("%s0x%x,", (op % 16) ? "" : "\n\t\t", pl_exists(opmap[mode][s][op]));
+			printf("\n\t},\n");
+		}
+		printf("},\n");
+	}
+	printf("};\n\n/* VEX/XOP/EVEX: bit p set when some opcode of the space exists with pp = p */\n");
+	printf("const uint8_t x86dec_t_pp[2][X86DEC_T_SPACES] = {\n");
+	for (int mode = 0; mode < 2; mode++) {
+		printf("\t{");
+		for (int s = 0; s < X86DEC_T_SPACES; s++) {
+			int bits = 0;
+			for (int op = 0; op < 256; op++) {
+				int pid = opmap[mode][s][op];
+				for (int pf = 0; pf < 4; pf++)
+					for (int l = 0; l < 4; l++)
+						for (int sl = 0; sl < 9; sl++)
+							for (int k = 0; k < 16; k++)
+								if (rows[pats[pid][pf][l][sl]][k] & ~X86DEC_T_DEFER)
+									bits |= 1 << pf;
+			}
+			printf("0x%x,", bits);
+		}
 		printf("},\n");
 	}
 	printf("};\n\nconst uint8_t x86dec_t_3dnow[2][32] = {\n");
