@@ -351,6 +351,10 @@ lookup:
 		/* EVEX register form with b set: L'L is the rounding control and
 		 * the vector length is 512 bits (SDM 2.7.5, table 2-37) */
 		unsigned lk = (insn->encoding == X86DEC_ENC_EVEX && mod == 3 && bcbit) ? 2 : L;
+		/* FP16 complex multiplies forbid dst == src2; their table rows for
+		 * rm == reg only record that, so look at a neighbour (checked below) */
+		if (space == X86DEC_SP_EVEX6 && pclass >= 2 && (op & 0x7E) == 0x56 && rm == reg)
+			rm ^= 1;
 		e = mod == 3 ? x86dec_t_row[pat[pclass][lk][1 + reg]][W * 8 + rm]
 			     : x86dec_t_row[pat[pclass][lk][0]][W * 8 + reg];
 	} else {
@@ -378,7 +382,9 @@ lookup:
 			late_bad = 1;
 		if (zbit && !(e & (aaa ? X86DEC_T_Z1 : X86DEC_T_Z0)))
 			late_bad = 1;
-		if ((bcbit && !(e & X86DEC_T_BC)) || (vpbit && !(e & X86DEC_T_VP)) ||
+		if (bcbit && !(e & X86DEC_T_BC))
+			return invalid(insn); /* Zydis rejects this before the displacement */
+		if ((vpbit && !(e & X86DEC_T_VP)) ||
 		    (rpbit && !(e & X86DEC_T_RP)))
 			late_bad = 1;
 		if (mod == 3 && xbit && !(e & X86DEC_T_X))
@@ -469,8 +475,11 @@ lookup:
 	 * (SDM vol. 2 VGATHERDPS etc.: #UD otherwise) */
 	if (vsib) {
 		unsigned dst = ((insn->modrm >> 3) & 7) | (rbit << 3) | (rpbit << 4);
-		unsigned idx = ((insn->sib >> 3) & 7) | (xbit << 3) | (vpbit << 4);
-		if (dst == idx || (insn->encoding == X86DEC_ENC_VEX && (vvvv == dst || vvvv == idx)))
+		unsigned idx = ((insn->sib >> 3) & 7) | (xbit << 3) | (vpbit << 4), msk = vvvv;
+		if (!m64) { /* only registers 0-7 exist outside 64-bit mode */
+			dst &= 7; idx &= 7; msk &= 7;
+		}
+		if (dst == idx || (insn->encoding == X86DEC_ENC_VEX && (msk == dst || msk == idx)))
 			late_bad = 1;
 	}
 	/* AVX512-FP16 complex multiplies (EVEX.F2/F3.MAP6 56/57/D6/D7): the
@@ -479,6 +488,9 @@ lookup:
 		unsigned dst = ((insn->modrm >> 3) & 7) | (rbit << 3) | (rpbit << 4);
 		unsigned src1 = vvvv | (vpbit << 4);
 		unsigned src2 = (insn->modrm & 7) | (bbit << 3) | (xbit << 4);
+		if (!m64) {
+			dst &= 7; src1 &= 7; src2 &= 7;
+		}
 		if (dst == src1 || (mod == 3 && dst == src2))
 			late_bad = 1;
 	}
