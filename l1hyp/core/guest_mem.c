@@ -39,24 +39,28 @@ static inline uint64_t gm_bits(unsigned hi, unsigned lo)
 	return ((~0ull) >> (63 - hi)) & ~((1ull << lo) - 1);
 }
 
-/* Reserved bits of a present entry at level (4 = PML4E .. 1 = PTE), for a
- * leaf (PS set) or not. AMD: PML4E bits 8:7 are MBZ (APM vol.2 fig. 5-18);
- * 1 GiB leaves: bits 29:13, 2 MiB leaves: bits 20:13 (bit 12 is PAT). */
-static uint64_t gm_rsvd_mask(const struct guest_mem *gm, const struct guest_paging *pg,
-			     int level, bool large)
+/* Reserved bits of present entries, per level (index 4 = PML4E .. 1 = PTE)
+ * and for leaves, computed once per walk: they depend only on MAXPHYADDR
+ * and EFER.NXE. AMD: PML4E bits 8:7 are MBZ (APM vol.2 fig. 5-18); 1 GiB
+ * leaves: bits 29:13, 2 MiB leaves: bits 20:13 (bit 12 is PAT). */
+struct gm_rsvd {
+	uint64_t table[5];   /* non-leaf entry at level i */
+	uint64_t large[5];   /* 1 GiB (3) / 2 MiB (2) leaf */
+};
+
+static void gm_rsvd_init(const struct guest_mem *gm, const struct guest_paging *pg,
+			 struct gm_rsvd *r)
 {
 	unsigned maxpa = gm->maxphyaddr ? gm->maxphyaddr : 52;
 	uint64_t m = maxpa < 52 ? gm_bits(51, maxpa) : 0;
 
 	if (!(pg->efer & EFER_NXE))
 		m |= PTE_NX;
-	if (level == 4)
-		m |= gm_bits(8, 7);
-	else if (level == 3 && large)
-		m |= gm_bits(29, 13);
-	else if (level == 2 && large)
-		m |= gm_bits(20, 13);
-	return m;
+	for (int i = 0; i < 5; i++)
+		r->table[i] = r->large[i] = m;
+	r->table[4] |= gm_bits(8, 7);
+	r->large[3] |= gm_bits(29, 13);
+	r->large[2] |= gm_bits(20, 13);
 }
 
 /* Read the 8-byte entry at guest-physical gpa, inside RAM, through read_phys. */
@@ -64,9 +68,48 @@ static int gm_read_entry(const struct guest_mem *gm, uint64_t gpa, uint64_t *e)
 {
 	if (gpa >= gm->ram_size || gm->ram_size - gpa < sizeof(*e))
 		return GUEST_MEM_E_OUTSIDE;
-	if (gm->read_phys(gm->ctx, gpa, e, sizeof(*e)))
+	if (gm->read_u64 ? gm->read_u64(gm->ctx, gpa, e)
+			 : gm->read_phys(gm->ctx, gpa, e, sizeof(*e)))
 		return GUEST_MEM_E_READ;
 	return 0;
+}
+
+static bool gm_cache_lookup(const struct guest_mem *gm, const struct guest_paging *pg,
+			    uint64_t gva, unsigned acc, uint64_t *gpa)
+{
+	const struct guest_walk_cache *c = gm->cache;
+
+	if (!c->valid || c->va_page != gva >> 12 || c->cr3 != pg->cr3 ||
+	    c->acc != acc || c->cr0 != pg->cr0 || c->cr4 != pg->cr4 ||
+	    c->efer != pg->efer)
+		return false;
+	for (unsigned i = 0; i < c->levels; i++) {
+		uint64_t e;
+
+		if (gm_read_entry(gm, c->entry_gpa[i], &e) || e != c->entry_val[i])
+			return false;
+	}
+	*gpa = c->pa_page | (gva & (PAGE_SIZE - 1));
+	return true;
+}
+
+static void gm_cache_fill(struct guest_walk_cache *c, const struct guest_paging *pg,
+			  uint64_t gva, unsigned acc, uint64_t out, unsigned n,
+			  const uint64_t *egpa, const uint64_t *eval)
+{
+	c->valid = 1;
+	c->cr0 = pg->cr0;
+	c->cr3 = pg->cr3;
+	c->cr4 = pg->cr4;
+	c->efer = pg->efer;
+	c->acc = acc;
+	c->va_page = gva >> 12;
+	c->pa_page = out & ~(PAGE_SIZE - 1);
+	c->levels = n;
+	for (unsigned i = 0; i < n; i++) {
+		c->entry_gpa[i] = egpa[i];
+		c->entry_val[i] = eval[i];
+	}
 }
 
 int guest_translate(const struct guest_mem *gm, const struct guest_paging *pg,
@@ -74,6 +117,9 @@ int guest_translate(const struct guest_mem *gm, const struct guest_paging *pg,
 {
 	uint64_t table, e = 0, out = 0;
 	bool user_ok = true, write_ok = true, exec_ok = true;
+	uint64_t entry_gpa[4], entry_val[4];
+	unsigned nr_entries = 0;
+	struct gm_rsvd rsvd;
 	int level;
 
 	if (!(pg->cr0 & CR0_PG)) {
@@ -90,6 +136,10 @@ int guest_translate(const struct guest_mem *gm, const struct guest_paging *pg,
 	if ((uint64_t)((int64_t)(gva << 16) >> 16) != gva)
 		return GUEST_MEM_E_NONCANON;
 
+	if (gm->cache && gm_cache_lookup(gm, pg, gva, acc, gpa))
+		return 0;
+
+	gm_rsvd_init(gm, pg, &rsvd);
 	table = pg->cr3 & PTE_ADDR;
 	for (level = 4; level >= 1; level--) {
 		unsigned shift = 12 + 9 * (level - 1);
@@ -99,10 +149,12 @@ int guest_translate(const struct guest_mem *gm, const struct guest_paging *pg,
 
 		if (rc)
 			return rc;
+		entry_gpa[nr_entries] = table + idx * 8;
+		entry_val[nr_entries++] = e;
 		if (!(e & PTE_P))
 			return GUEST_MEM_E_NOTMAPPED;
 		large = (level == 3 || level == 2) && (e & PTE_PS);
-		if (e & gm_rsvd_mask(gm, pg, level, large))
+		if (e & (large ? rsvd.large[level] : rsvd.table[level]))
 			return GUEST_MEM_E_RSVD;
 		user_ok &= !!(e & PTE_US);
 		write_ok &= !!(e & PTE_RW);
@@ -126,6 +178,9 @@ int guest_translate(const struct guest_mem *gm, const struct guest_paging *pg,
 		return GUEST_MEM_E_PERM;
 	if (out >= gm->ram_size)
 		return GUEST_MEM_E_OUTSIDE;
+	if (gm->cache)
+		gm_cache_fill(gm->cache, pg, gva, acc, out, nr_entries, entry_gpa,
+			      entry_val);
 	*gpa = out;
 	return 0;
 }

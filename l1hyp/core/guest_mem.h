@@ -31,11 +31,33 @@
  * instruction bytes are far smaller; a bigger request is a bug or an attack. */
 #define GUEST_MEM_COPY_MAX    (1u << 20)
 
+/*
+ * A one-entry walk cache (optional): the last successful translation with the
+ * guest-physical addresses and values of the page-table entries it read. A
+ * lookup re-reads those entries and reuses the result only if every one is
+ * unchanged and the paging registers, access kind and page are the same: the
+ * translation is a function of exactly those inputs, so a hit is never stale.
+ * It turns the 4-level walk on every instruction fetch into 4 loads.
+ */
+struct guest_walk_cache {
+	int valid;
+	uint64_t cr0, cr3, cr4, efer;
+	unsigned acc;
+	uint64_t va_page;            /* gva >> 12 */
+	uint64_t pa_page;            /* result & ~0xFFF */
+	unsigned levels;             /* entries read */
+	uint64_t entry_gpa[4], entry_val[4];
+};
+
 struct guest_mem {
 	uint64_t ram_size;   /* L2 RAM is guest-physical [0, ram_size) */
 	/* Copy len bytes at guest-physical gpa (entirely inside RAM, never
 	 * crossing a 4 KiB page) to dst. Returns 0, or non-zero on a fault. */
 	int (*read_phys)(void *ctx, uint64_t gpa, void *dst, size_t len);
+	/* Optional fast path for page-table entries: read the aligned 8 bytes
+	 * at gpa (inside RAM). 0, or non-zero on a fault. NULL: use read_phys. */
+	int (*read_u64)(void *ctx, uint64_t gpa, uint64_t *val);
+	struct guest_walk_cache *cache;  /* NULL: no caching */
 	void *ctx;
 	/* Added: L2's MAXPHYADDR (CPUID 0x80000008 EAX[7:0]); entry bits
 	 * 51:maxphyaddr are reserved (APM vol.2 5.3). 0 means 52 (none). */

@@ -28,6 +28,7 @@ struct l1 {
 	struct uart_emul uart;
 	struct l2_console l2con;
 	struct guest_mem gm;
+	struct guest_walk_cache walk_cache;
 	uint64_t l2_ram_hpa, l2_ram_size;
 	struct vmcb *vmcb;
 	uint64_t vmcb_pa, hsave_pa, host_save_pa;
@@ -50,5 +51,6 @@ void l1_end_run(unsigned status, const char *fmt, ...)
 /* Print L2's registers and VMCB state (for diagnoses). */
 void l1_dump_guest(void);
 int  l1_copy_safe(void *dst, const void *src, uint64_t len);
+int  l1_read_u64_safe(const uint64_t *src, uint64_t *val);
 
 #endif

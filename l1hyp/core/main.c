@@ -65,6 +65,13 @@ static int l2_read_phys(void *ctx, uint64_t gpa, void *dst, size_t len)
 	return l1_copy_safe(dst, (const void *)(l1.l2_ram_hpa + gpa), len);
 }
 
+static int l2_read_u64(void *ctx, uint64_t gpa, uint64_t *val)
+{
+	if (gpa >= l1.l2_ram_size || l1.l2_ram_size - gpa < 8 || (gpa & 7))
+		return -1;
+	return l1_read_u64_safe((const uint64_t *)(l1.l2_ram_hpa + gpa), val);
+}
+
 static void l2_console_out(void *ctx, char c) { l1_putc(0, c); }
 static void l2_uart_out(void *ctx, char c) { l2_console_putc(&l1.l2con, c); }
 
@@ -212,7 +219,9 @@ void l1_main(uint32_t magic, uint32_t mbi_pa)
 			   "(QEMU -m) or lower l2mem", l1.cfg.l2mem_mib);
 	zero_qwords((void *)l1.l2_ram_hpa, l1.l2_ram_size);
 	l1.gm = (struct guest_mem){ .ram_size = l1.l2_ram_size,
-				    .read_phys = l2_read_phys };
+				    .read_phys = l2_read_phys,
+				    .read_u64 = l2_read_u64,
+				    .cache = &l1.walk_cache };
 
 	l1.npt_ops = (struct npt_ops){ .alloc_table = npt_alloc_table,
 				       .free_table = npt_free_table,

@@ -548,3 +548,40 @@ Test(guest_mem, walk_writes_nothing)
 	cr_assert(eq(int, memcmp(before, ram.mem, RAM_SIZE), 0), "A/D bits or data written");
 	free(before);
 }
+
+/*
+ * The walk cache: a hit costs only re-reads of the entries the walk used
+ * (no reserved-bit or rights work, same result), and any change to those
+ * entries, to the paging registers, the access kind or the page is a miss
+ * that walks again: the cache can never return a stale translation.
+ */
+Test(guest_mem, walk_cache_hits_and_never_goes_stale)
+{
+	struct guest_walk_cache cache = { 0 };
+	struct path p = map_at(0x40001000, 0x200000, 1, P | RW | US);
+	unsigned reads;
+
+	gm.cache = &cache;
+	assert_xlate(0x40001234, GUEST_ACC_USER, 0x200234);
+	cr_assert(eq(int, cache.valid, 1));
+	cr_assert(eq(u32, cache.levels, 4));
+	reads = ram.nr_reads;
+	assert_xlate(0x40001FF0, GUEST_ACC_USER, 0x200FF0);        /* hit */
+	cr_assert(eq(u32, ram.nr_reads - reads, 4));                /* 4 re-reads */
+
+	*p.e[1] = 0x300000 | P | RW | US;                           /* remap */
+	assert_xlate(0x40001234, GUEST_ACC_USER, 0x300234);
+	*p.e[1] &= ~US;                                              /* revoke user */
+	assert_xlate_err(0x40001234, GUEST_ACC_USER, GUEST_MEM_E_PERM);
+	assert_xlate(0x40001234, 0, 0x300234);                       /* other acc */
+	*p.e[3] &= ~P;                                               /* upper level */
+	assert_xlate_err(0x40001234, 0, GUEST_MEM_E_NOTMAPPED);
+	*p.e[3] |= P;
+	assert_xlate(0x40001234, 0, 0x300234);
+	pg.cr0 &= ~CR0_WP;                                           /* registers */
+	reads = ram.nr_reads;
+	assert_xlate(0x40001234, 0, 0x300234);
+	cr_assert(gt(u32, ram.nr_reads - reads, 4));                 /* walked again */
+	map_at(0x40002000, 0x210000, 1, P | US);                     /* other page */
+	assert_xlate(0x40002008, 0, 0x210008);
+}

@@ -28,3 +28,20 @@ l1_copy_safe:
 	.align 8
 	.quad 1b, 3b
 	.quad 2b, 3b
+
+/*
+ *   int l1_read_u64_safe(const uint64_t *src, uint64_t *val);  0 or -1
+ * One load with a fixup: the page-table-entry read of L2 page walks.
+ */
+	.text
+	.global l1_read_u64_safe
+l1_read_u64_safe:
+4:	movq (%rdi), %rax
+	movq %rax, (%rsi)
+	xorl %eax, %eax
+	ret
+5:	movl $-1, %eax
+	ret
+
+	.section .extable, "a"
+	.quad 4b, 5b
