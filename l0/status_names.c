@@ -1,7 +1,7 @@
 /*
  * Table of run status names, one entry per enum nestlab_status value. The
  * static assertion checks the table reaches the last code status.h defines
- * today (NESTLAB_STATUS_L2_BAD_INSN): a new code must get a row here.
+ * (NESTLAB_STATUS_LAST): a new code must get a row here.
  */
 #include "status_names.h"
 
@@ -25,9 +25,11 @@ static const struct status_entry status_table[] = {
 	[NESTLAB_STATUS_BAD_CONFIG]    = { "bad_config",
 					   "bad guest command line or missing multiboot module" },
 	[NESTLAB_STATUS_L2_BAD_INSN]   = { "l2_bad_insn", "L2 executed an instruction L1 refuses" },
+	[NESTLAB_STATUS_L2_HALTED]     = { "l2_halted",
+					   "L2 halted with nothing that could wake it" },
 };
 
-_Static_assert(sizeof(status_table) / sizeof(status_table[0]) == NESTLAB_STATUS_L2_BAD_INSN + 1,
+_Static_assert(sizeof(status_table) / sizeof(status_table[0]) == NESTLAB_STATUS_LAST + 1,
 	       "name every enum nestlab_status value");
 
 const char *status_name(unsigned code)
