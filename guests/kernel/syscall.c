@@ -71,8 +71,6 @@ static int64_t sys_test(uint64_t kind, uint64_t arg, uint64_t a2, uint64_t a3, u
 	case L2_TEST_TRIPLEFAULT:
 		/* IDT limit 0: the #UD cannot be delivered (#GP), nor can the
 		 * #GP (#DF), nor the #DF: shutdown (APM vol.2 8.2.9). */
-		kprintf("nestlab-l2: triplefault: empty IDT, then ud2\n");
-		console_flush();
 		desc_load_empty_idt();
 		__asm__ __volatile__("ud2");
 		return -L2_EINVAL; /* not reached */

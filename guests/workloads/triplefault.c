@@ -8,8 +8,10 @@
 
 int wl_triplefault(const struct wl_args *a)
 {
-	int64_t ph = u_phase_begin(a), r;
+	int64_t ph, r;
 
+	u_printf("triplefault: empty IDT, then ud2\n");
+	ph = u_phase_begin(a);
 	if (ph < 0)
 		return NESTLAB_STATUS_WORKLOAD_FAIL;
 	r = u_syscall(L2_SYS_TEST, L2_TEST_TRIPLEFAULT, 0, 0);
