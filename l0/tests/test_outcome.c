@@ -137,9 +137,11 @@ Test(outcome, every_status_has_a_name)
 {
 	static const char *const names[] = {
 		"pass", "workload_fail", "l2_shutdown", "l2_bad_access", "l2_exception",
-		"l1_error", "no_svm", "bad_config", "l2_bad_insn",
+		"l1_error", "no_svm", "bad_config", "l2_bad_insn", "l2_halted",
 	};
 
+	_Static_assert(sizeof(names) / sizeof(names[0]) == NESTLAB_STATUS_LAST + 1,
+		       "a name per status");
 	for (unsigned i = 0; i <= NESTLAB_STATUS_LAST; i++) {
 		cr_assert(eq(str, (char *)status_name(i), (char *)names[i]));
 		cr_assert(ne(str, (char *)status_explain(i),
