@@ -4,7 +4,8 @@
 # l2kernel.elf for symbols. The workloads are linked on their own at
 # L2_USER_BASE, flattened, and embedded in the kernel with .incbin.
 # Host unit tests of the pure modules: $(BUILD)/guests/test_guests.
-# Level-1 boot test of every workload: guests/tests/level1.sh.
+# Boot tests of every workload: guests/tests/level1.sh (directly on QEMU),
+# guests/tests/level2.sh (under build/l1hyp/l1hyp.bin; SKIP if not built).
 
 GUESTS_OUT      := $(BUILD)/guests
 GUESTS_CFLAGS   := $(FREESTANDING_CFLAGS) -Iguests -Ilib -fno-tree-loop-distribute-patterns
@@ -26,7 +27,7 @@ GUESTS_TEST_C   := $(wildcard guests/tests/test_*.c)
 
 ALL_TARGETS  += $(GUESTS_OUT)/l2kernel.bin $(GUESTS_OUT)/l2kernel.elf
 UNIT_TESTS   += $(GUESTS_OUT)/test_guests
-TEST_SCRIPTS += guests/tests/level1.sh
+TEST_SCRIPTS += guests/tests/level1.sh guests/tests/level2.sh
 TEST_DEPS    += $(GUESTS_OUT)/l2kernel.bin
 
 # --- kernel ---------------------------------------------------------------
