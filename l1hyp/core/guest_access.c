@@ -40,6 +40,19 @@ unsigned guest_insn_len(const uint8_t *opcode, unsigned oplen)
 	unsigned len;
 
 	current_paging(&pg);
+	if ((rip & 0xFFF) <= 0x1000 - 16) {
+		/* Fast path: the 16 bytes at RIP lie in one page, so one
+		 * translation (usually a walk-cache hit) and two 8-byte
+		 * fault-safe loads read them. */
+		uint64_t gpa, q[2];
+
+		if (guest_translate(&l1.gm, &pg, rip, acc, &gpa) != 0 ||
+		    l1.l2_ram_size - gpa < 16 ||
+		    l1_read_u64_safe((const uint64_t *)(l1.l2_ram_hpa + gpa), &q[0]) ||
+		    l1_read_u64_safe((const uint64_t *)(l1.l2_ram_hpa + gpa + 8), &q[1]))
+			return 0;
+		return insn_len_match((const uint8_t *)q, INSN_MAX_LEN, lm, opcode, oplen);
+	}
 	if (guest_copy_from_virt(&l1.gm, &pg, rip, bytes, first, acc, 0) != 0)
 		return 0;
 	len = insn_len_match(bytes, first, lm, opcode, oplen);
