@@ -324,8 +324,9 @@ lookup:
 		      (insn->encoding != X86DEC_ENC_LEGACY && !((pid >> (12 + pclass)) & 1))))
 		return invalid(insn);
 	pid &= 0xFFF;
-	/* VEX/XOP/EVEX: no encoding with this pp and vector length */
-	if (insn->encoding != X86DEC_ENC_LEGACY && !(insn->encoding == X86DEC_ENC_EVEX && bcbit) &&
+	/* VEX/XOP: no encoding with this pp and vector length (rejected before
+	 * ModRM like Zydis does; for EVEX it looks at ModRM first) */
+	if ((insn->encoding == X86DEC_ENC_VEX || insn->encoding == X86DEC_ENC_XOP) &&
 	    !((x86dec_t_pl[mode][space][op] >> (pclass * 4 + L)) & 1))
 		return invalid(insn);
 	const uint16_t (*pat)[X86DEC_T_L][X86DEC_T_SLOTS] = x86dec_t_pat[pid];
@@ -351,10 +352,15 @@ lookup:
 		/* EVEX register form with b set: L'L is the rounding control and
 		 * the vector length is 512 bits (SDM 2.7.5, table 2-37) */
 		unsigned lk = (insn->encoding == X86DEC_ENC_EVEX && mod == 3 && bcbit) ? 2 : L;
-		/* FP16 complex multiplies forbid dst == src2; their table rows for
-		 * rm == reg only record that, so look at a neighbour (checked below) */
-		if (space == X86DEC_SP_EVEX6 && pclass >= 2 && (op & 0x7E) == 0x56 && rm == reg)
-			rm ^= 1;
+		/* FP16 complex multiplies forbid dst == src (checked below); the
+		 * table rows where the probe's registers collided only record
+		 * that, so look the encoding up with a reg field (4-7) that the
+		 * probes' vvvv values never equal, and an rm that differs */
+		if (space == X86DEC_SP_EVEX6 && pclass >= 2 && (op & 0x7E) == 0x56) {
+			reg = (reg & 3) | 4;
+			if (rm == reg)
+				rm ^= 1;
+		}
 		e = mod == 3 ? x86dec_t_row[pat[pclass][lk][1 + reg]][W * 8 + rm]
 			     : x86dec_t_row[pat[pclass][lk][0]][W * 8 + reg];
 	} else {
@@ -371,9 +377,10 @@ lookup:
 			return invalid(insn);
 		if (insn->pfx_lock && !(e & X86DEC_T_LOCK))
 			late_bad = 1;
-		/* MIB operands (BNDLDX/BNDSTX, SDM 3.2 "MIB") cannot be RIP-relative */
-		if (space == X86DEC_SP_0F && (op == 0x1A || op == 0x1B) && pclass == 0 && m64 &&
-		    (insn->modrm & 0xC7) == 0x05)
+		/* MIB operands (BNDLDX/BNDSTX, SDM 3.2 "MIB") and BNDMK cannot be
+		 * RIP-relative (SDM vol. 2 BNDMK: #UD) */
+		if (space == X86DEC_SP_0F && (op == 0x1A || op == 0x1B) && m64 &&
+		    (pclass == 0 || (op == 0x1B && pclass == 2)) && (insn->modrm & 0xC7) == 0x05)
 			late_bad = 1;
 	} else if (insn->encoding == X86DEC_ENC_EVEX) {
 		if (!(e & (X86DEC_T_VALID | X86DEC_T_A1 | X86DEC_T_DEFER)))

@@ -104,7 +104,7 @@ static int put_modrm(uint8_t *b, int mem, int reg, int rm)
 		return 1;
 	}
 	if (mem) {
-		int idx = (reg == 2) ? 3 : 2; /* not reg, not the vvvv probes 0/1/9 */
+		int idx = (reg == 3) ? 4 : 3; /* not reg, not the vvvv probes 0/1/2/13/14 */
 		b[0] = (uint8_t)((probe_mod << 6) | (reg << 3) | 4);
 		b[1] = (uint8_t)((idx << 3) | 0);
 		return 2;
@@ -212,6 +212,7 @@ static uint16_t evex_entry(int map, int op, int p, int w, int l, int mem, int re
 {
 	struct evf base = { 0, 0, 0, 0xF, 1, 1, 1, 1, 1 };
 	uint16_t e = 0;
+
 	struct evf f = base;
 	int found = 0;
 	int vlo = (~(reg == 1 ? 2 : 1)) & 0xF, vhi = (~(reg == 5 ? 14 : 13)) & 0xF;
