@@ -22,7 +22,8 @@ static int64_t sys_exit(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3, 
 		status = NESTLAB_STATUS_WORKLOAD_FAIL;
 	kprintf("nestlab-l2: workload %s iterations %lu: %s\n", name, l2k.cfg.iterations,
 		status == NESTLAB_STATUS_PASS ? "PASS" :
-		status == NESTLAB_STATUS_WORKLOAD_FAIL ? "WORKLOAD_FAIL" : "ERROR");
+		status == NESTLAB_STATUS_WORKLOAD_FAIL ? "WORKLOAD_FAIL" :
+		status == NESTLAB_STATUS_BAD_CONFIG ? "BAD_CONFIG" : "ERROR");
 	run_finish((unsigned)status);
 }
 

@@ -92,4 +92,12 @@ for bad in "workload=nonesuch" "workload=cpuid iterations=12x" "transport=carrie
 	fi
 done
 
+# More pages than 128 MiB of RAM can back: BAD_CONFIG, not a crash.
+boot pf-too-big "workload=pagefault iterations=40000"
+if [ "$rc" -eq 15 ] && grep -qx 'status 7' "$res"; then
+	echo "PASS: level1: pagefault 40000 (beyond RAM) -> BAD_CONFIG"
+else
+	fail "pagefault 40000 (beyond RAM): QEMU exit code $rc, want 15"
+fi
+
 [ "$failed" -eq 0 ]

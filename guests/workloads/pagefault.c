@@ -4,7 +4,8 @@
  * so in the phase each first write costs one #PF, which maps a frame never
  * touched before: under L1's lazy NPT, exactly one NPF exit per page.
  * Check after the phase: each page holds the value written to it and reads
- * zero elsewhere (a fresh, zeroed frame).
+ * zero elsewhere (a fresh, zeroed frame). N pages more than free RAM can back:
+ * NESTLAB_STATUS_BAD_CONFIG.
  */
 #include "ulib.h"
 
@@ -18,6 +19,11 @@ int wl_pagefault(const struct wl_args *a)
 
 	if (n) {
 		base = u_syscall(L2_SYS_MMAP, n * PAGE, 0, 0);
+		if (base == -L2_ENOMEM || base == -L2_EINVAL) {
+			/* more pages than RAM: the command line asks too much */
+			u_printf("pagefault: %lu pages do not fit in free RAM\n", n);
+			return NESTLAB_STATUS_BAD_CONFIG;
+		}
 		if (base < 0) {
 			u_printf("pagefault: mmap of %lu pages failed: %ld\n", n, base);
 			return NESTLAB_STATUS_WORKLOAD_FAIL;
