@@ -3,7 +3,9 @@
  * /dev/kvm. Level 2 runs our SVM hypervisor as a KVM guest, so KVM must offer
  * SVM to its guests: the host CPU has SVM (AMD APM vol.2 15.4: CPUID
  * Fn8000_0001_ECX[SVM], shown as "svm" in /proc/cpuinfo) and kvm_amd was
- * loaded with nested=1. Otherwise TCG emulates SVM+NPT for us.
+ * loaded with nested=1. Otherwise TCG emulates SVM+NPT for us. `auto` picks
+ * KVM only when it can serve level 2, for both levels; `--accel kvm` at
+ * level 1 needs just /dev/kvm.
  */
 #include "accel.h"
 
@@ -110,7 +112,10 @@ int accel_choose(const struct accel_probe *p, enum l0_accel requested, int level
 	case L0_ACCEL_AUTO:
 		break;
 	}
-	out->accel = accel_kvm_usable(p, level, why, sizeof(why)) ? L0_ACCEL_TCG : L0_ACCEL_KVM;
+	/* auto asks for what level 2 needs at either level, so that level-1
+	 * and level-2 figures of one host come from the same accelerator (and
+	 * TCG's deterministic icount mode wherever there is no nested SVM). */
+	out->accel = accel_kvm_usable(p, 2, why, sizeof(why)) ? L0_ACCEL_TCG : L0_ACCEL_KVM;
 	snprintf(out->reason, sizeof(out->reason), "%s", why);
 	return 0;
 }

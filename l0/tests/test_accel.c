@@ -129,16 +129,22 @@ Test(accel, no_dev_kvm)
 	}
 }
 
-Test(accel, level1_needs_only_dev_kvm)
+/* --accel kvm at level 1 needs only /dev/kvm; auto picks KVM only where it
+ * could also serve level 2, so both levels of one host use one accelerator. */
+Test(accel, level1_kvm_on_request_auto_follows_level2)
 {
 	struct accel_probe p = probe();
 	struct accel_choice c;
 
 	put(kvm, "");
 	put(cpuinfo, intel_cpuinfo);
-	cr_assert(eq(int, accel_choose(&p, L0_ACCEL_AUTO, 1, &c), 0));
-	cr_assert(eq(int, c.accel, L0_ACCEL_KVM));
 	cr_assert(eq(int, accel_choose(&p, L0_ACCEL_KVM, 1, &c), 0));
+	cr_assert(eq(int, c.accel, L0_ACCEL_KVM));
+	cr_assert(eq(int, accel_choose(&p, L0_ACCEL_AUTO, 1, &c), 0));
+	cr_assert(eq(int, c.accel, L0_ACCEL_TCG));
+	put(nested, "1\n");
+	put(cpuinfo, amd_cpuinfo);
+	cr_assert(eq(int, accel_choose(&p, L0_ACCEL_AUTO, 1, &c), 0));
 	cr_assert(eq(int, c.accel, L0_ACCEL_KVM));
 }
 
