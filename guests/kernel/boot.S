@@ -7,10 +7,9 @@
  * CR4.PAE, load CR3, set EFER.LME, set CR0.PG, far-jump to a 64-bit code
  * segment. kmain() then builds the real page tables.
  */
-/* Values of include/nestlab/multiboot.h, which is C only (it includes
- * <stdint.h>): magic 0x1BADB002, flags PAGE_ALIGN | MEMORY_INFO | AOUT_KLUDGE. */
-#define MULTIBOOT_HEADER_MAGIC 0x1BADB002
-#define MB_FLAGS ((1 << 0) | (1 << 1) | (1 << 16))
+#include <nestlab/multiboot.h>
+#define MB_FLAGS (MULTIBOOT_HDR_PAGE_ALIGN | MULTIBOOT_HDR_MEMORY_INFO | \
+		  MULTIBOOT_HDR_AOUT_KLUDGE)
 
 #define KERNEL_CS 0x08
 #define KERNEL_DS 0x10

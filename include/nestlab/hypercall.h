@@ -8,7 +8,11 @@
  *   - VMCALL   (Intel VMX, SDM vol.3 "VMCALL"; defined here, served once the
  *               VMX backend exists)
  *   - backdoor: "IN EAX, DX" with DX = NESTLAB_HC_BACKDOOR_PORT, the
- *               VMware-style I/O port, trapped through the IOPM.
+ *               VMware-style I/O port, trapped through the IOPM. A CPL3
+ *               caller needs I/O permission for all 4 bytes the dword IN
+ *               touches, ports 0x5658-0x565B (one TSS I/O-bitmap bit per
+ *               byte, AMD APM vol.2 12.2.4); the permission check comes
+ *               before the intercept, so without it the IN raises #GP in L2.
  *
  * Register convention, identical on every transport:
  *   in:  RAX = NESTLAB_HC_MAGIC   (required; anything else is not a hypercall:

@@ -6,24 +6,27 @@
 #ifndef NESTLAB_MULTIBOOT_H
 #define NESTLAB_MULTIBOOT_H
 
+#ifndef __ASSEMBLY__
 #include <stdint.h>
+#endif
 
-#define MULTIBOOT_HEADER_MAGIC     0x1BADB002u
-#define MULTIBOOT_BOOT_MAGIC       0x2BADB002u /* in EAX at kernel entry */
-#define MULTIBOOT_SEARCH_LIMIT     8192u       /* header within the first 8 KiB */
-#define MULTIBOOT_HDR_PAGE_ALIGN   (1u << 0)
-#define MULTIBOOT_HDR_MEMORY_INFO  (1u << 1)
-#define MULTIBOOT_HDR_AOUT_KLUDGE  (1u << 16)
+#define MULTIBOOT_HEADER_MAGIC     0x1BADB002
+#define MULTIBOOT_BOOT_MAGIC       0x2BADB002 /* in EAX at kernel entry */
+#define MULTIBOOT_SEARCH_LIMIT     8192       /* header within the first 8 KiB */
+#define MULTIBOOT_HDR_PAGE_ALIGN   (1 << 0)
+#define MULTIBOOT_HDR_MEMORY_INFO  (1 << 1)
+#define MULTIBOOT_HDR_AOUT_KLUDGE  (1 << 16)
 
 /* multiboot_info.flags bits */
-#define MULTIBOOT_INFO_MEMORY      (1u << 0)
-#define MULTIBOOT_INFO_CMDLINE     (1u << 2)
-#define MULTIBOOT_INFO_MODS        (1u << 3)
-#define MULTIBOOT_INFO_MMAP        (1u << 6)
+#define MULTIBOOT_INFO_MEMORY      (1 << 0)
+#define MULTIBOOT_INFO_CMDLINE     (1 << 2)
+#define MULTIBOOT_INFO_MODS        (1 << 3)
+#define MULTIBOOT_INFO_MMAP        (1 << 6)
 
-#define MULTIBOOT_MMAP_AVAILABLE   1u
-#define MULTIBOOT_MMAP_RESERVED    2u
+#define MULTIBOOT_MMAP_AVAILABLE   1
+#define MULTIBOOT_MMAP_RESERVED    2
 
+#ifndef __ASSEMBLY__
 struct multiboot_header {
 	uint32_t magic, flags, checksum;
 	/* valid when flags has MULTIBOOT_HDR_AOUT_KLUDGE */
@@ -55,5 +58,6 @@ struct multiboot_mmap_entry {
 	uint64_t addr, len;
 	uint32_t type;
 } __attribute__((packed));
+#endif /* !__ASSEMBLY__ */
 
 #endif

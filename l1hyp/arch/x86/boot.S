@@ -11,8 +11,10 @@
 #define DEBUG_EXIT_PORT   0xF4   /* NESTLAB_DEBUG_EXIT_PORT */
 #define STATUS_NO_SVM     6      /* NESTLAB_STATUS_NO_SVM: no long mode either */
 
-#define MB_FLAGS  ((1 << 0) | (1 << 1) | (1 << 16))
-#define MB_MAGIC  0x1BADB002
+#include <nestlab/multiboot.h>
+#define MB_FLAGS  (MULTIBOOT_HDR_PAGE_ALIGN | MULTIBOOT_HDR_MEMORY_INFO | \
+		   MULTIBOOT_HDR_AOUT_KLUDGE)
+#define MB_MAGIC  MULTIBOOT_HEADER_MAGIC
 
 	.section .multiboot, "a"
 	.align 4
