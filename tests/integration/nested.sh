@@ -85,6 +85,27 @@ fi
 expect_failure triplefault-l2 l2_shutdown 'triple fault' --workload triplefault --iterations 1
 expect_failure badaccess-l2   l2_bad_access 'outside its RAM' --workload badaccess --iterations 1
 
+# L1's own failures, straight from QEMU (the launcher always passes a good
+# configuration): the QEMU exit code carries the status, (status << 1) | 1.
+l1_direct() {
+	local name=$1 cpu=$2 append=$3 want_rc=$4 re=$5
+	timeout 60 qemu-system-x86_64 -nodefaults -display none -no-reboot -machine pc \
+		-m 256M -cpu "$cpu" -accel tcg -kernel "$BUILD/l1hyp/l1hyp.bin" -append "$append" \
+		-initrd "$BUILD/guests/l2kernel.bin workload=null iterations=1" \
+		-serial "file:$OUT/$name.log" -serial "file:$OUT/$name.res" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 >/dev/null 2>&1
+	local rc=$?
+	if [ "$rc" = "$want_rc" ] && grep -Eq "$re" "$OUT/$name.log" &&
+	   grep -q '^end$' "$OUT/$name.res"; then
+		pass "$name: QEMU exit $rc, $(grep -Eo "$re" "$OUT/$name.log" | head -1)"
+	else
+		fail "$name: QEMU exit $rc (expected $want_rc, message /$re/)"; show_log "$name"
+	fi
+}
+l1_direct no-svm  qemu64,-svm      "npt=eager" 13 'no SVM .*-cpu qemu64,\+svm,\+npt'
+l1_direct no-npt  qemu64,+svm      "npt=eager" 13 'without nested paging'
+l1_direct bad-l1-cmdline qemu64,+svm,+npt "npt=sometimes" 15 'bad L1 command line: npt must be eager or lazy'
+
 for wl in null cpuid hypercall pio getpid write pagefault syscall-mix; do
 	run "$wl-l1" --workload "$wl" --iterations 100 --level 1
 	rc=$(cat "$OUT/$wl-l1.rc")
