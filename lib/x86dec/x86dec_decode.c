@@ -324,14 +324,16 @@ lookup:
 		      (insn->encoding != X86DEC_ENC_LEGACY && !((pid >> (12 + pclass)) & 1))))
 		return invalid(insn);
 	pid &= 0xFFF;
-	/* VEX/XOP: no encoding with this pp and vector length (rejected before
-	 * ModRM like Zydis does; for EVEX it looks at ModRM first) */
-	if ((insn->encoding == X86DEC_ENC_VEX || insn->encoding == X86DEC_ENC_XOP) &&
-	    !((x86dec_t_pl[mode][space][op] >> (pclass * 4 + L)) & 1))
+	/* Encodings rejected right after the opcode byte (W, prefix class and
+	 * vector length known, nothing more read): the generator records where
+	 * Zydis stops, so that truncated inputs classify alike. */
+	if (!(insn->encoding == X86DEC_ENC_EVEX && bcbit) &&
+	    !((x86dec_t_pl[mode][space][op] >> (W * 16 + pclass * 4 + L)) & 1))
 		return invalid(insn);
 	const uint16_t (*pat)[X86DEC_T_L][X86DEC_T_SLOTS] = x86dec_t_pat[pid];
 	uint16_t e;
 	uint8_t mod = 0;
+	int late_amx = 0;
 	if (dnow) {
 		/* 3DNow! (AMD APM vol. 3 ch. 2): ModRM, then the opcode as an imm8 suffix */
 		if (insn->pfx_lock)
@@ -361,6 +363,14 @@ lookup:
 			if (rm == reg)
 				rm ^= 1;
 		}
+		/* AMX TDP* (VEX.0F38 5C/5E, register form): same idea, the three
+		 * tile registers must differ (SDM vol. 2 TDPBSSD etc.) */
+		if (space == X86DEC_SP_VEX2 && (op == 0x5C || op == 0x5E) && mod == 3) {
+			if (reg == rm || reg == vvvv || rm == vvvv)
+				late_amx = 1;
+			reg = 5;
+			rm = 6;
+		}
 		e = mod == 3 ? x86dec_t_row[pat[pclass][lk][1 + reg]][W * 8 + rm]
 			     : x86dec_t_row[pat[pclass][lk][0]][W * 8 + reg];
 	} else {
@@ -371,7 +381,7 @@ lookup:
 	 * extensions, vvvv, EVEX masking/broadcast) only after the whole
 	 * instruction has been read, as Zydis does, so that an over-long form
 	 * reports TOO_LONG rather than INVALID. */
-	int late_bad = (e & X86DEC_T_DEFER) != 0, vsib = 0;
+	int late_bad = (e & X86DEC_T_DEFER) != 0 || late_amx, vsib = 0;
 	if (insn->encoding == X86DEC_ENC_LEGACY) {
 		if (!(e & (X86DEC_T_VALID | X86DEC_T_DEFER)))
 			return invalid(insn);

@@ -51,6 +51,6 @@ extern const uint16_t x86dec_t_pat[][X86DEC_T_PFX][X86DEC_T_L][X86DEC_T_SLOTS];
 extern const uint16_t x86dec_t_row[][16];
 extern const uint8_t x86dec_t_3dnow[2][32];
 extern const uint8_t x86dec_t_pp[2][X86DEC_T_SPACES];
-extern const uint16_t x86dec_t_pl[2][X86DEC_T_SPACES][256];
+extern const uint32_t x86dec_t_pl[2][X86DEC_T_SPACES][256];
 
 #endif

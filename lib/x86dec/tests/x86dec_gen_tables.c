@@ -296,15 +296,39 @@ static uint16_t entry(int space, int op, int p, int w, int l, int mem, int reg, 
 static int opmap[2][X86DEC_T_SPACES][256];
 
 /* bit p: some encoding of the pattern exists (or is deferred) with prefix class p */
-static int pl_exists(int pid)
+static uint32_t pl_probe(int mode, int s, int op)
 {
-	int bits = 0;
-	for (int pf = 0; pf < 4; pf++)
-		for (int l = 0; l < 4; l++)
-			for (int sl = 0; sl < 9; sl++)
-				for (int k = 0; k < 16; k++)
-					if (rows[pats[pid][pf][l][sl]][k])
-						bits |= 1 << (pf * 4 + l);
+	uint32_t bits = 0;
+	const ZydisDecoder *d = mode == 0 ? &dec64 : &dec32;
+	for (int w = 0; w < 2; w++)
+		for (int pf = 0; pf < 4; pf++)
+			for (int l = 0; l < 4; l++) {
+				uint8_t b[16];
+				int n = 0;
+				if (s <= 3) {
+					if (l) continue;
+					if (pf) b[n++] = pfx_byte[pf];
+					if (w) { if (mode) continue; b[n++] = 0x48; }
+					if (s >= 1) b[n++] = 0x0F;
+					if (s == 2) b[n++] = 0x38;
+					if (s == 3) b[n++] = 0x3A;
+				} else if (s <= 9) {
+					if (l > 1) continue;
+					b[n++] = s >= 7 ? 0x8F : 0xC4;
+					b[n++] = (uint8_t)(0xE0 | space_map[s]);
+					b[n++] = (uint8_t)((w << 7) | 0x78 | (l << 2) | pf);
+				} else {
+					b[n++] = 0x62;
+					b[n++] = (uint8_t)(0xF0 | space_map[s]);
+					b[n++] = (uint8_t)((w << 7) | 0x7C | pf);
+					b[n++] = (uint8_t)((l << 5) | 0x08);
+				}
+				b[n++] = (uint8_t)op;
+				ZydisDecodedInstruction in;
+				ZyanStatus st = ZydisDecoderDecodeInstruction(d, NULL, b, (size_t)n, &in);
+				if (ZYAN_SUCCESS(st) || st == ZYDIS_STATUS_NO_MORE_DATA)
+					bits |= 1u << (w * 16 + pf * 4 + l);
+			}
 	return bits;
 }
 
@@ -414,14 +438,15 @@ int main(void)
 			printf("0x%x,", rows[i][k]);
 		printf("},\n");
 	}
-	printf("};\n\n/* bit p*4+L: some encoding exists with prefix class p and length L */\n");
-	printf("const uint16_t x86dec_t_pl[2][X86DEC_T_SPACES][256] = {\n");
+	printf("};\n\n/* bit W*16 + p*4 + L: Zydis goes on reading after the opcode (else it\n"
+	       " * rejects the encoding right there): probed with the input cut after the opcode */\n");
+	printf("const uint32_t x86dec_t_pl[2][X86DEC_T_SPACES][256] = {\n");
 	for (int mode = 0; mode < 2; mode++) {
 		printf("{\n");
 		for (int s = 0; s < X86DEC_T_SPACES; s++) {
 			printf("\t{");
 			for (int op = 0; op < 256; op++)
-				printf("%s0x%x,", (op % 16) ? "" : "\n\t\t", pl_exists(opmap[mode][s][op]));
+				printf("%s0x%x,", (op % 8) ? "" : "\n\t\t", pl_probe(mode, s, op));
 			printf("\n\t},\n");
 		}
 		printf("},\n");
