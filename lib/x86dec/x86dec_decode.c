@@ -283,6 +283,10 @@ prefixes_done:
 			if ((!m64 && vpbit) || (L == 3 && !bcbit) || (zbit && !aaa))
 				return invalid(insn);
 		}
+		if (insn->encoding == X86DEC_ENC_VEX && insn->map == 0) {
+			NEED(pos, 1); /* Zydis reads the opcode before rejecting map 0 */
+			return invalid(insn);
+		}
 		switch (insn->encoding) {
 		case X86DEC_ENC_VEX:
 			if (insn->map < 1 || insn->map > 3) return invalid(insn);
@@ -320,10 +324,17 @@ prefixes_done:
 lookup:
 	insn->opcode = op;
 	unsigned pid = dnow ? 0 : x86dec_t_op[mode][space][op];
-	if (!dnow && (!(pid & 0xFFF) ||
-		      (insn->encoding != X86DEC_ENC_LEGACY && !((pid >> (12 + pclass)) & 1))))
+	if (!dnow && insn->encoding == X86DEC_ENC_EVEX && bcbit && !((pid >> (12 + pclass)) & 1))
 		return invalid(insn);
 	pid &= 0xFFF;
+	if (!dnow && pid == 0) {
+		/* no such opcode; Zydis still reads the ModRM first when it
+		 * would go on after the opcode for these W/pp/L */
+		if (has_modrm && !(insn->encoding == X86DEC_ENC_EVEX && bcbit) &&
+		    ((x86dec_t_pl[mode][space][op] >> (W * 16 + pclass * 4 + L)) & 1))
+			NEED(pos, 1);
+		return invalid(insn);
+	}
 	/* Encodings rejected right after the opcode byte (W, prefix class and
 	 * vector length known, nothing more read): the generator records where
 	 * Zydis stops, so that truncated inputs classify alike. */

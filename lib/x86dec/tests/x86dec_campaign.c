@@ -1,7 +1,8 @@
 /*
  * The full differential campaign against Zydis (make x86dec-campaign):
  * N biased random inputs per mode (default 10^7) plus every instruction of the
- * executable sections of the ELF files named on the command line. Prints the
+ * executable sections of the ELF files named on the command line, plus N/10
+ * inputs per mode cut to 1-14 bytes (truncated input). Prints the
  * counts per mode and exits non-zero on any disagreement.
  *   x86dec_campaign [-n N] [-s SEED] [-l LOGFILE] [elf...]
  */
@@ -43,6 +44,12 @@ int main(int argc, char **argv)
 	diff_random(X86DEC_MODE_32, n, seed + 1, &s32, log);
 	report("random, 32-bit mode", &s32);
 	total_bad += s64.disagreements + s32.disagreements;
+	struct diff_stats t64 = { 0 }, t32 = { 0 };
+	diff_random_truncated(X86DEC_MODE_64, n / 10, seed + 2, &t64, log);
+	report("random truncated to 1-14 bytes, 64-bit", &t64);
+	diff_random_truncated(X86DEC_MODE_32, n / 10, seed + 3, &t32, log);
+	report("random truncated to 1-14 bytes, 32-bit", &t32);
+	total_bad += t64.disagreements + t32.disagreements;
 	for (int i = optind; i < argc; i++) {
 		struct diff_stats st = { 0 };
 		long c = diff_elf(argv[i], &st, log);
@@ -55,9 +62,9 @@ int main(int argc, char **argv)
 		se.disagreements += st.disagreements;
 		total_bad += st.disagreements;
 	}
-	printf("TOTAL random %llu (64) + %llu (32), binaries %llu instructions: %llu disagreements\n",
+	printf("TOTAL random %llu (64) + %llu (32), truncated %llu, binaries %llu instructions: %llu disagreements\n",
 	       (unsigned long long)s64.inputs, (unsigned long long)s32.inputs,
-	       (unsigned long long)se.inputs, (unsigned long long)total_bad);
+	       (unsigned long long)(t64.inputs + t32.inputs), (unsigned long long)se.inputs, (unsigned long long)total_bad);
 	if (log) fclose(log);
 	return total_bad ? 1 : 0;
 }

@@ -176,6 +176,16 @@ void diff_random(enum x86dec_mode mode, uint64_t n, uint64_t seed, struct diff_s
 	}
 }
 
+void diff_random_truncated(enum x86dec_mode mode, uint64_t n, uint64_t seed, struct diff_stats *st, FILE *log)
+{
+	uint64_t s = seed * 0x9E3779B97F4A7C15ull + 3;
+	uint8_t buf[16];
+	for (uint64_t i = 0; i < n; i++) {
+		diff_gen(&s, mode, buf);
+		diff_one(mode, buf, (size_t)(1 + (xs(&s) % 14)), st, log);
+	}
+}
+
 long diff_elf(const char *path, struct diff_stats *st, FILE *log)
 {
 	int fd = open(path, O_RDONLY);

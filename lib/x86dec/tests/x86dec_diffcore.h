@@ -26,6 +26,9 @@ int diff_one(enum x86dec_mode mode, const uint8_t *buf, size_t len, struct diff_
 /* Random campaign: n inputs from seed. */
 void diff_random(enum x86dec_mode mode, uint64_t n, uint64_t seed, struct diff_stats *st, FILE *log);
 
+/* Same inputs cut to a random length of 1-14 bytes (truncation classes). */
+void diff_random_truncated(enum x86dec_mode mode, uint64_t n, uint64_t seed, struct diff_stats *st, FILE *log);
+
 /* Walk the executable sections of an ELF file instruction by instruction
  * (by Zydis's length where Zydis decodes, resync +1 otherwise). Returns the
  * number of instructions compared, or -1 if the file cannot be read. */

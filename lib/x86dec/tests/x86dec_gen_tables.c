@@ -370,7 +370,7 @@ int main(void)
 							p[pf][l][slot] = (uint16_t)row_id(r);
 						}
 				opmap[mode][space][op] = pat_id(p);
-				if (opmap[mode][space][op] == 0 && space != X86DEC_SP_0F && space != X86DEC_SP_VEX1) {
+				if (opmap[mode][space][op] == 0) {
 					/* does Zydis read a ModRM before rejecting? put the
 					 * opcode at byte 14 so that a ModRM read is TOO_LONG */
 					uint8_t b[32];
