@@ -8,6 +8,7 @@
 #include <nestlab/bootargs.h>
 #include "uapi.h"
 #include "kernel.h"
+#include "probe.h"
 #include "arch.h"
 
 typedef int64_t (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
@@ -77,6 +78,8 @@ static int64_t sys_test(uint64_t kind, uint64_t arg, uint64_t a2, uint64_t a3, u
 		return -L2_EINVAL; /* not reached */
 	case L2_TEST_MAP_OUTSIDE:
 		return process_map_outside(arg);
+	case L2_TEST_PROBE:
+		return probe_run(arg);
 	}
 	return -L2_EINVAL;
 }

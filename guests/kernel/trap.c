@@ -8,6 +8,7 @@
  *    answer, so the kernel completes it the way an unbacked backdoor port
  *    answers, RAX = all ones, and skips it. The hypercall workload thus runs
  *    the same code at both levels.
+ *  - a fault of a kernel instruction probe (probe.c), provoked on purpose.
  * Everything else is reported (vector, error code, RIP, CR2, registers) and
  * ends the run with NESTLAB_STATUS_L2_EXCEPTION: the kernel never hangs.
  */
@@ -15,6 +16,7 @@
 #include "kernel.h"
 #include "kfmt.h"
 #include "trap.h"
+#include "probe.h"
 #include "arch.h"
 
 #define PF_PRESENT 0x1
@@ -46,6 +48,8 @@ void trap_handler(struct trap_frame *f)
 	uint64_t cr2 = read_cr2();
 	char msg[96];
 
+	if (probe_catch(f))
+		return;
 	if (f->vector == 14 && !(f->error & PF_PRESENT) && process_demand_fault(cr2) == 0)
 		return;
 	if (f->vector == 6 && vmmcall_ud_fixup(f))

@@ -30,6 +30,22 @@ enum l2_sysno {
 #define L2_TEST_TRIPLEFAULT 1 /* load an empty IDT and raise #UD: no return */
 #define L2_TEST_MAP_OUTSIDE 2 /* map guest-physical RAM top + 16 MiB at arg (a
 			       * user page address) -> that guest-physical address */
+#define L2_TEST_PROBE       3 /* run kernel probe arg (L2_PROBE_*) -> its value,
+			       * or -(L2_EPROBE_BASE + vector) if it faulted */
+
+/* L2_TEST_PROBE probes: one privileged instruction each, run at CPL0 */
+#define L2_PROBE_RDMSR_UNKNOWN   1 /* RDMSR of MSR 0x12345 */
+#define L2_PROBE_WRMSR_TSC       2 /* WRMSR TSC = 0 */
+#define L2_PROBE_RDMSR_EFER      3 /* RDMSR EFER -> low 32 bits */
+#define L2_PROBE_WRMSR_EFER_SVME 4 /* WRMSR EFER with SVME set */
+#define L2_PROBE_VMRUN           5
+#define L2_PROBE_VMLOAD          6
+#define L2_PROBE_VMSAVE          7
+#define L2_PROBE_STGI            8
+#define L2_PROBE_CLGI            9
+#define L2_PROBE_SKINIT         10
+#define L2_PROBE_INVLPGA        11
+#define L2_EPROBE_BASE        2000
 
 /* Errors (returned negated) */
 #define L2_EPERM   1

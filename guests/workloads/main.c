@@ -27,10 +27,11 @@ static const wl_fn workload_fns[NESTLAB_WL_NR] = {
 	[NESTLAB_WL_PAGEFAULT]   = wl_pagefault,
 	[NESTLAB_WL_SYSCALL_MIX] = wl_syscall_mix,
 	[NESTLAB_WL_HCERRORS]    = wl_hcerrors,
+	[NESTLAB_WL_INTERCEPTS]  = wl_intercepts,
 	[NESTLAB_WL_TRIPLEFAULT] = wl_triplefault,
 	[NESTLAB_WL_BADACCESS]   = wl_badaccess,
 };
-_Static_assert(NESTLAB_WL_NR == 11, "a workload was added to bootargs.h: add it here");
+_Static_assert(NESTLAB_WL_NR == 12, "a workload was added to bootargs.h: add it here");
 
 __attribute__((section(".text.user_start"), noreturn, used))
 void user_start(uint64_t workload, uint64_t iterations, uint64_t transport, uint64_t level)

@@ -53,6 +53,7 @@ int64_t u_phase_end(int64_t index);
 /* One per NESTLAB_WORKLOADS entry, each in <name>.c. */
 int wl_null(const struct wl_args *a);
 int wl_cpuid(const struct wl_args *a);
+int wl_intercepts(const struct wl_args *a);
 int wl_hypercall(const struct wl_args *a);
 int wl_pio(const struct wl_args *a);
 int wl_getpid(const struct wl_args *a);

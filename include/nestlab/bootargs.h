@@ -36,6 +36,7 @@
 	X(PAGEFAULT,   "pagefault",   "first touch of one fresh 4 KiB page")      \
 	X(SYSCALL_MIX, "syscall-mix", "a fixed mix of system calls and ALU work")  \
 	X(HCERRORS,    "hcerrors",    "bad hypercalls; checks each error code")   \
+	X(INTERCEPTS,  "intercepts",  "refused MSRs, SVM instructions, CPUID view") \
 	X(TRIPLEFAULT, "triplefault", "negative test: the kernel triple-faults")  \
 	X(BADACCESS,   "badaccess",   "negative test: touch memory outside RAM")
 

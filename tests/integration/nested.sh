@@ -82,6 +82,18 @@ else
 	fail "hcerrors-l2: $n of 8 checks passed"; show_log hcerrors-l2
 fi
 
+# L1's intercept policy seen from L2: refused MSRs get #GP, SVM instructions
+# #UD, EFER.SVME and CPUID's SVM bit are hidden; one exit per probe.
+expect_phase intercepts-l2 intercepts \
+	'{"cpuid":4,"msr":5,"vmrun":1,"vmload":1,"vmsave":1,"stgi":1,"clgi":1,"skinit":1,"invlpga":1}' \
+	--iterations 1 --verbose
+n=$(grep -c '^L2: PASS: intercepts:' "$OUT/intercepts-l2.log")
+if [ "$n" = 15 ] && ! grep -q '^L2: FAIL' "$OUT/intercepts-l2.log"; then
+	pass "intercepts-l2: all 15 intercept checks hold in L2"
+else
+	fail "intercepts-l2: $n of 15 checks passed"; show_log intercepts-l2
+fi
+
 expect_failure triplefault-l2 l2_shutdown 'triple fault' --workload triplefault --iterations 1
 expect_failure badaccess-l2   l2_bad_access 'outside its RAM' --workload badaccess --iterations 1
 
@@ -106,7 +118,7 @@ l1_direct no-svm  qemu64,-svm      "npt=eager" 13 'no SVM .*-cpu qemu64,\+svm,\+
 l1_direct no-npt  qemu64,+svm      "npt=eager" 13 'without nested paging'
 l1_direct bad-l1-cmdline qemu64,+svm,+npt "npt=sometimes" 15 'bad L1 command line: npt must be eager or lazy'
 
-for wl in null cpuid hypercall pio getpid write pagefault syscall-mix; do
+for wl in null cpuid hypercall pio getpid write pagefault syscall-mix hcerrors intercepts; do
 	run "$wl-l1" --workload "$wl" --iterations 100 --level 1
 	rc=$(cat "$OUT/$wl-l1.rc")
 	if [ "$rc" = 0 ] && jq -e --arg wl "$wl" '.status == "pass" and ([.phases[] | select(.name == $wl)] | length == 1)' "$OUT/$wl-l1.json" >/dev/null; then

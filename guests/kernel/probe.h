@@ -1,0 +1,22 @@
+/*
+ * Kernel probes of privileged instructions for the "intercepts" workload:
+ * run one instruction at CPL0 under an expected-exception guard and report
+ * whether it faulted and with which vector, so a test can check what L1
+ * injects (#GP for refused MSRs, #UD for SVM instructions) or returns.
+ */
+#ifndef L2K_PROBE_H
+#define L2K_PROBE_H
+
+#include <stdint.h>
+#include "trap.h"
+
+/* Run probe `id` (L2_PROBE_*). Returns the result value (>= 0, e.g. the
+ * low 32 bits of an MSR read) or -(L2_EPROBE_BASE + vector) if the probed
+ * instruction raised that exception; -L2_EINVAL for an unknown probe. */
+int64_t probe_run(uint64_t id);
+
+/* Called first by the trap handler: 1 if the exception belonged to an
+ * active probe (recorded, instruction skipped), 0 otherwise. */
+int probe_catch(struct trap_frame *f);
+
+#endif
