@@ -1,0 +1,639 @@
+/*
+ * nestlab-kvmstat: counts and times KVM's work per VM process and vCPU
+ * thread from the kvm tracepoints, with a libbpf CO-RE program
+ * (kvmstat.bpf.c, skeleton from bpftool). It checks the environment first
+ * and stops with an error that names the fix (privileges, tracefs, KVM
+ * tracepoints, kernel BTF, RLIMIT_MEMLOCK); tracepoints this kernel lacks are
+ * skipped and reported. It traces one process (-p), a command it starts and
+ * that command's children (--), or every KVM user, then prints a per-VM table
+ * sorted by count and optionally writes JSON and a bounded per-event record.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "kvmstat.skel.h"
+#include "kvmstat_names.h"
+#include "kvmstat_report.h"
+
+#define KS_DEFAULT_TRACEFS "/sys/kernel/tracing"
+#define KS_DEBUGFS_TRACEFS "/sys/kernel/debug/tracing"
+#define KS_CAP_PERFMON 38
+#define KS_CAP_BPF     39
+
+struct ks_opts {
+	int pid;
+	char **command;
+	double duration_s;
+	const char *json;
+	const char *events;
+	unsigned long long record_max;
+	const char *record_file;
+	unsigned long ringbuf_size;
+	const char *btf;
+	const char *tracefs;
+	int quiet;
+	int verbose;
+};
+
+static volatile sig_atomic_t ks_stop;
+static int ks_verbose;
+static FILE *ks_record_out;
+static uint64_t ks_records_written;
+
+static void ks_on_signal(int sig)
+{
+	(void)sig;
+	ks_stop = 1;
+}
+
+static int ks_err(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("nestlab-kvmstat: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static int ks_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !ks_verbose)
+		return 0;
+	if (level == LIBBPF_INFO && !ks_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void ks_usage(FILE *f)
+{
+	fprintf(f,
+"usage: nestlab-kvmstat [-p PID | -- COMMAND ARGS...] [--duration S] [--json FILE]\n"
+"                       [--events LIST] [--record N [--record-file FILE]] [options]\n"
+"\n"
+"Counts what KVM does for each VM process and vCPU thread, from the kvm\n"
+"tracepoints, in BPF maps (no per-event copy to user space): exits by reason\n"
+"(SVM/VMX names), port I/O by port and direction, MSRs by index and direction,\n"
+"CPUID leaves, hypercalls, user-space exits (KVM_EXIT_*), nested events, ...\n"
+"Where kvm_exit and kvm_entry both fire, exit-to-entry latency histograms per\n"
+"reason (log2 buckets, p50/p99). Tracepoints this kernel lacks are skipped and\n"
+"reported as \"not available on this kernel\".\n"
+"\n"
+"What to trace (default: every process that uses KVM):\n"
+"  -p, --pid PID        trace this process (all its threads) and the processes\n"
+"                       it forks from now on; stop when it exits\n"
+"  -- COMMAND ARGS...   start COMMAND once tracing is attached, trace it and its\n"
+"                       children, stop when it exits; exit with its status\n"
+"Options:\n"
+"  -d, --duration S     stop after S seconds (default: at exit of the target,\n"
+"                       or at SIGINT/SIGTERM)\n"
+"  -j, --json FILE      also write the report as JSON to FILE ('-' = stdout)\n"
+"  -e, --events LIST    comma-separated tracepoints to use, with or without the\n"
+"                       kvm_ prefix (default: all of them):\n"
+"                       exit entry nested_vmexit nested_vmexit_inject\n"
+"                       nested_vmenter nested_vmrun pio mmio msr cpuid\n"
+"                       hypercall page_fault emulate_insn userspace_exit\n"
+"                       inj_exception\n"
+"  -r, --record N       also record the first N events with CLOCK_MONOTONIC\n"
+"                       timestamps through a BPF ring buffer (events beyond N,\n"
+"                       or lost to a full buffer, are counted as dropped)\n"
+"      --record-file F  where records go (default: kvmstat-records.txt), one\n"
+"                       line each: ts_ns pid tid event detail\n"
+"      --ringbuf-size B ring buffer size in bytes, a power of two (default 4 MiB)\n"
+"      --btf FILE       kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
+"      --tracefs DIR    where tracefs is (default: " KS_DEFAULT_TRACEFS ", mounted\n"
+"                       there when absent and allowed)\n"
+"  -q, --quiet          no text report on stdout\n"
+"  -v, --verbose        libbpf's debug output\n"
+"  -h, --help           this text\n"
+"\n"
+"Needs root, or CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN on kernels before 5.8).\n"
+"Exit status: 0 done; 1 environment error (the message names the fix); 2 usage\n"
+"error; with --, the command's status when it failed.\n");
+}
+
+static int ks_parse(int argc, char **argv, struct ks_opts *o)
+{
+	static const struct option opts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "record", required_argument, NULL, 'r' },
+		{ "record-file", required_argument, NULL, 'R' },
+		{ "ringbuf-size", required_argument, NULL, 'B' },
+		{ "btf", required_argument, NULL, 'b' },
+		{ "tracefs", required_argument, NULL, 't' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	o->ringbuf_size = 4ul << 20;
+	o->record_file = "kvmstat-records.txt";
+	while ((c = getopt_long(argc, argv, "+p:d:j:e:r:qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o->pid = (int)strtol(optarg, &end, 10);
+			if (*end || o->pid <= 0) {
+				fprintf(stderr, "nestlab-kvmstat: bad pid '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'd':
+			o->duration_s = strtod(optarg, &end);
+			if (*end || o->duration_s <= 0) {
+				fprintf(stderr, "nestlab-kvmstat: bad duration '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'j': o->json = optarg; break;
+		case 'e': o->events = optarg; break;
+		case 'r':
+			o->record_max = strtoull(optarg, &end, 0);
+			if (*end || !o->record_max) {
+				fprintf(stderr, "nestlab-kvmstat: bad --record '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'R': o->record_file = optarg; break;
+		case 'B':
+			o->ringbuf_size = strtoul(optarg, &end, 0);
+			if (*end || o->ringbuf_size < 4096 || (o->ringbuf_size & (o->ringbuf_size - 1))) {
+				fprintf(stderr, "nestlab-kvmstat: --ringbuf-size must be a power of two >= 4096\n");
+				return 2;
+			}
+			break;
+		case 'b': o->btf = optarg; break;
+		case 't': o->tracefs = optarg; break;
+		case 'q': o->quiet = 1; break;
+		case 'v': o->verbose = 1; break;
+		case 'h': ks_usage(stdout); exit(0);
+		default: ks_usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		if (strcmp(argv[optind - 1], "--")) {
+			fprintf(stderr, "nestlab-kvmstat: unexpected argument '%s' (a command goes after --)\n",
+				argv[optind]);
+			return 2;
+		}
+		o->command = &argv[optind];
+	}
+	if (o->pid && o->command) {
+		fprintf(stderr, "nestlab-kvmstat: -p and -- COMMAND exclude each other\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* Privileges: CAP_SYS_ADMIN, or CAP_BPF + CAP_PERFMON (Linux 5.8+). */
+static int ks_check_caps(int *can_mount)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data))
+		return ks_err("capget: %s", strerror(errno));
+	int sys_admin = !!(data[0].effective & (1u << CAP_SYS_ADMIN));
+	int bpf = !!(data[1].effective & (1u << (KS_CAP_BPF - 32)));
+	int perfmon = !!(data[1].effective & (1u << (KS_CAP_PERFMON - 32)));
+	*can_mount = sys_admin;
+	if (sys_admin || (bpf && perfmon))
+		return 0;
+	return ks_err("insufficient privileges: loading BPF tracing programs needs root, or the "
+		      "capabilities CAP_BPF and CAP_PERFMON (have: CAP_BPF %s, CAP_PERFMON %s). Fix: run "
+		      "with sudo, or grant them: setcap cap_bpf,cap_perfmon+ep nestlab-kvmstat",
+		      bpf ? "yes" : "no", perfmon ? "yes" : "no");
+}
+
+static int ks_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Finds (or mounts) tracefs; fills dir. */
+static int ks_find_tracefs(const struct ks_opts *o, int can_mount, char *dir, size_t len)
+{
+	char p[512];
+	const char *cands[2] = { o->tracefs ? o->tracefs : KS_DEFAULT_TRACEFS,
+				 o->tracefs ? NULL : KS_DEBUGFS_TRACEFS };
+	for (int i = 0; i < 2 && cands[i]; i++) {
+		snprintf(p, sizeof(p), "%s/events", cands[i]);
+		if (ks_is_dir(p)) {
+			snprintf(dir, len, "%s", cands[i]);
+			return 0;
+		}
+	}
+	const char *target = o->tracefs ? o->tracefs : KS_DEFAULT_TRACEFS;
+	if (!can_mount)
+		return ks_err("tracefs is not mounted at %s and mounting it needs CAP_SYS_ADMIN. "
+			      "Fix: as root, run: mount -t tracefs nodev %s", target, target);
+	if (mount("nodev", target, "tracefs", 0, NULL))
+		return ks_err("tracefs is not mounted at %s and mounting it failed (%s). "
+			      "Fix: mount -t tracefs nodev %s", target, strerror(errno), target);
+	fprintf(stderr, "nestlab-kvmstat: mounted tracefs at %s\n", target);
+	snprintf(dir, len, "%s", target);
+	return 0;
+}
+
+/* Which events to use: --events (validated) or all. */
+static int ks_requested(const char *list, int *want)
+{
+	char buf[1024], *save = NULL, *tok;
+	if (!list) {
+		for (int e = 0; e < KS_EV_COUNT; e++)
+			want[e] = 1;
+		return 0;
+	}
+	if (strlen(list) >= sizeof(buf))
+		return ks_err("--events list too long");
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int e = ks_event_lookup(tok);
+		if (e < 0) {
+			fprintf(stderr, "nestlab-kvmstat: error: unknown event '%s' in --events. Fix: use "
+				"names from this list:", tok);
+			for (int i = 0; i < KS_EV_COUNT; i++)
+				fprintf(stderr, " %s", ks_event_short(i));
+			fputc('\n', stderr);
+			return 1;
+		}
+		want[e] = 1;
+	}
+	return 0;
+}
+
+static struct bpf_program *ks_prog(struct kvmstat_bpf *skel, int e)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "ks_%s", ks_event_tracepoint(e));
+	return bpf_object__find_program_by_name(skel->obj, name);
+}
+
+static int ks_on_record(void *ctx, void *data, size_t size)
+{
+	const struct ks_record *r = data;
+	char label[64];
+	(void)ctx;
+	if (size < sizeof(*r))
+		return 0;
+	ks_detail_label(label, sizeof(label), r->event, r->arg, r->code);
+	fprintf(ks_record_out, "%llu %u %u %s %s\n", (unsigned long long)r->ts_ns, r->tgid, r->tid,
+		ks_event_short(r->event), label);
+	ks_records_written++;
+	return 0;
+}
+
+static double ks_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Reads the counters, threads, histograms and stats out of the maps. */
+static int ks_collect(struct kvmstat_bpf *skel, struct ks_report *rep, struct ks_row **rows_out,
+		      struct ks_lat_row **lat_out, struct ks_thread_info **thr_out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0)
+		return ks_err("cannot count possible CPUs");
+	size_t cap_rows = bpf_map__max_entries(skel->maps.counts);
+	size_t cap_lat = bpf_map__max_entries(skel->maps.latency);
+	size_t cap_thr = bpf_map__max_entries(skel->maps.threads);
+	struct ks_row *rows = calloc(cap_rows, sizeof(*rows));
+	struct ks_lat_row *lat = calloc(cap_lat, sizeof(*lat));
+	struct ks_thread_info *thr = calloc(cap_thr, sizeof(*thr));
+	uint64_t *vals = calloc((size_t)ncpu, sizeof(uint64_t));
+	struct ks_hist *hists = calloc((size_t)ncpu, sizeof(struct ks_hist));
+	if (!rows || !lat || !thr || !vals || !hists)
+		return ks_err("out of memory");
+
+	int fd = bpf_map__fd(skel->maps.counts);
+	struct ks_key k, *prev = NULL;
+	size_t n = 0;
+	while (n < cap_rows && bpf_map_get_next_key(fd, prev, &k) == 0) {
+		if (bpf_map_lookup_elem(fd, &k, vals) == 0) {
+			uint64_t sum = 0;
+			for (int c = 0; c < ncpu; c++)
+				sum += vals[c];
+			rows[n] = (struct ks_row){ k.tgid, k.tid, k.event, k.arg, k.code, sum };
+			n++;
+		}
+		prev = &k;
+	}
+	rep->rows = rows;
+	rep->nrows = n;
+
+	fd = bpf_map__fd(skel->maps.latency);
+	struct ks_lat_key lk, *lprev = NULL;
+	n = 0;
+	while (n < cap_lat && bpf_map_get_next_key(fd, lprev, &lk) == 0) {
+		if (bpf_map_lookup_elem(fd, &lk, hists) == 0) {
+			struct ks_lat_row *l = &lat[n++];
+			memset(l, 0, sizeof(*l));
+			l->tgid = lk.tgid; l->tid = lk.tid; l->isa = lk.isa; l->reason = lk.reason;
+			for (int c = 0; c < ncpu; c++) {
+				for (int s = 0; s < KS_HIST_SLOTS; s++)
+					l->hist.slots[s] += hists[c].slots[s];
+				l->hist.count += hists[c].count;
+				l->hist.sum_ns += hists[c].sum_ns;
+				if (hists[c].max_ns > l->hist.max_ns)
+					l->hist.max_ns = hists[c].max_ns;
+			}
+		}
+		lprev = &lk;
+	}
+	rep->lat = lat;
+	rep->nlat = n;
+
+	fd = bpf_map__fd(skel->maps.threads);
+	__u32 tid, *tprev = NULL;
+	struct ks_thread tv;
+	n = 0;
+	while (n < cap_thr && bpf_map_get_next_key(fd, tprev, &tid) == 0) {
+		if (bpf_map_lookup_elem(fd, &tid, &tv) == 0) {
+			thr[n].tid = tid;
+			thr[n].tgid = tv.tgid;
+			memcpy(thr[n].comm, tv.comm, sizeof(thr[n].comm));
+			thr[n].comm[sizeof(thr[n].comm) - 1] = 0;
+			n++;
+		}
+		tprev = &tid;
+	}
+	rep->threads = thr;
+	rep->nthreads = n;
+
+	fd = bpf_map__fd(skel->maps.stats);
+	for (__u32 s = 0; s < KS_STAT_COUNT; s++) {
+		if (bpf_map_lookup_elem(fd, &s, vals))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			rep->stats[s] += vals[c];
+	}
+	free(vals);
+	free(hists);
+	*rows_out = rows;
+	*lat_out = lat;
+	*thr_out = thr;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ks_opts o = { 0 };
+	struct ks_report rep = { 0 };
+	struct kvmstat_bpf *skel = NULL;
+	struct bpf_link *links[KS_EV_COUNT + 1] = { 0 };
+	struct ring_buffer *rb = NULL;
+	int want[KS_EV_COUNT] = { 0 }, have[KS_EV_COUNT] = { 0 };
+	int rc, can_mount = 0, go_pipe[2] = { -1, -1 }, child_status = 0, child_done = 0;
+	pid_t child = 0;
+	char tracefs[512], path[700], target[300];
+
+	rc = ks_parse(argc, argv, &o);
+	if (rc)
+		return rc;
+	ks_verbose = o.verbose;
+	libbpf_set_print(ks_libbpf_print);
+
+	/* 1. Privileges, tracefs, KVM tracepoints, BTF: each error names its fix. */
+	if (ks_check_caps(&can_mount))
+		return 1;
+	if (ks_find_tracefs(&o, can_mount, tracefs, sizeof(tracefs)))
+		return 1;
+	snprintf(path, sizeof(path), "%s/events/kvm", tracefs);
+	if (!ks_is_dir(path))
+		return ks_err("no kvm tracepoints under %s: KVM is not loaded. Fix: load it, e.g. "
+			      "modprobe kvm_amd (AMD) or modprobe kvm_intel (Intel), and check /dev/kvm", path);
+	if (ks_requested(o.events, want))
+		return 1;
+	int nhave = 0;
+	for (int e = 0; e < KS_EV_COUNT; e++) {
+		snprintf(path, sizeof(path), "%s/events/kvm/%s/id", tracefs, ks_event_tracepoint(e));
+		have[e] = want[e] && access(path, F_OK) == 0;
+		nhave += have[e];
+		rep.tp_state[e] = !want[e] ? KS_TP_NOT_REQUESTED : have[e] ? KS_TP_ATTACHED : KS_TP_ABSENT;
+		if (want[e] && !have[e])
+			fprintf(stderr, "nestlab-kvmstat: %s: not available on this kernel, skipped\n",
+				ks_event_tracepoint(e));
+	}
+	if (!nhave)
+		return ks_err("none of the requested kvm tracepoints exists under %s/events/kvm. "
+			      "Fix: choose others with --events (see --help)", tracefs);
+	if (!o.btf && access("/sys/kernel/btf/vmlinux", R_OK))
+		return ks_err("no kernel BTF (/sys/kernel/btf/vmlinux): the CO-RE program cannot be "
+			      "relocated. Fix: pass --btf FILE with this kernel's BTF (e.g. from BTFHub, "
+			      "or pahole -J on its vmlinux), or use a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+	/* Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK; libbpf raises it too. */
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	int memlock_raised = setrlimit(RLIMIT_MEMLOCK, &rl) == 0;
+
+	/* 2. Open, configure, load. */
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = o.btf);
+	skel = kvmstat_bpf__open_opts(&open_opts);
+	if (!skel)
+		return ks_err("opening the BPF object failed: %s", strerror(errno));
+	rep.latency_on = have[KS_EV_EXIT] && have[KS_EV_ENTRY];
+	skel->rodata->ks_filter_on = o.pid || o.command;
+	skel->rodata->ks_latency_on = rep.latency_on;
+	skel->rodata->ks_record_max = o.record_max;
+	bpf_map__set_max_entries(skel->maps.records, o.record_max ? o.ringbuf_size : 4096);
+	for (int e = 0; e < KS_EV_COUNT; e++)
+		bpf_program__set_autoload(ks_prog(skel, e), have[e]);
+	bpf_program__set_autoload(skel->progs.ks_fork, o.pid || o.command);
+	rc = kvmstat_bpf__load(skel);
+	if (rc) {
+		if (rc == -EPERM && !memlock_raised)
+			ks_err("loading the BPF program failed (EPERM) and RLIMIT_MEMLOCK could not be raised. "
+			       "Fix: ulimit -l unlimited (or run as root)");
+		else if (rc == -EPERM)
+			ks_err("loading the BPF program failed (EPERM). Fix: run as root, or with CAP_BPF "
+			       "and CAP_PERFMON; check kernel.unprivileged_bpf_disabled and lockdown");
+		else
+			ks_err("loading the BPF program failed: %s (run with -v for libbpf's log)", strerror(-rc));
+		kvmstat_bpf__destroy(skel);
+		return 1;
+	}
+
+	/* 3. The target: the filter is filled before anything is attached. */
+	if (o.pid) {
+		if (kill(o.pid, 0) && errno == ESRCH) {
+			kvmstat_bpf__destroy(skel);
+			return ks_err("no process %d", o.pid);
+		}
+		__u8 one = 1;
+		__u32 key = (__u32)o.pid;
+		bpf_map_update_elem(bpf_map__fd(skel->maps.tracked), &key, &one, BPF_ANY);
+		snprintf(target, sizeof(target), "pid %d", o.pid);
+	} else if (o.command) {
+		if (pipe2(go_pipe, O_CLOEXEC)) {
+			kvmstat_bpf__destroy(skel);
+			return ks_err("pipe: %s", strerror(errno));
+		}
+		child = fork();
+		if (child < 0) {
+			kvmstat_bpf__destroy(skel);
+			return ks_err("fork: %s", strerror(errno));
+		}
+		if (child == 0) {
+			char c;
+			close(go_pipe[1]);
+			if (read(go_pipe[0], &c, 1) != 1)
+				_exit(127);   /* the tracer gave up: run nothing untraced */
+			execvp(o.command[0], o.command);
+			fprintf(stderr, "nestlab-kvmstat: cannot run %s: %s\n", o.command[0], strerror(errno));
+			_exit(127);
+		}
+		close(go_pipe[0]);
+		__u8 one = 1;
+		__u32 key = (__u32)child;
+		bpf_map_update_elem(bpf_map__fd(skel->maps.tracked), &key, &one, BPF_ANY);
+		snprintf(target, sizeof(target), "command %s (pid %d)", o.command[0], child);
+	} else {
+		snprintf(target, sizeof(target), "all KVM processes");
+	}
+	rep.target = target;
+
+	/* 4. Attach everything or nothing. */
+	int nl = 0;
+	for (int e = 0; e < KS_EV_COUNT && !rc; e++) {
+		if (!have[e])
+			continue;
+		links[nl] = bpf_program__attach(ks_prog(skel, e));
+		if (!links[nl]) {
+			rc = -errno;
+			ks_err("attaching to kvm:%s failed: %s", ks_event_tracepoint(e), strerror(-rc));
+		} else {
+			nl++;
+		}
+	}
+	if (!rc && (o.pid || o.command)) {
+		links[nl] = bpf_program__attach(skel->progs.ks_fork);
+		if (!links[nl]) {
+			rc = -errno;
+			ks_err("attaching to sched_process_fork failed: %s", strerror(-rc));
+		} else {
+			nl++;
+		}
+	}
+	if (!rc && o.record_max) {
+		ks_record_out = fopen(o.record_file, "w");
+		if (!ks_record_out) {
+			rc = -errno;
+			ks_err("cannot write %s: %s", o.record_file, strerror(errno));
+		} else {
+			rb = ring_buffer__new(bpf_map__fd(skel->maps.records), ks_on_record, NULL, NULL);
+			if (!rb) {
+				rc = -errno;
+				ks_err("ring buffer: %s", strerror(errno));
+			}
+			rep.record_file = o.record_file;
+		}
+	}
+	if (rc) {
+		if (child > 0) {
+			close(go_pipe[1]);
+			waitpid(child, NULL, 0);
+		}
+		for (int i = 0; i < nl; i++)
+			bpf_link__destroy(links[i]);
+		ring_buffer__free(rb);
+		kvmstat_bpf__destroy(skel);
+		return 1;
+	}
+
+	/* 5. Run until the target exits, the duration passes or a signal comes. */
+	struct sigaction sa = { .sa_handler = ks_on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	fprintf(stderr, "nestlab-kvmstat: tracing %s with %d tracepoint(s)%s\n", target, nhave,
+		rep.latency_on ? ", exit latency on" : "");
+	double t0 = ks_now();
+	if (child > 0) {
+		if (write(go_pipe[1], "g", 1) != 1)
+			ks_err("starting the command: %s", strerror(errno));
+		close(go_pipe[1]);
+	}
+	while (!ks_stop) {
+		if (rb)
+			ring_buffer__poll(rb, 10);
+		else
+			usleep(10000);
+		if (child > 0 && waitpid(child, &child_status, WNOHANG) == child) {
+			child_done = 1;
+			break;
+		}
+		if (o.pid && kill(o.pid, 0) && errno == ESRCH)
+			break;
+		if (o.duration_s > 0 && ks_now() - t0 >= o.duration_s)
+			break;
+	}
+	rep.duration_s = ks_now() - t0;
+	for (int i = 0; i < nl; i++)
+		bpf_link__destroy(links[i]);
+	if (rb)
+		ring_buffer__consume(rb);
+
+	/* 6. Report. */
+	struct ks_row *rows = NULL;
+	struct ks_lat_row *lat = NULL;
+	struct ks_thread_info *thr = NULL;
+	rep.mode = o.record_max ? "record" : "count";
+	rc = ks_collect(skel, &rep, &rows, &lat, &thr);
+	rep.records_written = ks_records_written;
+	if (!rc) {
+		if (!o.quiet)
+			ks_report_text(stdout, &rep);
+		if (o.json) {
+			FILE *jf = strcmp(o.json, "-") ? fopen(o.json, "w") : stdout;
+			if (!jf) {
+				rc = ks_err("cannot write %s: %s", o.json, strerror(errno));
+			} else {
+				ks_report_json(jf, &rep);
+				if (jf != stdout && fclose(jf))
+					rc = ks_err("writing %s: %s", o.json, strerror(errno));
+			}
+		}
+	}
+	if (ks_record_out)
+		fclose(ks_record_out);
+	ring_buffer__free(rb);
+	kvmstat_bpf__destroy(skel);
+	free(rows);
+	free(lat);
+	free(thr);
+	if (child > 0 && !child_done) {
+		kill(child, SIGTERM);
+		waitpid(child, &child_status, 0);
+		child_done = 1;
+	}
+	if (rc)
+		return 1;
+	if (child_done && WIFEXITED(child_status) && WEXITSTATUS(child_status))
+		return WEXITSTATUS(child_status);
+	if (child_done && WIFSIGNALED(child_status) && !ks_stop)
+		return 128 + WTERMSIG(child_status);
+	return 0;
+}
