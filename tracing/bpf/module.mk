@@ -47,7 +47,7 @@ $(KVMSTAT_OUT)/kvmstat_report.o: $(KVMSTAT_DIR)/kvmstat_report.c
 	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/nestlab-kvmstat: $(KVMSTAT_OUT)/kvmstat.o $(KVMSTAT_LIB_OBJS)
-	$(HOST_CC) -o $@ $^ $(KVMSTAT_LIBS)
+	$(HOST_CC) -o $@ $(filter %.o,$^) $(KVMSTAT_LIBS)
 
 $(KVMSTAT_TESTGUEST): $(KVMSTAT_DIR)/testguest/kvm_testguest.c
 	@mkdir -p $(@D)
@@ -55,11 +55,11 @@ $(KVMSTAT_TESTGUEST): $(KVMSTAT_DIR)/testguest/kvm_testguest.c
 
 $(KVMSTAT_OUT)/test_kvmstat_names: $(KVMSTAT_DIR)/tests/test_kvmstat_names.c $(KVMSTAT_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -o $@ $^ $(CRITERION_LIBS)
+	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o,$^) $(CRITERION_LIBS)
 
 $(KVMSTAT_OUT)/test_kvmstat_report: $(KVMSTAT_DIR)/tests/test_kvmstat_report.c $(KVMSTAT_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -o $@ $^ $(CRITERION_LIBS)
+	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o,$^) $(CRITERION_LIBS)
 
 $(KVMSTAT_BENCH): $(KVMSTAT_DIR)/bench/kvmstat_bench.c
 	@mkdir -p $(@D)
