@@ -83,10 +83,13 @@ static bool gm_cache_lookup(const struct guest_mem *gm, const struct guest_pagin
 	    c->acc != acc || c->cr0 != pg->cr0 || c->cr4 != pg->cr4 ||
 	    c->efer != pg->efer)
 		return false;
+	/* The entries' addresses were range-checked when the walk read them. */
 	for (unsigned i = 0; i < c->levels; i++) {
 		uint64_t e;
+		int rc = gm->read_u64 ? gm->read_u64(gm->ctx, c->entry_gpa[i], &e)
+				      : gm->read_phys(gm->ctx, c->entry_gpa[i], &e, sizeof(e));
 
-		if (gm_read_entry(gm, c->entry_gpa[i], &e) || e != c->entry_val[i])
+		if (rc || e != c->entry_val[i])
 			return false;
 	}
 	*gpa = c->pa_page | (gva & (PAGE_SIZE - 1));
@@ -122,6 +125,10 @@ int guest_translate(const struct guest_mem *gm, const struct guest_paging *pg,
 	struct gm_rsvd rsvd;
 	int level;
 
+	/* A hit needs the same paging registers, so the mode checks below
+	 * passed when the entry was filled. */
+	if (gm->cache && gm_cache_lookup(gm, pg, gva, acc, gpa))
+		return 0;
 	if (!(pg->cr0 & CR0_PG)) {
 		/* Paging off (APM 5.1): the linear address is the physical one. */
 		if (gva >= gm->ram_size)
@@ -135,9 +142,6 @@ int guest_translate(const struct guest_mem *gm, const struct guest_paging *pg,
 	/* APM 5.3.1: bits 63:48 must copy bit 47. */
 	if ((uint64_t)((int64_t)(gva << 16) >> 16) != gva)
 		return GUEST_MEM_E_NONCANON;
-
-	if (gm->cache && gm_cache_lookup(gm, pg, gva, acc, gpa))
-		return 0;
 
 	gm_rsvd_init(gm, pg, &rsvd);
 	table = pg->cr3 & PTE_ADDR;
