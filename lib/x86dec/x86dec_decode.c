@@ -284,8 +284,19 @@ prefixes_done:
 				return invalid(insn);
 		}
 		if (insn->encoding == X86DEC_ENC_VEX && insn->map == 0) {
-			NEED(pos, 1); /* Zydis reads the opcode before rejecting map 0 */
-			return invalid(insn);
+			/* VEX3 map 0 holds only Knights Corner's JKZD/JKNZD k, rel8
+			 * (opcode 74/75, W0, pp 00, k0-k7), which Zydis accepts in
+			 * 64-bit mode; it reads the opcode before rejecting the rest */
+			if (pclass != 0)
+				return invalid(insn);
+			NEED(pos, 1);
+			op = c->p[pos++];
+			insn->opcode = op;
+			if (!m64 || W || vvvv >= 8 || (op != 0x74 && op != 0x75))
+				return invalid(insn);
+			IMM(1, 0);
+			insn->length = (uint8_t)pos;
+			return insn->status = X86DEC_OK;
 		}
 		switch (insn->encoding) {
 		case X86DEC_ENC_VEX:

@@ -135,7 +135,8 @@ void diff_gen(uint64_t *state, enum x86dec_mode mode, uint8_t buf[16])
 		break;
 	case 5: /* VEX3 with a likely-valid map */
 		buf[n++ & 15] = 0xC4;
-		buf[n & 15] = (uint8_t)((buf[n & 15] & 0xE0) | (1 + q % 3));
+		if (q & 15) /* mostly maps 1-3, sometimes any map field (0: KNC, >3: invalid) */
+			buf[n & 15] = (uint8_t)((buf[n & 15] & 0xE0) | (1 + q % 3));
 		if (mode == X86DEC_MODE_32) buf[n & 15] |= 0xC0;
 		break;
 	case 6: case 7: /* EVEX with likely-valid fixed bits */
