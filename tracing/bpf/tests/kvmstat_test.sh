@@ -1,0 +1,166 @@
+#!/bin/bash
+# Integration tests for nestlab-kvmstat: traces nestlab-kvm-testguest and
+# checks exact per-event counts (those the running kernel emits), absent
+# tracepoints, per-process isolation (a concurrent KVM process is not
+# counted), -p mode, the bounded ring-buffer record, and the environment
+# errors that can be provoked for real: no capabilities (setpriv), a bogus or
+# unavailable --events list, tracefs unmounted (private mount namespace).
+# Prints PASS:/FAIL:/SKIP: lines; exits non-zero on any failure.
+set -u
+BUILD=${BUILD:-build}
+TOOL=$BUILD/nestlab-kvmstat
+GUEST=$BUILD/kvmstat/nestlab-kvm-testguest
+N=1000
+fails=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+check() { # check NAME EXPECTED ACTUAL
+	if [ "$2" = "$3" ]; then pass "$1 ($3)"; else fail "$1: expected $2, got $3"; fi
+}
+
+if [ "$(id -u)" != 0 ]; then echo "SKIP: kvmstat tests need root"; exit 0; fi
+if [ ! -c /dev/kvm ]; then echo "SKIP: kvmstat tests need /dev/kvm"; exit 0; fi
+if [ ! -x "$TOOL" ] || [ ! -x "$GUEST" ]; then fail "build $TOOL and $GUEST first"; exit 1; fi
+if ! command -v jq >/dev/null; then fail "jq is missing (scripts/deps.sh installs it)"; exit 1; fi
+
+# Tracefs: the tool mounts it when needed; find where it is afterwards.
+tfs=""
+tp_exists() { [ -n "$tfs" ] && [ -e "$tfs/events/kvm/$1/id" ]; }
+
+# 1. Exact counts for the test guest, traced through "--".
+"$TOOL" -q --json "$tmp/a.json" -- "$GUEST" -n $N --report >"$tmp/a.out" 2>"$tmp/a.err"
+rc=$?
+check "traced test guest exits 0" 0 $rc
+for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do [ -d $d/events ] && { tfs=$d; break; }; done
+if [ -z "$tfs" ]; then fail "tracefs not mounted after a run"; exit 1; fi
+if [ ! -d "$tfs/events/kvm" ]; then echo "SKIP: no kvm tracepoints on this kernel"; exit 0; fi
+hc=$(sed -n 's/.*hypercalls \([0-9]*\).*/\1/p' "$tmp/a.out")
+j="$tmp/a.json"
+pid=$(jq '.vms[0].pid' "$j")
+check "exactly one VM process traced" 1 "$(jq '.vms | length' "$j")"
+ev() { # ev JSON EVENT ARG CODE -> count summed over the VM's rows (0 if none)
+	jq --arg e "$2" --argjson a "$3" --argjson c "$4" \
+		'[.vms[0].events[] | select(.event == $e and .arg == $a and .code == $c) | .count] | add // 0' "$1"
+}
+hits() { jq --arg n "$2" '.tracepoints[] | select(.name == $n) | .events // 0' "$1"; }
+fired=""
+if [ "$(hits "$j" kvm_pio)" != 0 ]; then
+	check "pio port 0x500 write" $N "$(ev "$j" pio 1 1280)"
+	check "pio port 0x500 read" $N "$(ev "$j" pio 0 1280)"
+	check "kvm_pio total" $((2 * N)) "$(hits "$j" kvm_pio)"
+	fired="$fired kvm_pio"
+fi
+if [ "$(hits "$j" kvm_cpuid)" != 0 ]; then
+	check "cpuid leaf 0" $N "$(ev "$j" cpuid 0 0)"
+	check "kvm_cpuid total" $N "$(hits "$j" kvm_cpuid)"
+	fired="$fired kvm_cpuid"
+fi
+if [ "$(hits "$j" kvm_userspace_exit)" != 0 ]; then
+	check "userspace exits KVM_EXIT_IO" $((2 * N)) "$(ev "$j" userspace_exit 0 2)"
+	check "userspace exits KVM_EXIT_HLT" 1 "$(ev "$j" userspace_exit 0 5)"
+	check "kvm_userspace_exit total" $((2 * N + 1)) "$(hits "$j" kvm_userspace_exit)"
+	fired="$fired kvm_userspace_exit"
+fi
+if tp_exists kvm_hypercall; then
+	check "hypercalls (guest made $hc)" "$hc" "$(ev "$j" hypercall 0 $((0x6e6c)))"
+fi
+if [ "$(hits "$j" kvm_exit)" != 0 ]; then
+	# SVM: 4 intercepted exits per iteration + HLT at least; VMX alike.
+	ex=$(hits "$j" kvm_exit)
+	if [ "$ex" -ge $((4 * N)) ]; then pass "kvm_exit fired $ex times (>= 4N)"; else fail "kvm_exit fired $ex < 4N"; fi
+	check "latency histograms present" true "$(jq '.vms[0].latency | length > 0' "$j")"
+	fired="$fired kvm_exit"
+fi
+[ -n "$fired" ] && pass "tracepoints that fired here:$fired" || fail "no tracepoint fired for the test guest"
+
+# 2. Tracepoints the kernel lacks are reported as absent, the others attached.
+ok=1
+for n in $(jq -r '.tracepoints[].name' "$j"); do
+	st=$(jq -r --arg n "$n" '.tracepoints[] | select(.name == $n) | .state' "$j")
+	if tp_exists "$n"; then want=attached; else want="not available on this kernel"; fi
+	[ "$st" = "$want" ] || { ok=0; fail "$n: state '$st', expected '$want'"; }
+done
+absent=$(jq -r '[.tracepoints[] | select(.state == "not available on this kernel") | .name] | join(" ")' "$j")
+[ $ok = 1 ] && pass "tracepoint states match tracefs (absent here: ${absent:-none})"
+grep -q "not available on this kernel" "$tmp/a.err" || [ -z "$absent" ] && pass "absent tracepoints named on stderr" \
+	|| fail "absent tracepoints not named on stderr"
+
+# 3. Isolation: a concurrent KVM process (port 0x600) is not counted.
+"$GUEST" -n 100000000 --port 0x600 >/dev/null 2>&1 &   # runs until killed below
+bg=$!
+sleep 0.3
+"$TOOL" -q --json "$tmp/b.json" -- "$GUEST" -n $N >/dev/null 2>&1
+alive=0; kill -0 $bg 2>/dev/null && alive=1
+kill $bg 2>/dev/null; wait $bg 2>/dev/null
+check "second KVM process ran concurrently" 1 $alive
+check "only the command's process is reported" 1 "$(jq '.vms | length' "$tmp/b.json")"
+check "no port 0x600 events counted" 0 "$(jq '[.vms[].events[] | select(.event == "pio" and .code == 1536)] | length' "$tmp/b.json")"
+[ "$(hits "$j" kvm_pio)" != 0 ] && check "port 0x500 writes with a neighbour" $N "$(ev "$tmp/b.json" pio 1 1280)"
+
+# 4. -p PID: attach to a running process, stop when it exits.
+mkfifo "$tmp/go"
+"$GUEST" -n $N --wait-stdin <"$tmp/go" >/dev/null 2>&1 &
+gp=$!
+"$TOOL" -q -p $gp --json "$tmp/c.json" >/dev/null 2>"$tmp/c.err" &
+tp=$!
+for _ in $(seq 100); do grep -q "tracing pid" "$tmp/c.err" && break; sleep 0.05; done
+echo go >"$tmp/go"
+wait $gp; wait $tp
+check "-p mode exits 0" 0 $?
+check "-p mode traces that pid" "$gp" "$(jq '.vms[0].pid' "$tmp/c.json")"
+[ "$(hits "$j" kvm_pio)" != 0 ] && check "-p mode port 0x500 reads" $N "$(ev "$tmp/c.json" pio 0 1280)"
+
+# 5. Ring-buffer record: bounded, drops counted.
+"$TOOL" -q --record 100 --record-file "$tmp/rec.txt" --json "$tmp/d.json" -- "$GUEST" -n $N >/dev/null 2>&1
+check "record: 100 lines written" 100 "$(wc -l <"$tmp/rec.txt")"
+total=$(jq '[.tracepoints[].events // 0] | add' "$tmp/d.json")
+acc=$(jq '.records.written + .records.dropped_limit + .records.dropped_full' "$tmp/d.json")
+check "record: written + dropped = events" "$total" "$acc"
+check "record: counts unchanged" "$(hits "$j" kvm_pio)" "$(hits "$tmp/d.json" kvm_pio)"
+
+# 6. Errors that name their fix.
+out=$("$TOOL" --events pio,bogus -- true 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q "unknown event 'bogus'" && pass "bogus --events: exit 1, names the bad event" \
+	|| fail "bogus --events: rc=$rc: $out"
+if [ -n "$absent" ]; then
+	a=${absent%% *}
+	out=$("$TOOL" --events "$a" -- true 2>&1); rc=$?
+	[ $rc = 1 ] && echo "$out" | grep -q "none of the requested kvm tracepoints" \
+		&& pass "--events $a (absent here): exit 1" || fail "--events $a: rc=$rc: $out"
+else
+	echo "SKIP: every kvm tracepoint exists here; no absent-only --events case"
+fi
+if command -v setpriv >/dev/null; then
+	out=$(setpriv --inh-caps=-all --bounding-set=-all "$TOOL" -- "$GUEST" -n 1 2>&1); rc=$?
+	[ $rc = 1 ] && echo "$out" | grep -q "CAP_BPF and CAP_PERFMON" && ! echo "$out" | grep -q "tracing command" \
+		&& pass "no capabilities: exit 1, names CAP_BPF/CAP_PERFMON, nothing traced" \
+		|| fail "no capabilities: rc=$rc: $out"
+	if setpriv --inh-caps=-all --bounding-set=-all,+bpf,+perfmon true 2>/dev/null; then
+		out=$(setpriv --inh-caps=-all --bounding-set=-all,+bpf,+perfmon "$TOOL" -q --json "$tmp/e.json" \
+			-- "$GUEST" -n $N 2>&1); rc=$?
+		[ $rc = 0 ] && pass "CAP_BPF + CAP_PERFMON alone suffice" || fail "CAP_BPF + CAP_PERFMON: rc=$rc: $out"
+		if command -v unshare >/dev/null && [ "$tfs" = /sys/kernel/tracing ] && [ ! -d /sys/kernel/debug/tracing ]; then
+			out=$(unshare -m bash -c "umount -l /sys/kernel/tracing && setpriv --inh-caps=-all \
+				--bounding-set=-all,+bpf,+perfmon '$TOOL' -- true" 2>&1); rc=$?
+			[ $rc = 1 ] && echo "$out" | grep -q "mount -t tracefs nodev /sys/kernel/tracing" \
+				&& pass "tracefs unmounted, cannot mount: exit 1, says how to mount" \
+				|| fail "tracefs unmounted without CAP_SYS_ADMIN: rc=$rc: $out"
+			out=$(unshare -m bash -c "umount -l /sys/kernel/tracing && '$TOOL' -q --json '$tmp/f.json' \
+				-- '$GUEST' -n $N" 2>&1); rc=$?
+			[ $rc = 0 ] && echo "$out" | grep -q "mounted tracefs" \
+				&& pass "tracefs unmounted, root: mounted it and traced" || fail "tracefs unmounted as root: rc=$rc: $out"
+			[ "$(hits "$j" kvm_pio)" != 0 ] && check "after mounting tracefs: port 0x500 writes" $N "$(ev "$tmp/f.json" pio 1 1280)"
+		else
+			echo "SKIP: tracefs-unmounted cases need unshare and tracefs at /sys/kernel/tracing only"
+		fi
+	else
+		echo "SKIP: this setpriv does not know the bpf/perfmon capabilities"
+	fi
+else
+	echo "SKIP: setpriv missing: no dropped-capability cases"
+fi
+echo "SKIP: no-KVM, no-BTF and RLIMIT_MEMLOCK errors cannot be provoked on this kernel (KVM built in, BTF present, memcg-accounted BPF memory)"
+
+[ $fails = 0 ]
