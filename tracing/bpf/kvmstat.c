@@ -385,8 +385,12 @@ static int ks_collect(struct kvmstat_bpf *skel, struct ks_report *rep, struct ks
 	rep->threads = thr;
 	rep->nthreads = n;
 
+	for (size_t i = 0; i < rep->nrows; i++)
+		if (rows[i].event < KS_EV_COUNT)
+			rep->stats[KS_STAT_HITS + rows[i].event] += rows[i].count;
+
 	fd = bpf_map__fd(skel->maps.stats);
-	for (__u32 s = 0; s < KS_STAT_COUNT; s++) {
+	for (__u32 s = 0; s < KS_STAT_HITS; s++) {
 		if (bpf_map_lookup_elem(fd, &s, vals))
 			continue;
 		for (int c = 0; c < ncpu; c++)
@@ -577,10 +581,9 @@ int main(int argc, char **argv)
 		close(go_pipe[1]);
 	}
 	while (!ks_stop) {
+		usleep(10000);
 		if (rb)
-			ring_buffer__poll(rb, 10);
-		else
-			usleep(10000);
+			ring_buffer__consume(rb);   /* records are submitted without wakeups */
 		if (child > 0 && waitpid(child, &child_status, WNOHANG) == child) {
 			child_done = 1;
 			break;

@@ -100,7 +100,7 @@ enum ks_stat {
 	KS_STAT_START_FULL,    /* an exit not timed: pending-exit map full */
 	KS_STAT_REC_LIMIT,     /* a record not written: --record limit reached */
 	KS_STAT_REC_FULL,      /* a record not written: ring buffer full */
-	KS_STAT_HITS,          /* KS_STAT_HITS + event: events counted */
+	KS_STAT_HITS,          /* KS_STAT_HITS + event: events counted (user space sums them) */
 	KS_STAT_COUNT = KS_STAT_HITS + KS_EV_COUNT
 };
 
