@@ -16,13 +16,14 @@ GUESTS_KERNEL_S := guests/kernel/boot.S guests/kernel/entry.S
 GUESTS_KERNEL_OBJS := $(patsubst guests/kernel/%.c,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_C)) \
 	$(patsubst guests/kernel/%.S,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_S)) \
 	$(GUESTS_OUT)/kernel/user_image.o \
-	$(GUESTS_OUT)/lib/string.o $(GUESTS_OUT)/lib/results_writer.o
+	$(GUESTS_OUT)/lib/string.o $(GUESTS_OUT)/lib/results_writer.o \
+	$(GUESTS_OUT)/lib/format.o
 
 GUESTS_USER_C   := $(wildcard guests/workloads/*.c)
 GUESTS_USER_OBJS := $(patsubst guests/workloads/%.c,$(GUESTS_OUT)/user/%.o,$(GUESTS_USER_C)) \
-	$(GUESTS_OUT)/user/kfmt.o $(GUESTS_OUT)/user/string.o
+	$(GUESTS_OUT)/user/format.o $(GUESTS_OUT)/user/string.o
 
-GUESTS_PURE_C   := guests/kernel/cmdline.c guests/kernel/pmm.c guests/kernel/pt.c guests/kernel/kfmt.c
+GUESTS_PURE_C   := guests/kernel/cmdline.c guests/kernel/pmm.c guests/kernel/pt.c
 GUESTS_TEST_C   := $(wildcard guests/tests/test_*.c)
 
 ALL_TARGETS  += $(GUESTS_OUT)/l2kernel.bin $(GUESTS_OUT)/l2kernel.elf
@@ -47,6 +48,10 @@ $(GUESTS_OUT)/lib/string.o: lib/freestanding/string.c
 	@mkdir -p $(@D)
 	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+$(GUESTS_OUT)/lib/format.o: lib/freestanding/format.c
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
 $(GUESTS_OUT)/lib/results_writer.o: lib/results/results_writer.c
 	@mkdir -p $(@D)
 	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
@@ -62,7 +67,7 @@ $(GUESTS_OUT)/user/%.o: guests/workloads/%.c
 	@mkdir -p $(@D)
 	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(GUESTS_OUT)/user/kfmt.o: guests/kernel/kfmt.c
+$(GUESTS_OUT)/user/format.o: lib/freestanding/format.c
 	@mkdir -p $(@D)
 	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
 

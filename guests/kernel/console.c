@@ -11,7 +11,7 @@
 #include <nestlab/mem.h>
 #include "uapi.h"
 #include "kernel.h"
-#include "kfmt.h"
+#include "freestanding/format.h"
 #include "arch.h"
 
 #define UART_THR 0
@@ -79,7 +79,7 @@ void kprintf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	kfmt_vformat(kputc, NULL, fmt, ap);
+	format_v(kputc, NULL, fmt, ap);
 	va_end(ap);
 }
 

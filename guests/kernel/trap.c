@@ -14,7 +14,7 @@
  */
 #include <nestlab/status.h>
 #include "kernel.h"
-#include "kfmt.h"
+#include "freestanding/format.h"
 #include "trap.h"
 #include "probe.h"
 #include "arch.h"
@@ -65,7 +65,7 @@ void trap_handler(struct trap_frame *f)
 	kprintf("  rsi=%016lx rdi=%016lx rbp=%016lx r8 =%016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
 	kprintf("  r9 =%016lx r10=%016lx r11=%016lx r12=%016lx\n", f->r9, f->r10, f->r11, f->r12);
 	kprintf("  r13=%016lx r14=%016lx r15=%016lx\n", f->r13, f->r14, f->r15);
-	kfmt_snprintf(msg, sizeof(msg), "L2 exception %s error 0x%lx rip 0x%lx cr2 0x%lx",
+	format_snprintf(msg, sizeof(msg), "L2 exception %s error 0x%lx rip 0x%lx cr2 0x%lx",
 		      exc_names[f->vector & 31], f->error, f->rip, cr2);
 	run_set_error(msg);
 	run_finish(NESTLAB_STATUS_L2_EXCEPTION);

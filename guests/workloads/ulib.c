@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <nestlab/mem.h>
 #include "ulib.h"
-#include "kernel/kfmt.h"
+#include "freestanding/format.h"
 
 void u_exit(unsigned status)
 {
@@ -20,7 +20,7 @@ void u_printf(const char *fmt, ...)
 	size_t n;
 
 	va_start(ap, fmt);
-	n = kfmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = format_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (n >= sizeof(buf))
 		n = sizeof(buf) - 1;

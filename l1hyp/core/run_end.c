@@ -12,19 +12,6 @@
 #include <nestlab/platform.h>
 #include <nestlab/status.h>
 
-struct diag_buf { char *p; size_t left; };
-
-static void diag_putc(void *ctx, char c)
-{
-	struct diag_buf *b = ctx;
-
-	if (b->left > 1) {
-		*b->p++ = c;
-		*b->p = '\0';
-		b->left--;
-	}
-}
-
 static void debug_exit(unsigned status)
 {
 	outl(NESTLAB_DEBUG_EXIT_PORT, status);
@@ -41,11 +28,10 @@ void l1_end_run(unsigned status, const char *fmt, ...)
 		debug_exit(NESTLAB_STATUS_L1_ERROR);
 	diag[0] = '\0';
 	if (fmt) {
-		struct diag_buf b = { diag, sizeof(diag) };
 		va_list ap;
 
 		va_start(ap, fmt);
-		format_v(diag_putc, &b, fmt, ap);
+		format_vsnprintf(diag, sizeof(diag), fmt, ap);
 		va_end(ap);
 		l1_printf("nestlab-l1: %s\n", diag);
 	}

@@ -14,7 +14,7 @@ UNIT_CORE_SRCS_format         := lib/freestanding/format.c
 define UNIT_CORE_RULE
 $(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c $(UNIT_CORE_SRCS_$(1))
 	@mkdir -p $$(dir $$@)
-	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -o $$@ $$^ $(CRITERION_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -o $$@ $$(filter %.c,$$^) $(CRITERION_LIBS)
 UNIT_TESTS += $(BUILD)/tests/unit/test_$(1)
 endef
 $(foreach t,$(UNIT_CORE_TESTS),$(eval $(call UNIT_CORE_RULE,$(t))))

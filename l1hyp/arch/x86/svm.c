@@ -11,28 +11,12 @@
 #include <nestlab/multiboot.h>
 #include <nestlab/mem.h>
 
-struct why_buf { char *p; size_t left; };
-
-static void why_putc(void *ctx, char c)
-{
-	struct why_buf *b = ctx;
-
-	if (b->left > 1) {
-		*b->p++ = c;
-		*b->p = '\0';
-		b->left--;
-	}
-}
-
 static int fail(char *why, size_t whylen, const char *fmt, ...)
 {
-	struct why_buf b = { why, whylen };
 	va_list ap;
 
-	if (whylen)
-		why[0] = '\0';
 	va_start(ap, fmt);
-	format_v(why_putc, &b, fmt, ap);
+	format_vsnprintf(why, whylen, fmt, ap);
 	va_end(ap);
 	return -1;
 }
