@@ -11,10 +11,7 @@
 #include "uapi.h"
 #include "arch.h"
 
-#define MSR_TSC   0x10u
-#define MSR_EFER  0xC0000080u
 #define MSR_UNKNOWN 0x00012345u   /* no such MSR on any x86 */
-#define EFER_SVME (1ull << 12)
 
 static volatile int probe_armed;
 static volatile unsigned probe_len;

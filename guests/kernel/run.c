@@ -22,11 +22,11 @@ static char run_error[128];
 
 unsigned level_detect(void)
 {
-	uint32_t r[4];
+	struct cpuid_regs r;
 
-	cpuid(NESTLAB_CPUID_LEAF_BASE, 0, r);
-	if (r[1] == NESTLAB_CPUID_SIG_EBX && r[2] == NESTLAB_CPUID_SIG_ECX &&
-	    r[3] == NESTLAB_CPUID_SIG_EDX)
+	cpuid_count(NESTLAB_CPUID_LEAF_BASE, 0, &r);
+	if (r.ebx == NESTLAB_CPUID_SIG_EBX && r.ecx == NESTLAB_CPUID_SIG_ECX &&
+	    r.edx == NESTLAB_CPUID_SIG_EDX)
 		return 2;
 	return 1;
 }
