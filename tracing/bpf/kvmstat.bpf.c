@@ -9,6 +9,22 @@
  * to the filter. Tracepoint layouts are declared here with CO-RE
  * (preserve_access_index, "___ks" flavours), so the program relocates against
  * the running kernel's BTF whether KVM is built in or a module.
+ *
+ * Each event has two programs: ks_kvm_X on the classic tracepoint (the
+ * kernel builds a perf trace record before the program runs) and ks_btf_kvm_X
+ * on the BTF-enabled raw tracepoint (tp_btf: the program reads the
+ * tracepoint's arguments, nothing is built). The loader autoloads one of the
+ * two: tp_btf where the kernel's btf_trace_kvm_X prototype matches what the
+ * program reads (kvmstat.c: ks_raw_protos), the classic one otherwise or when
+ * tp_btf fails to load or attach. kvm_exit and kvm_nested_vmexit stay classic:
+ * their exit reason is not a tracepoint argument (it comes from a vendor
+ * callback), so only the trace record has it.
+ *
+ * Hot path: a per-CPU cache slot per (event, arg bit 0) holds the last key
+ * counted on this CPU and how many times it was hit since; a hit is one
+ * per-CPU array access, no hash lookup, no filter lookup (a cached key was
+ * filtered when it entered the cache). A miss flushes the slot into `counts`
+ * and checks the filter. User space adds the slots to `counts` at the end.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -57,6 +73,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ks_exit_start);
 } exit_start SEC(".maps");
+
+/* Per-CPU cache of the last key counted per (event, arg bit 0); see above. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, KS_CACHE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct ks_cache);
+} cache SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -164,32 +188,71 @@ static __always_inline void ks_record(const struct ks_key *k)
 	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 }
 
-/* Count one event of the current thread; the caller checked ks_tracked(). */
-static __always_inline void ks_count(__u64 id, __u32 event, __u32 arg, __u64 code)
+/* Adds n to key k in `counts`, inserting it (and its thread's name) when new. */
+static __always_inline int ks_count_add(const struct ks_key *k, __u64 n)
 {
-	struct ks_key k = {
-		.tgid = id >> 32, .tid = (__u32)id, .event = event, .arg = arg, .code = code,
-	};
-	__u64 *v = bpf_map_lookup_elem(&counts, &k);
+	__u64 *v = bpf_map_lookup_elem(&counts, k);
 
 	if (v) {
-		(*v)++;
+		*v += n;
+		return 0;
+	}
+	if (bpf_map_update_elem(&counts, k, &n, BPF_NOEXIST) == 0) {
+		struct ks_thread t = { .tgid = k->tgid };
+		bpf_get_current_comm(t.comm, sizeof(t.comm));
+		bpf_map_update_elem(&threads, &k->tid, &t, BPF_NOEXIST);
+		return 0;
+	}
+	if ((v = bpf_map_lookup_elem(&counts, k))) {
+		*v += n;   /* another CPU inserted the key first */
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Count one event of the current thread, filtering by process: a hit in this
+ * CPU's cache slot is one increment; a miss flushes the slot into `counts`,
+ * checks the filter and makes the new key the slot's (entering it into
+ * `counts` with 0 so that a full map is seen now, and the thread named).
+ */
+static __always_inline void ks_count(__u64 id, __u32 event, __u32 arg, __u64 code)
+{
+	__u32 slot = event * 2 + (arg & 1);
+	struct ks_cache *c = bpf_map_lookup_elem(&cache, &slot);
+	struct ks_key k;
+
+	if (!c)
+		return;
+	if (c->n && c->id == id && c->code == code && c->arg == arg) {
+		c->n++;
 	} else {
-		__u64 one = 1;
-		if (bpf_map_update_elem(&counts, &k, &one, BPF_NOEXIST) == 0) {
-			struct ks_thread t = { .tgid = k.tgid };
-			bpf_get_current_comm(t.comm, sizeof(t.comm));
-			bpf_map_update_elem(&threads, &k.tid, &t, BPF_NOEXIST);
-		} else if ((v = bpf_map_lookup_elem(&counts, &k))) {
-			(*v)++;   /* another CPU inserted the key first */
-		} else {
+		if (!ks_tracked(id))
+			return;
+		if (c->n) {
+			struct ks_key old = {
+				.tgid = c->id >> 32, .tid = (__u32)c->id, .event = event, .arg = c->arg,
+				.code = c->code,
+			};
+			if (ks_count_add(&old, c->n))
+				ks_stat_inc(KS_STAT_COUNTS_FULL);   /* only if removed meanwhile */
+			c->n = 0;
+		}
+		k = (struct ks_key){ .tgid = id >> 32, .tid = (__u32)id, .event = event, .arg = arg, .code = code };
+		if (ks_count_add(&k, 0)) {
 			ks_stat_inc(KS_STAT_COUNTS_FULL);
 			return;
 		}
+		c->id = id;
+		c->code = code;
+		c->arg = arg;
+		c->n = 1;
 	}
-	/* Per-event hits are summed from `counts` by user space: no extra map here. */
-	if (ks_record_max)
+	/* Per-event hits are summed from `counts` and `cache` by user space. */
+	if (ks_record_max) {
+		k = (struct ks_key){ .tgid = id >> 32, .tid = (__u32)id, .event = event, .arg = arg, .code = code };
 		ks_record(&k);
+	}
 }
 
 /* floor(log2(v)) for v > 0, 0 for v == 0, without loops. */
@@ -236,7 +299,7 @@ int ks_kvm_exit(struct trace_event_raw_kvm_exit___ks *ctx)
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 isa = 0, reason = ctx->exit_reason;
 
-	if (!ks_tracked(id))
+	if (ks_latency_on && !ks_tracked(id))   /* else ks_count filters */
 		return 0;
 	if (bpf_core_field_exists(ctx->isa))
 		isa = ctx->isa;
@@ -250,23 +313,48 @@ int ks_kvm_exit(struct trace_event_raw_kvm_exit___ks *ctx)
 	return 0;
 }
 
-SEC("tp/kvm/kvm_entry")
-int ks_kvm_entry(void *ctx)
+/* The event bodies, shared by the classic and the tp_btf programs. */
+static __always_inline void ks_on_entry(void)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
 
-	if (!ks_tracked(id))
-		return 0;
+	if (ks_latency_on && !ks_tracked(id))   /* else ks_count filters */
+		return;
 	ks_count(id, KS_EV_ENTRY, 0, 0);
-	if (ks_latency_on) {
-		__u64 now = bpf_ktime_get_ns();
-		struct ks_exit_start *s = bpf_map_lookup_elem(&exit_start, &tid);
-		if (s) {
-			ks_latency_add(id, s, now);
-			bpf_map_delete_elem(&exit_start, &tid);
-		}
+	if (!ks_latency_on)
+		return;
+	__u64 now = bpf_ktime_get_ns();
+	struct ks_exit_start *s = bpf_map_lookup_elem(&exit_start, &tid);
+	if (s) {
+		ks_latency_add(id, s, now);
+		bpf_map_delete_elem(&exit_start, &tid);
 	}
+}
+
+static __always_inline void ks_on_event(__u32 event, __u32 arg, __u64 code)
+{
+	ks_count(bpf_get_current_pid_tgid(), event, arg, code);
+}
+
+static __always_inline void ks_on_msr(__u32 write, __u32 ecx, __u32 exception)
+{
+	ks_on_event(KS_EV_MSR, (write ? KS_MSR_WRITE : 0) | (exception ? KS_MSR_GP : 0), ecx);
+}
+
+static __always_inline void ks_on_userspace_exit(__u32 reason, int err)
+{
+	if (err < 0)
+		ks_on_event(KS_EV_USERSPACE_EXIT, KS_UEXIT_ERROR, (__u64)(__u32)-err);
+	else
+		ks_on_event(KS_EV_USERSPACE_EXIT, 0, reason);
+}
+
+/* Classic tracepoints: the fallback (no kernel BTF, or another prototype). */
+SEC("tp/kvm/kvm_entry")
+int ks_kvm_entry(void *ctx)
+{
+	ks_on_entry();
 	return 0;
 }
 
@@ -276,8 +364,6 @@ int ks_kvm_nested_vmexit(struct trace_event_raw_kvm_nested_vmexit___ks *ctx)
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 isa = 0;
 
-	if (!ks_tracked(id))
-		return 0;
 	if (bpf_core_field_exists(ctx->isa))
 		isa = ctx->isa;
 	ks_count(id, KS_EV_NESTED_VMEXIT, isa, ctx->exit_reason);
@@ -287,132 +373,186 @@ int ks_kvm_nested_vmexit(struct trace_event_raw_kvm_nested_vmexit___ks *ctx)
 SEC("tp/kvm/kvm_nested_vmexit_inject")
 int ks_kvm_nested_vmexit_inject(struct trace_event_raw_kvm_nested_vmexit_inject___ks *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
 	__u32 isa = 0;
 
-	if (!ks_tracked(id))
-		return 0;
 	if (bpf_core_field_exists(ctx->isa))
 		isa = ctx->isa;
-	ks_count(id, KS_EV_NESTED_VMEXIT_INJECT, isa, ctx->exit_code);
+	ks_on_event(KS_EV_NESTED_VMEXIT_INJECT, isa, ctx->exit_code);
 	return 0;
 }
 
 SEC("tp/kvm/kvm_nested_vmenter")
 int ks_kvm_nested_vmenter(void *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-
-	if (ks_tracked(id))
-		ks_count(id, KS_EV_NESTED_VMENTER, 0, 0);
+	ks_on_event(KS_EV_NESTED_VMENTER, 0, 0);
 	return 0;
 }
 
 SEC("tp/kvm/kvm_nested_vmrun")
 int ks_kvm_nested_vmrun(void *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-
-	if (ks_tracked(id))
-		ks_count(id, KS_EV_NESTED_VMRUN, 0, 0);
+	ks_on_event(KS_EV_NESTED_VMRUN, 0, 0);
 	return 0;
 }
 
 SEC("tp/kvm/kvm_pio")
 int ks_kvm_pio(struct trace_event_raw_kvm_pio___ks *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-
-	if (ks_tracked(id))
-		ks_count(id, KS_EV_PIO, ctx->rw ? 1 : 0, ctx->port);
+	ks_on_event(KS_EV_PIO, ctx->rw ? 1 : 0, ctx->port);
 	return 0;
 }
 
 SEC("tp/kvm/kvm_mmio")
 int ks_kvm_mmio(struct trace_event_raw_kvm_mmio___ks *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-
-	if (ks_tracked(id))
-		ks_count(id, KS_EV_MMIO, ctx->type, 0);
+	ks_on_event(KS_EV_MMIO, ctx->type, 0);
 	return 0;
 }
 
 SEC("tp/kvm/kvm_msr")
 int ks_kvm_msr(struct trace_event_raw_kvm_msr___ks *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 arg;
-
-	if (!ks_tracked(id))
-		return 0;
-	arg = (ctx->write ? KS_MSR_WRITE : 0) | (ctx->exception ? KS_MSR_GP : 0);
-	ks_count(id, KS_EV_MSR, arg, ctx->ecx);
+	ks_on_msr(ctx->write, ctx->ecx, ctx->exception);
 	return 0;
 }
 
 SEC("tp/kvm/kvm_cpuid")
 int ks_kvm_cpuid(struct trace_event_raw_kvm_cpuid___ks *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-
-	if (ks_tracked(id))
-		ks_count(id, KS_EV_CPUID, 0, ctx->function);
+	ks_on_event(KS_EV_CPUID, 0, ctx->function);
 	return 0;
 }
 
 SEC("tp/kvm/kvm_hypercall")
 int ks_kvm_hypercall(struct trace_event_raw_kvm_hypercall___ks *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-
-	if (ks_tracked(id))
-		ks_count(id, KS_EV_HYPERCALL, 0, ctx->nr);
+	ks_on_event(KS_EV_HYPERCALL, 0, ctx->nr);
 	return 0;
 }
 
 SEC("tp/kvm/kvm_page_fault")
 int ks_kvm_page_fault(struct trace_event_raw_kvm_page_fault___ks *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-
-	if (ks_tracked(id))
-		ks_count(id, KS_EV_PAGE_FAULT, 0, ctx->error_code);
+	ks_on_event(KS_EV_PAGE_FAULT, 0, ctx->error_code);
 	return 0;
 }
 
 SEC("tp/kvm/kvm_emulate_insn")
 int ks_kvm_emulate_insn(struct trace_event_raw_kvm_emulate_insn___ks *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-
-	if (ks_tracked(id))
-		ks_count(id, KS_EV_EMULATE_INSN, ctx->failed ? 1 : 0, 0);
+	ks_on_event(KS_EV_EMULATE_INSN, ctx->failed ? 1 : 0, 0);
 	return 0;
 }
 
 SEC("tp/kvm/kvm_userspace_exit")
 int ks_kvm_userspace_exit(struct trace_event_raw_kvm_userspace_exit___ks *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	int err = ctx->errno;
-
-	if (!ks_tracked(id))
-		return 0;
-	if (err < 0)
-		ks_count(id, KS_EV_USERSPACE_EXIT, KS_UEXIT_ERROR, (__u64)(__u32)-err);
-	else
-		ks_count(id, KS_EV_USERSPACE_EXIT, 0, ctx->reason);
+	ks_on_userspace_exit(ctx->reason, ctx->errno);
 	return 0;
 }
 
 SEC("tp/kvm/kvm_inj_exception")
 int ks_kvm_inj_exception(struct trace_event_raw_kvm_inj_exception___ks *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	ks_on_event(KS_EV_INJ_EXCEPTION, 0, ctx->exception);
+	return 0;
+}
 
-	if (ks_tracked(id))
-		ks_count(id, KS_EV_INJ_EXCEPTION, 0, ctx->exception);
+/*
+ * BTF-enabled raw tracepoints: the arguments of TP_PROTO (arch/x86/kvm/trace.h,
+ * include/trace/events/kvm.h, Linux 6.18), as kvmstat.c's ks_raw_protos
+ * checks them against the running kernel before autoloading these. Pointers
+ * are void *: the programs never dereference them.
+ */
+SEC("tp_btf/kvm_entry")                    /* (vcpu, bool force_immediate_exit) */
+int BPF_PROG(ks_btf_kvm_entry)
+{
+	ks_on_entry();
+	return 0;
+}
+
+SEC("tp_btf/kvm_nested_vmexit_inject")     /* (exit_code, info1, info2, int_info, int_info_err, isa) */
+int BPF_PROG(ks_btf_kvm_nested_vmexit_inject, __u32 exit_code, __u64 info1, __u64 info2,
+	     __u32 int_info, __u32 int_info_err, __u32 isa)
+{
+	ks_on_event(KS_EV_NESTED_VMEXIT_INJECT, isa, exit_code);
+	return 0;
+}
+
+SEC("tp_btf/kvm_nested_vmenter")
+int BPF_PROG(ks_btf_kvm_nested_vmenter)
+{
+	ks_on_event(KS_EV_NESTED_VMENTER, 0, 0);
+	return 0;
+}
+
+SEC("tp_btf/kvm_nested_vmrun")
+int BPF_PROG(ks_btf_kvm_nested_vmrun)
+{
+	ks_on_event(KS_EV_NESTED_VMRUN, 0, 0);
+	return 0;
+}
+
+SEC("tp_btf/kvm_pio")                      /* (rw, port, size, count, data) */
+int BPF_PROG(ks_btf_kvm_pio, unsigned int rw, unsigned int port)
+{
+	ks_on_event(KS_EV_PIO, rw ? 1 : 0, port);
+	return 0;
+}
+
+SEC("tp_btf/kvm_mmio")                     /* (type, len, gpa, val) */
+int BPF_PROG(ks_btf_kvm_mmio, int type)
+{
+	ks_on_event(KS_EV_MMIO, type, 0);
+	return 0;
+}
+
+SEC("tp_btf/kvm_msr")                      /* (write, ecx, data, exception) */
+int BPF_PROG(ks_btf_kvm_msr, unsigned int write, __u32 ecx, __u64 data, bool exception)
+{
+	ks_on_msr(write, ecx, exception);
+	return 0;
+}
+
+SEC("tp_btf/kvm_cpuid")                    /* (function, index, rax, rbx, rcx, rdx, found, used_max_basic) */
+int BPF_PROG(ks_btf_kvm_cpuid, unsigned int function)
+{
+	ks_on_event(KS_EV_CPUID, 0, function);
+	return 0;
+}
+
+SEC("tp_btf/kvm_hypercall")                /* (nr, a0, a1, a2, a3) */
+int BPF_PROG(ks_btf_kvm_hypercall, unsigned long nr)
+{
+	ks_on_event(KS_EV_HYPERCALL, 0, nr);
+	return 0;
+}
+
+SEC("tp_btf/kvm_page_fault")               /* (vcpu, fault_address, error_code) */
+int BPF_PROG(ks_btf_kvm_page_fault, void *vcpu, __u64 fault_address, __u64 error_code)
+{
+	ks_on_event(KS_EV_PAGE_FAULT, 0, error_code);
+	return 0;
+}
+
+SEC("tp_btf/kvm_emulate_insn")             /* (vcpu, failed) */
+int BPF_PROG(ks_btf_kvm_emulate_insn, void *vcpu, __u8 failed)
+{
+	ks_on_event(KS_EV_EMULATE_INSN, failed ? 1 : 0, 0);
+	return 0;
+}
+
+SEC("tp_btf/kvm_userspace_exit")           /* (reason, errno) */
+int BPF_PROG(ks_btf_kvm_userspace_exit, __u32 reason, int err)
+{
+	ks_on_userspace_exit(reason, err);
+	return 0;
+}
+
+SEC("tp_btf/kvm_inj_exception")            /* (exception, has_error, error_code, reinjected) */
+int BPF_PROG(ks_btf_kvm_inj_exception, unsigned int exception)
+{
+	ks_on_event(KS_EV_INJ_EXCEPTION, 0, exception);
 	return 0;
 }
 

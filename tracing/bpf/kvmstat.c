@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "kvmstat.skel.h"
 #include "kvmstat_names.h"
@@ -48,6 +49,7 @@ struct ks_opts {
 	const char *tracefs;
 	int quiet;
 	int verbose;
+	int classic;
 };
 
 static volatile sig_atomic_t ks_stop;
@@ -117,6 +119,8 @@ static void ks_usage(FILE *f)
 "                       line each: ts_ns pid tid event detail\n"
 "      --ringbuf-size B ring buffer size in bytes, a power of two (default 4 MiB)\n"
 "      --btf FILE       kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
+"      --classic        classic tracepoints only (default: BTF-enabled raw\n"
+"                       tracepoints, tp_btf, where the kernel allows; cheaper)\n"
 "      --tracefs DIR    where tracefs is (default: " KS_DEFAULT_TRACEFS ", mounted\n"
 "                       there when absent and allowed)\n"
 "  -q, --quiet          no text report on stdout\n"
@@ -140,6 +144,7 @@ static int ks_parse(int argc, char **argv, struct ks_opts *o)
 		{ "ringbuf-size", required_argument, NULL, 'B' },
 		{ "btf", required_argument, NULL, 'b' },
 		{ "tracefs", required_argument, NULL, 't' },
+		{ "classic", no_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -185,6 +190,7 @@ static int ks_parse(int argc, char **argv, struct ks_opts *o)
 			break;
 		case 'b': o->btf = optarg; break;
 		case 't': o->tracefs = optarg; break;
+		case 'C': o->classic = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->verbose = 1; break;
 		case 'h': ks_usage(stdout); exit(0);
@@ -284,11 +290,94 @@ static int ks_requested(const char *list, int *want)
 	return 0;
 }
 
-static struct bpf_program *ks_prog(struct kvmstat_bpf *skel, int e)
+/* The event's program: classic tracepoint, or tp_btf (NULL where there is none). */
+static struct bpf_program *ks_prog(struct kvmstat_bpf *skel, int e, int raw)
 {
 	char name[64];
-	snprintf(name, sizeof(name), "ks_%s", ks_event_tracepoint(e));
+	snprintf(name, sizeof(name), "ks_%s%s", raw ? "btf_" : "", ks_event_tracepoint(e));
 	return bpf_object__find_program_by_name(skel->obj, name);
+}
+
+/*
+ * The arguments each tp_btf program reads, as the running kernel must declare
+ * them (btf_trace_kvm_X, after the void *__data): one character per argument,
+ * 'p' a pointer, '1' '2' '4' '8' an integer (or bool, enum) of that size.
+ * NULL: the program reads no argument, any prototype does. kvm_exit and
+ * kvm_nested_vmexit have no tp_btf program (their exit reason is no argument).
+ */
+static const char *const ks_raw_protos[KS_EV_COUNT] = {
+	[KS_EV_NESTED_VMEXIT_INJECT] = "488444", /* exit_code, info1, info2, int_info, int_info_err, isa */
+	[KS_EV_PIO] = "4444p",           /* rw, port, size, count, data */
+	[KS_EV_MMIO] = "448p",           /* type, len, gpa, val */
+	[KS_EV_MSR] = "4481",            /* write, ecx, data, exception */
+	[KS_EV_CPUID] = "44888811",      /* function, index, rax, rbx, rcx, rdx, found, used_max_basic */
+	[KS_EV_HYPERCALL] = "88888",     /* nr, a0, a1, a2, a3 */
+	[KS_EV_PAGE_FAULT] = "p88",      /* vcpu, fault_address, error_code */
+	[KS_EV_EMULATE_INSN] = "p1",     /* vcpu, failed */
+	[KS_EV_USERSPACE_EXIT] = "44",   /* reason, errno */
+	[KS_EV_INJ_EXCEPTION] = "4141",  /* exception, has_error, error_code, reinjected */
+};
+
+/* The prototype of btf_trace_<tp> in btf as a ks_raw_protos string; 0 if found. */
+static int ks_btf_proto(const struct btf *btf, const char *tp, char *sig, size_t len)
+{
+	char name[96];
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	int id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return -1;
+	const struct btf_type *t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	if (!t || !btf_is_ptr(t) || !(t = btf__type_by_id(btf, t->type)) || !btf_is_func_proto(t))
+		return -1;
+	const struct btf_param *p = btf_params(t);
+	size_t n = 0;
+	for (int i = 1; i < btf_vlen(t) && n + 1 < len; i++) {   /* 0 is void *__data */
+		const struct btf_type *a = btf__type_by_id(btf, btf__resolve_type(btf, p[i].type));
+		char c = '?';
+		if (a && btf_is_ptr(a))
+			c = 'p';
+		else if (a && (btf_is_int(a) || btf_is_enum(a) || btf_is_enum64(a)) && a->size <= 8)
+			c = (char)('0' + a->size);
+		sig[n++] = c;
+	}
+	sig[n] = 0;
+	return 0;
+}
+
+/*
+ * Which events can use tp_btf: kernel BTF present (vmlinux, or the kvm
+ * module's), a tp_btf program for the event, and btf_trace_kvm_X declaring the
+ * arguments it reads. raw[e] is set for those.
+ */
+static void ks_pick_raw(const int *have, int *raw)
+{
+	struct btf *vml = btf__load_vmlinux_btf(), *mod = NULL;
+	char sig[64];
+
+	if (!vml)
+		return;
+	if (access("/sys/kernel/btf/kvm", R_OK) == 0)   /* KVM as a module */
+		mod = btf__load_module_btf("kvm", vml);
+	for (int e = 0; e < KS_EV_COUNT; e++) {
+		raw[e] = 0;
+		if (!have[e] || e == KS_EV_EXIT || e == KS_EV_NESTED_VMEXIT)
+			continue;
+		const char *tp = ks_event_tracepoint(e);
+		if (ks_btf_proto(vml, tp, sig, sizeof(sig)) && (!mod || ks_btf_proto(mod, tp, sig, sizeof(sig)))) {
+			if (ks_verbose)
+				fprintf(stderr, "nestlab-kvmstat: %s: no btf_trace_%s in kernel BTF, classic tracepoint\n",
+					tp, tp);
+			continue;
+		}
+		if (ks_raw_protos[e] && strcmp(ks_raw_protos[e], sig)) {
+			fprintf(stderr, "nestlab-kvmstat: %s: raw tracepoint arguments are (%s), not (%s) as "
+				"expected; using the classic tracepoint\n", tp, sig, ks_raw_protos[e]);
+			continue;
+		}
+		raw[e] = 1;
+	}
+	btf__free(mod);
+	btf__free(vml);
 }
 
 static int ks_on_record(void *ctx, void *data, size_t size)
@@ -343,8 +432,39 @@ static int ks_collect(struct kvmstat_bpf *skel, struct ks_report *rep, struct ks
 		}
 		prev = &k;
 	}
+	/* Hits still in the per-CPU cache slots belong to keys already in `counts`. */
+	struct ks_cache *slots = calloc((size_t)ncpu, sizeof(*slots));
+	if (!slots)
+		return ks_err("out of memory");
+	fd = bpf_map__fd(skel->maps.cache);
+	for (__u32 s = 0; s < KS_CACHE_SLOTS; s++) {
+		if (bpf_map_lookup_elem(fd, &s, slots))
+			continue;
+		for (int c = 0; c < ncpu; c++) {
+			const struct ks_cache *e = &slots[c];
+			uint32_t tgid = (uint32_t)(e->id >> 32), tid = (uint32_t)e->id, ev = s / 2;
+			size_t i;
+			if (!e->n)
+				continue;
+			for (i = 0; i < n; i++)
+				if (rows[i].tid == tid && rows[i].tgid == tgid && rows[i].event == ev &&
+				    rows[i].arg == e->arg && rows[i].code == e->code)
+					break;
+			if (i == n) {
+				if (n == cap_rows)
+					continue;
+				rows[n++] = (struct ks_row){ tgid, tid, ev, e->arg, e->code, 0 };
+			}
+			rows[i].count += e->n;
+		}
+	}
+	free(slots);
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].count)
+			rows[kept++] = rows[i];
 	rep->rows = rows;
-	rep->nrows = n;
+	rep->nrows = kept;
 
 	fd = bpf_map__fd(skel->maps.latency);
 	struct ks_lat_key lk, *lprev = NULL;
@@ -454,54 +574,124 @@ int main(int argc, char **argv)
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 	int memlock_raised = setrlimit(RLIMIT_MEMLOCK, &rl) == 0;
 
-	/* 2. Open, configure, load. */
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = o.btf);
-	skel = kvmstat_bpf__open_opts(&open_opts);
-	if (!skel)
-		return ks_err("opening the BPF object failed: %s", strerror(errno));
+	/*
+	 * 2. Open, configure, load, attach: tp_btf where ks_pick_raw allows it,
+	 * else the classic tracepoint. If the tp_btf programs fail to load, all
+	 * events fall back to classic; if one fails to attach, that event does;
+	 * each time the object is rebuilt from scratch (nothing is traced yet).
+	 */
+	int raw[KS_EV_COUNT] = { 0 }, nl = 0;
+	if (!o.classic && access("/sys/kernel/btf/vmlinux", R_OK) == 0)
+		ks_pick_raw(have, raw);
 	rep.latency_on = have[KS_EV_EXIT] && have[KS_EV_ENTRY];
-	skel->rodata->ks_filter_on = o.pid || o.command;
-	skel->rodata->ks_latency_on = rep.latency_on;
-	skel->rodata->ks_record_max = o.record_max;
-	bpf_map__set_max_entries(skel->maps.records, o.record_max ? o.ringbuf_size : 4096);
-	for (int e = 0; e < KS_EV_COUNT; e++)
-		bpf_program__set_autoload(ks_prog(skel, e), have[e]);
-	bpf_program__set_autoload(skel->progs.ks_fork, o.pid || o.command);
-	rc = kvmstat_bpf__load(skel);
-	if (rc) {
-		if (rc == -EPERM && !memlock_raised)
-			ks_err("loading the BPF program failed (EPERM) and RLIMIT_MEMLOCK could not be raised. "
-			       "Fix: ulimit -l unlimited (or run as root)");
-		else if (rc == -EPERM)
-			ks_err("loading the BPF program failed (EPERM). Fix: run as root, or with CAP_BPF "
-			       "and CAP_PERFMON; check kernel.unprivileged_bpf_disabled and lockdown");
-		else
-			ks_err("loading the BPF program failed: %s (run with -v for libbpf's log)", strerror(-rc));
+	for (;;) {
+		int nraw = 0, failed_raw = -1;
+		LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = o.btf);
+		skel = kvmstat_bpf__open_opts(&open_opts);
+		if (!skel)
+			return ks_err("opening the BPF object failed: %s", strerror(errno));
+		skel->rodata->ks_filter_on = o.pid || o.command;
+		skel->rodata->ks_latency_on = rep.latency_on;
+		skel->rodata->ks_record_max = o.record_max;
+		bpf_map__set_max_entries(skel->maps.records, o.record_max ? o.ringbuf_size : 4096);
+		for (int e = 0; e < KS_EV_COUNT; e++) {
+			struct bpf_program *cp = ks_prog(skel, e, 0), *rp = ks_prog(skel, e, 1);
+			raw[e] = raw[e] && rp;
+			nraw += raw[e];
+			bpf_program__set_autoload(cp, have[e] && !raw[e]);
+			if (rp)
+				bpf_program__set_autoload(rp, have[e] && raw[e]);
+		}
+		bpf_program__set_autoload(skel->progs.ks_fork, o.pid || o.command);
+		rc = kvmstat_bpf__load(skel);
+		if (rc && nraw && rc != -EPERM) {
+			fprintf(stderr, "nestlab-kvmstat: loading the tp_btf programs failed (%s); "
+				"using classic tracepoints\n", strerror(-rc));
+			memset(raw, 0, sizeof(raw));
+			kvmstat_bpf__destroy(skel);
+			continue;
+		}
+		if (rc) {
+			if (rc == -EPERM && !memlock_raised)
+				ks_err("loading the BPF program failed (EPERM) and RLIMIT_MEMLOCK could not be raised. "
+				       "Fix: ulimit -l unlimited (or run as root)");
+			else if (rc == -EPERM)
+				ks_err("loading the BPF program failed (EPERM). Fix: run as root, or with CAP_BPF "
+				       "and CAP_PERFMON; check kernel.unprivileged_bpf_disabled and lockdown");
+			else
+				ks_err("loading the BPF program failed: %s (run with -v for libbpf's log)",
+				       strerror(-rc));
+			kvmstat_bpf__destroy(skel);
+			return 1;
+		}
+
+		/* 3. Attach everything or nothing. */
+		for (int e = 0; e < KS_EV_COUNT && !rc; e++) {
+			if (!have[e])
+				continue;
+			links[nl] = bpf_program__attach(ks_prog(skel, e, raw[e]));
+			if (!links[nl]) {
+				rc = -errno;
+				if (raw[e])
+					failed_raw = e;
+				else
+					ks_err("attaching to kvm:%s failed: %s", ks_event_tracepoint(e), strerror(-rc));
+			} else {
+				nl++;
+			}
+		}
+		if (!rc && (o.pid || o.command)) {
+			links[nl] = bpf_program__attach(skel->progs.ks_fork);
+			if (!links[nl]) {
+				rc = -errno;
+				ks_err("attaching to sched_process_fork failed: %s", strerror(-rc));
+			} else {
+				nl++;
+			}
+		}
+		if (!rc)
+			break;
+		for (int i = 0; i < nl; i++)
+			bpf_link__destroy(links[i]);
+		nl = 0;
 		kvmstat_bpf__destroy(skel);
-		return 1;
+		skel = NULL;
+		if (failed_raw < 0)
+			return 1;
+		fprintf(stderr, "nestlab-kvmstat: attaching tp_btf to %s failed (%s); using its classic "
+			"tracepoint\n", ks_event_tracepoint(failed_raw), strerror(-rc));
+		raw[failed_raw] = 0;
+		rc = 0;
+	}
+	int nraw = 0;
+	for (int e = 0; e < KS_EV_COUNT; e++) {
+		rep.tp_attach[e] = !have[e] ? KS_ATTACH_UNKNOWN : raw[e] ? KS_ATTACH_RAW : KS_ATTACH_CLASSIC;
+		nraw += have[e] && raw[e];
 	}
 
-	/* 3. The target: the filter is filled before anything is attached. */
+	/*
+	 * 4. The target, now that everything is attached: a -p process is
+	 * traced, with the processes it forks, from here on; a command starts
+	 * only when the go pipe says so.
+	 */
 	if (o.pid) {
-		if (kill(o.pid, 0) && errno == ESRCH) {
-			kvmstat_bpf__destroy(skel);
-			return ks_err("no process %d", o.pid);
-		}
 		__u8 one = 1;
 		__u32 key = (__u32)o.pid;
+		if (kill(o.pid, 0) && errno == ESRCH) {
+			rc = -ESRCH;
+			ks_err("no process %d", o.pid);
+		}
 		bpf_map_update_elem(bpf_map__fd(skel->maps.tracked), &key, &one, BPF_ANY);
 		snprintf(target, sizeof(target), "pid %d", o.pid);
 	} else if (o.command) {
 		if (pipe2(go_pipe, O_CLOEXEC)) {
-			kvmstat_bpf__destroy(skel);
-			return ks_err("pipe: %s", strerror(errno));
-		}
-		child = fork();
-		if (child < 0) {
-			kvmstat_bpf__destroy(skel);
-			return ks_err("fork: %s", strerror(errno));
-		}
-		if (child == 0) {
+			rc = -errno;
+			ks_err("pipe: %s", strerror(errno));
+		} else if ((child = fork()) < 0) {
+			rc = -errno;
+			ks_err("fork: %s", strerror(errno));
+			child = 0;
+		} else if (child == 0) {
 			char c;
 			close(go_pipe[1]);
 			if (read(go_pipe[0], &c, 1) != 1)
@@ -509,39 +699,17 @@ int main(int argc, char **argv)
 			execvp(o.command[0], o.command);
 			fprintf(stderr, "nestlab-kvmstat: cannot run %s: %s\n", o.command[0], strerror(errno));
 			_exit(127);
+		} else {
+			close(go_pipe[0]);
+			__u8 one = 1;
+			__u32 key = (__u32)child;
+			bpf_map_update_elem(bpf_map__fd(skel->maps.tracked), &key, &one, BPF_ANY);
+			snprintf(target, sizeof(target), "command %s (pid %d)", o.command[0], child);
 		}
-		close(go_pipe[0]);
-		__u8 one = 1;
-		__u32 key = (__u32)child;
-		bpf_map_update_elem(bpf_map__fd(skel->maps.tracked), &key, &one, BPF_ANY);
-		snprintf(target, sizeof(target), "command %s (pid %d)", o.command[0], child);
 	} else {
 		snprintf(target, sizeof(target), "all KVM processes");
 	}
 	rep.target = target;
-
-	/* 4. Attach everything or nothing. */
-	int nl = 0;
-	for (int e = 0; e < KS_EV_COUNT && !rc; e++) {
-		if (!have[e])
-			continue;
-		links[nl] = bpf_program__attach(ks_prog(skel, e));
-		if (!links[nl]) {
-			rc = -errno;
-			ks_err("attaching to kvm:%s failed: %s", ks_event_tracepoint(e), strerror(-rc));
-		} else {
-			nl++;
-		}
-	}
-	if (!rc && (o.pid || o.command)) {
-		links[nl] = bpf_program__attach(skel->progs.ks_fork);
-		if (!links[nl]) {
-			rc = -errno;
-			ks_err("attaching to sched_process_fork failed: %s", strerror(-rc));
-		} else {
-			nl++;
-		}
-	}
 	if (!rc && o.record_max) {
 		ks_record_out = fopen(o.record_file, "w");
 		if (!ks_record_out) {
@@ -572,8 +740,8 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = ks_on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	fprintf(stderr, "nestlab-kvmstat: tracing %s with %d tracepoint(s)%s\n", target, nhave,
-		rep.latency_on ? ", exit latency on" : "");
+	fprintf(stderr, "nestlab-kvmstat: tracing %s with %d tracepoint(s) (%d tp_btf, %d classic)%s\n",
+		target, nhave, nraw, nhave - nraw, rep.latency_on ? ", exit latency on" : "");
 	double t0 = ks_now();
 	if (child > 0) {
 		if (write(go_pipe[1], "g", 1) != 1)

@@ -55,6 +55,21 @@ struct ks_key {
 	__u64 code;
 };
 
+/*
+ * Per-CPU cache slot (one per event and arg bit 0): the last key counted on
+ * this CPU for that slot, id = tgid << 32 | tid as bpf_get_current_pid_tgid()
+ * gives it, and n hits not yet added to its `counts` entry (0: empty). User
+ * space adds every slot's n to `counts` when it reads the maps.
+ */
+#define KS_CACHE_SLOTS (2 * KS_EV_COUNT)
+struct ks_cache {
+	__u64 id;
+	__u64 code;
+	__u64 n;
+	__u32 arg;
+	__u32 pad;
+};
+
 /* Thread identity, stored the first time a thread is counted. */
 struct ks_thread {
 	__u32 tgid;

@@ -155,6 +155,11 @@ static const char *ks_tp_state_name(enum ks_tp_state s)
 		"not available on this kernel" : "not requested";
 }
 
+const char *ks_tp_attach_name(enum ks_tp_attach a)
+{
+	return a == KS_ATTACH_RAW ? "tp_btf" : a == KS_ATTACH_CLASSIC ? "tracepoint" : NULL;
+}
+
 static const char *ks_isa_name(uint32_t isa)
 {
 	return isa == KS_ISA_SVM ? "svm" : isa == KS_ISA_VMX ? "vmx" : "unknown";
@@ -177,10 +182,11 @@ void ks_report_text(FILE *f, const struct ks_report *r)
 		r->target, r->duration_s, r->mode, nvm);
 	fprintf(f, "\nTracepoints:\n");
 	for (unsigned e = 0; e < KS_EV_COUNT; e++) {
-		if (r->tp_state[e] == KS_TP_ATTACHED)
-			fprintf(f, "  %-26s attached %12" PRIu64 " events\n", ks_event_tracepoint(e),
-				r->stats[KS_STAT_HITS + e]);
-		else
+		if (r->tp_state[e] == KS_TP_ATTACHED) {
+			const char *how = ks_tp_attach_name(r->tp_attach[e]);
+			fprintf(f, "  %-26s attached %12" PRIu64 " events%s%s\n", ks_event_tracepoint(e),
+				r->stats[KS_STAT_HITS + e], how ? " via " : "", how ? how : "");
+		} else
 			fprintf(f, "  %-26s %s\n", ks_event_tracepoint(e), ks_tp_state_name(r->tp_state[e]));
 	}
 	for (size_t v = 0; v < nvm; v++) {
@@ -283,8 +289,12 @@ void ks_report_json(FILE *f, const struct ks_report *r)
 	for (unsigned e = 0; e < KS_EV_COUNT; e++) {
 		fprintf(f, "%s{\"name\":\"%s\",\"state\":\"%s\"", e ? "," : "", ks_event_tracepoint(e),
 			ks_tp_state_name(r->tp_state[e]));
-		if (r->tp_state[e] == KS_TP_ATTACHED)
+		if (r->tp_state[e] == KS_TP_ATTACHED) {
+			const char *how = ks_tp_attach_name(r->tp_attach[e]);
 			fprintf(f, ",\"events\":%" PRIu64, r->stats[KS_STAT_HITS + e]);
+			if (how)
+				fprintf(f, ",\"attach\":\"%s\"", how);
+		}
 		fputc('}', f);
 	}
 	fprintf(f, "],\"vms\":[");

@@ -36,11 +36,19 @@ enum ks_tp_state {
 	KS_TP_ABSENT,         /* not available on this kernel */
 };
 
+/* How an attached tracepoint is attached (the report says it when known). */
+enum ks_tp_attach {
+	KS_ATTACH_UNKNOWN,    /* not said */
+	KS_ATTACH_RAW,        /* BTF-enabled raw tracepoint (tp_btf): no trace record built */
+	KS_ATTACH_CLASSIC,    /* classic tracepoint: the program reads the trace record */
+};
+
 struct ks_report {
 	double duration_s;
 	const char *mode;            /* "count" or "record" */
 	const char *target;          /* "pid 42", "command ./x", "all KVM processes" */
 	enum ks_tp_state tp_state[KS_EV_COUNT];
+	enum ks_tp_attach tp_attach[KS_EV_COUNT];   /* for KS_TP_ATTACHED ones */
 	uint64_t stats[KS_STAT_COUNT];   /* losses and per-event hits */
 	int latency_on;              /* kvm_exit and kvm_entry both attached */
 	uint64_t records_written;    /* ring-buffer records received */
@@ -62,6 +70,9 @@ unsigned ks_hist_slot(uint64_t ns);
 void ks_rows_sort(struct ks_row *rows, size_t n);
 /* Sum a process's rows over its threads into out (capacity n); returns how many. */
 size_t ks_rows_by_vm(const struct ks_row *rows, size_t n, uint32_t tgid, struct ks_row *out);
+
+/* "tp_btf", "tracepoint", or NULL for KS_ATTACH_UNKNOWN. */
+const char *ks_tp_attach_name(enum ks_tp_attach a);
 
 void ks_report_text(FILE *f, const struct ks_report *r);
 void ks_report_json(FILE *f, const struct ks_report *r);
