@@ -87,6 +87,49 @@ absent=$(jq -r '[.tracepoints[] | select(.state == "not available on this kernel
 grep -q "not available on this kernel" "$tmp/a.err" || [ -z "$absent" ] && pass "absent tracepoints named on stderr" \
 	|| fail "absent tracepoints not named on stderr"
 
+# 2b. How each tracepoint is attached: tp_btf where the kernel has BTF and the
+# expected raw prototype, kvm_exit/kvm_nested_vmexit always classic.
+bad=$(jq -r '[.tracepoints[] | select(.state == "attached" and .attach != "tp_btf" and .attach != "tracepoint") | .name] | join(" ")' "$j")
+check "every attached tracepoint says how (tp_btf/tracepoint)" "" "$bad"
+check "kvm_exit attached as classic tracepoint" tracepoint "$(jq -r '.tracepoints[] | select(.name == "kvm_exit") | .attach' "$j")"
+if [ -r /sys/kernel/btf/vmlinux ] && ! grep -q "kvm_pio.*classic\|tp_btf programs failed" "$tmp/a.err"; then
+	check "kvm_pio attached as tp_btf (kernel BTF present)" tp_btf "$(jq -r '.tracepoints[] | select(.name == "kvm_pio") | .attach' "$j")"
+fi
+grep -q "tp_btf, .* classic)" "$tmp/a.err" && pass "stderr says how many tracepoints are tp_btf and classic" \
+	|| fail "stderr lacks the tp_btf/classic split: $(cat "$tmp/a.err")"
+
+# 2c. --classic: the fallback path gives the same exact counts.
+"$TOOL" -q --classic --json "$tmp/cl.json" -- "$GUEST" -n $N >/dev/null 2>&1
+check "--classic: exits 0" 0 $?
+check "--classic: every tracepoint classic" "" \
+	"$(jq -r '[.tracepoints[] | select(.state == "attached" and .attach != "tracepoint") | .name] | join(" ")' "$tmp/cl.json")"
+for n in kvm_pio kvm_cpuid kvm_userspace_exit kvm_emulate_insn; do
+	check "--classic: $n events as with tp_btf" "$(hits "$j" $n)" "$(hits "$tmp/cl.json" $n)"
+done
+
+# 2d. Exact counts while the vCPU thread migrates between CPUs (per-CPU caches).
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	M=20000
+	mkfifo "$tmp/go2"
+	"$GUEST" -n $M --wait-stdin <"$tmp/go2" >/dev/null 2>&1 &
+	gp=$!
+	"$TOOL" -q -p $gp --json "$tmp/m.json" >/dev/null 2>"$tmp/m.err" &
+	tp=$!
+	for _ in $(seq 100); do grep -q "tracing pid" "$tmp/m.err" && break; sleep 0.05; done
+	echo go >"$tmp/go2"
+	moves=0
+	while kill -0 $gp 2>/dev/null; do
+		taskset -p -c $((moves % 2)) $gp >/dev/null 2>&1 && moves=$((moves + 1))
+	done
+	wait $gp; wait $tp
+	[ "$(hits "$j" kvm_pio)" != 0 ] && check "migrating vCPU ($moves moves): port 0x500 writes" $M "$(ev "$tmp/m.json" pio 1 1280)"
+	[ "$(hits "$j" kvm_cpuid)" != 0 ] && check "migrating vCPU: cpuid leaf 0" $M "$(ev "$tmp/m.json" cpuid 0 0)"
+	em1=$(ev "$j" emulate_insn 0 0)
+	[ "$em1" != 0 ] && [ $(( (em1 - 1) % N )) = 0 ] && check "migrating vCPU: emulate_insn scales with N" $(( (em1 - 1) / N * M + 1 )) "$(ev "$tmp/m.json" emulate_insn 0 0)"
+else
+	echo "SKIP: CPU-migration exactness needs 2 CPUs and taskset"
+fi
+
 # 3. Isolation: a concurrent KVM process (port 0x600) is not counted.
 "$GUEST" -n 100000000 --port 0x600 >/dev/null 2>&1 &   # runs until killed below
 bg=$!

@@ -136,6 +136,28 @@ Test(kvmstat_report, json_exact)
 	free(j);
 }
 
+Test(kvmstat_report, attach_method)
+{
+	struct ks_row rows[] = { { 10, 10, KS_EV_PIO, 1, 0x500, 4 } };
+	struct ks_thread_info thr[] = { { 10, 10, "vm" } };
+	struct ks_report r = sample(rows, 1, thr, 1);
+	r.tp_state[KS_EV_EXIT] = KS_TP_ATTACHED;
+	r.tp_attach[KS_EV_EXIT] = KS_ATTACH_CLASSIC;
+	r.tp_attach[KS_EV_PIO] = KS_ATTACH_RAW;
+	r.stats[KS_STAT_HITS + KS_EV_EXIT] = 3;
+	char *t = render(&r, 0);
+	cr_assert(ne(ptr, strstr(t, "  kvm_pio                    attached            7 events via tp_btf\n"), NULL), "got: %s", t);
+	cr_assert(ne(ptr, strstr(t, "  kvm_exit                   attached            3 events via tracepoint\n"), NULL), "got: %s", t);
+	free(t);
+	char *j = render(&r, 1);
+	cr_assert(ne(ptr, strstr(j, "{\"name\":\"kvm_pio\",\"state\":\"attached\",\"events\":7,\"attach\":\"tp_btf\"}"), NULL), "got: %s", j);
+	cr_assert(ne(ptr, strstr(j, "{\"name\":\"kvm_exit\",\"state\":\"attached\",\"events\":3,\"attach\":\"tracepoint\"}"), NULL), "got: %s", j);
+	cr_assert(ne(ptr, strstr(j, "{\"name\":\"kvm_nested_vmrun\",\"state\":\"not available on this kernel\"}"), NULL));
+	free(j);
+	cr_assert(eq(str, (char *)ks_tp_attach_name(KS_ATTACH_RAW), "tp_btf"));
+	cr_assert(eq(ptr, (void *)ks_tp_attach_name(KS_ATTACH_UNKNOWN), NULL));
+}
+
 Test(kvmstat_report, json_latency)
 {
 	struct ks_row rows[] = { { 10, 10, KS_EV_EXIT, KS_ISA_SVM, 0x72, 2 } };
