@@ -8,27 +8,28 @@
  *   COM2 (0x2F8): results channel (see results.h), apart from the console.
  *                 Written by L1 at level 2, by the L2 kernel at level 1.
  *   0xF4        : QEMU isa-debug-exit (iobase=0xf4, iosize=4), see status.h.
+ * Plain integer constants only, so that assembly can include this header.
  */
 #ifndef NESTLAB_PLATFORM_H
 #define NESTLAB_PLATFORM_H
 
-#define NESTLAB_COM1_PORT        0x3F8u
-#define NESTLAB_COM2_PORT        0x2F8u
+#define NESTLAB_COM1_PORT        0x3F8
+#define NESTLAB_COM2_PORT        0x2F8
 #define NESTLAB_RESULTS_PORT     NESTLAB_COM2_PORT
-#define NESTLAB_DEBUG_EXIT_PORT  0xF4u
+#define NESTLAB_DEBUG_EXIT_PORT  0xF4
 
 /* The port the "pio" workload reads: the scratch register of COM1
  * (16550 offset 7), emulated by L1 at level 2, QEMU's UART at level 1. */
-#define NESTLAB_PIO_WORKLOAD_PORT (NESTLAB_COM1_PORT + 7u)
+#define NESTLAB_PIO_WORKLOAD_PORT (NESTLAB_COM1_PORT + 7)
 
 /* Hypervisor CPUID leaves (Intel SDM / AMD APM reserve 0x40000000-0x400000FF
  * for hypervisors). 0x40000000: EAX = max leaf, EBX:ECX:EDX = signature.
  * 0x40000001: EAX = NESTLAB_HC_ABI_VERSION, EBX = NESTLAB_FEAT_* bits. */
-#define NESTLAB_CPUID_LEAF_BASE  0x40000000u
-#define NESTLAB_CPUID_LEAF_INFO  0x40000001u
+#define NESTLAB_CPUID_LEAF_BASE  0x40000000
+#define NESTLAB_CPUID_LEAF_INFO  0x40000001
 #define NESTLAB_CPUID_LEAF_MAX   NESTLAB_CPUID_LEAF_INFO
-#define NESTLAB_CPUID_SIG_EBX    0x7473654Eu /* "Nest" */
-#define NESTLAB_CPUID_SIG_ECX    0x4C62614Cu /* "LabL" */
-#define NESTLAB_CPUID_SIG_EDX    0x70794831u /* "1Hyp" */
+#define NESTLAB_CPUID_SIG_EBX    0x7473654E /* "Nest" */
+#define NESTLAB_CPUID_SIG_ECX    0x4C62614C /* "LabL" */
+#define NESTLAB_CPUID_SIG_EDX    0x70794831 /* "1Hyp" */
 
 #endif

@@ -32,6 +32,17 @@ static void hc_exit(void *ctx, unsigned status)
 	l1.exit_status = status;
 }
 
+/* The services hypercalls may use never change: set them up once, and on
+ * each call fill in only the caller's CPL and the time. */
+void hypercall_env_init(void)
+{
+	l1.hc_env = (struct hc_env){
+		.features = l1.features, .stats = &l1.stats,
+		.scratch = l1.hc_scratch, .copy_from_guest = hc_copy,
+		.console_write = hc_console, .request_exit = hc_exit,
+	};
+}
+
 unsigned hypercall_from_guest(uint64_t tsc)
 {
 	struct vmcb_save *s = &l1.vmcb->save;
@@ -40,13 +51,11 @@ unsigned hypercall_from_guest(uint64_t tsc)
 		.rax = s->rax, .rbx = g->rbx, .rcx = g->rcx,
 		.rdx = g->rdx, .rsi = g->rsi, .rdi = g->rdi,
 	};
-	struct hc_env env = {
-		.cpl = s->cpl, .features = l1.features, .tsc = tsc,
-		.stats = &l1.stats, .scratch = l1.hc_scratch,
-		.copy_from_guest = hc_copy, .console_write = hc_console,
-		.request_exit = hc_exit,
-	};
-	unsigned flags = hc_dispatch(&r, &env);
+	unsigned flags;
+
+	l1.hc_env.cpl = s->cpl;
+	l1.hc_env.tsc = tsc;
+	flags = hc_dispatch(&r, &l1.hc_env);
 
 	s->rax = r.rax;
 	g->rbx = r.rbx;

@@ -31,5 +31,7 @@ int guest_copy(uint64_t gva, void *dst, uint64_t len);
 void guest_advance_rip(unsigned len);
 /* Run a hypercall from the registers of the current exit (regs rax..rdi). */
 unsigned hypercall_from_guest(uint64_t tsc);
+/* Set up the hypercall services once, before L2 first runs. */
+void hypercall_env_init(void);
 
 #endif

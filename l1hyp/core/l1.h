@@ -17,6 +17,7 @@
 #include "l2_console.h"
 #include "guest_mem.h"
 #include "l1_config.h"
+#include "hypercall.h"
 
 struct l1 {
 	struct l1_config cfg;
@@ -36,7 +37,7 @@ struct l1 {
 	uint32_t features;           /* NESTLAB_FEAT_* offered to L2 */
 	bool exit_requested;
 	unsigned exit_status;
-	bool guest_started;
+	struct hc_env hc_env;        /* hypercall services, set up once */
 	char hc_scratch[NESTLAB_HC_CONSOLE_MAX];
 };
 

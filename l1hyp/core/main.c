@@ -19,6 +19,9 @@
 
 struct l1 l1;
 
+/* boot.S reports a CPU without long mode with this status before any C. */
+_Static_assert(NESTLAB_STATUS_NO_SVM == 6, "boot.S STATUS_NO_LONG_MODE");
+
 extern char __load_start[], __bss_end[];
 
 /* Where L1 puts L2's boot GDT and multiboot info (guest-physical, below the
@@ -127,7 +130,8 @@ static void selftest_fault_safe_read(void)
 	l1_printf("nestlab-l1: self test: fault-safe read of an unmapped page returns an error: PASS\n");
 }
 
-static void load_l2(const struct multiboot_info *mbi)
+/* Returns the L2 kernel's entry point. */
+static uint32_t load_l2(const struct multiboot_info *mbi)
 {
 	const struct multiboot_module *m;
 	const char *l2_cmdline = "";
@@ -168,8 +172,7 @@ static void load_l2(const struct multiboot_info *mbi)
 			   "L2 command line too long for the multiboot info area");
 	l1_printf("nestlab-l1: L2 kernel loaded at %x-%x, entry %x, cmdline \"%s\"\n",
 		  img.load_addr, img.load_addr + img.load_size, img.entry_addr, l2_cmdline);
-	svm_vmcb_init(l1.vmcb, 0, 0, 0, img.entry_addr, L2_MBI_GPA, L2_GDT_GPA);
-	l1.gprs.rbx = L2_MBI_GPA;
+	return img.entry_addr;
 }
 
 void l1_main(uint32_t magic, uint32_t mbi_pa)
@@ -177,6 +180,7 @@ void l1_main(uint32_t magic, uint32_t mbi_pa)
 	const struct multiboot_info *mbi = (const void *)(uint64_t)mbi_pa;
 	char why[256];
 	uint64_t iopm_pa, msrpm_pa;
+	uint32_t entry;
 	int rc;
 
 	serial_init(NESTLAB_COM1_PORT);
@@ -237,14 +241,14 @@ void l1_main(uint32_t magic, uint32_t mbi_pa)
 	l1.features = NESTLAB_FEAT_VMMCALL | NESTLAB_FEAT_BACKDOOR |
 		      (l1.cfg.npt_lazy ? NESTLAB_FEAT_NPT_LAZY : 0);
 	l1.l2con = (struct l2_console){ .putc = l2_console_out };
+	hypercall_env_init();
 	uart_emul_init(&l1.uart, l2_uart_out, 0);
 
-	load_l2(mbi);
+	entry = load_l2(mbi);
 	svm_iopm_intercept_all((uint8_t *)iopm_pa);
 	msr_policy_init((uint8_t *)msrpm_pa);
-	l1.vmcb->control.iopm_base_pa = iopm_pa;
-	l1.vmcb->control.msrpm_base_pa = msrpm_pa;
-	l1.vmcb->control.n_cr3 = l1.npt.root_phys;
+	svm_vmcb_init(l1.vmcb, iopm_pa, msrpm_pa, l1.npt.root_phys, entry, L2_GDT_GPA);
+	l1.gprs.rbx = L2_MBI_GPA;                   /* EBX = multiboot info */
 	l1_printf("nestlab-l1: L2 RAM %lu MiB at host-physical %lx, NPT %s (%lu tables)\n",
 		  l1.cfg.l2mem_mib, l1.l2_ram_hpa, l1.cfg.npt_lazy ? "lazy" : "eager",
 		  l1.npt.nr_tables);

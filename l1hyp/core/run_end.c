@@ -15,7 +15,7 @@
 static void debug_exit(unsigned status)
 {
 	outl(NESTLAB_DEBUG_EXIT_PORT, status);
-	cpu_halt_forever();
+	halt_forever();
 }
 
 void l1_end_run(unsigned status, const char *fmt, ...)

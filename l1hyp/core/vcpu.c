@@ -52,7 +52,6 @@ void vcpu_run(void)
 {
 	struct vmcb *v = l1.vmcb;
 
-	l1.guest_started = true;
 	for (;;) {
 		uint64_t t0, code;
 		unsigned flags;

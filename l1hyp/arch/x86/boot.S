@@ -7,9 +7,10 @@
  * dereferences fault), enable PAE, EFER.LME/NXE and paging (AMD APM vol.2
  * 14.6 "Enabling and Activating Long Mode"), and jump to 64-bit C.
  */
-/* C headers do not assemble: these mirror status.h and platform.h. */
-#define DEBUG_EXIT_PORT   0xF4   /* NESTLAB_DEBUG_EXIT_PORT */
-#define STATUS_NO_SVM     6      /* NESTLAB_STATUS_NO_SVM: no long mode either */
+#include <nestlab/platform.h>
+/* status.h is an enum, which does not assemble: main.c checks this value
+ * against NESTLAB_STATUS_NO_SVM at compile time. */
+#define STATUS_NO_LONG_MODE 6
 
 #include <nestlab/multiboot.h>
 #define MB_FLAGS  (MULTIBOOT_HDR_PAGE_ALIGN | MULTIBOOT_HDR_MEMORY_INFO | \
@@ -108,8 +109,8 @@ _start32:
 
 no_long_mode:
 	/* No console yet worth setting up: report through isa-debug-exit. */
-	movw $DEBUG_EXIT_PORT, %dx
-	movl $STATUS_NO_SVM, %eax
+	movw $NESTLAB_DEBUG_EXIT_PORT, %dx
+	movl $STATUS_NO_LONG_MODE, %eax
 	outl %eax, %dx
 5:	hlt
 	jmp 5b

@@ -19,9 +19,4 @@
 #define X86_CR0_ET (1ull << 4)
 #define X86_CR0_PG (1ull << 31)
 
-static inline void cpu_halt_forever(void)
-{
-	halt_forever();
-}
-
 #endif

@@ -100,7 +100,7 @@ static void seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib,
 }
 
 void svm_vmcb_init(struct vmcb *vmcb, uint64_t iopm_pa, uint64_t msrpm_pa,
-		   uint64_t ncr3, uint32_t entry, uint32_t mbi_gpa, uint32_t gdt_gpa)
+		   uint64_t ncr3, uint32_t entry, uint32_t gdt_gpa)
 {
 	struct vmcb_control *c = &vmcb->control;
 	struct vmcb_save *s = &vmcb->save;
@@ -150,7 +150,6 @@ void svm_vmcb_init(struct vmcb *vmcb, uint64_t iopm_pa, uint64_t msrpm_pa,
 	s->rsp = 0;
 	s->rax = MULTIBOOT_BOOT_MAGIC;
 	s->g_pat = 0x0007040600070406ull;           /* power-on PAT */
-	(void)mbi_gpa;                              /* EBX: set in the GPR block */
 }
 
 unsigned svm_exit_reason(uint64_t code)

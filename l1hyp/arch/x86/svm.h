@@ -39,9 +39,10 @@ void svm_msrpm_allow(uint8_t *msrpm, uint32_t msr, bool read, bool write);
 
 /* Fill vmcb for L2's first entry: 32-bit protected mode, paging off, flat
  * segments from the GDT at gdt_gpa (3 entries: null, code 0x08, data 0x10),
- * EAX = multiboot magic, EBX = info, RIP = entry. */
+ * EAX = multiboot magic, RIP = entry (EBX, the info pointer, is a GPR outside
+ * the VMCB: the caller sets it). */
 void svm_vmcb_init(struct vmcb *vmcb, uint64_t iopm_pa, uint64_t msrpm_pa,
-		   uint64_t ncr3, uint32_t entry, uint32_t mbi_gpa, uint32_t gdt_gpa);
+		   uint64_t ncr3, uint32_t entry, uint32_t gdt_gpa);
 
 void svm_vmrun(struct guest_gprs *gprs, uint64_t vmcb_pa, uint64_t host_save_pa);
 
