@@ -17,7 +17,7 @@ GUESTS_KERNEL_OBJS := $(patsubst guests/kernel/%.c,$(GUESTS_OUT)/kernel/%.o,$(GU
 	$(patsubst guests/kernel/%.S,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_S)) \
 	$(GUESTS_OUT)/kernel/user_image.o \
 	$(GUESTS_OUT)/lib/string.o $(GUESTS_OUT)/lib/results_writer.o \
-	$(GUESTS_OUT)/lib/format.o
+	$(GUESTS_OUT)/lib/format.o $(GUESTS_OUT)/lib/isr_entry.o
 
 GUESTS_USER_C   := $(wildcard guests/workloads/*.c)
 GUESTS_USER_OBJS := $(patsubst guests/workloads/%.c,$(GUESTS_OUT)/user/%.o,$(GUESTS_USER_C)) \
@@ -47,6 +47,10 @@ $(GUESTS_OUT)/kernel/user_image.o: guests/kernel/user_image.S $(GUESTS_OUT)/user
 $(GUESTS_OUT)/lib/string.o: lib/freestanding/string.c
 	@mkdir -p $(@D)
 	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(GUESTS_OUT)/lib/isr_entry.o: lib/freestanding/isr_entry.S
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_ASFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(GUESTS_OUT)/lib/format.o: lib/freestanding/format.c
 	@mkdir -p $(@D)

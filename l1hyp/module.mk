@@ -7,7 +7,7 @@ L1_DIRS     := l1hyp/arch/x86 l1hyp/core l1hyp/mm l1hyp/boot
 L1_CSRCS    := $(foreach d,$(L1_DIRS),$(wildcard $(d)/*.c)) \
                lib/freestanding/string.c lib/freestanding/format.c \
                lib/results/results_writer.c
-L1_SSRCS    := $(wildcard l1hyp/arch/x86/*.S)
+L1_SSRCS    := $(wildcard l1hyp/arch/x86/*.S) lib/freestanding/isr_entry.S
 L1_OBJS     := $(patsubst %.c,$(BUILD)/l1hyp/obj/%.o,$(L1_CSRCS)) \
                $(patsubst %.S,$(BUILD)/l1hyp/obj/%.o,$(L1_SSRCS))
 L1_LDSCRIPT := l1hyp/arch/x86/l1hyp.ld

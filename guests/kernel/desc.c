@@ -18,6 +18,7 @@
 #include <nestlab/mem.h>
 #include "kernel.h"
 #include "arch.h"
+#include "freestanding/isr.h"
 
 #define KERNEL_CS 0x08
 #define TSS_SEL   0x30
@@ -44,7 +45,6 @@ struct __attribute__((packed)) idt_gate {
 };
 
 extern uint64_t gdt[];
-extern const uint64_t isr_stub_table[32];
 extern char syscall_entry[];
 
 static struct tss64 tss __attribute__((aligned(4096)));
@@ -88,7 +88,7 @@ static void idt_init(void)
 	unsigned v;
 
 	for (v = 0; v < 32; v++) {
-		uint64_t off = isr_stub_table[v];
+		uint64_t off = isr_table[v];
 
 		idt[v].off_lo = (uint16_t)off;
 		idt[v].sel = KERNEL_CS;

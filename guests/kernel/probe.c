@@ -17,7 +17,7 @@ static volatile int probe_armed;
 static volatile unsigned probe_len;
 static volatile int64_t probe_vector;
 
-int probe_catch(struct trap_frame *f)
+int probe_catch(struct isr_frame *f)
 {
 	if (!probe_armed || (f->cs & 3))
 		return 0;

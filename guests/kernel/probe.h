@@ -17,6 +17,6 @@ int64_t probe_run(uint64_t id);
 
 /* Called first by the trap handler: 1 if the exception belonged to an
  * active probe (recorded, instruction skipped), 0 otherwise. */
-int probe_catch(struct trap_frame *f);
+int probe_catch(struct isr_frame *f);
 
 #endif

@@ -28,7 +28,7 @@ static const char *const exc_names[32] = {
 	"#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
 };
 
-static int vmmcall_ud_fixup(struct trap_frame *f)
+static int vmmcall_ud_fixup(struct isr_frame *f)
 {
 	const uint8_t *ip = (const uint8_t *)(uintptr_t)f->rip;
 
@@ -43,7 +43,7 @@ static int vmmcall_ud_fixup(struct trap_frame *f)
 	return 1;
 }
 
-void trap_handler(struct trap_frame *f)
+void isr_dispatch(struct isr_frame *f)
 {
 	uint64_t cr2 = read_cr2();
 	char msg[96];

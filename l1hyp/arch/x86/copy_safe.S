@@ -1,6 +1,6 @@
 /*
  * Fault-safe memory copy for reading guest memory (seed 003): if a load
- * faults (#PF, #GP), l1_exception finds the faulting RIP in the exception
+ * faults (#PF, #GP), isr_dispatch (trap.c) finds the faulting RIP in the exception
  * table and resumes at the fixup, which returns -1 instead of crashing L1.
  *
  *   int l1_copy_safe(void *dst, const void *src, size_t len);  0 or -1

@@ -9,13 +9,7 @@
 #include "console.h"
 #include "cpu.h"
 #include <nestlab/status.h>
-
-struct exc_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
+#include "../../../lib/freestanding/isr.h"
 
 struct idt_gate {
 	uint16_t off_lo, sel;
@@ -24,7 +18,6 @@ struct idt_gate {
 	uint32_t off_hi, zero;
 } __attribute__((packed));
 
-extern const uint64_t isr_table[32];
 extern const uint64_t __extable_start[], __extable_end[];
 
 static struct idt_gate idt[32] __attribute__((aligned(16)));
@@ -53,7 +46,7 @@ void l1_idt_init(void)
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
-void l1_exception(struct exc_frame *f)
+void isr_dispatch(struct isr_frame *f)
 {
 	if (f->vector == 13 || f->vector == 14) {
 		for (const uint64_t *e = __extable_start; e < __extable_end; e += 2) {

@@ -1,15 +1,13 @@
 /*
- * L1's exception entry stubs (vectors 0-31). Each pushes a uniform frame
- * (a zero error code where the CPU pushes none, AMD APM vol.2 8.2), saves the
- * GPRs and calls l1_exception(struct exc_frame *). If the C handler returns,
- * the (possibly edited) frame is restored and IRETQ resumes: that is how the
- * fault-safe copy's exception fixups work.
+ * Exception entry stubs for vectors 0-31, shared by L1 and the L2 kernel
+ * (see isr.h). Vectors with a CPU-pushed error code: #DF 8, #TS 10, #NP 11,
+ * #SS 12, #GP 13, #PF 14, #AC 17, #CP 21, #VC 29, #SX 30 (AMD APM vol.2 8.2
+ * table 8-1); the others get a zero so every frame has the same layout.
  */
 	.text
 	.code64
 
 .macro ISR_NOERR vec
-	.global isr_\vec
 isr_\vec:
 	pushq $0
 	pushq $\vec
@@ -17,7 +15,6 @@ isr_\vec:
 .endm
 
 .macro ISR_ERR vec
-	.global isr_\vec
 isr_\vec:
 	pushq $\vec
 	jmp isr_common
@@ -56,6 +53,7 @@ ISR_ERR   29
 ISR_ERR   30
 ISR_NOERR 31
 
+/* Builds struct isr_frame (isr.h) and calls isr_dispatch(frame). */
 isr_common:
 	pushq %rax
 	pushq %rbx
@@ -72,9 +70,9 @@ isr_common:
 	pushq %r13
 	pushq %r14
 	pushq %r15
-	movq %rsp, %rdi
 	cld
-	call l1_exception
+	movq %rsp, %rdi
+	call isr_dispatch
 	popq %r15
 	popq %r14
 	popq %r13
@@ -94,8 +92,8 @@ isr_common:
 	iretq
 
 	.section .rodata
-	.align 8
-	.global isr_table
+	.balign 8
+	.globl isr_table
 isr_table:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad isr_\v
