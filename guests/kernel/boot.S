@@ -8,23 +8,12 @@
  * segment. kmain() then builds the real page tables.
  */
 #include <nestlab/multiboot.h>
-#define MB_FLAGS (MULTIBOOT_HDR_PAGE_ALIGN | MULTIBOOT_HDR_MEMORY_INFO | \
-		  MULTIBOOT_HDR_AOUT_KLUDGE)
 
 #define KERNEL_CS 0x08
 #define KERNEL_DS 0x10
 
 	.section .multiboot, "a"
-	.balign 4
-mb_header:
-	.long MULTIBOOT_HEADER_MAGIC
-	.long MB_FLAGS
-	.long -(MULTIBOOT_HEADER_MAGIC + MB_FLAGS)
-	.long mb_header         /* header_addr */
-	.long __load_start      /* load_addr */
-	.long __load_end        /* load_end_addr */
-	.long __bss_end         /* bss_end_addr */
-	.long _start32          /* entry_addr */
+	MULTIBOOT_AOUT_HEADER _start32
 
 	.section .text.boot, "ax"
 	.code32

@@ -26,7 +26,28 @@
 #define MULTIBOOT_MMAP_AVAILABLE   1
 #define MULTIBOOT_MMAP_RESERVED    2
 
-#ifndef __ASSEMBLY__
+#ifdef __ASSEMBLY__
+/*
+ * The multiboot v1 header both nestlab kernels start with (spec 3.1): page
+ * alignment, memory info and the a.out kludge, whose addresses come from the
+ * linker script symbols __load_start, __load_end and __bss_end. Place it in
+ * a section the linker script puts within the first 8 KiB.
+ */
+#define MULTIBOOT_NESTLAB_FLAGS \
+	(MULTIBOOT_HDR_PAGE_ALIGN | MULTIBOOT_HDR_MEMORY_INFO | MULTIBOOT_HDR_AOUT_KLUDGE)
+.macro MULTIBOOT_AOUT_HEADER entry
+	.balign 4
+multiboot_header_\@:
+	.long MULTIBOOT_HEADER_MAGIC
+	.long MULTIBOOT_NESTLAB_FLAGS
+	.long -(MULTIBOOT_HEADER_MAGIC + MULTIBOOT_NESTLAB_FLAGS)
+	.long multiboot_header_\@   /* header_addr */
+	.long __load_start          /* load_addr */
+	.long __load_end            /* load_end_addr */
+	.long __bss_end             /* bss_end_addr */
+	.long \entry                /* entry_addr */
+.endm
+#else
 struct multiboot_header {
 	uint32_t magic, flags, checksum;
 	/* valid when flags has MULTIBOOT_HDR_AOUT_KLUDGE */

@@ -13,21 +13,9 @@
 #define STATUS_NO_LONG_MODE 6
 
 #include <nestlab/multiboot.h>
-#define MB_FLAGS  (MULTIBOOT_HDR_PAGE_ALIGN | MULTIBOOT_HDR_MEMORY_INFO | \
-		   MULTIBOOT_HDR_AOUT_KLUDGE)
-#define MB_MAGIC  MULTIBOOT_HEADER_MAGIC
 
 	.section .multiboot, "a"
-	.align 4
-mb_header:
-	.long MB_MAGIC
-	.long MB_FLAGS
-	.long -(MB_MAGIC + MB_FLAGS)
-	.long mb_header          /* header_addr */
-	.long __load_start       /* load_addr */
-	.long __load_end         /* load_end_addr */
-	.long __bss_end          /* bss_end_addr */
-	.long _start32           /* entry_addr */
+	MULTIBOOT_AOUT_HEADER _start32
 
 	.section .text.boot, "ax"
 	.code32
