@@ -12,17 +12,11 @@
  * 5-level paging (CR4.LA57 -> GUEST_MEM_E_MODE).
  */
 #include "guest_mem.h"
+#include "../../lib/freestanding/x86_regs.h"
 
 #include <stdbool.h>
 #include <nestlab/mem.h>
 
-#define CR0_WP    (1ull << 16)
-#define CR0_PG    (1ull << 31)
-#define CR4_PAE   (1ull << 5)
-#define CR4_LA57  (1ull << 12)
-#define EFER_LME  (1ull << 8)
-#define EFER_LMA  (1ull << 10)
-#define EFER_NXE  (1ull << 11)
 
 #define PTE_P     (1ull << 0)
 #define PTE_RW    (1ull << 1)

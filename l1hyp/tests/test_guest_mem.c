@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/guest_mem.h"
+#include "../../lib/freestanding/x86_regs.h"
 
 #define RAM_SIZE   (4ull << 20)
 #define TABLE_BASE 0x100000ull      /* page tables are allocated from here */
@@ -23,14 +24,6 @@
 #define NX  (1ull << 63)
 #define ADDR 0x000FFFFFFFFFF000ull
 
-#define CR0_PE   (1ull << 0)
-#define CR0_WP   (1ull << 16)
-#define CR0_PG   (1ull << 31)
-#define CR4_PAE  (1ull << 5)
-#define CR4_LA57 (1ull << 12)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)
 
 struct read_log { uint64_t gpa; size_t len; };
 

@@ -1,6 +1,6 @@
 /*
  * L1's hardware access: the wrappers shared with the L2 kernel
- * (lib/freestanding/x86.h) plus the SVM MSRs and CR0 bits only L1 needs.
+ * (lib/freestanding/x86.h) plus the SVM MSRs only L1 needs.
  * With the .S files, the only place L1 has inline assembly; the pure modules
  * never include it.
  */
@@ -14,9 +14,5 @@
 #define MSR_VM_HSAVE_PA   0xC0010117u /* APM vol.2 15.30.4 */
 
 #define VM_CR_SVMDIS (1ull << 4)
-
-#define X86_CR0_PE (1ull << 0)
-#define X86_CR0_ET (1ull << 4)
-#define X86_CR0_PG (1ull << 31)
 
 #endif

@@ -140,7 +140,7 @@ void svm_vmcb_init(struct vmcb *vmcb, uint64_t iopm_pa, uint64_t msrpm_pa,
 	seg(&s->tr, 0, 0x8B, 0xFFFF, 0);            /* busy 32-bit TSS */
 	s->cpl = 0;
 	s->efer = EFER_SVME;                        /* APM 15.5.1: must be set */
-	s->cr0 = X86_CR0_PE | X86_CR0_ET;
+	s->cr0 = CR0_PE | CR0_ET;
 	s->cr3 = 0;
 	s->cr4 = 0;
 	s->dr6 = 0xFFFF0FF0;

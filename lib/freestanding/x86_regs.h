@@ -1,0 +1,44 @@
+/*
+ * Architectural register numbers and bits (MSRs, EFER, CR0, CR4, RFLAGS),
+ * constants only: included by the inline wrappers (x86.h) and, since it has
+ * no assembly, by pure modules and host tests too (guest page walk).
+ */
+#ifndef NESTLAB_X86_REGS_H
+#define NESTLAB_X86_REGS_H
+
+/* MSRs (AMD APM vol.2 appendix A) */
+#define MSR_TSC            0x00000010u
+#define MSR_SYSENTER_CS    0x00000174u
+#define MSR_SYSENTER_ESP   0x00000175u
+#define MSR_SYSENTER_EIP   0x00000176u
+#define MSR_PAT            0x00000277u
+#define MSR_EFER           0xC0000080u  /* APM vol.2 3.1.7 */
+#define MSR_STAR           0xC0000081u  /* APM vol.2 6.1.1 SYSCALL/SYSRET */
+#define MSR_LSTAR          0xC0000082u
+#define MSR_CSTAR          0xC0000083u
+#define MSR_SFMASK         0xC0000084u
+#define MSR_FS_BASE        0xC0000100u
+#define MSR_GS_BASE        0xC0000101u
+#define MSR_KERNEL_GS_BASE 0xC0000102u
+
+#define EFER_SCE   (1ull << 0)
+#define EFER_LME   (1ull << 8)
+#define EFER_LMA   (1ull << 10)
+#define EFER_NXE   (1ull << 11)
+#define EFER_SVME  (1ull << 12)
+
+/* CR0, CR4 (AMD APM vol.2 3.1.1, 3.1.3) */
+#define CR0_PE     (1ull << 0)
+#define CR0_ET     (1ull << 4)
+#define CR0_WP     (1ull << 16)
+#define CR0_PG     (1ull << 31)
+#define CR4_PAE    (1ull << 5)
+#define CR4_LA57   (1ull << 12)
+
+/* RFLAGS (AMD APM vol.2 3.1.6) */
+#define RFLAGS_TF  (1ull << 8)
+#define RFLAGS_IF  (1ull << 9)
+#define RFLAGS_DF  (1ull << 10)
+#define RFLAGS_AC  (1ull << 18)
+
+#endif
