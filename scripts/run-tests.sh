@@ -39,6 +39,10 @@ for s in $scripts; do
 	p=$(grep -c '^PASS:' "$log"); f=$(grep -c '^FAIL:' "$log"); k=$(grep -c '^SKIP:' "$log")
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + k))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
+	if [ $((p + f + k)) -eq 0 ]; then
+		echo "FAIL: $s reported no PASS/FAIL/SKIP line: it checked nothing"
+		failed=$((failed + 1)); broken="$broken $s"
+	fi
 	[ "$rc" -ne 0 ] && broken="$broken $s"
 done
 
