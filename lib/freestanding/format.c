@@ -116,14 +116,14 @@ size_t format_v(format_putc_fn putc, void *ctx, const char *fmt, va_list ap)
 	return o.n;
 }
 
-struct kfmt_buf {
+struct format_buf {
 	char *buf;
 	size_t size, pos;
 };
 
 static void buf_putc(void *ctx, char c)
 {
-	struct kfmt_buf *b = ctx;
+	struct format_buf *b = ctx;
 
 	if (b->pos + 1 < b->size)
 		b->buf[b->pos] = c;
@@ -132,7 +132,7 @@ static void buf_putc(void *ctx, char c)
 
 size_t format_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct kfmt_buf b = { buf, size, 0 };
+	struct format_buf b = { buf, size, 0 };
 	size_t n = format_v(buf_putc, &b, fmt, ap);
 
 	if (size)
