@@ -18,15 +18,9 @@
 #include "trap.h"
 #include "probe.h"
 #include "arch.h"
+#include "freestanding/x86_exceptions.h"
 
 #define PF_PRESENT 0x1
-
-static const char *const exc_names[32] = {
-	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
-	"#DF", "CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "#15",
-	"#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "#22", "#23",
-	"#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
-};
 
 static int vmmcall_ud_fixup(struct isr_frame *f)
 {
@@ -50,13 +44,13 @@ void isr_dispatch(struct isr_frame *f)
 
 	if (probe_catch(f))
 		return;
-	if (f->vector == 14 && !(f->error & PF_PRESENT) && process_demand_fault(cr2) == 0)
+	if (f->vector == X86_EXC_PF && !(f->error & PF_PRESENT) && process_demand_fault(cr2) == 0)
 		return;
-	if (f->vector == 6 && vmmcall_ud_fixup(f))
+	if (f->vector == X86_EXC_UD && vmmcall_ud_fixup(f))
 		return;
 
 	kprintf("nestlab-l2: exception %s (vector %lu) in %s mode, error code 0x%lx\n",
-		exc_names[f->vector & 31], f->vector, (f->cs & 3) ? "user" : "kernel",
+		x86_exception_name(f->vector), f->vector, (f->cs & 3) ? "user" : "kernel",
 		f->error);
 	kprintf("  rip=%016lx cs=%04lx rflags=%016lx rsp=%016lx ss=%04lx\n",
 		f->rip, f->cs, f->rflags, f->rsp, f->ss);
@@ -66,7 +60,7 @@ void isr_dispatch(struct isr_frame *f)
 	kprintf("  r9 =%016lx r10=%016lx r11=%016lx r12=%016lx\n", f->r9, f->r10, f->r11, f->r12);
 	kprintf("  r13=%016lx r14=%016lx r15=%016lx\n", f->r13, f->r14, f->r15);
 	format_snprintf(msg, sizeof(msg), "L2 exception %s error 0x%lx rip 0x%lx cr2 0x%lx",
-		      exc_names[f->vector & 31], f->error, f->rip, cr2);
+		      x86_exception_name(f->vector), f->error, f->rip, cr2);
 	run_set_error(msg);
 	run_finish(NESTLAB_STATUS_L2_EXCEPTION);
 }

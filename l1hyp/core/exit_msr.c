@@ -1,66 +1,45 @@
 /*
- * MSR policy for L2 (APM 15.11 MSR intercepts). Passed through without an
- * exit (the allowlist): FS_BASE, GS_BASE, KERNEL_GS_BASE, STAR, LSTAR, CSTAR,
- * SFMASK, SYSENTER_CS/ESP/EIP (all switched by VMLOAD/VMSAVE), PAT (G_PAT
- * with nested paging, APM 15.25.8), and reads of TSC. Emulated: EFER (L2 sees
- * and may set SCE, LME, NXE; SVME stays set underneath and is hidden). Every
- * other access, including TSC writes, gets #GP(0), as for an MSR the CPU
- * does not have.
+ * RDMSR/WRMSR exits: the access goes through the MSR table (msr_table.h);
+ * a refused access gets #GP(0) with RIP on the instruction (APM vol.3
+ * RDMSR/WRMSR: #GP(0) for an unimplemented MSR), a done one advances RIP.
+ * EDX:EAX carry the value (RDMSR zero-extends both halves).
  */
-#include "l1.h"
-#include "exits.h"
-#include "../arch/x86/cpu.h"
+#include "vcpu.h"
+#include "exit_core.h"
+#include "guest_insn.h"
+#include "msr_table.h"
+#include "../arch/vcpu_vendor.h"
+#include "../../lib/freestanding/x86_exceptions.h"
 #include <nestlab/status.h>
 
-#define VEC_GP 13
-
-void msr_policy_init(uint8_t *msrpm)
+unsigned exit_msr(struct vcpu *v)
 {
-	static const uint32_t rw[] = {
-		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
-		MSR_CSTAR, MSR_SFMASK, MSR_SYSENTER_CS, MSR_SYSENTER_ESP,
-		MSR_SYSENTER_EIP, MSR_PAT,
-	};
+	uint64_t *g = v->regs.gpr;
+	const struct exit_msr *m = &v->exit.msr;
+	unsigned len;
+	int rc = guest_insn_len(v, m->write ? GUEST_INSN_WRMSR : GUEST_INSN_RDMSR, &len);
 
-	svm_msrpm_intercept_all(msrpm);
-	for (unsigned i = 0; i < sizeof(rw) / sizeof(rw[0]); i++)
-		svm_msrpm_allow(msrpm, rw[i], true, true);
-	svm_msrpm_allow(msrpm, MSR_TSC, true, false);
-}
+	if (rc)
+		return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, false,
+				 "MSR exit at L2 RIP %lx: %s", v->regs.rip,
+				 guest_insn_strerror(rc));
+	if (m->write) {
+		uint64_t val = (g[X86_RDX] << 32) | (uint32_t)g[X86_RAX];
 
-unsigned exit_msr(uint64_t tsc)
-{
-	static const uint8_t op_rdmsr[] = { 0x0F, 0x32 }, op_wrmsr[] = { 0x0F, 0x30 };
-	struct vmcb_save *s = &l1.vmcb->save;
-	struct guest_gprs *g = &l1.gprs;
-	bool write = l1.vmcb->control.exit_info1 & 1;
-	uint32_t msr = (uint32_t)g->rcx;
-	uint64_t val = ((uint64_t)(uint32_t)g->rdx << 32) | (uint32_t)s->rax;
-	unsigned len = guest_insn_len(write ? op_wrmsr : op_rdmsr, 2);
-
-	if (!len)
-		l1_end_run(NESTLAB_STATUS_L1_ERROR,
-			   "MSR exit but no RDMSR/WRMSR readable at L2 RIP %lx", s->rip);
-
-	if (msr == MSR_EFER) {
-		const uint64_t settable = EFER_SCE | EFER_LME | EFER_NXE;
-
-		if (!write) {
-			val = s->efer & ~EFER_SVME;
-		} else if (val & ~(settable | EFER_LMA)) {
-			svm_inject_exception(l1.vmcb, VEC_GP, true, 0);
-			return 0;
-		} else {
-			s->efer = (val & settable) | (s->efer & EFER_LMA) | EFER_SVME;
-		}
+		rc = msr_table_write(v, m->index, val);
 	} else {
-		svm_inject_exception(l1.vmcb, VEC_GP, true, 0);
+		uint64_t val = 0;
+
+		rc = msr_table_read(v, m->index, &val);
+		if (!rc) {
+			g[X86_RAX] = (uint32_t)val;
+			g[X86_RDX] = val >> 32;
+		}
+	}
+	if (rc) {
+		vendor_inject_exception(v, X86_EXC_GP, true, 0, 0);
 		return 0;
 	}
-	if (!write) {
-		s->rax = (uint32_t)val;
-		g->rdx = val >> 32;
-	}
-	guest_advance_rip(len);
+	vcpu_advance_rip(v, len);
 	return 0;
 }

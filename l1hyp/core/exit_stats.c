@@ -1,6 +1,7 @@
 /*
- * Exit accounting (see exit_stats.h). The per-exit path is two array
- * increments per counter set: no search, no branches beyond the phase test.
+ * Exit accounting (see exit_stats.h). The per-exit path (inline in the
+ * header) is two array increments per counter set: no search, no branches
+ * beyond the phase test.
  */
 #include "exit_stats.h"
 #include "../../lib/results/results_writer.h"
@@ -43,6 +44,7 @@ int exit_stats_phase_begin(struct exit_stats *s, const char *name, size_t len,
 	p->name[len] = '\0';
 	p->tsc_begin = tsc;
 	s->open = (int)s->nr_phases;
+	s->open_counts = &p->counts;
 	return (int)s->nr_phases++;
 }
 
@@ -55,22 +57,8 @@ int exit_stats_phase_end(struct exit_stats *s, unsigned index, uint64_t tsc)
 	s->phase[index].tsc_end = tsc;
 	s->phase[index].closed = true;
 	s->open = -1;
+	s->open_counts = 0;
 	return 0;
-}
-
-void exit_stats_record(struct exit_stats *s, unsigned reason, uint64_t cycles,
-		       bool in_phase)
-{
-	if (reason >= NESTLAB_EXIT_NR)
-		reason = NESTLAB_EXIT_UNKNOWN;
-	s->total.count[reason]++;
-	s->total.cycles[reason] += cycles;
-	if (in_phase && s->open >= 0) {
-		struct exit_counts *c = &s->phase[s->open].counts;
-
-		c->count[reason]++;
-		c->cycles[reason] += cycles;
-	}
 }
 
 static void emit_counts(const struct exit_counts *c, int index,

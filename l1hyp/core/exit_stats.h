@@ -31,6 +31,7 @@ struct exit_stats {
 	struct exit_phase phase[NESTLAB_MAX_PHASES];
 	unsigned nr_phases;
 	int open;                    /* index of the open phase, or -1 */
+	struct exit_counts *open_counts; /* &phase[open].counts, or NULL */
 	struct exit_counts total;
 };
 
@@ -45,10 +46,23 @@ void exit_stats_init(struct exit_stats *s);
 int  exit_stats_phase_begin(struct exit_stats *s, const char *name, size_t len,
 			    uint64_t tsc);
 int  exit_stats_phase_end(struct exit_stats *s, unsigned index, uint64_t tsc);
-/* Count one exit. in_phase=false for exits that must not count in a phase
- * (the marker hypercalls). */
-void exit_stats_record(struct exit_stats *s, unsigned reason, uint64_t cycles,
-		       bool in_phase);
+/* Count one exit (a reason out of range counts as unknown). in_phase=false
+ * for exits that must not count in a phase (the marker hypercalls).
+ * Inline: it is on every exit's path. */
+static inline void exit_stats_record(struct exit_stats *s, unsigned reason,
+				     uint64_t cycles, bool in_phase)
+{
+	struct exit_counts *c = s->open_counts;
+
+	if (reason >= NESTLAB_EXIT_NR)
+		reason = NESTLAB_EXIT_UNKNOWN;
+	s->total.count[reason]++;
+	s->total.cycles[reason] += cycles;
+	if (in_phase && c) {
+		c->count[reason]++;
+		c->cycles[reason] += cycles;
+	}
+}
 /* Writes the "phase" and "exit" records of the results stream. A phase still
  * open is closed at tsc_now. */
 void exit_stats_emit(struct exit_stats *s, const struct results_writer *w,

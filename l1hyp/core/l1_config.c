@@ -1,4 +1,5 @@
-/* L1 command-line parsing: "l2mem=<MiB> npt=eager|lazy" (see bootargs.h). */
+/* L1 command-line parsing: "l2mem=<MiB> npt=eager|lazy" (see bootargs.h),
+ * and the options mechanisms take (l1_config.h). */
 #include "l1_config.h"
 #include <nestlab/bootargs.h>
 
@@ -30,6 +31,7 @@ int l1_config_parse(const char *s, struct l1_config *cfg, char *err, size_t errl
 {
 	cfg->l2mem_mib = NESTLAB_L2MEM_DEFAULT_MIB;
 	cfg->npt_lazy = false;
+	cfg->nr_opts = 0;
 	if (!s)
 		return 0;
 	const char *first = s;
@@ -95,7 +97,44 @@ int l1_config_parse(const char *s, struct l1_config *cfg, char *err, size_t errl
 				return -1;
 			}
 		} else {
-			set_err(err, errlen, "unknown option: ", w, len);
+			struct l1_option *o;
+
+			if (cfg->nr_opts == L1_CONFIG_MAX_OPTIONS) {
+				set_err(err, errlen, "too many options at: ", w, len);
+				return -1;
+			}
+			o = &cfg->opt[cfg->nr_opts++];
+			*o = (struct l1_option){ .key = w, .klen = klen, .val = val,
+						 .vlen = vlen, .taken = false };
+		}
+	}
+	return 0;
+}
+
+int l1_config_take(struct l1_config *cfg, const char *key, const char **val,
+		   size_t *vlen)
+{
+	for (unsigned i = 0; i < cfg->nr_opts; i++) {
+		struct l1_option *o = &cfg->opt[i];
+
+		if (word_eq(o->key, o->klen, key)) {
+			o->taken = true;
+			*val = o->val;
+			*vlen = o->vlen;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int l1_config_check_taken(const struct l1_config *cfg, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < cfg->nr_opts; i++) {
+		const struct l1_option *o = &cfg->opt[i];
+
+		if (!o->taken) {
+			set_err(err, errlen, "unknown option: ", o->key,
+				o->klen + 1 + o->vlen);
 			return -1;
 		}
 	}

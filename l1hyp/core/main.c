@@ -1,13 +1,18 @@
 /*
  * L1's boot sequence, from boot.S's 64-bit entry to the first VMRUN:
  * consoles, IDT, command line, a fault-safe-read self test, the frame
- * allocator from the multiboot memory map, SVM detection and enabling, L2's
- * RAM and nested page tables, loading the L2 kernel module as a multiboot
- * loader would, and the VMCB. Every failure ends the run with a diagnosis and
- * a status (status.h); none hangs.
+ * allocator from the multiboot memory map, detection and enabling of the
+ * virtualization extension (the vendor contract, arch/vcpu_vendor.h), L2's
+ * RAM and its identity NPT view, loading the L2 kernel module as a
+ * multiboot loader would, the vCPU, the exit table, the MSR policy and the
+ * mechanisms. Every failure ends the run with a diagnosis and a status
+ * (status.h); none hangs.
  */
 #include "l1.h"
-#include "exits.h"
+#include "exit_core.h"
+#include "exit_table.h"
+#include "msr_table.h"
+#include "../mech/mech.h"
 #include "../arch/x86/console.h"
 #include "../arch/x86/cpu.h"
 #include "../boot/mb_loader.h"
@@ -32,13 +37,13 @@ extern char __load_start[], __bss_end[];
 
 static void *frame_ptr(void *ctx, uint64_t phys) { return (void *)phys; }
 
-static uint64_t alloc_zeroed(unsigned pages, const char *what)
+uint64_t l1_alloc_pages(unsigned pages)
 {
 	uint64_t pa = pages == 1 ? frame_alloc_page(&l1.fa)
 				 : frame_alloc_contig(&l1.fa, pages * FRAME_SIZE, FRAME_SIZE);
 
 	if (pa == FRAME_NONE)
-		l1_end_run(NESTLAB_STATUS_L1_ERROR, "out of memory allocating %s", what);
+		return 0;
 	zero_qwords((void *)pa, pages * FRAME_SIZE);
 	return pa;
 }
@@ -175,11 +180,71 @@ static uint32_t load_l2(const struct multiboot_info *mbi)
 	return img.entry_addr;
 }
 
+/* L2 RAM, contiguous and 2 MiB aligned so eager NPT can use large pages. */
+static void l2_ram_init(void)
+{
+	l1.l2_ram_size = l1.cfg.l2mem_mib << 20;
+	l1.l2_ram_hpa = frame_alloc_contig(&l1.fa, l1.l2_ram_size, NPT_PAGE_2M);
+	if (l1.l2_ram_hpa == FRAME_NONE)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
+			   "cannot allocate %lu MiB of L2 RAM: give L1 more memory "
+			   "(QEMU -m) or lower l2mem", l1.cfg.l2mem_mib);
+	zero_qwords((void *)l1.l2_ram_hpa, l1.l2_ram_size);
+	l1.npt_ops = (struct npt_ops){ .alloc_table = npt_alloc_table,
+				       .free_table = npt_free_table,
+				       .table_ptr = npt_table_ptr };
+}
+
+/* View 0: the identity map of L2 RAM (all of it now, or page by page on
+ * first touch with npt=lazy), with the first guest ASID. */
+static void identity_view_init(struct vcpu *v)
+{
+	struct vcpu_view *view = &v->views[0];
+	int rc;
+
+	if (npt_init(&view->npt, &l1.npt_ops))
+		l1_end_run(NESTLAB_STATUS_L1_ERROR, "out of memory for the NPT root");
+	view->asid = VCPU_ASID_FIRST;
+	view->in_use = true;
+	if (!l1.cfg.npt_lazy) {
+		rc = npt_map(&view->npt, 0, l1.l2_ram_hpa, l1.l2_ram_size, NPT_RWX,
+			     NPT_MAP_ALLOW_2M);
+		if (rc)
+			l1_end_run(NESTLAB_STATUS_L1_ERROR, "NPT map of L2 RAM failed: %d", rc);
+	}
+}
+
+static void vcpu_init(struct vcpu *v, uint32_t entry)
+{
+	const struct vcpu_boot_state boot = {
+		.entry = entry, .gdt_gpa = L2_GDT_GPA,
+		.eax = MULTIBOOT_BOOT_MAGIC, .ebx = L2_MBI_GPA,
+	};
+	char why[256];
+
+	v->id = 0;
+	v->gm = (struct guest_mem){ .ram_size = l1.l2_ram_size,
+				    .read_phys = l2_read_phys,
+				    .read_u64 = l2_read_u64,
+				    .cache = &v->walk_cache };
+	identity_view_init(v);
+	if (vendor_vcpu_create(v, &boot))
+		l1_end_run(NESTLAB_STATUS_L1_ERROR, "out of memory for the vCPU's "
+			   "control block and intercept bitmaps");
+	msr_table_init();
+	msr_table_apply(v);
+	exit_core_register();
+	if (mech_init_all(v, &l1.cfg, why, sizeof(why)))
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "bad L1 command line: %s", why);
+	if (l1_config_check_taken(&l1.cfg, why, sizeof(why)))
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "bad L1 command line: %s", why);
+}
+
 void l1_main(uint32_t magic, uint32_t mbi_pa)
 {
 	const struct multiboot_info *mbi = (const void *)(uint64_t)mbi_pa;
+	struct vcpu *v = &l1.vcpus[0];
 	char why[256];
-	uint64_t iopm_pa, msrpm_pa;
 	uint32_t entry;
 	int rc;
 
@@ -202,42 +267,16 @@ void l1_main(uint32_t magic, uint32_t mbi_pa)
 	selftest_fault_safe_read();
 	memory_init(mbi);
 
-	if (svm_probe(&l1.caps, why, sizeof(why)))
+	if (vendor_probe(&l1.caps, why, sizeof(why)))
 		l1_end_run(NESTLAB_STATUS_NO_SVM, "%s", why);
-	l1_printf("nestlab-l1: SVM with NPT, %u ASIDs, nRIP %s\n", l1.caps.nr_asids,
-		  l1.caps.nrips ? "yes" : "no (RIP advance by decoding)");
+	l1_printf("nestlab-l1: %s with nested paging, %u ASIDs, flush by ASID %s, "
+		  "nRIP %s\n", l1.caps.name, l1.caps.nr_asids,
+		  l1.caps.flush_by_asid ? "yes" : "no",
+		  l1.caps.next_rip ? "yes" : "no (RIP advance by decoding)");
+	if (vendor_enable(&l1.caps))
+		l1_end_run(NESTLAB_STATUS_L1_ERROR, "out of memory for the host save areas");
 
-	l1.hsave_pa = alloc_zeroed(1, "the host save area");
-	l1.host_save_pa = alloc_zeroed(1, "the host VMSAVE area");
-	l1.vmcb_pa = alloc_zeroed(1, "the VMCB");
-	l1.vmcb = (struct vmcb *)l1.vmcb_pa;
-	iopm_pa = alloc_zeroed(SVM_IOPM_SIZE / FRAME_SIZE, "the IOPM");
-	msrpm_pa = alloc_zeroed(SVM_MSRPM_SIZE / FRAME_SIZE, "the MSRPM");
-	svm_enable(l1.hsave_pa, l1.host_save_pa);
-
-	l1.l2_ram_size = l1.cfg.l2mem_mib << 20;
-	l1.l2_ram_hpa = frame_alloc_contig(&l1.fa, l1.l2_ram_size, NPT_PAGE_2M);
-	if (l1.l2_ram_hpa == FRAME_NONE)
-		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
-			   "cannot allocate %lu MiB of L2 RAM: give L1 more memory "
-			   "(QEMU -m) or lower l2mem", l1.cfg.l2mem_mib);
-	zero_qwords((void *)l1.l2_ram_hpa, l1.l2_ram_size);
-	l1.gm = (struct guest_mem){ .ram_size = l1.l2_ram_size,
-				    .read_phys = l2_read_phys,
-				    .read_u64 = l2_read_u64,
-				    .cache = &l1.walk_cache };
-
-	l1.npt_ops = (struct npt_ops){ .alloc_table = npt_alloc_table,
-				       .free_table = npt_free_table,
-				       .table_ptr = npt_table_ptr };
-	if (npt_init(&l1.npt, &l1.npt_ops))
-		l1_end_run(NESTLAB_STATUS_L1_ERROR, "out of memory for the NPT root");
-	if (!l1.cfg.npt_lazy) {
-		rc = npt_map(&l1.npt, 0, l1.l2_ram_hpa, l1.l2_ram_size, NPT_RWX,
-			     NPT_MAP_ALLOW_2M);
-		if (rc)
-			l1_end_run(NESTLAB_STATUS_L1_ERROR, "NPT map of L2 RAM failed: %d", rc);
-	}
+	l2_ram_init();
 	l1.features = NESTLAB_FEAT_VMMCALL | NESTLAB_FEAT_BACKDOOR |
 		      (l1.cfg.npt_lazy ? NESTLAB_FEAT_NPT_LAZY : 0);
 	l1.l2con = (struct l2_console){ .putc = l2_console_out };
@@ -245,12 +284,9 @@ void l1_main(uint32_t magic, uint32_t mbi_pa)
 	uart_emul_init(&l1.uart, l2_uart_out, 0);
 
 	entry = load_l2(mbi);
-	svm_iopm_intercept_all((uint8_t *)iopm_pa);
-	msr_policy_init((uint8_t *)msrpm_pa);
-	svm_vmcb_init(l1.vmcb, iopm_pa, msrpm_pa, l1.npt.root_phys, entry, L2_GDT_GPA);
-	l1.gprs.rbx = L2_MBI_GPA;                   /* EBX = multiboot info */
+	vcpu_init(v, entry);
 	l1_printf("nestlab-l1: L2 RAM %lu MiB at host-physical %lx, NPT %s (%lu tables)\n",
 		  l1.cfg.l2mem_mib, l1.l2_ram_hpa, l1.cfg.npt_lazy ? "lazy" : "eager",
-		  l1.npt.nr_tables);
-	vcpu_run();
+		  v->views[0].npt.nr_tables);
+	vcpu_run(v);
 }

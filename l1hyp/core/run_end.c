@@ -45,20 +45,3 @@ void l1_end_run(unsigned status, const char *fmt, ...)
 	debug_exit(status);
 	__builtin_unreachable();
 }
-
-void l1_dump_guest(void)
-{
-	const struct vmcb_save *s = &l1.vmcb->save;
-	const struct vmcb_control *c = &l1.vmcb->control;
-	const struct guest_gprs *g = &l1.gprs;
-
-	l1_printf("  L2 state: RIP=%016lx RSP=%016lx RFLAGS=%lx CPL=%u\n"
-		  "  CS=%x (attr %x base %lx) SS=%x CR0=%lx CR2=%lx CR3=%lx CR4=%lx EFER=%lx\n"
-		  "  RAX=%016lx RBX=%016lx RCX=%016lx RDX=%016lx\n"
-		  "  RSI=%016lx RDI=%016lx RBP=%016lx R8 =%016lx\n"
-		  "  exit code %lx info1 %lx info2 %lx exitintinfo %lx\n",
-		  s->rip, s->rsp, s->rflags, s->cpl, s->cs.selector, s->cs.attrib,
-		  s->cs.base, s->ss.selector, s->cr0, s->cr2, s->cr3, s->cr4, s->efer,
-		  s->rax, g->rbx, g->rcx, g->rdx, g->rsi, g->rdi, g->rbp, g->r8,
-		  c->exit_code, c->exit_info1, c->exit_info2, c->exit_int_info);
-}

@@ -2,6 +2,7 @@
  * first, and every rejection with its message. */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <stdio.h>
 #include <string.h>
 #include "../../l1hyp/core/l1_config.h"
 #include <nestlab/bootargs.h>
@@ -43,8 +44,41 @@ Test(l1_config, rejections)
 	cr_assert(eq(str, err, "bad l2mem value: 1x"));
 	cr_assert(eq(int, l1_config_parse("npt=maybe", &c, err, sizeof(err)), -1));
 	cr_assert(eq(str, err, "npt must be eager or lazy, got: maybe"));
-	cr_assert(eq(int, l1_config_parse("npt=lazy bogus=1", &c, err, sizeof(err)), -1));
+	cr_assert(eq(int, l1_config_parse("npt=lazy bogus=1", &c, err, sizeof(err)), 0));
+	cr_assert(eq(int, l1_config_check_taken(&c, err, sizeof(err)), -1));
 	cr_assert(eq(str, err, "unknown option: bogus=1"));
 	cr_assert(eq(int, l1_config_parse("npt=lazy word", &c, err, sizeof(err)), -1));
 	cr_assert(eq(str, err, "expected key=value, got: word"));
+}
+
+Test(l1_config, mechanism_options)
+{
+	struct l1_config c;
+	char err[128];
+	const char *val;
+	size_t vlen;
+
+	cr_assert(eq(int, l1_config_parse("npt=lazy mbec=on trace=off", &c, err,
+					   sizeof(err)), 0));
+	cr_assert(eq(u32, c.nr_opts, 2));
+	cr_assert(eq(int, l1_config_take(&c, "mbec", &val, &vlen), 1));
+	cr_assert(eq(u64, vlen, 2));
+	cr_assert(eq(int, strncmp(val, "on", 2), 0));
+	cr_assert(eq(int, l1_config_take(&c, "mbe", &val, &vlen), 0));
+	cr_assert(eq(int, l1_config_take(&c, "batching", &val, &vlen), 0));
+	cr_assert(eq(int, l1_config_check_taken(&c, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "unknown option: trace=off"));
+	cr_assert(eq(int, l1_config_take(&c, "trace", &val, &vlen), 1));
+	cr_assert(eq(int, l1_config_check_taken(&c, err, sizeof(err)), 0));
+}
+
+Test(l1_config, too_many_options)
+{
+	struct l1_config c;
+	char err[128], line[512] = "";
+
+	for (int i = 0; i < L1_CONFIG_MAX_OPTIONS + 1; i++)
+		sprintf(line + strlen(line), "k%d=v ", i);
+	cr_assert(eq(int, l1_config_parse(line, &c, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "too many options at: k16=v"));
 }

@@ -10,6 +10,7 @@
 #include "cpu.h"
 #include <nestlab/status.h>
 #include "../../../lib/freestanding/isr.h"
+#include "../../../lib/freestanding/x86_exceptions.h"
 
 struct idt_gate {
 	uint16_t off_lo, sel;
@@ -21,12 +22,6 @@ struct idt_gate {
 extern const uint64_t __extable_start[], __extable_end[];
 
 static struct idt_gate idt[32] __attribute__((aligned(16)));
-
-static const char *const exc_names[32] = {
-	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO",
-	"#TS", "#NP", "#SS", "#GP", "#PF", "15", "#MF", "#AC", "#MC", "#XM",
-	"#VE", "#CP", "22", "23", "24", "25", "26", "27", "#HV", "#VC", "#SX", "31",
-};
 
 void l1_idt_init(void)
 {
@@ -48,7 +43,7 @@ void l1_idt_init(void)
 
 void isr_dispatch(struct isr_frame *f)
 {
-	if (f->vector == 13 || f->vector == 14) {
+	if (f->vector == X86_EXC_GP || f->vector == X86_EXC_PF) {
 		for (const uint64_t *e = __extable_start; e < __extable_end; e += 2) {
 			if (e[0] == f->rip) {
 				f->rip = e[1];
@@ -62,11 +57,11 @@ void isr_dispatch(struct isr_frame *f)
 		  "  RSI=%016lx RDI=%016lx RBP=%016lx R8 =%016lx\n"
 		  "  R9 =%016lx R10=%016lx R11=%016lx R12=%016lx\n"
 		  "  R13=%016lx R14=%016lx R15=%016lx CR3=%016lx\n",
-		  exc_names[f->vector & 31], f->vector, f->error, f->rip, f->cs,
+		  x86_exception_name(f->vector), f->vector, f->error, f->rip, f->cs,
 		  f->rflags, f->rsp, read_cr2(), f->rax, f->rbx, f->rcx, f->rdx,
 		  f->rsi, f->rdi, f->rbp, f->r8, f->r9, f->r10, f->r11, f->r12,
 		  f->r13, f->r14, f->r15, read_cr3());
 	l1_end_run(NESTLAB_STATUS_L1_ERROR,
 		   "L1 internal error: exception %s (vector %lu) at RIP %lx, error code %lx",
-		   exc_names[f->vector & 31], f->vector, f->rip, f->error);
+		   x86_exception_name(f->vector), f->vector, f->rip, f->error);
 }

@@ -14,6 +14,7 @@
 #define SVM_INTERCEPT_NMI          (1u << 1)
 #define SVM_INTERCEPT_CPUID        (1u << 18)
 #define SVM_INTERCEPT_INVD         (1u << 22)
+#define SVM_INTERCEPT_PAUSE        (1u << 23)
 #define SVM_INTERCEPT_HLT          (1u << 24)
 #define SVM_INTERCEPT_INVLPGA      (1u << 26)
 #define SVM_INTERCEPT_IOIO_PROT    (1u << 27)
@@ -28,8 +29,11 @@
 #define SVM_INTERCEPT_STGI         (1u << 4)
 #define SVM_INTERCEPT_CLGI         (1u << 5)
 #define SVM_INTERCEPT_SKINIT       (1u << 6)
+#define SVM_INTERCEPT_RDTSCP       (1u << 7)
 #define SVM_INTERCEPT_MONITOR      (1u << 10)
 #define SVM_INTERCEPT_MWAIT        (1u << 11)
+#define SVM_INTERCEPT_MWAIT_COND   (1u << 12)
+#define SVM_INTERCEPT_XSETBV       (1u << 13)
 
 /* Exit codes, APM appendix C */
 #define SVM_EXIT_EXCP_BASE   0x040
@@ -60,7 +64,10 @@
 #define SVM_EXIT_MWAIT_COND  0x08C
 #define SVM_EXIT_XSETBV      0x08D
 #define SVM_EXIT_NPF         0x400
+/* VMRUN failed its consistency checks (APM 15.5.1). EXITCODE is 64 bits of
+ * -1 on hardware; QEMU's TCG stores it as a 32-bit -1: accept both. */
 #define SVM_EXIT_INVALID     ((uint64_t)-1)
+#define SVM_EXIT_INVALID32   0xFFFFFFFFull
 
 /* IOIO EXITINFO1 (APM 15.10.2, figure 15-2) */
 #define SVM_IOIO_TYPE_IN     (1u << 0)
@@ -80,10 +87,31 @@
 #define SVM_NPF_GPA          (1ull << 32) /* fault on the final guest-physical access */
 #define SVM_NPF_PT           (1ull << 33) /* fault during a guest page-table walk */
 
-/* EVENTINJ (APM 15.20) */
+/* TLB_CONTROL (VMCB 0x05C, APM 15.16.1 "TLB Flush") */
+#define SVM_TLB_CONTROL_DO_NOTHING        0x00
+#define SVM_TLB_CONTROL_FLUSH_ALL         0x01  /* every entry, every ASID */
+#define SVM_TLB_CONTROL_FLUSH_ASID        0x03  /* this guest's ASID (needs FlushByAsid) */
+#define SVM_TLB_CONTROL_FLUSH_ASID_LOCAL  0x07  /* ... except global entries */
+
+/* VINTR control (VMCB 0x060, APM 15.21.1 and table B-1) */
+#define SVM_INT_CTL_V_INTR_MASKING (1ull << 24) /* host RFLAGS.IF gates physical INTR */
+
+/* Nested paging control (VMCB 0x090, APM 15.25.3) */
+#define SVM_NP_ENABLE        (1ull << 0)
+
+/* CPUID Fn8000_000A EDX: SVM features (APM vol.3 appendix E.4.9) */
+#define SVM_FEAT_NP          (1u << 0)
+#define SVM_FEAT_NRIPS       (1u << 3)
+#define SVM_FEAT_FLUSH_BY_ASID (1u << 6)
+
+/* EVENTINJ / EXITINTINFO (APM 15.20) */
 #define SVM_EVTINJ_VALID     (1ull << 31)
 #define SVM_EVTINJ_EV        (1ull << 11)
 #define SVM_EVTINJ_TYPE_EXCEPTION (3ull << 8)
+
+/* Segment attribute bits in the VMCB's packed form (APM 15.5.1) */
+#define SVM_SEG_ATTR_L       (1u << 9)    /* CS.L: 64-bit code */
+#define SVM_SEG_ATTR_DB      (1u << 10)   /* CS.D / SS.B */
 
 /* Segment attribute encoding in the VMCB (APM 15.5.1): type[3:0] S DPL[1:0] P AVL L D G */
 struct vmcb_seg {

@@ -1,0 +1,120 @@
+/*
+ * The vendor contract: everything generic L1 code (core/, mm/, mech/) may ask
+ * of the virtualization extension, and nothing more. arch/x86/svm*.c
+ * implements it for AMD SVM; a VMX backend would implement the same
+ * functions in arch/x86/vmx*.c and be chosen by the build's file list
+ * (l1hyp/module.mk), never by #ifdef in .c files. The vendor's control block
+ * (VMCB, VMCS) stays behind vcpu->vendor; generic code sees the guest through
+ * struct vcpu (GPRs, RIP, RFLAGS in vcpu->regs, synchronised by
+ * vendor_vcpu_run) and the accessors below.
+ *
+ * What a VMX backend has to provide is listed in docs/l1-design.md.
+ */
+#ifndef L1_ARCH_VCPU_VENDOR_H
+#define L1_ARCH_VCPU_VENDOR_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+
+struct vcpu;
+struct guest_paging;
+
+/* What the extension offers, probed once. */
+struct vendor_caps {
+	bool nested_paging;     /* NPT / EPT: required */
+	bool next_rip;          /* the CPU reports the intercepted instruction's length */
+	bool flush_by_asid;     /* TLB flush of one ASID without flushing all */
+	uint32_t nr_asids;      /* ASIDs 0..nr_asids-1; 0 is the host's */
+	const char *name;       /* "SVM" */
+};
+
+/* 0 if usable; else -1 and a message naming what is missing and the fix. */
+int  vendor_probe(struct vendor_caps *caps, char *why, size_t whylen);
+/* Turn the extension on for this CPU (EFER.SVME, host save area). 0 or -1. */
+int  vendor_enable(const struct vendor_caps *caps);
+
+/* The state a multiboot loader leaves (Multiboot 0.6.96, 3.2): 32-bit flat
+ * protected mode from a 3-entry GDT (null, code 0x08, data 0x10) at gdt_gpa,
+ * paging off, interrupts off, EAX = magic, EBX = info pointer. */
+struct vcpu_boot_state {
+	uint32_t entry;
+	uint32_t gdt_gpa;
+	uint32_t eax, ebx;
+};
+
+/* Allocate the control block and bitmaps for v, intercept everything L1
+ * needs (CPUID, HLT, port I/O, MSRs, SHUTDOWN, the SVM instructions,
+ * VMMCALL, task switches), load the boot state and point nested paging at
+ * view 0. 0 or -1 (out of memory). */
+int  vendor_vcpu_create(struct vcpu *v, const struct vcpu_boot_state *boot);
+
+/* Enter the guest with v->regs and return at the next exit with v->regs
+ * updated, v->exit filled and v->exit_tsc the TSC read right after the
+ * exit. An event whose delivery the exit interrupted is queued again. */
+void vendor_vcpu_run(struct vcpu *v);
+
+/* ---- guest state ---- */
+unsigned vendor_cpl(const struct vcpu *v);
+/* CR0, CR2, CR3, CR4 and EFER as the guest sees them (EFER without the
+ * extension's enable bit). */
+uint64_t vendor_read_cr(const struct vcpu *v, unsigned cr);
+void     vendor_write_cr(struct vcpu *v, unsigned cr, uint64_t val);
+uint64_t vendor_efer(const struct vcpu *v);
+void     vendor_set_efer(struct vcpu *v, uint64_t efer);
+/* The four registers that decide L2's address translation. */
+void     vendor_paging(const struct vcpu *v, struct guest_paging *pg);
+
+enum vcpu_seg { VCPU_SEG_ES, VCPU_SEG_CS, VCPU_SEG_SS, VCPU_SEG_DS, VCPU_SEG_FS,
+		VCPU_SEG_GS, VCPU_SEG_NR };
+
+struct vcpu_segment {
+	uint16_t selector;
+	uint64_t base;
+	uint32_t limit;
+	bool long_mode;         /* CS.L */
+	bool big;               /* CS.D / SS.B */
+};
+void vendor_segment(const struct vcpu *v, enum vcpu_seg seg, struct vcpu_segment *out);
+/* 64-bit mode: EFER.LMA and CS.L (APM vol.2 4.8.1). */
+bool vendor_long_mode(const struct vcpu *v);
+
+/* MSRs whose guest value the control block holds (switched by the world
+ * switch, e.g. STAR/LSTAR/SFMASK/KERNEL_GS_BASE/SYSENTER_*, FS/GS base,
+ * PAT, EFER). 0, or -1 if the vendor does not hold that MSR. */
+int  vendor_get_guest_msr(const struct vcpu *v, uint32_t msr, uint64_t *val);
+int  vendor_set_guest_msr(struct vcpu *v, uint32_t msr, uint64_t val);
+
+/* ---- events ---- */
+/* Queue a hardware exception for the next entry; cr2 is loaded for #PF. */
+void vendor_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
+			     uint32_t error, uint64_t cr2);
+
+/* ---- intercepts ---- */
+enum vcpu_intercept {
+	VCPU_INTERCEPT_CPUID, VCPU_INTERCEPT_HLT, VCPU_INTERCEPT_IO,
+	VCPU_INTERCEPT_MSR, VCPU_INTERCEPT_SHUTDOWN, VCPU_INTERCEPT_TASK_SWITCH,
+	VCPU_INTERCEPT_VMMCALL, VCPU_INTERCEPT_VIRT_INSNS, /* VMRUN..SKINIT, INVLPGA */
+	VCPU_INTERCEPT_MONITOR, VCPU_INTERCEPT_INVD, VCPU_INTERCEPT_PAUSE,
+	VCPU_INTERCEPT_RDTSCP, VCPU_INTERCEPT_XSETBV,
+	VCPU_INTERCEPT_NR
+};
+void vendor_set_intercept(struct vcpu *v, enum vcpu_intercept what, bool on);
+/* Intercept (true) or pass through (false) guest reads and writes of msr.
+ * MSRs outside the vendor's bitmap are always intercepted. */
+void vendor_set_msr_intercept(struct vcpu *v, uint32_t msr, bool read, bool write);
+
+/* ---- nested paging views and the TLB ---- */
+/* Make view index the active nested page table (its root and ASID) from the
+ * next entry on. */
+void vendor_switch_view(struct vcpu *v, unsigned index);
+enum vcpu_flush { VCPU_FLUSH_ASID, VCPU_FLUSH_ALL };
+/* Flush guest TLB entries at the next entry: of the active view's ASID, or
+ * of every ASID. Without flush-by-ASID, an ASID flush flushes all. */
+void vendor_flush_tlb(struct vcpu *v, enum vcpu_flush scope);
+
+/* ---- diagnoses ---- */
+/* Print the guest's registers and the exit's raw fields on L1's console. */
+void vendor_dump_state(const struct vcpu *v);
+
+#endif

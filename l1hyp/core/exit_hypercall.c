@@ -1,0 +1,73 @@
+/*
+ * The hypercall transports that exit through the vCPU: VMMCALL (this file)
+ * and the backdoor port (exit_io.c), both ending in hc_dispatch with the
+ * registers of the ABI (include/nestlab/hypercall.h) copied out once.
+ * The services hypercalls use (guest memory, the console, the exit
+ * accounting) are set up once; each call fills in only the caller's CPL,
+ * the time and the vCPU.
+ */
+#include "l1.h"
+#include "exit_core.h"
+#include "exit_table.h"
+#include "guest_access.h"
+#include "guest_insn.h"
+#include "../../lib/freestanding/x86_exceptions.h"
+
+static int hc_copy(void *ctx, uint64_t gva, void *dst, size_t len)
+{
+	return vcpu_copy_from_guest(ctx, gva, dst, len);
+}
+
+static void hc_console(void *ctx, const char *buf, size_t len)
+{
+	l2_console_write(&l1.l2con, buf, len);
+}
+
+static void hc_exit(void *ctx, unsigned status)
+{
+	vcpu_stop(ctx, status, false, 0);
+}
+
+void hypercall_env_init(void)
+{
+	l1.hc_env = (struct hc_env){
+		.features = l1.features, .stats = &l1.stats,
+		.scratch = l1.hc_scratch, .copy_from_guest = hc_copy,
+		.console_write = hc_console, .request_exit = hc_exit,
+	};
+}
+
+unsigned hypercall_from_guest(struct vcpu *v, unsigned cpl)
+{
+	uint64_t *g = v->regs.gpr;
+	struct hc_regs r = {
+		.rax = g[X86_RAX], .rbx = g[X86_RBX], .rcx = g[X86_RCX],
+		.rdx = g[X86_RDX], .rsi = g[X86_RSI], .rdi = g[X86_RDI],
+	};
+	unsigned flags;
+
+	l1.hc_env.cpl = cpl;
+	l1.hc_env.tsc = v->exit_tsc;
+	l1.hc_env.ctx = v;
+	flags = hc_dispatch(&r, &l1.hc_env);
+
+	g[X86_RAX] = r.rax;
+	g[X86_RBX] = r.rbx;
+	g[X86_RSI] = r.rsi;
+	return (flags & HC_MARKER) ? EXIT_NOT_IN_PHASE : 0;
+}
+
+/* VMMCALL that is not at RIP (L2 rewrote its code under the exit) gets the
+ * #UD a CPU without SVM would raise. */
+unsigned exit_vmmcall(struct vcpu *v)
+{
+	unsigned len, flags;
+
+	if (guest_insn_len(v, GUEST_INSN_VMMCALL, &len)) {
+		vendor_inject_exception(v, X86_EXC_UD, false, 0, 0);
+		return 0;
+	}
+	flags = hypercall_from_guest(v, v->exit.cpl);
+	vcpu_advance_rip(v, len);
+	return flags;
+}

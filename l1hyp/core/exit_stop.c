@@ -1,0 +1,41 @@
+/*
+ * Exits that end the run, each with its status and a diagnosis:
+ *   HLT          L1 injects no interrupts, so a halted L2 could never wake
+ *                (l2_halted);
+ *   SHUTDOWN     L2 triple-faulted (l2_shutdown);
+ *   task switch  hardware task switches are not supported (l2_bad_insn);
+ *   invalid      VMRUN refused L2's state (APM vol.2 15.5.1).
+ */
+#include "l1.h"
+#include "exit_core.h"
+#include "../arch/x86/console.h"
+#include <nestlab/status.h>
+
+unsigned exit_hlt(struct vcpu *v)
+{
+	return vcpu_stop(v, NESTLAB_STATUS_L2_HALTED, true,
+			 "L2 executed HLT at RIP %lx; L1 injects no interrupts, so it "
+			 "could never wake: stopping", v->regs.rip);
+}
+
+unsigned exit_shutdown(struct vcpu *v)
+{
+	l1_printf("nestlab-l1: L2 SHUTDOWN (triple fault); last known state:\n");
+	return vcpu_stop(v, NESTLAB_STATUS_L2_SHUTDOWN, true,
+			 "L2 triple fault (SHUTDOWN intercept) at RIP %lx, CR2 %lx",
+			 v->regs.rip, vendor_read_cr(v, 2));
+}
+
+unsigned exit_task_switch(struct vcpu *v)
+{
+	return vcpu_stop(v, NESTLAB_STATUS_L2_BAD_INSN, true,
+			 "L2 attempted a hardware task switch at RIP %lx: not supported",
+			 v->regs.rip);
+}
+
+unsigned exit_invalid_state(struct vcpu *v)
+{
+	return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, true,
+			 "VMRUN failed: invalid L2 state (exit code %lx, APM 15.5.1 "
+			 "consistency checks)", v->exit.raw_code);
+}

@@ -1,0 +1,64 @@
+/*
+ * The exit table: one handler per exit reason, called by the vCPU loop
+ * through exit_handlers[] (a call table indexed by enum nestlab_exit_reason,
+ * the one place the generic exit path branches on the reason). The core
+ * registers its handlers at init (exit_core.c); a mechanism (mech/) claims
+ * a reason by replacing its handler, keeping the previous one to chain to,
+ * or adds a hook that runs before or after whatever handler is installed.
+ * Reasons nobody handles end the run as an L1 error.
+ *
+ * A handler returns EXIT_* flags for the accounting and leaves L2 ready for
+ * the next entry: RIP advanced, or an exception queued, or a stop requested
+ * (vcpu_stop). Pure C: host-tested with a fake vendor.
+ */
+#ifndef L1_EXIT_TABLE_H
+#define L1_EXIT_TABLE_H
+
+#include <stdint.h>
+#include <nestlab/exit_reason.h>
+
+struct vcpu;
+
+/* Handler result flags */
+#define EXIT_NOT_IN_PHASE  (1u << 0)  /* count in the totals only (phase markers) */
+#define EXIT_HANDLED       (1u << 1)  /* pre hook: the exit is done, skip the handler */
+
+typedef unsigned (*exit_handler_fn)(struct vcpu *v);
+
+#define EXIT_MAX_HOOKS 4              /* per reason and per side */
+
+enum exit_hook_when { EXIT_HOOK_PRE, EXIT_HOOK_POST };
+
+#define EXIT_TABLE_E_REASON (-1)      /* reason out of range */
+#define EXIT_TABLE_E_FULL   (-2)      /* EXIT_MAX_HOOKS hooks already */
+
+extern exit_handler_fn exit_handlers[NESTLAB_EXIT_NR];
+
+/* Install handler for reason; *previous (if not NULL) gets the handler it
+ * replaces, for chaining. 0 or EXIT_TABLE_E_REASON. */
+int exit_claim(unsigned reason, exit_handler_fn handler, exit_handler_fn *previous);
+/* Add a hook. Pre hooks run in order before the handler; one that returns
+ * EXIT_HANDLED ends the exit (its flags are the exit's). Post hooks run in
+ * order after the handler; their flags are ORed in. 0 or EXIT_TABLE_E_*. */
+int exit_hook_add(unsigned reason, enum exit_hook_when when, exit_handler_fn hook);
+/* Back to the initial state: every reason unhandled, no hooks (tests). */
+void exit_table_reset(void);
+
+extern uint64_t exit_hooked_mask;           /* bit per reason with a hook */
+unsigned exit_dispatch_hooked(struct vcpu *v, unsigned reason);
+
+/* Run the exit of reason (v->exit.reason) through hooks and handler:
+ * without hooks, one bit test and one indirect call. */
+static inline unsigned exit_dispatch(struct vcpu *v, unsigned reason)
+{
+	if (reason >= NESTLAB_EXIT_NR)
+		reason = NESTLAB_EXIT_UNKNOWN;
+	if (__builtin_expect(exit_hooked_mask >> reason & 1, 0))
+		return exit_dispatch_hooked(v, reason);
+	return exit_handlers[reason](v);
+}
+
+/* The handler of reasons nobody claimed: stops the run with l1_error. */
+unsigned exit_unexpected(struct vcpu *v);
+
+#endif

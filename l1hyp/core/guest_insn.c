@@ -1,0 +1,161 @@
+/*
+ * Fetch, decode and check the instruction at L2's RIP (guest_insn.h).
+ * The fetch reads the 16 bytes at the linear address of CS:RIP: linear =
+ * RIP in 64-bit mode, CS.base + EIP truncated to 32 bits otherwise (APM
+ * vol.2 4.5.1, 2.5.4), with the rights of an instruction fetch at L2's CPL.
+ * When those 16 bytes lie in one page (the usual case), that is one
+ * translation and one read; across a page end, the part on the next page
+ * is fetched separately and may be missing (then only an instruction that
+ * ends on the first page decodes). The bytes are read once into L1's
+ * buffer and only that copy is examined.
+ */
+#include "guest_insn.h"
+#include "vcpu.h"
+#include "../arch/vcpu_vendor.h"
+
+#define FETCH_LEN 16
+#define PAGE_SIZE 0x1000u
+
+/* What each kind looks like decoded: opcode map, opcode, and for the 0F 01
+ * group the full ModRM byte (AMD APM vol.3 appendix A, table A-7). */
+static const struct {
+	uint8_t map, opcode, modrm;
+	uint8_t need_modrm;
+} insn_forms[GUEST_INSN_NR] = {
+	[GUEST_INSN_CPUID]   = { 1, 0xA2, 0, 0 },
+	[GUEST_INSN_VMMCALL] = { 1, 0x01, 0xD9, 1 },
+	[GUEST_INSN_RDMSR]   = { 1, 0x32, 0, 0 },
+	[GUEST_INSN_WRMSR]   = { 1, 0x30, 0, 0 },
+	[GUEST_INSN_HLT]     = { 0, 0xF4, 0, 0 },
+};
+
+int guest_insn_is(const struct x86dec_insn *insn, enum guest_insn_kind kind)
+{
+	if ((unsigned)kind >= GUEST_INSN_NR || insn->status != X86DEC_OK ||
+	    insn->encoding != X86DEC_ENC_LEGACY)
+		return 0;
+	return insn->map == insn_forms[kind].map &&
+	       insn->opcode == insn_forms[kind].opcode &&
+	       (!insn_forms[kind].need_modrm ||
+		(insn->has_modrm && insn->modrm == insn_forms[kind].modrm));
+}
+
+static uint8_t kind_of(const struct x86dec_insn *insn)
+{
+	for (unsigned k = 0; k < GUEST_INSN_NR; k++)
+		if (guest_insn_is(insn, k))
+			return (uint8_t)k;
+	return GUEST_INSN_NR;
+}
+
+/* Linear address of CS:RIP and the decoder mode, or GUEST_INSN_E_MODE. */
+static int fetch_address(const struct vcpu *v, uint64_t *linear, uint8_t *mode)
+{
+	struct vcpu_segment cs;
+
+	if (v->exit.long_mode) {
+		*linear = v->regs.rip;
+		*mode = X86DEC_MODE_64;
+		return 0;
+	}
+	vendor_segment(v, VCPU_SEG_CS, &cs);
+	if (!cs.big)
+		return GUEST_INSN_E_MODE;
+	*linear = (uint32_t)(cs.base + v->regs.rip);
+	*mode = X86DEC_MODE_32;
+	return 0;
+}
+
+/* Read the FETCH_LEN bytes at linear into buf; returns how many could be
+ * read (0 if not even the first byte). */
+static unsigned fetch_bytes(struct vcpu *v, uint64_t linear, uint8_t *buf)
+{
+	struct guest_paging pg;
+	unsigned acc = GUEST_ACC_EXEC | (v->exit.cpl == 3 ? GUEST_ACC_USER : 0);
+	unsigned first = PAGE_SIZE - (unsigned)(linear & (PAGE_SIZE - 1));
+	uint64_t gpa;
+
+	vendor_paging(v, &pg);
+	if (first >= FETCH_LEN) {
+		/* One page: one translation, one read. */
+		if (guest_translate(&v->gm, &pg, linear, acc, &gpa) ||
+		    v->gm.read_phys(v->gm.ctx, gpa, buf, FETCH_LEN))
+			return 0;
+		return FETCH_LEN;
+	}
+	if (guest_copy_from_virt(&v->gm, &pg, linear, buf, first, acc, 0))
+		return 0;
+	/* The instruction may continue on the next page. */
+	if (guest_copy_from_virt(&v->gm, &pg, linear + first, buf + first,
+				 FETCH_LEN - first, acc, 0))
+		return first;
+	return FETCH_LEN;
+}
+
+int guest_decode_at_rip(struct vcpu *v, const struct x86dec_insn **out)
+{
+	struct vcpu_insn_cache *c = &v->insn_cache;
+	union { uint8_t b[FETCH_LEN]; uint64_t q[2]; } buf = { .q = { 0, 0 } };
+	uint64_t linear;
+	uint8_t mode;
+	unsigned n;
+	int rc;
+
+	*out = 0;
+	rc = fetch_address(v, &linear, &mode);
+	if (rc)
+		return rc;
+	n = fetch_bytes(v, linear, buf.b);
+	if (!n)
+		return GUEST_INSN_E_FETCH;
+	/* The decode is a function of the mode and the bytes alone. Bytes
+	 * that could not be fetched are zero in buf and in the cache; a
+	 * short fetch never fills the cache, so n need not be compared. */
+	if (!(c->valid && c->mode == mode && c->bytes[0] == buf.q[0] &&
+	      c->bytes[1] == buf.q[1] && n == FETCH_LEN)) {
+		c->valid = false;
+		x86dec_decode_buf(&c->insn, mode, buf.b, n);
+		if (c->insn.status == X86DEC_TRUNCATED)
+			return GUEST_INSN_E_FETCH;  /* ends on a page L2 cannot read */
+		if (c->insn.status != X86DEC_OK)
+			return GUEST_INSN_E_DECODE;
+		c->kind = kind_of(&c->insn);
+		c->mode = mode;
+		c->bytes[0] = buf.q[0];
+		c->bytes[1] = buf.q[1];
+		c->valid = n == FETCH_LEN;
+	}
+	*out = &c->insn;
+	return 0;
+}
+
+int guest_insn_len(struct vcpu *v, enum guest_insn_kind kind, unsigned *len)
+{
+	const struct x86dec_insn *insn;
+	int rc;
+
+	*len = 0;
+	if (v->exit.insn_len) {
+		*len = v->exit.insn_len;    /* the CPU's own word (nRIP) */
+		return 0;
+	}
+	rc = guest_decode_at_rip(v, &insn);
+	if (rc)
+		return rc;
+	if (v->insn_cache.kind != kind)
+		return GUEST_INSN_E_MISMATCH;
+	*len = insn->length;
+	return 0;
+}
+
+const char *guest_insn_strerror(int rc)
+{
+	switch (rc) {
+	case 0:                     return "ok";
+	case GUEST_INSN_E_FETCH:    return "instruction bytes not readable at L2 RIP";
+	case GUEST_INSN_E_MODE:     return "L2 runs 16-bit code (not decoded)";
+	case GUEST_INSN_E_DECODE:   return "no valid instruction at L2 RIP";
+	case GUEST_INSN_E_MISMATCH: return "instruction at L2 RIP is not the intercepted one";
+	}
+	return "unknown error";
+}

@@ -1,0 +1,30 @@
+/*
+ * EFER as L2 sees it (AMD APM vol.2 3.1.7): L2 may set SCE, LME and NXE;
+ * LMA is the processor's (set when paging turns on with LME) and keeps its
+ * current value; every other bit, SVME included, is reserved for L2, whose
+ * CPUID offers no SVM: setting one raises #GP(0).
+ */
+#include "vcpu.h"
+#include "../arch/vcpu_vendor.h"
+#include "../../lib/freestanding/x86_regs.h"
+
+int msr_efer_read(struct vcpu *v, uint32_t msr, uint64_t *val);
+int msr_efer_write(struct vcpu *v, uint32_t msr, uint64_t val);
+
+#define EFER_L2_SETTABLE (EFER_SCE | EFER_LME | EFER_NXE)
+
+int msr_efer_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	*val = vendor_efer(v);
+	return 0;
+}
+
+int msr_efer_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	uint64_t cur = vendor_efer(v);
+
+	if (val & ~(EFER_L2_SETTABLE | EFER_LMA))
+		return -1;
+	vendor_set_efer(v, (val & EFER_L2_SETTABLE) | (cur & EFER_LMA));
+	return 0;
+}

@@ -1,0 +1,90 @@
+/*
+ * struct vcpu: one L2 virtual CPU, the object every exit handler receives.
+ * It holds what is per-vCPU and nothing per-machine (the frame allocator,
+ * console, configuration and device models live in struct l1, l1.h):
+ *   - the guest's GPRs in architectural (REX) order, addressable by index,
+ *     with RIP and RFLAGS: exactly lib/x86dec's struct x86emu_regs, so the
+ *     emulator runs on them without marshalling. vendor_vcpu_run loads them
+ *     before the entry and stores them after the exit (RAX and RSP included,
+ *     wherever the vendor keeps those);
+ *   - the exit just taken (struct exit_info) and its TSC;
+ *   - the vendor's control block, opaque (vcpu->vendor);
+ *   - nested page table views, each with its own root and ASID, and the
+ *     active one (views[0] is the identity view of L2 RAM);
+ *   - guest-visible values of MSRs that L1 shadows (msr_table.h), and one
+ *     state pointer per mechanism (mech/mech.h);
+ *   - the L2 memory accessor with its walk cache, and the last decoded
+ *     instruction (guest_insn.h);
+ *   - a stop request: a handler that must end the run records the status
+ *     and diagnosis here, and the vCPU loop ends the run.
+ */
+#ifndef L1_VCPU_H
+#define L1_VCPU_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "../../lib/x86dec/x86dec.h"
+#include "../mm/npt.h"
+#include "exit_info.h"
+#include "guest_mem.h"
+
+#define VCPU_MAX_VIEWS     4
+#define VCPU_MSR_SHADOWS   8    /* shadowed MSR values (msr_table.h) */
+#define VCPU_MECH_SLOTS    8    /* mechanisms with per-vCPU state */
+#define VCPU_DIAG_LEN      400
+
+/* ASID 0 belongs to the host (APM vol.2 15.16; VPID 0 likewise, SDM vol.3
+ * 28.1): guest views use ASIDs from 1 up. */
+#define VCPU_ASID_FIRST    1u
+
+struct vcpu_view {
+	bool in_use;
+	uint32_t asid;
+	struct npt npt;
+};
+
+/* The last instruction decoded at an exit (guest_insn.c): reused when the
+ * same 16 bytes are fetched in the same mode. */
+struct vcpu_insn_cache {
+	bool valid;
+	uint8_t mode;
+	uint8_t kind;                   /* enum guest_insn_kind it is, or GUEST_INSN_NR */
+	uint64_t bytes[2];
+	struct x86dec_insn insn;
+};
+
+struct vcpu {
+	struct x86emu_regs regs;
+	struct exit_info exit;
+	uint64_t exit_tsc;              /* TSC right after the exit */
+	void *vendor;                   /* VMCB wrapper (SVM) */
+	unsigned id;
+
+	struct vcpu_view views[VCPU_MAX_VIEWS];
+	unsigned active_view;
+
+	uint64_t msr_shadow[VCPU_MSR_SHADOWS];
+	void *mech[VCPU_MECH_SLOTS];
+
+	struct guest_mem gm;
+	struct guest_walk_cache walk_cache;
+	struct vcpu_insn_cache insn_cache;
+
+	bool stop;                      /* end the run after this exit */
+	bool stop_dump;                 /* print the guest state first */
+	unsigned stop_status;           /* NESTLAB_STATUS_* */
+	char stop_diag[VCPU_DIAG_LEN];  /* "" for none */
+};
+
+/* Ask the loop to end the run after this exit with status and an optional
+ * printf-style diagnosis; dump: print L2's state first. Returns 0, so a
+ * handler can `return vcpu_stop(...)`. */
+unsigned vcpu_stop(struct vcpu *v, unsigned status, bool dump, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Advance RIP past the intercepted instruction, len bytes (wrapping at 32
+ * bits outside 64-bit mode, APM vol.2 2.5.4; the mode is the
+ * instruction's, v->exit.long_mode). */
+void vcpu_advance_rip(struct vcpu *v, unsigned len);
+
+#endif
