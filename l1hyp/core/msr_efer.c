@@ -5,11 +5,9 @@
  * CPUID offers no SVM: setting one raises #GP(0).
  */
 #include "vcpu.h"
+#include "msr_efer.h"
 #include "../arch/vcpu_vendor.h"
 #include "../../lib/freestanding/x86_regs.h"
-
-int msr_efer_read(struct vcpu *v, uint32_t msr, uint64_t *val);
-int msr_efer_write(struct vcpu *v, uint32_t msr, uint64_t val);
 
 #define EFER_L2_SETTABLE (EFER_SCE | EFER_LME | EFER_NXE)
 

@@ -10,11 +10,9 @@
  */
 #include "msr_table.h"
 #include "vcpu.h"
+#include "msr_efer.h"
 #include "../arch/vcpu_vendor.h"
 #include "../../lib/freestanding/x86_regs.h"
-
-int msr_efer_read(struct vcpu *v, uint32_t msr, uint64_t *val);
-int msr_efer_write(struct vcpu *v, uint32_t msr, uint64_t val);
 
 #define PASS_RW(msr, nm) { .index = (msr), .read = MSR_PASS, .write = MSR_PASS, .name = (nm) }
 

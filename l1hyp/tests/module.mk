@@ -28,3 +28,4 @@ $(L1TEST_DIR)/test_$(1): $(L1TEST_DIR)/obj/l1hyp/tests/test_$(1).o \
 	$$(HOST_CC) $$(L1TEST_CFLAGS) -o $$@ $$^ $$(CRITERION_LIBS)
 endef
 $(foreach n,$(L1TEST_NAMES),$(eval $(call L1TEST_LINK_RULE,$(n))))
+TEST_SCRIPTS += l1hyp/tests/layout_check.sh

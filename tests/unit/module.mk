@@ -1,7 +1,9 @@
 # Criterion unit tests for L1's core pure modules and the shared freestanding
-# libraries, built hosted from the very same sources L1 links.
+# libraries, built hosted from the very same sources L1 links; the generic
+# exit path runs against a fake vendor backend.
 
-UNIT_CORE_TESTS := hypercall exit_stats uart_emul l1_config results_writer format
+UNIT_CORE_TESTS := hypercall exit_stats uart_emul l1_config results_writer format \
+                   exit_table msr_table guest_insn svm_msrpm
 
 UNIT_CORE_SRCS_hypercall      := l1hyp/core/hypercall.c l1hyp/core/exit_stats.c lib/results/results_writer.c
 UNIT_CORE_SRCS_exit_stats     := l1hyp/core/exit_stats.c lib/results/results_writer.c
@@ -9,6 +11,14 @@ UNIT_CORE_SRCS_uart_emul      := l1hyp/core/uart_emul.c l1hyp/core/l2_console.c
 UNIT_CORE_SRCS_l1_config      := l1hyp/core/l1_config.c
 UNIT_CORE_SRCS_results_writer := lib/results/results_writer.c
 UNIT_CORE_SRCS_format         := lib/freestanding/format.c
+# Generic exit-path code against the fake vendor (tests/unit/fake_vendor.c).
+UNIT_FAKE_VENDOR              := tests/unit/fake_vendor.c l1hyp/core/vcpu_state.c \
+                                 lib/freestanding/format.c
+UNIT_CORE_SRCS_exit_table     := l1hyp/core/exit_table.c $(UNIT_FAKE_VENDOR)
+UNIT_CORE_SRCS_msr_table      := l1hyp/core/msr_table.c l1hyp/core/msr_efer.c $(UNIT_FAKE_VENDOR)
+UNIT_CORE_SRCS_guest_insn     := l1hyp/core/guest_insn.c l1hyp/core/guest_mem.c \
+                                 $(wildcard lib/x86dec/*.c) $(UNIT_FAKE_VENDOR)
+UNIT_CORE_SRCS_svm_msrpm      := l1hyp/arch/x86/svm_msrpm.c
 
 define UNIT_CORE_RULE
 $(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c $(UNIT_CORE_SRCS_$(1))

@@ -1,0 +1,210 @@
+/* The instruction at L2's RIP: fetched through the guest page walk with
+ * the rights of an instruction fetch, decoded by lib/x86dec, checked to be
+ * the intercepted instruction; the nRIP path that never touches guest
+ * memory; page crossings; 32-bit code with a CS base; 16-bit code refused;
+ * the decode cache never stale. The vendor is the fake one. */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <string.h>
+#include "fake_vendor.h"
+#include "../../l1hyp/core/guest_insn.h"
+#include "../../lib/freestanding/x86_regs.h"
+
+#define RAM (1u << 20)
+static uint8_t ram[RAM];
+static unsigned nr_reads;
+static struct vcpu v;
+static struct fake_vendor f;
+
+static int read_phys(void *ctx, uint64_t gpa, void *dst, size_t len)
+{
+	nr_reads++;
+	if (gpa >= RAM || len > RAM - gpa)
+		return -1;
+	memcpy(dst, ram + gpa, len);
+	return 0;
+}
+
+/* Long-mode tables: PML4 0x1000, PDPT 0x2000, PD 0x3000, PT 0x4000;
+ * gva 0x400000 -> gpa 0x10000 (present, writable, user), gva 0x401000
+ * not present, gva 0x402000 -> gpa 0x11000 supervisor only. */
+#define P 1ull
+#define W 2ull
+#define U 4ull
+static void build_tables(void)
+{
+	uint64_t *pml4 = (uint64_t *)(ram + 0x1000), *pdpt = (uint64_t *)(ram + 0x2000);
+	uint64_t *pd = (uint64_t *)(ram + 0x3000), *pt = (uint64_t *)(ram + 0x4000);
+
+	pml4[0] = 0x2000 | P | W | U;
+	pdpt[0] = 0x3000 | P | W | U;
+	pd[2] = 0x4000 | P | W | U;             /* 0x400000 >> 21 = 2 */
+	pt[0] = 0x10000 | P | W | U;
+	pt[2] = 0x11000 | P | W;
+	f.cr0 = CR0_PE | CR0_PG;
+	f.cr3 = 0x1000;
+	f.cr4 = CR4_PAE;
+	f.efer = EFER_LME | EFER_LMA;
+}
+
+static void setup(void)
+{
+	memset(ram, 0, sizeof(ram));
+	fake_vcpu_init(&v, &f);
+	v.gm = (struct guest_mem){ .ram_size = RAM, .read_phys = read_phys,
+				   .cache = &v.walk_cache };
+	nr_reads = 0;
+	build_tables();
+}
+
+TestSuite(guest_insn, .init = setup);
+
+static void put(uint64_t gpa, const char *bytes, size_t n)
+{
+	memcpy(ram + gpa, bytes, n);
+}
+
+Test(guest_insn, cpuid_vmmcall_msr_hlt_lengths)
+{
+	unsigned len;
+
+	v.regs.rip = 0x400000;
+	put(0x10000, "\x0f\xa2", 2);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), 0));
+	cr_assert(eq(u32, len, 2));
+	put(0x10000, "\x66\x2e\x0f\xa2", 4);          /* prefixes count */
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), 0));
+	cr_assert(eq(u32, len, 4));
+	put(0x10000, "\x0f\x01\xd9", 3);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_VMMCALL, &len), 0));
+	cr_assert(eq(u32, len, 3));
+	put(0x10000, "\x48\x0f\x30", 3);              /* REX.W WRMSR */
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_WRMSR, &len), 0));
+	cr_assert(eq(u32, len, 3));
+	put(0x10000, "\x0f\x32", 2);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_RDMSR, &len), 0));
+	cr_assert(eq(u32, len, 2));
+	put(0x10000, "\xf4", 1);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_HLT, &len), 0));
+	cr_assert(eq(u32, len, 1));
+}
+
+Test(guest_insn, wrong_instruction_is_a_mismatch)
+{
+	unsigned len = 99;
+
+	v.regs.rip = 0x400000;
+	put(0x10000, "\x0f\x01\xd8", 3);              /* VMRUN, not VMMCALL */
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_VMMCALL, &len), GUEST_INSN_E_MISMATCH));
+	cr_assert(eq(u32, len, 0));
+	put(0x10000, "\x0f\x32", 2);                  /* RDMSR, not WRMSR */
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_WRMSR, &len), GUEST_INSN_E_MISMATCH));
+	put(0x10000, "\x0f\x04", 2);                  /* undefined opcode */
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), GUEST_INSN_E_DECODE));
+}
+
+Test(guest_insn, next_rip_from_the_cpu_skips_the_fetch)
+{
+	unsigned len;
+
+	v.regs.rip = 0x401000;                        /* not even mapped */
+	v.exit.insn_len = 3;
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_VMMCALL, &len), 0));
+	cr_assert(eq(u32, len, 3));
+	cr_assert(eq(u32, nr_reads, 0));
+}
+
+Test(guest_insn, page_crossing)
+{
+	unsigned len;
+
+	/* CPUID in the last two bytes of the mapped page: the next page is
+	 * not mapped, but the instruction does not need it. */
+	v.regs.rip = 0x400FFE;
+	put(0x10FFE, "\x0f\xa2", 2);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), 0));
+	cr_assert(eq(u32, len, 2));
+	/* VMMCALL whose last byte is on the unmapped page. */
+	v.regs.rip = 0x400FFF;
+	put(0x10FFF, "\x0f", 1);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_VMMCALL, &len), GUEST_INSN_E_FETCH));
+	/* ... and with the next page mapped, it decodes across the boundary. */
+	((uint64_t *)(ram + 0x4000))[1] = 0x12000 | P | W | U;
+	put(0x12000, "\x01\xd9", 2);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_VMMCALL, &len), 0));
+	cr_assert(eq(u32, len, 3));
+}
+
+Test(guest_insn, fetch_uses_the_cpl_s_rights)
+{
+	unsigned len;
+
+	v.regs.rip = 0x402000;                        /* supervisor page */
+	put(0x11000, "\x0f\xa2", 2);
+	v.exit.cpl = 0;
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), 0));
+	v.exit.cpl = 3;
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), GUEST_INSN_E_FETCH));
+	v.regs.rip = 0x401000;                        /* not present */
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), GUEST_INSN_E_FETCH));
+}
+
+Test(guest_insn, protected_mode_with_cs_base)
+{
+	unsigned len;
+
+	f.cr0 = CR0_PE;                               /* paging off */
+	f.cr4 = 0;
+	f.efer = 0;
+	f.long_mode = false;
+	v.exit.long_mode = false;
+	f.seg[VCPU_SEG_CS] = (struct vcpu_segment){ .base = 0x20000, .big = true };
+	v.regs.rip = 0x10;
+	put(0x20010, "\x0f\xa2", 2);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), 0));
+	cr_assert(eq(u32, len, 2));
+	/* In 32-bit mode 0x48 is DEC EAX, not REX: 48 0F A2 is not CPUID. */
+	put(0x20010, "\x48\x0f\xa2", 3);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), GUEST_INSN_E_MISMATCH));
+	/* 16-bit code is not decoded. */
+	f.seg[VCPU_SEG_CS].big = false;
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), GUEST_INSN_E_MODE));
+}
+
+Test(guest_insn, the_decode_cache_is_never_stale)
+{
+	const struct x86dec_insn *insn;
+	unsigned len;
+
+	v.regs.rip = 0x400000;
+	put(0x10000, "\x0f\xa2", 2);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), 0));
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), 0));
+	/* L2 rewrites its code: same RIP, new bytes. */
+	put(0x10000, "\x0f\x01\xd9", 3);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), GUEST_INSN_E_MISMATCH));
+	cr_assert(eq(int, guest_decode_at_rip(&v, &insn), 0));
+	cr_assert(eq(u32, insn->length, 3));
+	/* A byte beyond the instruction changes: decoded again, same result. */
+	ram[0x10005] = 0x90;
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_VMMCALL, &len), 0));
+	cr_assert(eq(u32, len, 3));
+	/* The same bytes in another mode decode again. */
+	put(0x10000, "\x48\x0f\xa2", 3);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), 0));
+	cr_assert(eq(u32, len, 3));
+	f.cr0 = CR0_PE;
+	f.cr4 = 0;
+	f.efer = 0;
+	v.exit.long_mode = false;
+	f.seg[VCPU_SEG_CS] = (struct vcpu_segment){ .base = 0, .big = true };
+	v.regs.rip = 0x10000;
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), GUEST_INSN_E_MISMATCH));
+}
+
+Test(guest_insn, error_names)
+{
+	cr_assert(eq(str, (char *)guest_insn_strerror(GUEST_INSN_E_FETCH),
+		     "instruction bytes not readable at L2 RIP"));
+	cr_assert(eq(str, (char *)guest_insn_strerror(-999), "unknown error"));
+}
