@@ -30,3 +30,19 @@ $(BUILD)/l1hyp/l1hyp.bin: $(BUILD)/l1hyp/l1hyp.elf
 	$(OBJCOPY) -O binary $< $@
 
 ALL_TARGETS += $(BUILD)/l1hyp/l1hyp.bin
+
+# The test image: the default L1 plus the example mechanism
+# (l1hyp/mech/examples/), for l1hyp/tests/mech_example.sh.
+L1_MECHTEST_OBJS := $(L1_OBJS) $(BUILD)/l1hyp/obj/l1hyp/mech/examples/cpuid_leaves.o
+
+$(BUILD)/l1hyp/obj/l1hyp/mech/examples/%.o: l1hyp/mech/examples/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FREESTANDING_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/l1hyp/l1hyp-mechtest.elf: $(L1_MECHTEST_OBJS) $(L1_LDSCRIPT)
+	$(LD) $(FREESTANDING_LDFLAGS) -T $(L1_LDSCRIPT) -o $@ $(L1_MECHTEST_OBJS)
+
+$(BUILD)/l1hyp/l1hyp-mechtest.bin: $(BUILD)/l1hyp/l1hyp-mechtest.elf
+	$(OBJCOPY) -O binary $< $@
+
+TEST_DEPS += $(BUILD)/l1hyp/l1hyp-mechtest.bin

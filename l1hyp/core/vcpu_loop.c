@@ -6,6 +6,7 @@
  */
 #include "l1.h"
 #include "exit_table.h"
+#include "../mech/mech.h"
 #include "../arch/vcpu_vendor.h"
 #include "../arch/x86/cpu.h"
 
@@ -21,6 +22,7 @@ void vcpu_run(struct vcpu *v)
 		if (v->stop) {
 			if (v->stop_dump)
 				vendor_dump_state(v);
+			mech_report_all(v);
 			l1_end_run(v->stop_status, v->stop_diag[0] ? "%s" : 0,
 				   v->stop_diag);
 		}

@@ -10,6 +10,8 @@
 
 extern const struct mech *const __mech_table_start[], *const __mech_table_end[];
 
+static bool mech_on[VCPU_MECH_SLOTS];
+
 int mech_switch_on(const char *value, size_t vlen)
 {
 	if (!value)
@@ -41,8 +43,19 @@ int mech_init_all(struct vcpu *v, struct l1_config *cfg, char *err, size_t errle
 		rc = m->init(v, slot, val, vlen, err, errlen);
 		if (rc < 0)
 			return -1;
+		mech_on[slot] = rc > 0;
 		l1_printf("nestlab-l1: mechanism %s: %s (%s)\n", m->name,
 			  rc ? "on" : "off", m->summary);
 	}
 	return 0;
+}
+
+void mech_report_all(struct vcpu *v)
+{
+	unsigned slot = 0;
+
+	for (const struct mech *const *p = __mech_table_start; p < __mech_table_end;
+	     p++, slot++)
+		if (slot < VCPU_MECH_SLOTS && mech_on[slot] && (*p)->report)
+			(*p)->report(v);
 }

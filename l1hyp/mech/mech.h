@@ -30,6 +30,9 @@ struct mech {
 	 * mechanism is on, 0 if off, <0 (message in err) on a bad value. */
 	int (*init)(struct vcpu *v, unsigned slot, const char *value, size_t vlen,
 		    char *err, size_t errlen);
+	/* Optional: print what the mechanism saw, when the run ends (only
+	 * if init returned 1). */
+	void (*report)(struct vcpu *v);
 };
 
 #define MECH_REGISTER(m) \
@@ -39,6 +42,9 @@ struct mech {
 /* Initialise every registered mechanism for v from cfg (taking their
  * options). Returns 0, or -1 with a message in err. */
 int mech_init_all(struct vcpu *v, struct l1_config *cfg, char *err, size_t errlen);
+
+/* Call the report of every mechanism that is on (at the end of the run). */
+void mech_report_all(struct vcpu *v);
 
 /* Parse an on/off switch value: 1, 0, or -1 if it is neither. NULL is 0. */
 int mech_switch_on(const char *value, size_t vlen);

@@ -29,3 +29,4 @@ $(L1TEST_DIR)/test_$(1): $(L1TEST_DIR)/obj/l1hyp/tests/test_$(1).o \
 endef
 $(foreach n,$(L1TEST_NAMES),$(eval $(call L1TEST_LINK_RULE,$(n))))
 TEST_SCRIPTS += l1hyp/tests/layout_check.sh
+TEST_SCRIPTS += l1hyp/tests/mech_example.sh
