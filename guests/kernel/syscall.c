@@ -1,7 +1,8 @@
 /*
  * The system-call table of the L2 kernel and its handlers. syscall_entry
  * (entry.S) calls syscall_dispatch(), which makes one indirect call through
- * syscall_table[nr] (the call later issues replace with trampolines) and
+ * syscall_table[nr] (the call the inlined-trampoline mechanism replaces with
+ * direct calls) and
  * counts the calls per entry (the frequencies such trampolines are built from).
  */
 #include <nestlab/status.h>

@@ -7,7 +7,8 @@
  * args in RDI, RSI, RDX, R10, R8; result in RAX (negative = -error); SYSCALL
  * itself clobbers RCX and R11 (AMD APM vol.2 6.1.1), every other register is
  * preserved. The kernel dispatches through syscall_table[] with one indirect
- * call (later issues replace it with trampolines).
+ * call (the call that the inlined-trampoline mechanism replaces with
+ * direct calls to the hottest entries, docs/mechanisms.md section 6).
  */
 #ifndef L2_UAPI_H
 #define L2_UAPI_H

@@ -5,8 +5,8 @@
  * Output goes to a character sink; format_snprintf fills a buffer. Pure C,
  * host-tested.
  */
-#ifndef L2_KFMT_H
-#define L2_KFMT_H
+#ifndef NESTLAB_FORMAT_H
+#define NESTLAB_FORMAT_H
 
 #include <stdarg.h>
 #include <stddef.h>

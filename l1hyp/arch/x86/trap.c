@@ -1,8 +1,10 @@
 /*
  * L1's IDT and exception handler. An exception in L1 is either expected
- * (a fault inside l1_copy_safe: resume at its fixup from the exception table,
- * seed 003) or a bug: then print the vector, error code, RIP, CR2 and all
- * registers, and end the run with NESTLAB_STATUS_L1_ERROR, never hang.
+ * (a fault inside one of the fault-safe guest-memory accessors of
+ * copy_safe.S, which untrusted L2 state can provoke: resume at its fixup
+ * from the exception table) or a bug: then print the vector, error code,
+ * RIP, CR2 and all registers, and end the run with NESTLAB_STATUS_L1_ERROR,
+ * never hang.
  * IDT gate format: AMD APM vol.2 4.8.3 / 8.2 (64-bit interrupt gate).
  */
 #include "../../core/l1.h"
