@@ -19,12 +19,17 @@ static int canonical48(uint64_t va)
 
 int hc_buffer_plausible(uint64_t gva, uint64_t len)
 {
+	uint64_t last;
+
 	if (len == 0)
 		return 1;
-	if (gva + len < gva)
+	/* The buffer is [gva, last]: compare its last byte, so a buffer
+	 * that ends exactly at the top of the address space is fine and
+	 * only one that would wrap past it is not. */
+	last = gva + (len - 1);
+	if (last < gva)
 		return 0;
-	return canonical48(gva) && canonical48(gva + len - 1) &&
-	       (gva >> 47) == ((gva + len - 1) >> 47);
+	return canonical48(gva) && canonical48(last) && (gva >> 47) == (last >> 47);
 }
 
 static void ret(struct hc_regs *r, uint32_t status, uint64_t r0, uint64_t r1)

@@ -135,6 +135,24 @@ static void selftest_fault_safe_read(void)
 	l1_printf("nestlab-l1: self test: fault-safe read of an unmapped page returns an error: PASS\n");
 }
 
+/* A module larger than L2 RAM can never load: say so with the sizes before
+ * anything is allocated (the module itself occupies L1's memory, so the
+ * allocations would fail first with a misleading message). */
+static void check_l2_module_fits(const struct multiboot_info *mbi)
+{
+	const struct multiboot_module *m = (const void *)(uint64_t)mbi->mods_addr;
+	uint64_t size, ram = l1.cfg.l2mem_mib << 20;
+
+	if (!(mbi->flags & MULTIBOOT_INFO_MODS) || mbi->mods_count < 1)
+		return;                 /* load_l2 reports the missing module */
+	size = m->mod_end > m->mod_start ? m->mod_end - m->mod_start : 0;
+	if (size > ram - NESTLAB_L2_LOAD_ADDR)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
+			   "the L2 kernel module is %lu KiB, more than L2 RAM above "
+			   "1 MiB can hold (l2mem=%lu MiB): use a smaller image or "
+			   "raise l2mem", size >> 10, l1.cfg.l2mem_mib);
+}
+
 /* Returns the L2 kernel's entry point. */
 static uint32_t load_l2(const struct multiboot_info *mbi)
 {
@@ -266,6 +284,7 @@ void l1_main(uint32_t magic, uint32_t mbi_pa)
 		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "bad L1 command line: %s", why);
 	selftest_fault_safe_read();
 	memory_init(mbi);
+	check_l2_module_fits(mbi);
 
 	if (vendor_probe(&l1.caps, why, sizeof(why)))
 		l1_end_run(NESTLAB_STATUS_NO_SVM, "%s", why);

@@ -2,7 +2,9 @@
  * EFER as L2 sees it (AMD APM vol.2 3.1.7): L2 may set SCE, LME and NXE;
  * LMA is the processor's (set when paging turns on with LME) and keeps its
  * current value; every other bit, SVME included, is reserved for L2, whose
- * CPUID offers no SVM: setting one raises #GP(0).
+ * CPUID offers no SVM: setting one raises #GP(0). LME cannot change while
+ * paging is on (#GP; APM vol.2 3.1.7 on EFER.LME and 14.6 on activating
+ * long mode), which is what makes 0x501 -> 0x401 illegal.
  */
 #include "vcpu.h"
 #include "msr_efer.h"
@@ -22,6 +24,8 @@ int msr_efer_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	uint64_t cur = vendor_efer(v);
 
 	if (val & ~(EFER_L2_SETTABLE | EFER_LMA))
+		return -1;
+	if (((val ^ cur) & EFER_LME) && (vendor_read_cr(v, 0) & CR0_PG))
 		return -1;
 	vendor_set_efer(v, (val & EFER_L2_SETTABLE) | (cur & EFER_LMA));
 	return 0;

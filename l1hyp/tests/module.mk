@@ -30,3 +30,4 @@ endef
 $(foreach n,$(L1TEST_NAMES),$(eval $(call L1TEST_LINK_RULE,$(n))))
 TEST_SCRIPTS += l1hyp/tests/layout_check.sh
 TEST_SCRIPTS += l1hyp/tests/mech_example.sh
+TEST_SCRIPTS += l1hyp/tests/l1_config_errors.sh

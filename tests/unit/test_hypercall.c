@@ -21,9 +21,17 @@ static unsigned exit_status;
 static struct exit_stats stats;
 static char scratch[NESTLAB_HC_CONSOLE_MAX];
 
+/* ... and the last page of the address space, [TOP, 2^64). */
+#define TOP 0xFFFFFFFFFFFFF000ull
+static char gtop[0x1000];
+
 static int fake_copy(void *ctx, uint64_t gva, void *dst, size_t len)
 {
 	copies++;
+	if (gva >= TOP && len - 1 <= ~gva) {
+		memcpy(dst, gtop + (gva - TOP), len);
+		return 0;
+	}
 	if (gva < GBASE || gva + len > GBASE + sizeof(gmem))
 		return -1;
 	memcpy(dst, gmem + (gva - GBASE), len);
@@ -280,4 +288,37 @@ Test(hypercall, buffer_plausibility)
 	cr_assert(eq(int, hc_buffer_plausible(0xFFFF800000000000ull, 16), 1));
 	cr_assert(eq(int, hc_buffer_plausible(0xFFFF7FFFFFFFFFFFull, 1), 0));
 	cr_assert(eq(int, hc_buffer_plausible(0xFFFFFFFFFFFFFFF0ull, 0x20), 0));
+	/* Exactly at the top of the address space: the last byte is
+	 * 0xFFFF_FFFF_FFFF_FFFF, no wrap (a 31-byte console write from there
+	 * is fine, one byte more is not). */
+	cr_assert(eq(int, hc_buffer_plausible(0xFFFFFFFFFFFFFFE1ull, 0x1F), 1));
+	cr_assert(eq(int, hc_buffer_plausible(0xFFFFFFFFFFFFFFE1ull, 0x20), 0));
+	cr_assert(eq(int, hc_buffer_plausible(0xFFFFFFFFFFFFFFFFull, 1), 1));
+	cr_assert(eq(int, hc_buffer_plausible(0xFFFFFFFFFFFFFFFFull, 2), 0));
+	/* ... and at the top of the lower half. */
+	cr_assert(eq(int, hc_buffer_plausible(0x7FFFFFFFFFFFull, 1), 1));
+	cr_assert(eq(int, hc_buffer_plausible(0x7FFFFFFFFFFFull, 2), 0));
+}
+
+Test(hypercall, buffers_ending_at_the_top_of_the_address_space)
+{
+	struct hc_env env = env_at(0);
+	struct hc_regs r = call(NESTLAB_HC_CONSOLE_WRITE, 0xFFFFFFFFFFFFFFE1ull, 0x1F);
+
+	memset(gtop + 0xFE1, 'x', 0x1F);
+	hc_dispatch(&r, &env);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_OK));
+	cr_assert(eq(u64, r.rbx, 0x1F));
+	cr_assert(eq(u64, console_len, 0x1F));
+	memcpy(gtop + 0xFFA, "top.1", 5);
+	r = call(NESTLAB_HC_PHASE_BEGIN, 0xFFFFFFFFFFFFFFFAull, 5);
+	cr_assert(eq(u32, hc_dispatch(&r, &env), HC_MARKER));
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_OK));
+	cr_assert(eq(str, stats.phase[0].name, "top.1"));
+	/* One byte more would wrap: E_FAULT, and nothing is read. */
+	copies = 0;
+	r = call(NESTLAB_HC_CONSOLE_WRITE, 0xFFFFFFFFFFFFFFE1ull, 0x20);
+	hc_dispatch(&r, &env);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_E_FAULT));
+	cr_assert(eq(int, copies, 0));
 }

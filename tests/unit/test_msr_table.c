@@ -138,3 +138,22 @@ Test(msr_table, invalid_entries_and_a_full_table)
 	e.index = 0x999;
 	cr_assert(eq(int, msr_table_set(0, &e), MSR_TABLE_E_FULL));
 }
+
+Test(msr_table, efer_lme_cannot_change_with_paging_on)
+{
+	/* Long mode active: EFER = SCE | LME | LMA | NXE = 0xD01. */
+	f.cr0 = CR0_PE | CR0_PG;
+	f.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
+	cr_assert(lt(int, msr_table_write(&v, MSR_EFER, EFER_SCE | EFER_LMA | EFER_NXE), 0));
+	cr_assert(eq(u64, f.efer, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE));
+	/* Other bits may change with paging on. */
+	cr_assert(eq(int, msr_table_write(&v, MSR_EFER, EFER_LME | EFER_LMA), 0));
+	cr_assert(eq(u64, f.efer, EFER_LME | EFER_LMA));
+	/* 32-bit paging on, LME off: setting LME is illegal too. */
+	f.efer = EFER_NXE;
+	cr_assert(lt(int, msr_table_write(&v, MSR_EFER, EFER_LME | EFER_NXE), 0));
+	/* Paging off: LME may be set (the usual way into long mode). */
+	f.cr0 = CR0_PE;
+	cr_assert(eq(int, msr_table_write(&v, MSR_EFER, EFER_LME | EFER_NXE), 0));
+	cr_assert(eq(u64, f.efer, EFER_LME | EFER_NXE));
+}
