@@ -72,6 +72,39 @@ static int map1_no_modrm(uint8_t op)
 	}
 }
 
+/*
+ * Effective operand size in 64-bit mode of the instructions whose operand size
+ * does not follow the usual REX.W > 66 > 32-bit rule (Intel SDM vol. 2
+ * table A-1 superscripts and tables A-2/A-3/A-6, SDM vol. 1 3.6.1; AMD APM
+ * vol. 3 1.2.7 and table 1-7):
+ *  d64 (PUSH/POP reg, imm, r/m, FS/GS; PUSHF/POPF; ENTER/LEAVE): 64 bits by
+ *      default; 66 selects 16 bits, unless REX.W is also present, which
+ *      wins (REX.W = 1 always means 64 bits); 32 bits cannot be encoded.
+ *  f64 (near Jcc/JMP/CALL/RET, LOOP/JrCXZ): 64 bits whatever the prefixes
+ *      (Intel; AMD CPUs honour 66 on the near branches, see docs/x86dec.md).
+ * Returns the size in bytes, or 0 for the ordinary rule.
+ */
+static unsigned opsize_64(unsigned space, uint8_t op, uint8_t reg, uint8_t rex, uint8_t pfx66)
+{
+	int d64 = 0, f64 = 0;
+	if (space == X86DEC_SP_LEG1) {
+		d64 = (op >= 0x50 && op <= 0x5F) || op == 0x68 || op == 0x6A ||
+		      (op == 0x8F && reg == 0) || op == 0x9C || op == 0x9D ||
+		      op == 0xC8 || op == 0xC9 || (op == 0xFF && reg == 6);
+		f64 = (op >= 0x70 && op <= 0x7F) || (op >= 0xE0 && op <= 0xE3) ||
+		      op == 0xE8 || op == 0xE9 || op == 0xEB || op == 0xC2 || op == 0xC3 ||
+		      (op == 0xFF && (reg == 2 || reg == 4));
+	} else if (space == X86DEC_SP_0F) {
+		d64 = op == 0xA0 || op == 0xA1 || op == 0xA8 || op == 0xA9;
+		f64 = op >= 0x80 && op <= 0x8F;
+	}
+	if (f64)
+		return 8;
+	if (d64)
+		return (rex & 8) || !pfx66 ? 8 : 2;
+	return 0;
+}
+
 /* Read n bytes at offset pos (= the instruction length so far). */
 static inline int need(struct x86dec_insn *insn, struct x86dec_cursor *c, unsigned pos, unsigned n)
 {
@@ -457,6 +490,11 @@ lookup:
 
 	/* immediates */
 	if (insn->encoding == X86DEC_ENC_LEGACY) {
+		if (m64) {
+			unsigned os = opsize_64(space, op, (insn->modrm >> 3) & 7, rex, insn->pfx_opsize);
+			if (os)
+				insn->opsize = (uint8_t)os;
+		}
 		unsigned z = insn->opsize == 2 ? 2 : 4;
 		if (space == X86DEC_SP_LEG1) {
 			uint8_t reg = (insn->modrm >> 3) & 7;

@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <Zydis/Zydis.h>
 #include <stdio.h>
 #include "x86dec_diffcore.h"
 
@@ -55,4 +56,69 @@ Test(x86dec_diff, libc_text)
 	cr_log_info("libc: %ld instructions, %llu disagreements", n, (unsigned long long)st.disagreements);
 	cr_assert(gt(i64, n, 10000));
 	cr_assert(eq(u64, st.disagreements, 0));
+}
+
+/*
+ * The encodings an independent differential check found us wrong on, each
+ * with its exact status, length and (for the structured subset) operand
+ * width, asserted both for lib/x86dec and for Zydis, so that a change on
+ * either side shows up here by name.
+ */
+struct known {
+	const char *what;
+	int status, len, width; /* width: 0 = not compared */
+	int n;
+	uint8_t b[15];
+};
+
+#define K(w, st, ln, wd, ...) { w, st, ln, wd, sizeof((uint8_t[]){ __VA_ARGS__ }), { __VA_ARGS__ } }
+
+static const struct known known[] = {
+	/* d64 stack operations: REX.W wins over 66 (SDM vol. 2 table A-1) */
+	K("66 48 50 push rax", X86DEC_OK, 3, 64, 0x66, 0x48, 0x50),
+	K("66 48 58 pop rax", X86DEC_OK, 3, 64, 0x66, 0x48, 0x58),
+	K("66 4c 6a fa push -6", X86DEC_OK, 4, 64, 0x66, 0x4C, 0x6A, 0xFA),
+	K("66 4e ff 32 push [rdx]", X86DEC_OK, 4, 64, 0x66, 0x4E, 0xFF, 0x32),
+	K("66 4d 8f c4 pop r12", X86DEC_OK, 4, 64, 0x66, 0x4D, 0x8F, 0xC4),
+	K("66 50 push ax", X86DEC_OK, 2, 16, 0x66, 0x50),
+	K("48 66 50 push ax (REX not last)", X86DEC_OK, 3, 16, 0x48, 0x66, 0x50),
+};
+
+static int zydis_status(const uint8_t *b, size_t n, ZydisDecodedInstruction *zi)
+{
+	static ZydisDecoder d;
+	static int init;
+	if (!init) {
+		ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+		init = 1;
+	}
+	ZyanStatus s = ZydisDecoderDecodeInstruction(&d, NULL, b, n, zi);
+	if (ZYAN_SUCCESS(s))
+		return X86DEC_OK;
+	if (s == ZYDIS_STATUS_NO_MORE_DATA)
+		return X86DEC_TRUNCATED;
+	if (s == ZYDIS_STATUS_INSTRUCTION_TOO_LONG)
+		return X86DEC_TOO_LONG;
+	return X86DEC_INVALID;
+}
+
+Test(x86dec_diff, known_disagreements)
+{
+	for (unsigned i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		const struct known *k = &known[i];
+		struct x86dec_insn in;
+		ZydisDecodedInstruction zi;
+		int zs = zydis_status(k->b, (size_t)k->n, &zi);
+		int s = x86dec_decode_buf(&in, X86DEC_MODE_64, k->b, (size_t)k->n);
+		cr_assert(eq(int, zs, k->status), "%s: Zydis status", k->what);
+		cr_assert(eq(int, s, k->status), "%s: our status", k->what);
+		if (k->status != X86DEC_OK)
+			continue;
+		cr_assert(eq(int, zi.length, k->len), "%s: Zydis length", k->what);
+		cr_assert(eq(int, in.length, k->len), "%s: our length", k->what);
+		if (k->width) {
+			cr_assert(eq(int, zi.operand_width, k->width), "%s: Zydis operand width", k->what);
+			cr_assert(eq(int, in.op[0].size * 8, k->width), "%s: our operand width", k->what);
+		}
+	}
 }
