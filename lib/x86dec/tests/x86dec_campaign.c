@@ -13,10 +13,11 @@
 
 static void report(const char *what, const struct diff_stats *st)
 {
-	printf("%-40s inputs %12llu  both-valid %12llu  both-invalid %12llu  mvex-exception %llu  disagreements %llu (length %llu)\n",
+	printf("%-40s inputs %12llu  both-valid %12llu  both-invalid %12llu  mvex-exception %llu  disagreements %llu (length %llu, width %llu)\n",
 	       what, (unsigned long long)st->inputs, (unsigned long long)st->both_valid,
 	       (unsigned long long)st->both_invalid, (unsigned long long)st->exceptions,
-	       (unsigned long long)st->disagreements, (unsigned long long)st->len_mismatch);
+	       (unsigned long long)st->disagreements, (unsigned long long)st->len_mismatch,
+	       (unsigned long long)st->width_mismatch);
 	static const char *cn[4] = { "ok", "invalid", "too-long", "truncated" };
 	for (int z = 0; z < 4; z++)
 		for (int m = 0; m < 4; m++)

@@ -2,7 +2,11 @@
  * Differential decoding against Zydis 4 (Debian's libzydis-dev): see
  * x86dec_diffcore.h. Zydis statuses map onto ours as: success -> OK,
  * NO_MORE_DATA -> TRUNCATED, INSTRUCTION_TOO_LONG -> TOO_LONG, any other
- * error -> INVALID. Deliberate exceptions: see is_mvex() below.
+ * error -> INVALID. Where both decode, the lengths must be equal, and for
+ * the structured subset the width of the first operand must equal Zydis's
+ * operand_width (effective operand size: catches the d64/f64 stack and
+ * branch rules, SDM vol. 2 table A-1). Deliberate exceptions: see is_mvex()
+ * below.
  */
 #include "x86dec_diffcore.h"
 #include <Zydis/Zydis.h>
@@ -72,6 +76,12 @@ int diff_one(enum x86dec_mode mode, const uint8_t *buf, size_t len, struct diff_
 		if (zi.length != mi.length) {
 			bad = 1;
 			st->len_mismatch++;
+		} else if (mi.mnemonic != X86DEC_MN_OTHER && mi.mnemonic != X86DEC_MN_RET &&
+			   mi.operand_count && mi.op[0].size * 8u != zi.operand_width) {
+			/* the structured form's first operand has the effective
+			 * operand size (RET's imm16 is a byte count, not sized) */
+			bad = 1;
+			st->width_mismatch++;
 		}
 	} else {
 		st->both_invalid++;
@@ -79,8 +89,11 @@ int diff_one(enum x86dec_mode mode, const uint8_t *buf, size_t len, struct diff_
 	if (bad) {
 		st->disagreements++;
 		if (log) {
-			fprintf(log, "%s zydis=%d(%08x) len=%u ours=%d len=%u :", mode == X86DEC_MODE_64 ? "m64" : "m32",
+			fprintf(log, "%s zydis=%d(%08x) len=%u ours=%d len=%u", mode == X86DEC_MODE_64 ? "m64" : "m32",
 				zc, (unsigned)zs, zc == X86DEC_OK ? zi.length : 0, mc, mc == X86DEC_OK ? mi.length : 0);
+			if (zc == X86DEC_OK && mc == X86DEC_OK && mi.operand_count)
+				fprintf(log, " width zydis=%u ours=%u", (unsigned)zi.operand_width, mi.op[0].size * 8u);
+			fprintf(log, " :");
 			for (size_t i = 0; i < len && i < 15; i++)
 				fprintf(log, " %02x", buf[i]);
 			fprintf(log, "\n");

@@ -14,6 +14,7 @@ struct diff_stats {
 	uint64_t inputs, both_valid, both_invalid, disagreements;
 	uint64_t by_class[4][4]; /* [zydis class][ours], class = enum x86dec_status (fault n/a) */
 	uint64_t len_mismatch;
+	uint64_t width_mismatch;  /* structured form: first operand's width != Zydis operand_width */
 	uint64_t exceptions;      /* deliberate exceptions (MVEX), counted not compared */
 };
 
