@@ -409,17 +409,12 @@ lookup:
 		/* EVEX register form with b set: L'L is the rounding control and
 		 * the vector length is 512 bits (SDM 2.7.5, table 2-37) */
 		unsigned lk = (insn->encoding == X86DEC_ENC_EVEX && mod == 3 && bcbit) ? 2 : L;
-		/* FP16 complex multiplies forbid dst == src (checked below); the
-		 * table rows where the probe's registers collided only record
-		 * that, so look the encoding up with a reg field (4-7) that the
-		 * probes' vvvv values never equal, and an rm that differs */
-		if (space == X86DEC_SP_EVEX6 && pclass >= 2 && (op & 0x7E) == 0x56) {
-			reg = (reg & 3) | 4;
-			if (rm == reg)
-				rm ^= 1;
-		}
-		/* AMX TDP* (VEX.0F38 5C/5E, register form): same idea, the three
-		 * tile registers must differ (SDM vol. 2 TDPBSSD etc.) */
+		/* AMX TDP* (VEX.0F38 5C/5E, register form): the three tile
+		 * registers must differ (SDM vol. 2 TDPBSSD etc.). The table
+		 * rows with reg == rm cannot be probed without that conflict
+		 * (there are only tmm0-7, so the generator's other register
+		 * choices do not help), so look the encoding up with two
+		 * distinct tiles and apply the rule here. */
 		if (space == X86DEC_SP_VEX2 && (op == 0x5C || op == 0x5E) && mod == 3) {
 			if (reg == rm || reg == vvvv || rm == vvvv)
 				late_amx = 1;
@@ -548,9 +543,13 @@ lookup:
 			break;
 		}
 	}
-	/* VSIB: destination, index and (VEX) mask registers must differ
-	 * (SDM vol. 2 VGATHERDPS etc.: #UD otherwise) */
-	if (vsib) {
+	/* Gathers (table bit GATHER, which the generator learns from Zydis):
+	 * VEX: destination, index and mask pairwise distinct (SDM vol. 2
+	 * VGATHERDPS etc.); EVEX: destination != index (SDM vol. 2 VPGATHERDD
+	 * etc.). Not for the other SIB-only forms: scatters (ModRM.reg is a
+	 * source), the AVX512PF prefetches (ModRM.reg is an opcode extension)
+	 * and the AMX tile loads/stores (SIB, not VSIB; vvvv unused). */
+	if (vsib && (e & X86DEC_T_GATHER)) {
 		unsigned dst = ((insn->modrm >> 3) & 7) | (rbit << 3) | (rpbit << 4);
 		unsigned idx = ((insn->sib >> 3) & 7) | (xbit << 3) | (vpbit << 4), msk = vvvv;
 		if (!m64) { /* only registers 0-7 exist outside 64-bit mode */

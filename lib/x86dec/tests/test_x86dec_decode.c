@@ -1,7 +1,8 @@
 /*
  * Unit tests for the lib/x86dec decoder: lengths of hand-picked encodings in
  * 64- and 32-bit mode (prefixes, REX cancellation, RIP-relative, 16-bit
- * addressing, VEX/EVEX/XOP, 3DNow!), invalid-in-64-bit opcodes, the 15-byte
+ * addressing, VEX/EVEX/XOP, 3DNow!, the register-equality rules of gathers
+ * and their neighbours), invalid-in-64-bit opcodes, the 15-byte
  * limit, truncated input, fetch faults at every byte offset, the guarantee
  * that no byte past the instruction is fetched, and the structured form.
  */
@@ -81,6 +82,13 @@ static const struct enc encs[] = {
 	E("66 REX.WRX push [rdx]", 0, X86DEC_OK, 4, 0x66, 0x4E, 0xFF, 0x32),
 	E("66 REX.WRB pop r12 (8F /0)", 0, X86DEC_OK, 4, 0x66, 0x4D, 0x8F, 0xC4),
 	E("66 REX.W push imm32 (REX.W wins: imm32, not imm16)", 0, X86DEC_OK, 7, 0x66, 0x48, 0x68, 1, 2, 3, 4),
+	E("tileloadd tmm0,[rax+rcx] (SIB, not VSIB)", 0, X86DEC_OK, 6, 0xC4, 0xE2, 0x7B, 0x4B, 0x04, 0x08),
+	E("tileloadd needs a SIB byte", 0, X86DEC_INVALID, 0, 0xC4, 0xE2, 0x7B, 0x4B, 0x00),
+	E("vpgatherdd ymm8,[rax+ymm1*4],ymm0", 0, X86DEC_OK, 6, 0xC4, 0x62, 0x7D, 0x90, 0x04, 0x88),
+	E("vpgatherdd ymm0,..,ymm0: mask == dst", 0, X86DEC_INVALID, 0, 0xC4, 0xE2, 0x7D, 0x90, 0x04, 0x88),
+	E("vpscatterdd [rax+zmm0]{k1},zmm0: src == index is fine", 0, X86DEC_OK, 7, 0x62, 0xF2, 0x7D, 0x49, 0xA0, 0x04, 0x00),
+	E("vpgatherdd zmm0{k1},[rax+zmm0]: dst == index", 0, X86DEC_INVALID, 0, 0x62, 0xF2, 0x7D, 0x49, 0x90, 0x04, 0x00),
+	E("vgatherpf0dps [rax+zmm1]{k1}: /1 == index is fine", 0, X86DEC_OK, 7, 0x62, 0xF2, 0x7D, 0x49, 0xC6, 0x0C, 0x08),
 	E("15 bytes exactly", 0, X86DEC_OK, 15, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x48, 0x81, 0xC0, 1, 2, 3, 4),
 	E("16 bytes: too long", 0, X86DEC_TOO_LONG, 0, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x48, 0x81, 0xC0, 1, 2, 3, 4),
 	E("15 prefixes: too long", 0, X86DEC_TOO_LONG, 0, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x90),
