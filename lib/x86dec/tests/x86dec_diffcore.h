@@ -24,6 +24,14 @@ void diff_gen(uint64_t *state, enum x86dec_mode mode, uint8_t buf[16]);
 /* Compare one input of len bytes; returns 1 on disagreement (and counts it). */
 int diff_one(enum x86dec_mode mode, const uint8_t *buf, size_t len, struct diff_stats *st, FILE *log);
 
+/* Register-field sweep generator (VEX/EVEX/XOP register fields drawn from a
+ * small pool so that equal registers are common; legacy stack operations
+ * under 66/REX combinations). Fills buf[0..15). */
+void diff_gen_regs(uint64_t *state, enum x86dec_mode mode, uint8_t buf[16]);
+
+/* n register-field sweep inputs from seed. */
+void diff_random_regs(enum x86dec_mode mode, uint64_t n, uint64_t seed, struct diff_stats *st, FILE *log);
+
 /* Random campaign: n inputs from seed. */
 void diff_random(enum x86dec_mode mode, uint64_t n, uint64_t seed, struct diff_stats *st, FILE *log);
 
