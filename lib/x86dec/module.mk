@@ -97,5 +97,8 @@ x86dec-fuzz: $(X86DEC_FUZZ)
 x86dec-bench: $(X86DEC_BENCH)
 	$(X86DEC_BENCH)
 
+# written to a temporary first: a generator that stops (a register rule it
+# does not understand) leaves the committed tables alone
 x86dec-regen: $(X86DEC_BUILD)/gen_tables
-	$(X86DEC_BUILD)/gen_tables > $(X86DEC_DIR)/x86dec_tables.c
+	$(X86DEC_BUILD)/gen_tables > $(X86DEC_BUILD)/x86dec_tables.c.new
+	mv $(X86DEC_BUILD)/x86dec_tables.c.new $(X86DEC_DIR)/x86dec_tables.c

@@ -72,6 +72,39 @@ static int map1_no_modrm(uint8_t op)
 	}
 }
 
+/*
+ * Effective operand size in 64-bit mode of the instructions whose operand size
+ * does not follow the usual REX.W > 66 > 32-bit rule (Intel SDM vol. 2
+ * table A-1 superscripts and tables A-2/A-3/A-6, SDM vol. 1 3.6.1; AMD APM
+ * vol. 3 1.2.7 and table 1-7):
+ *  d64 (PUSH/POP reg, imm, r/m, FS/GS; PUSHF/POPF; ENTER/LEAVE): 64 bits by
+ *      default; 66 selects 16 bits, unless REX.W is also present, which
+ *      wins (REX.W = 1 always means 64 bits); 32 bits cannot be encoded.
+ *  f64 (near Jcc/JMP/CALL/RET, LOOP/JrCXZ): 64 bits whatever the prefixes
+ *      (Intel; AMD CPUs honour 66 on the near branches, see docs/x86dec.md).
+ * Returns the size in bytes, or 0 for the ordinary rule.
+ */
+static unsigned opsize_64(unsigned space, uint8_t op, uint8_t reg, uint8_t rex, uint8_t pfx66)
+{
+	int d64 = 0, f64 = 0;
+	if (space == X86DEC_SP_LEG1) {
+		d64 = (op >= 0x50 && op <= 0x5F) || op == 0x68 || op == 0x6A ||
+		      (op == 0x8F && reg == 0) || op == 0x9C || op == 0x9D ||
+		      op == 0xC8 || op == 0xC9 || (op == 0xFF && reg == 6);
+		f64 = (op >= 0x70 && op <= 0x7F) || (op >= 0xE0 && op <= 0xE3) ||
+		      op == 0xE8 || op == 0xE9 || op == 0xEB || op == 0xC2 || op == 0xC3 ||
+		      (op == 0xFF && (reg == 2 || reg == 4));
+	} else if (space == X86DEC_SP_0F) {
+		d64 = op == 0xA0 || op == 0xA1 || op == 0xA8 || op == 0xA9;
+		f64 = op >= 0x80 && op <= 0x8F;
+	}
+	if (f64)
+		return 8;
+	if (d64)
+		return (rex & 8) || !pfx66 ? 8 : 2;
+	return 0;
+}
+
 /* Read n bytes at offset pos (= the instruction length so far). */
 static inline int need(struct x86dec_insn *insn, struct x86dec_cursor *c, unsigned pos, unsigned n)
 {
@@ -376,17 +409,12 @@ lookup:
 		/* EVEX register form with b set: L'L is the rounding control and
 		 * the vector length is 512 bits (SDM 2.7.5, table 2-37) */
 		unsigned lk = (insn->encoding == X86DEC_ENC_EVEX && mod == 3 && bcbit) ? 2 : L;
-		/* FP16 complex multiplies forbid dst == src (checked below); the
-		 * table rows where the probe's registers collided only record
-		 * that, so look the encoding up with a reg field (4-7) that the
-		 * probes' vvvv values never equal, and an rm that differs */
-		if (space == X86DEC_SP_EVEX6 && pclass >= 2 && (op & 0x7E) == 0x56) {
-			reg = (reg & 3) | 4;
-			if (rm == reg)
-				rm ^= 1;
-		}
-		/* AMX TDP* (VEX.0F38 5C/5E, register form): same idea, the three
-		 * tile registers must differ (SDM vol. 2 TDPBSSD etc.) */
+		/* AMX TDP* (VEX.0F38 5C/5E, register form): the three tile
+		 * registers must differ (SDM vol. 2 TDPBSSD etc.). The table
+		 * rows with reg == rm cannot be probed without that conflict
+		 * (there are only tmm0-7, so the generator's other register
+		 * choices do not help), so look the encoding up with two
+		 * distinct tiles and apply the rule here. */
 		if (space == X86DEC_SP_VEX2 && (op == 0x5C || op == 0x5E) && mod == 3) {
 			if (reg == rm || reg == vvvv || rm == vvvv)
 				late_amx = 1;
@@ -457,6 +485,11 @@ lookup:
 
 	/* immediates */
 	if (insn->encoding == X86DEC_ENC_LEGACY) {
+		if (m64) {
+			unsigned os = opsize_64(space, op, (insn->modrm >> 3) & 7, rex, insn->pfx_opsize);
+			if (os)
+				insn->opsize = (uint8_t)os;
+		}
 		unsigned z = insn->opsize == 2 ? 2 : 4;
 		if (space == X86DEC_SP_LEG1) {
 			uint8_t reg = (insn->modrm >> 3) & 7;
@@ -510,9 +543,13 @@ lookup:
 			break;
 		}
 	}
-	/* VSIB: destination, index and (VEX) mask registers must differ
-	 * (SDM vol. 2 VGATHERDPS etc.: #UD otherwise) */
-	if (vsib) {
+	/* Gathers (table bit GATHER, which the generator learns from Zydis):
+	 * VEX: destination, index and mask pairwise distinct (SDM vol. 2
+	 * VGATHERDPS etc.); EVEX: destination != index (SDM vol. 2 VPGATHERDD
+	 * etc.). Not for the other SIB-only forms: scatters (ModRM.reg is a
+	 * source), the AVX512PF prefetches (ModRM.reg is an opcode extension)
+	 * and the AMX tile loads/stores (SIB, not VSIB; vvvv unused). */
+	if (vsib && (e & X86DEC_T_GATHER)) {
 		unsigned dst = ((insn->modrm >> 3) & 7) | (rbit << 3) | (rpbit << 4);
 		unsigned idx = ((insn->sib >> 3) & 7) | (xbit << 3) | (vpbit << 4), msk = vvvv;
 		if (!m64) { /* only registers 0-7 exist outside 64-bit mode */

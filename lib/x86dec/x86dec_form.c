@@ -99,8 +99,10 @@ void x86dec_form(struct x86dec_insn *in)
 	if (in->encoding != X86DEC_ENC_LEGACY)
 		return;
 	const int m64 = in->mode == X86DEC_MODE_64;
-	const unsigned v = in->opsize;          /* 2, 4, 8 */
-	const unsigned stack = m64 ? (in->pfx_opsize ? 2 : 8) : v; /* default-64 ops */
+	/* 2, 4, 8: the decoder's effective operand size, which in 64-bit mode
+	 * already applies the d64/f64 rules of the stack operations and near
+	 * branches (REX.W over 66; SDM vol. 2 table A-1, APM vol. 3 1.2.7) */
+	const unsigned v = in->opsize;
 	const uint8_t op = in->opcode, reg = (in->modrm >> 3) & 7;
 	uint8_t mn = X86DEC_MN_OTHER;
 	unsigned n = 0;
@@ -206,30 +208,30 @@ void x86dec_form(struct x86dec_insn *in)
 			}
 		} else if (op >= 0x50 && op <= 0x5F) {
 			mn = op < 0x58 ? X86DEC_MN_PUSH : X86DEC_MN_POP;
-			op_reg(in, 0, (op & 7) | ((in->rex & 1) << 3), stack);
+			op_reg(in, 0, (op & 7) | ((in->rex & 1) << 3), v);
 			n = 1;
 		} else if (op == 0x6A || op == 0x68) {
 			mn = X86DEC_MN_PUSH;
-			op_imm(in, 0, sext_n(in->imm, in->imm_size), stack);
+			op_imm(in, 0, sext_n(in->imm, in->imm_size), v);
 			n = 1;
 		} else if (op == 0x8F && reg == 0) {
 			mn = X86DEC_MN_POP;
-			op_rm(in, 0, stack);
+			op_rm(in, 0, v);
 			n = 1;
 		} else if (op == 0xFF && reg == 6) {
 			mn = X86DEC_MN_PUSH;
-			op_rm(in, 0, stack);
+			op_rm(in, 0, v);
 			n = 1;
 		} else if ((op >= 0x70 && op <= 0x7F) || op == 0xEB || op == 0xE9 || op == 0xE8) {
 			mn = op == 0xE8 ? X86DEC_MN_CALL : op >= 0xE9 ? X86DEC_MN_JMP : X86DEC_MN_JCC;
 			in->cond = op & 15;
 			in->op[0].kind = X86DEC_OP_REL;
-			in->op[0].size = (uint8_t)(m64 ? 8 : v);
+			in->op[0].size = (uint8_t)v;
 			in->op[0].imm = sext_n(in->imm, in->imm_size);
 			n = 1;
 		} else if (op == 0xFF && (reg == 2 || reg == 4)) {
 			mn = reg == 2 ? X86DEC_MN_CALL : X86DEC_MN_JMP;
-			op_rm(in, 0, m64 ? 8 : v);
+			op_rm(in, 0, v);
 			n = 1;
 		} else if (op == 0xC3 || op == 0xC2) {
 			mn = X86DEC_MN_RET;
@@ -245,7 +247,7 @@ void x86dec_form(struct x86dec_insn *in)
 			mn = X86DEC_MN_JCC;
 			in->cond = op & 15;
 			in->op[0].kind = X86DEC_OP_REL;
-			in->op[0].size = (uint8_t)(m64 ? 8 : v);
+			in->op[0].size = (uint8_t)v;
 			in->op[0].imm = sext_n(in->imm, in->imm_size);
 			n = 1;
 		} else if (op == 0xB6 || op == 0xB7 || op == 0xBE || op == 0xBF) {

@@ -30,6 +30,10 @@ enum x86dec_t_space {
 /* entry bits */
 #define X86DEC_T_VALID 0x001 /* exists (EVEX: with aaa == 0) */
 #define X86DEC_T_LOCK  0x002 /* legacy: accepts LOCK (memory form) */
+#define X86DEC_T_GATHER 0x002 /* VEX/EVEX VSIB memory form (the same bit, never
+			       * legacy): a gather, so destination != index and,
+			       * VEX, mask distinct from both (SDM vol. 2
+			       * VGATHERDPS, VPGATHERDD: #UD otherwise) */
 #define X86DEC_T_R     0x004 /* accepts REX.R / VEX.R / EVEX.R selecting reg 8-15 */
 #define X86DEC_T_B     0x008 /* register form accepts REX.B / VEX.B / EVEX.B */
 #define X86DEC_T_VV    0x010 /* VEX/XOP/EVEX: accepts vvvv selecting register 1-7 */
@@ -43,7 +47,8 @@ enum x86dec_t_space {
 #define X86DEC_T_VVH   0x1000 /* VEX/XOP/EVEX: accepts vvvv selecting register 8-15 */
 #define X86DEC_T_DEFER 0x2000 /* does not exist, but is only rejected after the
 			       * whole instruction (ModRM, SIB, disp, imm) was read */
-#define X86DEC_T_VSIB  0x4000 /* memory form requires a SIB byte (VSIB, SDM 2.3.12) */
+#define X86DEC_T_VSIB  0x4000 /* memory form requires a SIB byte (VSIB, SDM 2.3.12;
+			       * also the SIB-addressed AMX tile loads/stores) */
 #define X86DEC_T_V0    0x8000 /* EVEX: accepts vvvv == 0 (1111b) */
 
 extern const uint16_t x86dec_t_op[2][X86DEC_T_SPACES][256];

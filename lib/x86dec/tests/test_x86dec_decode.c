@@ -1,7 +1,8 @@
 /*
  * Unit tests for the lib/x86dec decoder: lengths of hand-picked encodings in
  * 64- and 32-bit mode (prefixes, REX cancellation, RIP-relative, 16-bit
- * addressing, VEX/EVEX/XOP, 3DNow!), invalid-in-64-bit opcodes, the 15-byte
+ * addressing, VEX/EVEX/XOP, 3DNow!, the register-equality rules of gathers
+ * and their neighbours), invalid-in-64-bit opcodes, the 15-byte
  * limit, truncated input, fetch faults at every byte offset, the guarantee
  * that no byte past the instruction is fetched, and the structured form.
  */
@@ -75,6 +76,19 @@ static const struct enc encs[] = {
 	E("XOP vprotb ib (map 8)", 0, X86DEC_OK, 6, 0x8F, 0xE8, 0x78, 0xC0, 0xC1, 0x01),
 	E("XOP bextr id (map A)", 0, X86DEC_OK, 9, 0x8F, 0xEA, 0x78, 0x10, 0xC1, 1, 2, 3, 4),
 	E("8F /0 is POP", 0, X86DEC_OK, 2, 0x8F, 0xC0),
+	E("66 REX.W push rax", 0, X86DEC_OK, 3, 0x66, 0x48, 0x50),
+	E("66 REX.W pop rax", 0, X86DEC_OK, 3, 0x66, 0x48, 0x58),
+	E("66 REX.WR push imm8", 0, X86DEC_OK, 4, 0x66, 0x4C, 0x6A, 0xFA),
+	E("66 REX.WRX push [rdx]", 0, X86DEC_OK, 4, 0x66, 0x4E, 0xFF, 0x32),
+	E("66 REX.WRB pop r12 (8F /0)", 0, X86DEC_OK, 4, 0x66, 0x4D, 0x8F, 0xC4),
+	E("66 REX.W push imm32 (REX.W wins: imm32, not imm16)", 0, X86DEC_OK, 7, 0x66, 0x48, 0x68, 1, 2, 3, 4),
+	E("tileloadd tmm0,[rax+rcx] (SIB, not VSIB)", 0, X86DEC_OK, 6, 0xC4, 0xE2, 0x7B, 0x4B, 0x04, 0x08),
+	E("tileloadd needs a SIB byte", 0, X86DEC_INVALID, 0, 0xC4, 0xE2, 0x7B, 0x4B, 0x00),
+	E("vpgatherdd ymm8,[rax+ymm1*4],ymm0", 0, X86DEC_OK, 6, 0xC4, 0x62, 0x7D, 0x90, 0x04, 0x88),
+	E("vpgatherdd ymm0,..,ymm0: mask == dst", 0, X86DEC_INVALID, 0, 0xC4, 0xE2, 0x7D, 0x90, 0x04, 0x88),
+	E("vpscatterdd [rax+zmm0]{k1},zmm0: src == index is fine", 0, X86DEC_OK, 7, 0x62, 0xF2, 0x7D, 0x49, 0xA0, 0x04, 0x00),
+	E("vpgatherdd zmm0{k1},[rax+zmm0]: dst == index", 0, X86DEC_INVALID, 0, 0x62, 0xF2, 0x7D, 0x49, 0x90, 0x04, 0x00),
+	E("vgatherpf0dps [rax+zmm1]{k1}: /1 == index is fine", 0, X86DEC_OK, 7, 0x62, 0xF2, 0x7D, 0x49, 0xC6, 0x0C, 0x08),
 	E("15 bytes exactly", 0, X86DEC_OK, 15, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x48, 0x81, 0xC0, 1, 2, 3, 4),
 	E("16 bytes: too long", 0, X86DEC_TOO_LONG, 0, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x48, 0x81, 0xC0, 1, 2, 3, 4),
 	E("15 prefixes: too long", 0, X86DEC_TOO_LONG, 0, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x90),
@@ -227,4 +241,46 @@ Test(x86dec_decode, structured_registers_and_immediates)
 	cr_assert(eq(int, in.op[1].mem.base, X86_RBP));
 	cr_assert(eq(int, in.op[1].mem.index, X86_RSI));
 	cr_assert(eq(int, in.op[1].mem.addr_size, 2));
+}
+
+/*
+ * Effective operand size of the d64 stack operations and f64 near branches
+ * in 64-bit mode (SDM vol. 2 table A-1, AMD APM vol. 3 1.2.7): 64 bits by
+ * default, 16 with 66, and 64 again when REX.W is present too (REX.W wins
+ * over 66); a REX that is not the last prefix is ignored. The structured
+ * form's operand has that width, and the emulator moves RSP by it.
+ */
+Test(x86dec_decode, stack_operand_size)
+{
+	static const struct { uint8_t n, b[8]; uint8_t mode, opsize, mn; } t[] = {
+		{ 1, { 0x50 }, 0, 8, X86DEC_MN_PUSH },
+		{ 2, { 0x66, 0x50 }, 0, 2, X86DEC_MN_PUSH },
+		{ 3, { 0x66, 0x48, 0x50 }, 0, 8, X86DEC_MN_PUSH },
+		{ 3, { 0x48, 0x66, 0x50 }, 0, 2, X86DEC_MN_PUSH },      /* REX not last: ignored */
+		{ 3, { 0x66, 0x41, 0x50 }, 0, 2, X86DEC_MN_PUSH },      /* REX.B without W: push r8w */
+		{ 3, { 0x66, 0x48, 0x58 }, 0, 8, X86DEC_MN_POP },
+		{ 2, { 0x66, 0x58 }, 0, 2, X86DEC_MN_POP },
+		{ 4, { 0x66, 0x4C, 0x6A, 0xFA }, 0, 8, X86DEC_MN_PUSH },
+		{ 3, { 0x66, 0x6A, 0xFA }, 0, 2, X86DEC_MN_PUSH },
+		{ 7, { 0x66, 0x48, 0x68, 1, 2, 3, 4 }, 0, 8, X86DEC_MN_PUSH },
+		{ 4, { 0x66, 0x68, 1, 2 }, 0, 2, X86DEC_MN_PUSH },
+		{ 4, { 0x66, 0x4E, 0xFF, 0x32 }, 0, 8, X86DEC_MN_PUSH },
+		{ 3, { 0x66, 0xFF, 0x32 }, 0, 2, X86DEC_MN_PUSH },
+		{ 2, { 0xFF, 0x32 }, 0, 8, X86DEC_MN_PUSH },
+		{ 4, { 0x66, 0x4D, 0x8F, 0xC4 }, 0, 8, X86DEC_MN_POP },
+		{ 3, { 0x66, 0x8F, 0xC0 }, 0, 2, X86DEC_MN_POP },
+		{ 6, { 0x66, 0xE8, 1, 2, 3, 4 }, 0, 8, X86DEC_MN_CALL },  /* f64: 66 ignored */
+		{ 3, { 0x66, 0xFF, 0xD0 }, 0, 8, X86DEC_MN_CALL },
+		{ 1, { 0x50 }, 1, 4, X86DEC_MN_PUSH },                   /* 32-bit mode: ordinary rule */
+		{ 2, { 0x66, 0x50 }, 1, 2, X86DEC_MN_PUSH },
+	};
+	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct x86dec_insn in;
+		int s = x86dec_decode_buf(&in, t[i].mode ? X86DEC_MODE_32 : X86DEC_MODE_64, t[i].b, t[i].n);
+		cr_assert(eq(int, s, X86DEC_OK), "case %u", i);
+		cr_assert(eq(int, in.length, t[i].n), "case %u", i);
+		cr_assert(eq(int, in.opsize, t[i].opsize), "case %u: opsize", i);
+		cr_assert(eq(int, in.mnemonic, t[i].mn), "case %u: mnemonic", i);
+		cr_assert(eq(int, in.op[0].size, t[i].opsize), "case %u: operand size", i);
+	}
 }

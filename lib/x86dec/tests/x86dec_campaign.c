@@ -2,7 +2,8 @@
  * The full differential campaign against Zydis (make x86dec-campaign):
  * N biased random inputs per mode (default 10^7) plus every instruction of the
  * executable sections of the ELF files named on the command line, plus N/10
- * inputs per mode cut to 1-14 bytes (truncated input). Prints the
+ * inputs per mode cut to 1-14 bytes (truncated input), plus N/2 inputs per
+ * mode of the register-field sweep (diff_gen_regs). Prints the
  * counts per mode and exits non-zero on any disagreement.
  *   x86dec_campaign [-n N] [-s SEED] [-l LOGFILE] [elf...]
  */
@@ -13,10 +14,11 @@
 
 static void report(const char *what, const struct diff_stats *st)
 {
-	printf("%-40s inputs %12llu  both-valid %12llu  both-invalid %12llu  mvex-exception %llu  disagreements %llu (length %llu)\n",
+	printf("%-40s inputs %12llu  both-valid %12llu  both-invalid %12llu  mvex-exception %llu  disagreements %llu (length %llu, width %llu)\n",
 	       what, (unsigned long long)st->inputs, (unsigned long long)st->both_valid,
 	       (unsigned long long)st->both_invalid, (unsigned long long)st->exceptions,
-	       (unsigned long long)st->disagreements, (unsigned long long)st->len_mismatch);
+	       (unsigned long long)st->disagreements, (unsigned long long)st->len_mismatch,
+	       (unsigned long long)st->width_mismatch);
 	static const char *cn[4] = { "ok", "invalid", "too-long", "truncated" };
 	for (int z = 0; z < 4; z++)
 		for (int m = 0; m < 4; m++)
@@ -50,6 +52,12 @@ int main(int argc, char **argv)
 	diff_random_truncated(X86DEC_MODE_32, n / 10, seed + 3, &t32, log);
 	report("random truncated to 1-14 bytes, 32-bit", &t32);
 	total_bad += t64.disagreements + t32.disagreements;
+	struct diff_stats r64 = { 0 }, r32 = { 0 };
+	diff_random_regs(X86DEC_MODE_64, n / 2, seed + 4, &r64, log);
+	report("register-field sweep, 64-bit", &r64);
+	diff_random_regs(X86DEC_MODE_32, n / 2, seed + 5, &r32, log);
+	report("register-field sweep, 32-bit", &r32);
+	total_bad += r64.disagreements + r32.disagreements;
 	for (int i = optind; i < argc; i++) {
 		struct diff_stats st = { 0 };
 		long c = diff_elf(argv[i], &st, log);
@@ -62,9 +70,11 @@ int main(int argc, char **argv)
 		se.disagreements += st.disagreements;
 		total_bad += st.disagreements;
 	}
-	printf("TOTAL random %llu (64) + %llu (32), truncated %llu, binaries %llu instructions: %llu disagreements\n",
+	printf("TOTAL random %llu (64) + %llu (32), truncated %llu, register sweep %llu, binaries %llu instructions: "
+	       "%llu disagreements\n",
 	       (unsigned long long)s64.inputs, (unsigned long long)s32.inputs,
-	       (unsigned long long)(t64.inputs + t32.inputs), (unsigned long long)se.inputs, (unsigned long long)total_bad);
+	       (unsigned long long)(t64.inputs + t32.inputs), (unsigned long long)(r64.inputs + r32.inputs),
+	       (unsigned long long)se.inputs, (unsigned long long)total_bad);
 	if (log) fclose(log);
 	return total_bad ? 1 : 0;
 }

@@ -2,7 +2,11 @@
  * Differential decoding against Zydis 4 (Debian's libzydis-dev): see
  * x86dec_diffcore.h. Zydis statuses map onto ours as: success -> OK,
  * NO_MORE_DATA -> TRUNCATED, INSTRUCTION_TOO_LONG -> TOO_LONG, any other
- * error -> INVALID. Deliberate exceptions: see is_mvex() below.
+ * error -> INVALID. Where both decode, the lengths must be equal, and for
+ * the structured subset the width of the first operand must equal Zydis's
+ * operand_width (effective operand size: catches the d64/f64 stack and
+ * branch rules, SDM vol. 2 table A-1). Deliberate exceptions: see is_mvex()
+ * below.
  */
 #include "x86dec_diffcore.h"
 #include <Zydis/Zydis.h>
@@ -72,6 +76,12 @@ int diff_one(enum x86dec_mode mode, const uint8_t *buf, size_t len, struct diff_
 		if (zi.length != mi.length) {
 			bad = 1;
 			st->len_mismatch++;
+		} else if (mi.mnemonic != X86DEC_MN_OTHER && mi.mnemonic != X86DEC_MN_RET &&
+			   mi.operand_count && mi.op[0].size * 8u != zi.operand_width) {
+			/* the structured form's first operand has the effective
+			 * operand size (RET's imm16 is a byte count, not sized) */
+			bad = 1;
+			st->width_mismatch++;
 		}
 	} else {
 		st->both_invalid++;
@@ -79,8 +89,11 @@ int diff_one(enum x86dec_mode mode, const uint8_t *buf, size_t len, struct diff_
 	if (bad) {
 		st->disagreements++;
 		if (log) {
-			fprintf(log, "%s zydis=%d(%08x) len=%u ours=%d len=%u :", mode == X86DEC_MODE_64 ? "m64" : "m32",
+			fprintf(log, "%s zydis=%d(%08x) len=%u ours=%d len=%u", mode == X86DEC_MODE_64 ? "m64" : "m32",
 				zc, (unsigned)zs, zc == X86DEC_OK ? zi.length : 0, mc, mc == X86DEC_OK ? mi.length : 0);
+			if (zc == X86DEC_OK && mc == X86DEC_OK && mi.operand_count)
+				fprintf(log, " width zydis=%u ours=%u", (unsigned)zi.operand_width, mi.op[0].size * 8u);
+			fprintf(log, " :");
 			for (size_t i = 0; i < len && i < 15; i++)
 				fprintf(log, " %02x", buf[i]);
 			fprintf(log, "\n");
@@ -165,6 +178,159 @@ void diff_gen(uint64_t *state, enum x86dec_mode mode, uint8_t buf[16])
 		buf[mpos] = (uint8_t)((buf[mpos] & 0xF8) | 4);
 	else if (mpos < 15 && (m & 6) == 2)
 		buf[mpos] = (uint8_t)((buf[mpos] & 0x38) | 5);
+}
+
+/*
+ * Register-field sweep. Byte-random inputs almost never make two register
+ * fields of a VEX/EVEX instruction name the same register on purpose, yet
+ * that is where the register-equality rules live (SDM vol. 2: gathers,
+ * FP16 complex multiplies, AMX TDP*) and where a table generator that
+ * probes with too few register choices goes wrong. Here every register
+ * field (ModRM.reg + R + R', vvvv + V', SIB.index + X (+ V' for VSIB),
+ * ModRM.rm + B (+ X), the EVEX mask aaa) is drawn from a pool of two or
+ * three register numbers, so equal and distinct registers are both common,
+ * over any opcode half of the time and over the opcodes with such rules
+ * (and their neighbours: scatters, AVX512PF prefetches, AMX tile loads)
+ * the other half. A quarter of the inputs are legacy stack operations and
+ * near branches (d64/f64) under random 66/REX/other prefix combinations,
+ * for the operand-size rule (SDM vol. 2 table A-1).
+ */
+static const uint8_t sweep_ops[][3] = { /* encoding (0 VEX, 1 EVEX, 2 XOP), map, opcode */
+	{ 0, 2, 0x90 }, { 0, 2, 0x91 }, { 0, 2, 0x92 }, { 0, 2, 0x93 }, /* VEX gathers */
+	{ 0, 2, 0x4B }, { 0, 2, 0x49 }, { 0, 2, 0x5C }, { 0, 2, 0x5E }, /* AMX */
+	{ 0, 2, 0x5D }, { 0, 2, 0x5F }, { 0, 2, 0x8C }, { 0, 2, 0x8E }, /* neighbours: maskmov */
+	{ 1, 2, 0x90 }, { 1, 2, 0x91 }, { 1, 2, 0x92 }, { 1, 2, 0x93 }, /* EVEX gathers */
+	{ 1, 2, 0xA0 }, { 1, 2, 0xA1 }, { 1, 2, 0xA2 }, { 1, 2, 0xA3 }, /* scatters */
+	{ 1, 2, 0xC6 }, { 1, 2, 0xC7 }, { 1, 2, 0x68 }, { 1, 2, 0x8A }, /* PF, VP2INTERSECT, compress */
+	{ 1, 6, 0x56 }, { 1, 6, 0x57 }, { 1, 6, 0xD6 }, { 1, 6, 0xD7 }, /* FP16 complex */
+	{ 2, 9, 0x01 }, { 2, 8, 0xA2 },
+};
+
+static const uint8_t stack_ops[][2] = { /* map, opcode (d64 and f64 in 64-bit mode) */
+	{ 0, 0x50 }, { 0, 0x53 }, { 0, 0x57 }, { 0, 0x58 }, { 0, 0x5C }, { 0, 0x5F }, { 0, 0x68 },
+	{ 0, 0x6A }, { 0, 0x8F }, { 0, 0xFF }, { 0, 0xFF }, { 0, 0x9C }, { 0, 0x9D }, { 0, 0xC8 },
+	{ 0, 0xC9 }, { 0, 0xE8 }, { 0, 0xE9 }, { 0, 0xEB }, { 0, 0x74 }, { 0, 0xC2 }, { 0, 0xC3 },
+	{ 0, 0xE2 }, { 1, 0xA0 }, { 1, 0xA1 }, { 1, 0xA8 }, { 1, 0xA9 }, { 1, 0x84 },
+};
+
+static void gen_stack(uint64_t *state, enum x86dec_mode mode, uint8_t buf[16])
+{
+	static const uint8_t pfx[] = { 0x66, 0x66, 0x66, 0x48, 0x40, 0x2E, 0x67, 0xF3, 0xF2, 0xF0, 0x64 };
+	uint64_t q = xs(state);
+	int n = 0, np = (int)(q & 3);
+	q >>= 2;
+	for (int i = 0; i < np; i++, q >>= 5) {
+		uint8_t b = pfx[(q & 31) % sizeof(pfx)];
+		if (b == 0x48 || b == 0x40) {
+			if (mode != X86DEC_MODE_64)
+				b = 0x66;
+			else
+				b |= (uint8_t)(xs(state) & 7); /* R, X, B */
+		}
+		buf[n++] = b;
+	}
+	if (mode == X86DEC_MODE_64 && (q & 1)) /* REX last, W half of the time */
+		buf[n++] = (uint8_t)(0x40 | (xs(state) & 15));
+	q = xs(state);
+	const uint8_t *o = stack_ops[q % (sizeof(stack_ops) / sizeof(stack_ops[0]))];
+	if (o[0])
+		buf[n++] = 0x0F;
+	buf[n++] = o[1];
+	if (o[0] == 0 && (o[1] == 0x8F || o[1] == 0xFF)) {
+		static const uint8_t ext[] = { 0, 6, 6, 2, 4 };
+		int e = o[1] == 0x8F ? 0 : ext[1 + (q >> 8) % 4];
+		buf[n] = (uint8_t)((buf[n] & 0xC7) | (e << 3));
+	}
+}
+
+/* one of the first np numbers of the pool, two random bits of *q each */
+static int pick(const int pool[3], int np, uint64_t *q)
+{
+	int v = pool[(*q & 3) % (unsigned)np];
+	*q >>= 2;
+	return v;
+}
+
+static void gen_regs_vec(uint64_t *state, enum x86dec_mode mode, uint8_t buf[16])
+{
+	const int m64 = mode == X86DEC_MODE_64;
+	uint64_t q = xs(state), q2 = xs(state);
+	int enc, map, op;
+	if (q & 1) {
+		const uint8_t *o = sweep_ops[(q >> 1) % (sizeof(sweep_ops) / sizeof(sweep_ops[0]))];
+		enc = o[0];
+		map = o[1];
+		op = o[2];
+	} else {
+		static const uint8_t emaps[] = { 1, 2, 3, 5, 6 };
+		enc = (int)((q >> 1) % 5) < 2 ? 0 : (int)((q >> 1) % 5) < 4 ? 1 : 2;
+		map = enc == 0 ? 1 + (int)((q >> 4) % 3) : enc == 1 ? emaps[(q >> 4) % 5] : 8 + (int)((q >> 4) % 3);
+		op = (int)((q >> 8) & 0xFF);
+	}
+	q >>= 16;
+	/* the register pool: 2 or 3 numbers (32 registers with EVEX in 64-bit
+	 * mode, 16 with VEX/XOP, 8 outside 64-bit mode) */
+	int nreg = !m64 ? 8 : enc == 1 ? 32 : 16, pool[3];
+	for (int i = 0; i < 3; i++)
+		pool[i] = (int)(xs(state) % (unsigned)nreg);
+	/* often two numbers with the same low three bits (xmm0 and xmm8):
+	 * distinct registers that a table indexed by ModRM.reg cannot tell apart */
+	if (nreg > 8 && (q & 6) == 0)
+		pool[1] = pool[0] ^ (nreg > 16 && (q & 8) ? 16 : 8);
+	int np = 2 + (int)(q & 1);
+	q >>= 4;
+	int dst = pick(pool, np, &q2), src = pick(pool, np, &q2);
+	int idx = pick(pool, np, &q2), rm = pick(pool, np, &q2);
+	int w = (int)(q & 1), l = (int)((q >> 1) & 3), pp = (int)((q >> 3) & 3);
+	int aaa = (q >> 5) & 1 ? (int)((q >> 6) & 7) : pick(pool, np, &q2) & 7;
+	int z = ((q >> 9) & 7) == 0, bc = ((q >> 12) & 7) == 0;
+	int regform = ((q >> 15) & 3) == 0;
+	int mod = regform ? 3 : (int)((q >> 17) % 3);
+	int sib = !regform && ((q >> 19) & 3) != 0;
+	int base = (int)((q >> 21) & 7);
+	q >>= 24;
+	int n = 0;
+	int vp = sib ? idx >> 4 : src >> 4; /* EVEX.V': vvvv, or the VSIB index */
+	int xbit = regform ? (rm >> 4) & 1 : (idx >> 3) & 1;
+	int bbit = regform ? (rm >> 3) & 1 : (int)(q & 1);
+	if (!m64)
+		bbit = 0;
+	if (enc == 1) {
+		buf[n++] = 0x62;
+		buf[n++] = (uint8_t)((!((dst >> 3) & 1) << 7) | (!xbit << 6) | (!bbit << 5) |
+				     (!((dst >> 4) & 1) << 4) | map);
+		buf[n++] = (uint8_t)((w << 7) | ((~src & 15) << 3) | 4 | pp);
+		buf[n++] = (uint8_t)((z << 7) | ((l == 3 && !bc ? 2 : l) << 5) | (bc << 4) | (!vp << 3) | aaa);
+	} else {
+		buf[n++] = enc == 0 ? 0xC4 : 0x8F;
+		buf[n++] = (uint8_t)((!((dst >> 3) & 1) << 7) | (!xbit << 6) | (!bbit << 5) | map);
+		buf[n++] = (uint8_t)((w << 7) | ((~src & 15) << 3) | ((l & 1) << 2) | pp);
+	}
+	buf[n++] = (uint8_t)op;
+	buf[n++] = (uint8_t)((mod << 6) | ((dst & 7) << 3) | (regform ? (rm & 7) : sib ? 4 : base));
+	if (sib)
+		buf[n++] = (uint8_t)((((q >> 1) & 3) << 6) | ((idx & 7) << 3) | base);
+	/* the rest (displacement, immediate) stays random */
+}
+
+void diff_gen_regs(uint64_t *state, enum x86dec_mode mode, uint8_t buf[16])
+{
+	for (int i = 0; i < 16; i++)
+		buf[i] = (uint8_t)xs(state);
+	if ((xs(state) & 3) == 0)
+		gen_stack(state, mode, buf);
+	else
+		gen_regs_vec(state, mode, buf);
+}
+
+void diff_random_regs(enum x86dec_mode mode, uint64_t n, uint64_t seed, struct diff_stats *st, FILE *log)
+{
+	uint64_t s = seed * 0x9E3779B97F4A7C15ull + 5;
+	uint8_t buf[16];
+	for (uint64_t i = 0; i < n; i++) {
+		diff_gen_regs(&s, mode, buf);
+		diff_one(mode, buf, 15, st, log);
+	}
 }
 
 void diff_random(enum x86dec_mode mode, uint64_t n, uint64_t seed, struct diff_stats *st, FILE *log)

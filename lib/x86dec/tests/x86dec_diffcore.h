@@ -14,6 +14,7 @@ struct diff_stats {
 	uint64_t inputs, both_valid, both_invalid, disagreements;
 	uint64_t by_class[4][4]; /* [zydis class][ours], class = enum x86dec_status (fault n/a) */
 	uint64_t len_mismatch;
+	uint64_t width_mismatch;  /* structured form: first operand's width != Zydis operand_width */
 	uint64_t exceptions;      /* deliberate exceptions (MVEX), counted not compared */
 };
 
@@ -22,6 +23,14 @@ void diff_gen(uint64_t *state, enum x86dec_mode mode, uint8_t buf[16]);
 
 /* Compare one input of len bytes; returns 1 on disagreement (and counts it). */
 int diff_one(enum x86dec_mode mode, const uint8_t *buf, size_t len, struct diff_stats *st, FILE *log);
+
+/* Register-field sweep generator (VEX/EVEX/XOP register fields drawn from a
+ * small pool so that equal registers are common; legacy stack operations
+ * under 66/REX combinations). Fills buf[0..15). */
+void diff_gen_regs(uint64_t *state, enum x86dec_mode mode, uint8_t buf[16]);
+
+/* n register-field sweep inputs from seed. */
+void diff_random_regs(enum x86dec_mode mode, uint64_t n, uint64_t seed, struct diff_stats *st, FILE *log);
 
 /* Random campaign: n inputs from seed. */
 void diff_random(enum x86dec_mode mode, uint64_t n, uint64_t seed, struct diff_stats *st, FILE *log);

@@ -8,6 +8,23 @@
  * by hand from the AMD APM vol. 3 ch. 1-2 and Intel SDM vol. 2 ch. 2-3, and
  * the campaign checks those independently. See docs/x86dec.md, "Tables".
  *
+ * Register choices. Zydis rejects some encodings only because two register
+ * fields name the same register (SDM vol. 2: gathers #UD when destination,
+ * index and, for VEX, mask are not distinct; the FP16 complex multiplies
+ * when the destination equals a source; AMX TDP* when two tiles are equal),
+ * with ZYDIS_STATUS_BAD_REGISTER and only after the whole instruction was
+ * read. Such a rejection says nothing about whether the encoding exists, so
+ * a probe rejected with BAD_REGISTER is retried with other choices for the
+ * register fields it does not test (R, EVEX R', SIB.index and X: see
+ * reg_alt[]) before the entry bit is left clear. The equality rules
+ * themselves are not table data except for one: for VSIB memory forms the
+ * generator probes equal destination/index/mask registers and records
+ * X86DEC_T_GATHER where Zydis rejects them, checking that what it sees is
+ * exactly the SDM's gather rule for that encoding (it stops otherwise).
+ * Scatters, the AVX512PF gather/scatter prefetches (ModRM.reg is an opcode
+ * extension there) and the AMX tile loads/stores (SIB-addressed, not VSIB)
+ * have no such rule.
+ *
  * Key space per opcode (see x86dec_tables.h): mandatory-prefix class p
  * (none/66/F3/F2), vector length L, slot (0 = memory ModRM, 1+reg = register
  * ModRM with that reg field); a row then holds 16 entries indexed W*8 + reg
@@ -97,6 +114,7 @@ static const uint8_t pfx_byte[4] = { 0, 0x66, 0xF3, 0xF2 };
  * register distinct from reg and from register 0 (gathers reject overlaps). */
 static int probe_mod = 0;   /* memory slot: ModRM.mod used (2 for deferral probes) */
 static int probe_nosib = 0; /* memory slot: no SIB (rm = 0) */
+static int probe_idx = -1;  /* memory slot: SIB.index (low 3 bits), -1 = default */
 static int put_modrm(uint8_t *b, int mem, int reg, int rm)
 {
 	if (mem && probe_nosib) {
@@ -104,7 +122,8 @@ static int put_modrm(uint8_t *b, int mem, int reg, int rm)
 		return 1;
 	}
 	if (mem) {
-		int idx = (reg == 3) ? 4 : 3; /* not reg, not the vvvv probes 0/1/2/13/14 */
+		/* default: not reg, not the vvvv probes 0/1/2/13/14 */
+		int idx = probe_idx >= 0 ? probe_idx : (reg == 3) ? 4 : 3;
 		b[0] = (uint8_t)((probe_mod << 6) | (reg << 3) | 4);
 		b[1] = (uint8_t)((idx << 3) | 0);
 		return 2;
@@ -151,20 +170,135 @@ static uint16_t legacy_entry(int space, int op, int p, int w, int mem, int reg, 
 	return e;
 }
 
+/*
+ * Other register choices for a probe that Zydis rejected with BAD_REGISTER:
+ * set R and/or, EVEX only, R' (ModRM.reg names register 8-15, 16-23 or
+ * 24-31 instead of 0-7) where the probe does not test that bit itself,
+ * and/or move the SIB index (low bits, X) of a memory form. Registers 8-31
+ * only exist in 64-bit mode (outside it, C4/62 with those bits clear are
+ * LES/BOUND), so there only the index moves.
+ */
+static const struct { int r, rp, idx, x; } reg_alt[] = {
+	{ 1, 0, -1, 0 }, { 0, 1, -1, 0 }, { 1, 1, -1, 0 },
+	{ 0, 0, 5, 0 }, { 1, 0, 5, 0 }, { 0, 0, 6, 1 }, { 1, 0, 6, 1 }, { 0, 0, 1, 1 }, { 1, 0, 1, 1 },
+};
+#define N_REG_ALT ((int)(sizeof(reg_alt) / sizeof(reg_alt[0])))
+
+static int reg_alt_usable(int i, int mem, int r_free)
+{
+	if (reg_alt[i].r && !r_free)
+		return 0;
+	if (reg_alt[i].rp && !m64)
+		return 0;
+	if (!mem && (reg_alt[i].idx >= 0 || reg_alt[i].x))
+		return 0;
+	if (mem && probe_nosib && reg_alt[i].idx >= 0)
+		return 0;
+	return m64 || (!reg_alt[i].r && !reg_alt[i].x);
+}
+
 /* ---- VEX (spaces 4-6, maps 1-3) and XOP (spaces 7-9, maps 8-A) ---- */
-static int vex_probe(int xop, int map, int op, int p, int w, int l, int mem, int reg, int rm,
-		     int vvvv, int r, int bb)
+static int vex_probe1(int xop, int map, int op, int p, int w, int l, int mem, int reg, int rm,
+		      int vvvv, int r, int x, int bb)
 {
 	uint8_t b[32] = { 0 };
 	int n = 0;
 	b[n++] = xop ? 0x8F : 0xC4;
 	/* byte 1: ~R ~X ~B mmmmm (R/X/B given as the inverted bit value) */
-	b[n++] = (uint8_t)((r << 7) | (1 << 6) | (bb << 5) | map);
+	b[n++] = (uint8_t)((r << 7) | (x << 6) | (bb << 5) | map);
 	b[n++] = (uint8_t)((w << 7) | (vvvv << 3) | (l << 2) | p_pp(p));
 	b[n++] = (uint8_t)op;
 	n += put_modrm(b + n, mem, reg, rm);
 	probe_len = n;
 	return zok(b, 15 + 8);
+}
+
+/* r = 1 (no R) leaves R free for the retries; r = 0 is R under test */
+static int vex_probe(int xop, int map, int op, int p, int w, int l, int mem, int reg, int rm,
+		     int vvvv, int r, int bb)
+{
+	if (vex_probe1(xop, map, op, p, w, l, mem, reg, rm, vvvv, r, 1, bb))
+		return 1;
+	if (last_status != ZYDIS_STATUS_BAD_REGISTER)
+		return 0;
+	for (int i = 0; i < N_REG_ALT; i++) {
+		if (!reg_alt_usable(i, mem, r == 1) || reg_alt[i].rp)
+			continue; /* VEX has no R' */
+		probe_idx = reg_alt[i].idx;
+		int ok = vex_probe1(xop, map, op, p, w, l, mem, reg, rm, vvvv,
+				    reg_alt[i].r ? 0 : r, !reg_alt[i].x, bb);
+		probe_idx = -1;
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
+static void die(const char *what, int map, int op, int p, int w, int l, int reg)
+{
+	fprintf(stderr, "x86dec_gen_tables: %s (mode %d map %d op %02x pp %d W%d L%d reg %d): "
+		"register rule not understood, tables not written\n", what, m64 ? 64 : 32, map, op, p, w, l, reg);
+	exit(1);
+}
+
+/* VEX probe with full register numbers: dst = ModRM.reg + R, idx = SIB.index
+ * + X, msk = vvvv; 1 = accepted, 0 = BAD_REGISTER, -1 = rejected otherwise */
+static int vex_regs(int map, int op, int p, int w, int l, int dst, int idx, int msk)
+{
+	probe_idx = idx & 7;
+	int ok = vex_probe1(0, map, op, p, w, l, 1, dst & 7, 0, (~msk) & 0xF, !(dst >> 3), !(idx >> 3), 1);
+	probe_idx = -1;
+	return ok ? 1 : last_status == ZYDIS_STATUS_BAD_REGISTER ? 0 : -1;
+}
+
+/*
+ * VEX VSIB memory form: does the gather rule (SDM vol. 2 VGATHERDPS etc.:
+ * #UD if any two of destination, index and mask are the same register)
+ * hold? Find an accepted encoding with three distinct registers (low bits
+ * of the destination = reg), then make each pair equal in turn.
+ */
+static int vex_gather_rule(int map, int op, int p, int w, int l, int reg, uint16_t e)
+{
+	int nreg = m64 ? 16 : 8, d = -1, i = -1, m = -1;
+	for (int dd = reg; dd < nreg && d < 0; dd += 8) {
+		if (dd >= 8 && !(e & X86DEC_T_R))
+			break;
+		for (int mm = 0; mm < nreg && d < 0; mm++) {
+			if (mm == dd || !(e & (mm == 0 ? X86DEC_T_VALID : mm < 8 ? X86DEC_T_VV : X86DEC_T_VVH)))
+				continue;
+			for (int ii = 0; ii < nreg; ii++) {
+				if (ii == dd || ii == mm || (ii & 7) == 4)
+					continue;
+				if (vex_regs(map, op, p, w, l, dd, ii, mm) == 1) {
+					d = dd; i = ii; m = mm;
+					break;
+				}
+			}
+		}
+	}
+	if (d < 0)
+		return 0; /* no register choice decodes: nothing to learn */
+	/* a mask equal to d or i is only a test where that vvvv value is
+	 * accepted at all (the AMX tile loads take vvvv = 1111b only) */
+#define VV_OK(x) (e & ((x) == 0 ? X86DEC_T_VALID : (x) < 8 ? X86DEC_T_VV : X86DEC_T_VVH))
+	int res[3] = {
+		vex_regs(map, op, p, w, l, d, d, m),
+		VV_OK(d) ? vex_regs(map, op, p, w, l, d, i, d) : 2, /* 2: not tested */
+		VV_OK(i) ? vex_regs(map, op, p, w, l, d, i, i) : 2,
+	};
+#undef VV_OK
+	int acc = 0, conflict = 0, other = 0;
+	for (int k = 0; k < 3; k++) {
+		acc += res[k] == 1;
+		conflict += res[k] == 0;
+		other += res[k] == -1;
+	}
+	if (!conflict && !other)
+		return 0; /* not a gather: e.g. the AMX tile loads (SIB, not VSIB) */
+	if (!acc && !other && res[0] == 0)
+		return 1;
+	die("VEX VSIB form rejects only some equal register pairs", map, op, p, w, l, reg);
+	return 0;
 }
 
 static uint16_t vex_entry(int xop, int map, int op, int p, int w, int l, int mem, int reg, int rm)
@@ -187,6 +321,8 @@ static uint16_t vex_entry(int xop, int map, int op, int p, int w, int l, int mem
 		if (!vex_probe(xop, map, op, p, w, l, mem, reg, rm, vb, 1, 1))
 			e |= X86DEC_T_VSIB;
 		probe_nosib = 0;
+		if ((e & X86DEC_T_VSIB) && !xop && vex_gather_rule(map, op, p, w, l, reg, e))
+			e |= X86DEC_T_GATHER;
 	}
 	return e;
 }
@@ -194,7 +330,7 @@ static uint16_t vex_entry(int xop, int map, int op, int p, int w, int l, int mem
 /* ---- EVEX (spaces 10-14, maps 1,2,3,5,6) ---- */
 struct evf { int z, b, aaa, vvvv, vp, rp, r, x, bb; };
 
-static int evex_probe(int map, int op, int p, int w, int l, int mem, int reg, int rm, struct evf f)
+static int evex_probe1(int map, int op, int p, int w, int l, int mem, int reg, int rm, struct evf f)
 {
 	uint8_t b[32] = { 0 };
 	int n = 0;
@@ -206,6 +342,55 @@ static int evex_probe(int map, int op, int p, int w, int l, int mem, int reg, in
 	n += put_modrm(b + n, mem, reg, rm);
 	probe_len = n;
 	return zok(b, 15 + 8);
+}
+
+/* f.r = 1 (no R) and f.rp = 1 (no R') leave them free for the retries,
+ * f.x = 1 leaves X free (memory forms) */
+static int evex_probe(int map, int op, int p, int w, int l, int mem, int reg, int rm, struct evf f)
+{
+	if (evex_probe1(map, op, p, w, l, mem, reg, rm, f))
+		return 1;
+	if (last_status != ZYDIS_STATUS_BAD_REGISTER)
+		return 0;
+	for (int i = 0; i < N_REG_ALT; i++) {
+		if (!reg_alt_usable(i, mem, f.r == 1) || (reg_alt[i].x && f.x != 1) ||
+		    (reg_alt[i].rp && f.rp != 1))
+			continue;
+		struct evf g = f;
+		if (reg_alt[i].r)
+			g.r = 0;
+		if (reg_alt[i].rp)
+			g.rp = 0;
+		if (reg_alt[i].x)
+			g.x = 0;
+		probe_idx = reg_alt[i].idx;
+		int ok = evex_probe1(map, op, p, w, l, mem, reg, rm, g);
+		probe_idx = -1;
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * EVEX VSIB memory form: does the gather rule (SDM vol. 2 VPGATHERDD etc.:
+ * #UD if the destination is the index register) hold? base is an accepted
+ * encoding with destination reg (R = R' = 0) and index 3 or 4; make the
+ * index equal to the destination.
+ */
+static int evex_gather_rule(int map, int op, int p, int w, int l, int reg, struct evf base)
+{
+	probe_idx = reg;
+	base.x = 1;
+	base.vp = 1;
+	int ok = evex_probe1(map, op, p, w, l, 1, reg, 0, base);
+	probe_idx = -1;
+	if (ok)
+		return 0; /* scatters, the AVX512PF prefetches */
+	if (last_status == ZYDIS_STATUS_BAD_REGISTER)
+		return 1;
+	die("EVEX VSIB form rejects index == reg other than as a register conflict", map, op, p, w, l, reg);
+	return 0;
 }
 
 static uint16_t evex_entry(int map, int op, int p, int w, int l, int mem, int reg, int rm)
@@ -253,6 +438,12 @@ static uint16_t evex_entry(int map, int op, int p, int w, int l, int mem, int re
 		if (!evex_probe(map, op, p, w, l, mem, reg, rm, base))
 			e |= X86DEC_T_VSIB;
 		probe_nosib = 0;
+		if (e & X86DEC_T_VSIB) {
+			if (!evex_probe1(map, op, p, w, l, mem, reg, rm, base))
+				die("EVEX VSIB form needs other registers than the base probe's", map, op, p, w, l, reg);
+			if (evex_gather_rule(map, op, p, w, l, reg, base))
+				e |= X86DEC_T_GATHER;
+		}
 	}
 	f = base; f.vvvv = 0xF;
 	if (evex_probe(map, op, p, w, l, mem, reg, rm, f)) e |= X86DEC_T_V0;
