@@ -13,25 +13,19 @@
  */
 #include "guest_mem.h"
 #include "../../lib/freestanding/x86_regs.h"
+#include "../../lib/freestanding/x86_paging.h"
 
 #include <stdbool.h>
 #include <nestlab/mem.h>
 
+#define PTE_P     X86_PTE_P
+#define PTE_RW    X86_PTE_RW
+#define PTE_US    X86_PTE_US
+#define PTE_PS    X86_PTE_PS
+#define PTE_NX    X86_PTE_NX
+#define PTE_ADDR  X86_PTE_ADDR  /* bits 51:12 */
 
-#define PTE_P     (1ull << 0)
-#define PTE_RW    (1ull << 1)
-#define PTE_US    (1ull << 2)
-#define PTE_PS    (1ull << 7)
-#define PTE_NX    (1ull << 63)
-#define PTE_ADDR  0x000FFFFFFFFFF000ull  /* bits 51:12 */
-
-#define PAGE_SIZE 0x1000ull
-
-/* Bits lo..hi set. */
-static inline uint64_t gm_bits(unsigned hi, unsigned lo)
-{
-	return ((~0ull) >> (63 - hi)) & ~((1ull << lo) - 1);
-}
+#define PAGE_SIZE X86_PAGE_4K
 
 /* Reserved bits of present entries, per level (index 4 = PML4E .. 1 = PTE)
  * and for leaves, computed once per walk: they depend only on MAXPHYADDR
@@ -46,15 +40,15 @@ static void gm_rsvd_init(const struct guest_mem *gm, const struct guest_paging *
 			 struct gm_rsvd *r)
 {
 	unsigned maxpa = gm->maxphyaddr ? gm->maxphyaddr : 52;
-	uint64_t m = maxpa < 52 ? gm_bits(51, maxpa) : 0;
+	uint64_t m = maxpa < 52 ? X86_BITS(51, maxpa) : 0;
 
 	if (!(pg->efer & EFER_NXE))
 		m |= PTE_NX;
 	for (int i = 0; i < 5; i++)
 		r->table[i] = r->large[i] = m;
-	r->table[4] |= gm_bits(8, 7);
-	r->large[3] |= gm_bits(29, 13);
-	r->large[2] |= gm_bits(20, 13);
+	r->table[4] |= X86_BITS(8, 7);
+	r->large[3] |= X86_PTE_RSVD_1G;
+	r->large[2] |= X86_PTE_RSVD_2M;
 }
 
 /* Read the 8-byte entry at guest-physical gpa, inside RAM, through read_phys. */
@@ -140,7 +134,7 @@ int guest_translate(const struct guest_mem *gm, const struct guest_paging *pg,
 	gm_rsvd_init(gm, pg, &rsvd);
 	table = pg->cr3 & PTE_ADDR;
 	for (level = 4; level >= 1; level--) {
-		unsigned shift = 12 + 9 * (level - 1);
+		unsigned shift = X86_PT_SHIFT(level);
 		uint64_t idx = (gva >> shift) & 511;
 		bool large;
 		int rc = gm_read_entry(gm, table + idx * 8, &e);
