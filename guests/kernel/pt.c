@@ -97,7 +97,7 @@ int pt_walk(const struct pt_ops *o, uint64_t root, uint64_t va, uint64_t *pa,
 			return PT_E_NOTMAPPED;
 		rights &= e;
 		if (level == 1 || (level <= 3 && (e & PTE_PS))) {
-			uint64_t size = 1ull << (12 + 9 * (level - 1));
+			uint64_t size = 1ull << X86_PT_SHIFT(level);
 
 			*pa = ((e & PTE_ADDR) & ~(size - 1)) | (va & (size - 1));
 			*flags = (e & ~(PTE_ADDR | PTE_U | PTE_W)) | rights;

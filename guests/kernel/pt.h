@@ -10,19 +10,21 @@
 #define L2_PT_H
 
 #include <stdint.h>
+#include "../../lib/freestanding/x86_paging.h"
 
-#define PTE_P    (1ull << 0)
-#define PTE_W    (1ull << 1)
-#define PTE_U    (1ull << 2)
-#define PTE_A    (1ull << 5)
-#define PTE_D    (1ull << 6)
-#define PTE_PS   (1ull << 7)  /* in a PDE: 2 MiB page */
-#define PTE_G    (1ull << 8)
-#define PTE_NX   (1ull << 63)
-#define PTE_ADDR 0x000FFFFFFFFFF000ull
+/* The kernel's short names for the long-mode entry bits (x86_paging.h). */
+#define PTE_P    X86_PTE_P
+#define PTE_W    X86_PTE_RW
+#define PTE_U    X86_PTE_US
+#define PTE_A    X86_PTE_A
+#define PTE_D    X86_PTE_D
+#define PTE_PS   X86_PTE_PS   /* in a PDE: 2 MiB page */
+#define PTE_G    X86_PTE_G
+#define PTE_NX   X86_PTE_NX
+#define PTE_ADDR X86_PTE_ADDR
 
-#define PT_4K (1ull << 12)
-#define PT_2M (1ull << 21)
+#define PT_4K X86_PAGE_4K
+#define PT_2M X86_PAGE_2M
 
 #define PT_E_NOMEM    (-1) /* alloc returned 0 */
 #define PT_E_EXISTS   (-2) /* something is already mapped there */
@@ -63,7 +65,7 @@ int pt_walk(const struct pt_ops *o, uint64_t root, uint64_t va, uint64_t *pa,
 /* Index of va in the table at level (4 = PML4 ... 1 = PT). */
 static inline unsigned pt_index(uint64_t va, int level)
 {
-	return (unsigned)((va >> (12 + 9 * (level - 1))) & 511);
+	return (unsigned)((va >> X86_PT_SHIFT(level)) & (X86_PT_ENTRIES - 1));
 }
 
 static inline int pt_canonical(uint64_t va)

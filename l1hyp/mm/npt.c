@@ -16,23 +16,25 @@
 #include "npt.h"
 
 #include <nestlab/mem.h>
+#include "../../lib/freestanding/x86_paging.h"
 
-#define NPTE_P      (1ull << 0)
-#define NPTE_RW     (1ull << 1)
-#define NPTE_US     (1ull << 2)
-#define NPTE_PS     (1ull << 7)   /* 2 MiB leaf when set in a PD entry */
-#define NPTE_NX     (1ull << 63)
-#define NPTE_ADDR   0x000FFFFFFFFFF000ull  /* bits 51:12 */
-#define NPTE_ADDR2M 0x000FFFFFFFE00000ull  /* bits 51:21 */
+/* NPT entries have the long-mode format (APM vol.2 15.25.5, 5.3.3). */
+#define NPTE_P      X86_PTE_P
+#define NPTE_RW     X86_PTE_RW
+#define NPTE_US     X86_PTE_US
+#define NPTE_PS     X86_PTE_PS       /* 2 MiB leaf when set in a PD entry */
+#define NPTE_NX     X86_PTE_NX
+#define NPTE_ADDR   X86_PTE_ADDR     /* bits 51:12 */
+#define NPTE_ADDR2M X86_PTE_ADDR_2M  /* bits 51:21 */
 #define NPTE_TABLE  (NPTE_P | NPTE_RW | NPTE_US)
 
-#define NPT_ENTRIES  512u
+#define NPT_ENTRIES  ((unsigned)X86_PT_ENTRIES)
 #define NPT_GPA_LIMIT (1ull << 48)  /* what a 4-level tree translates */
 #define NPT_HPA_LIMIT (1ull << 52)  /* APM 5.3: 52-bit physical addresses */
 
 static inline unsigned npt_shift(int level)
 {
-	return 12u + 9u * (unsigned)(level - 1);
+	return (unsigned)X86_PT_SHIFT(level);
 }
 
 static inline unsigned npt_index(uint64_t gpa, int level)

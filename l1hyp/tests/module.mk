@@ -1,15 +1,17 @@
 # Host Criterion tests for L1's pure modules (npt, frame_alloc, guest_mem,
 # mb_loader): each test executable links its test file with the module's own
 # source compiled with HOST_CFLAGS, so the code under test is the code L1
-# runs. Outputs in $(BUILD)/l1hyp/tests/.
+# runs. copy_safe links L1's fault-safe access assembly itself (see below).
+# Outputs in $(BUILD)/l1hyp/tests/.
 
 L1TEST_DIR   := $(BUILD)/l1hyp/tests
-L1TEST_NAMES := npt frame_alloc guest_mem mb_loader
+L1TEST_NAMES := npt frame_alloc guest_mem mb_loader copy_safe
 
 L1TEST_SRC_npt         := l1hyp/mm/npt.c
 L1TEST_SRC_frame_alloc := l1hyp/mm/frame_alloc.c
 L1TEST_SRC_guest_mem   := l1hyp/core/guest_mem.c
 L1TEST_SRC_mb_loader   := l1hyp/boot/mb_loader.c
+L1TEST_SRC_copy_safe   :=
 
 L1TEST_BINS := $(addprefix $(L1TEST_DIR)/test_,$(L1TEST_NAMES))
 L1TEST_OBJS := $(patsubst %.c,$(L1TEST_DIR)/obj/%.o, \
@@ -28,6 +30,19 @@ $(L1TEST_DIR)/test_$(1): $(L1TEST_DIR)/obj/l1hyp/tests/test_$(1).o \
 	$$(HOST_CC) $$(L1TEST_CFLAGS) -o $$@ $$^ $$(CRITERION_LIBS)
 endef
 $(foreach n,$(L1TEST_NAMES),$(eval $(call L1TEST_LINK_RULE,$(n))))
+
+# copy_safe.S assembled for the host, its .extable renamed to a section
+# whose name is a C identifier (writable, for PIE relocations), so the test
+# finds the table through the linker's __start_l1_extable/__stop_l1_extable.
+L1TEST_COPY_SAFE_OBJ := $(L1TEST_DIR)/obj/copy_safe_host.o
+
+$(L1TEST_COPY_SAFE_OBJ): l1hyp/arch/x86/copy_safe.S
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -Wa,--noexecstack -c $< -o $@.tmp
+	$(OBJCOPY) --rename-section .extable=l1_extable,alloc,load,data,contents $@.tmp $@
+	rm -f $@.tmp
+
+$(L1TEST_DIR)/test_copy_safe: $(L1TEST_COPY_SAFE_OBJ)
 TEST_SCRIPTS += l1hyp/tests/layout_check.sh
 TEST_SCRIPTS += l1hyp/tests/mech_example.sh
 TEST_SCRIPTS += l1hyp/tests/l1_config_errors.sh

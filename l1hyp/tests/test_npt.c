@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mm/npt.h"
+#include "../../lib/freestanding/x86_paging.h"
 
 #define POOL_TABLES       1024u
 #define NPT_TEST_PHYS_BASE 0x7000000ull
@@ -18,14 +19,16 @@
 #define MiB               0x100000ull
 #define GiB               0x40000000ull
 
-#define E_P   (1ull << 0)
-#define E_RW  (1ull << 1)
-#define E_US  (1ull << 2)
-#define E_A   (1ull << 5)
-#define E_D   (1ull << 6)
-#define E_PS  (1ull << 7)
-#define E_NX  (1ull << 63)
-#define E_ADDR 0x000FFFFFFFFFF000ull
+/* Entry bits (lib/freestanding/x86_paging.h, checked against the APM's
+ * numbers in test_guest_mem.c). */
+#define E_P   X86_PTE_P
+#define E_RW  X86_PTE_RW
+#define E_US  X86_PTE_US
+#define E_A   X86_PTE_A
+#define E_D   X86_PTE_D
+#define E_PS  X86_PTE_PS
+#define E_NX  X86_PTE_NX
+#define E_ADDR X86_PTE_ADDR
 
 struct pool {
 	uint64_t (*mem)[512];

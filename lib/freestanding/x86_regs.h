@@ -1,7 +1,8 @@
 /*
- * Architectural register numbers and bits (MSRs, EFER, CR0, CR4, RFLAGS),
- * constants only: included by the inline wrappers (x86.h) and, since it has
- * no assembly, by pure modules and host tests too (guest page walk).
+ * Architectural register numbers and bits (MSRs, EFER, CR0, CR4, RFLAGS)
+ * and exception vectors, constants only: included by the inline wrappers
+ * (x86.h) and, since it has no assembly, by pure modules and host tests too
+ * (guest page walk). Page-table formats: x86_paging.h.
  */
 #ifndef NESTLAB_X86_REGS_H
 #define NESTLAB_X86_REGS_H
@@ -32,13 +33,24 @@
 #define CR0_ET     (1ull << 4)
 #define CR0_WP     (1ull << 16)
 #define CR0_PG     (1ull << 31)
+#define CR4_PSE    (1ull << 4)   /* 4 MiB pages in 32-bit paging (APM 5.2) */
 #define CR4_PAE    (1ull << 5)
-#define CR4_LA57   (1ull << 12)
+#define CR4_PGE    (1ull << 7)
+#define CR4_LA57   (1ull << 12)  /* 5-level paging (long mode) */
+#define CR4_SMEP   (1ull << 20)  /* supervisor-mode execution prevention */
+#define CR4_SMAP   (1ull << 21)  /* supervisor-mode access prevention */
+#define CR4_PKE    (1ull << 22)  /* protection keys for user pages */
 
 /* RFLAGS (AMD APM vol.2 3.1.6) */
 #define RFLAGS_TF  (1ull << 8)
 #define RFLAGS_IF  (1ull << 9)
 #define RFLAGS_DF  (1ull << 10)
 #define RFLAGS_AC  (1ull << 18)
+
+/* Exception vectors (AMD APM vol.2 8.2, table 8-1) */
+#define X86_VEC_UD 6
+#define X86_VEC_SS 12
+#define X86_VEC_GP 13
+#define X86_VEC_PF 14
 
 #endif

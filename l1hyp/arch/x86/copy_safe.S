@@ -1,7 +1,10 @@
 /*
- * Fault-safe memory copy for reading guest memory (seed 003): if a load
- * faults (#PF, #GP), isr_dispatch (trap.c) finds the faulting RIP in the exception
- * table and resumes at the fixup, which returns -1 instead of crashing L1.
+ * Fault-safe access to guest memory (seed 003): reads (l1_copy_safe,
+ * l1_read_u64_safe), writes (l1_write_safe) and the compare-and-exchange
+ * of A/D-bit updates (l1_cmpxchg_u64_safe). If an access faults (#PF, #GP),
+ * isr_dispatch (trap.c) finds the faulting RIP in the exception table
+ * (.extable: pairs of instruction address, fixup address) and resumes at
+ * the fixup, which returns -1 instead of crashing L1.
  *
  *   int l1_copy_safe(void *dst, const void *src, size_t len);  0 or -1
  *
@@ -45,3 +48,50 @@ l1_read_u64_safe:
 
 	.section .extable, "a"
 	.quad 4b, 5b
+
+/*
+ *   int l1_write_safe(void *dst, const void *src, uint64_t len);  0 or -1
+ * The write direction of l1_copy_safe (dst is L2 memory, src L1's): the
+ * same quadwords-then-bytes copy, each REP with its own fixup, so a fault
+ * on either side returns -1. Bytes before the faulting one may have been
+ * written.
+ */
+	.text
+	.global l1_write_safe
+l1_write_safe:
+	movq %rdx, %rcx
+	shrq $3, %rcx
+6:	rep movsq
+	movq %rdx, %rcx
+	andq $7, %rcx
+7:	rep movsb
+	xorl %eax, %eax
+	ret
+8:	movl $-1, %eax
+	ret
+
+	.section .extable, "a"
+	.quad 6b, 8b
+	.quad 7b, 8b
+
+/*
+ *   int l1_cmpxchg_u64_safe(uint64_t *p, uint64_t old, uint64_t new_);
+ * One LOCK CMPXCHG with a fixup: the A/D-bit update of L2 page walks
+ * (AMD APM vol.2 5.4.2: the processor sets them atomically too).
+ * 0: *p was old and is now new_; 1: *p was not old, unchanged; -1: fault.
+ */
+	.text
+	.global l1_cmpxchg_u64_safe
+l1_cmpxchg_u64_safe:
+	movq %rsi, %rax
+9:	lock cmpxchgq %rdx, (%rdi)
+	jne 10f
+	xorl %eax, %eax
+	ret
+10:	movl $1, %eax
+	ret
+11:	movl $-1, %eax
+	ret
+
+	.section .extable, "a"
+	.quad 9b, 11b
