@@ -4,8 +4,7 @@
 # l2kernel.elf for symbols. The workloads are linked on their own at
 # L2_USER_BASE, flattened, and embedded in the kernel with .incbin.
 # Host unit tests of the pure modules: $(BUILD)/guests/test_guests.
-# Boot tests of every workload: guests/tests/level1.sh (directly on QEMU),
-# guests/tests/level2.sh (under build/l1hyp/l1hyp.bin; SKIP if not built).
+# Boot tests of every workload: tests/integration/ (level1.sh, nested_*.sh).
 
 GUESTS_OUT      := $(BUILD)/guests
 GUESTS_CFLAGS   := $(FREESTANDING_CFLAGS) -Iguests -Ilib -fno-tree-loop-distribute-patterns
@@ -28,7 +27,6 @@ GUESTS_TEST_C   := $(wildcard guests/tests/test_*.c)
 
 ALL_TARGETS  += $(GUESTS_OUT)/l2kernel.bin $(GUESTS_OUT)/l2kernel.elf
 UNIT_TESTS   += $(GUESTS_OUT)/test_guests
-TEST_SCRIPTS += guests/tests/level1.sh guests/tests/level2.sh
 TEST_DEPS    += $(GUESTS_OUT)/l2kernel.bin
 
 # --- kernel ---------------------------------------------------------------

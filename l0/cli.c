@@ -16,12 +16,6 @@ enum cli_opt {
 	OPT_L2_IMAGE, OPT_HELP,
 };
 
-struct cli_option {
-	const char *name;
-	bool has_arg;
-	enum cli_opt id;
-};
-
 static const struct cli_option cli_options[] = {
 	{ "--workload",   true,  OPT_WORKLOAD },
 	{ "--iterations", true,  OPT_ITERATIONS },
@@ -91,12 +85,27 @@ void cli_config_defaults(struct run_config *cfg)
 	cfg->icount = true;
 }
 
-bool cli_workload_valid(const char *name)
+int cli_workload_index(const char *name)
 {
 	for (size_t i = 0; i < NESTLAB_WL_NR; i++)
 		if (strcmp(name, cli_workload_names[i]) == 0)
-			return true;
-	return false;
+			return (int)i;
+	return -1;
+}
+
+bool cli_workload_valid(const char *name)
+{
+	return cli_workload_index(name) >= 0;
+}
+
+const char *cli_workload_name(unsigned wl)
+{
+	return wl < NESTLAB_WL_NR ? cli_workload_names[wl] : NULL;
+}
+
+const char *cli_workload_what(unsigned wl)
+{
+	return wl < NESTLAB_WL_NR ? cli_workload_whats[wl] : NULL;
 }
 
 int cli_parse_ulong(const char *s, unsigned long *out)
@@ -118,13 +127,16 @@ int cli_parse_ulong(const char *s, unsigned long *out)
 
 void cli_usage(FILE *f)
 {
-	fputs("usage: nestlab run --workload NAME [options]   run one workload, print and save its trap counts\n"
-	      "       nestlab --help | nestlab run --help\n"
+	fputs("usage: nestlab run --workload NAME [options]     run one workload, print and save its trap counts\n"
+	      "       nestlab expect --workload NAME [options]  print the exits and status a run must show\n"
+	      "       nestlab --help | nestlab run --help | nestlab expect --help\n"
 	      "\n"
 	      "nestlab runs a workload in the L2 guest kernel, either directly on QEMU\n"
 	      "(--level 1) or under nestlab's L1 hypervisor (--level 2, the default), and\n"
-	      "reports the exits L1 counted per workload phase. See docs/launcher.md.\n"
-	      "Exit status: 0 run passed, 1 run failed, 2 bad command line or configuration.\n", f);
+	      "reports the exits L1 counted per workload phase; `expect` evaluates the\n"
+	      "workload's exit model (include/nestlab/workload_model.h). See docs/launcher.md.\n"
+	      "Exit status: 0 run passed (expect: printed), 1 run failed, 2 bad command line or\n"
+	      "configuration.\n", f);
 }
 
 static void cli_synopsis(FILE *f)
@@ -189,16 +201,16 @@ static enum cli_rc cli_fail(FILE *err, const char *fmt, ...)
 	return CLI_USAGE;
 }
 
-static const struct cli_option *cli_find(const char *arg, const char **inline_val)
+const struct cli_option *cli_find(const struct cli_option *opts, size_t n, const char *arg,
+				  const char **inline_val)
 {
 	const char *eq = strchr(arg, '=');
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
 
 	*inline_val = eq ? eq + 1 : NULL;
-	for (size_t i = 0; i < sizeof(cli_options) / sizeof(cli_options[0]); i++)
-		if (strlen(cli_options[i].name) == len &&
-		    strncmp(cli_options[i].name, arg, len) == 0)
-			return &cli_options[i];
+	for (size_t i = 0; i < n; i++)
+		if (strlen(opts[i].name) == len && strncmp(opts[i].name, arg, len) == 0)
+			return &opts[i];
 	return NULL;
 }
 
@@ -223,7 +235,8 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 	cli_config_defaults(cfg);
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *val;
-		const struct cli_option *o = cli_find(arg, &val);
+		const struct cli_option *o = cli_find(cli_options, sizeof(cli_options) /
+						      sizeof(cli_options[0]), arg, &val);
 
 		if (!o)
 			return cli_fail(err, arg[0] == '-' ? "unknown option '%s'"

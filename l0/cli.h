@@ -8,6 +8,7 @@
 #define L0_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include "run_config.h"
 
@@ -16,6 +17,20 @@ enum cli_rc {
 	CLI_DONE  = 1, /* help printed: exit 0 */
 	CLI_USAGE = 2, /* bad command line, message printed: exit 2 */
 };
+
+/* One option of a subcommand: "--name" (or "-n"), with or without a value. */
+struct cli_option {
+	const char *name;
+	bool has_arg;
+	int id;
+};
+
+/*
+ * Finds `arg` ("--opt" or "--opt=VALUE") among `n` options; `inline_val`
+ * gets the text after '=' or NULL. NULL when no option has that name.
+ */
+const struct cli_option *cli_find(const struct cli_option *opts, size_t n, const char *arg,
+				  const char **inline_val);
 
 /* Defaults of every option (level 2, auto accel, vmmcall, ...). */
 void cli_config_defaults(struct run_config *cfg);
@@ -29,6 +44,11 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 
 /* True when `name` is one of NESTLAB_WORKLOADS. */
 bool cli_workload_valid(const char *name);
+/* Its index (enum nestlab_workload), or -1. */
+int cli_workload_index(const char *name);
+/* Name and description of workload `wl`; NULL when out of range. */
+const char *cli_workload_name(unsigned wl);
+const char *cli_workload_what(unsigned wl);
 
 /* Strict decimal parse: digits only, no sign, no overflow. 0 on success. */
 int cli_parse_ulong(const char *s, unsigned long *out);

@@ -41,8 +41,7 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* {"reason": value, ...} of the present reasons; cycles when `cycles`. */
-static void json_exit_map(FILE *f, const struct results_exits *ex, int cycles)
+void results_json_exit_map(FILE *f, const struct results_exits *ex, int cycles)
 {
 	int first = 1;
 
@@ -109,17 +108,17 @@ char *results_json_render(const struct run_report *r)
 		fputs(p ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
 		json_str(f, ph->name);
 		fputs(",\n     \"exits\": ", f);
-		json_exit_map(f, &ph->exits, 0);
+		results_json_exit_map(f, &ph->exits, 0);
 		fputs(",\n     \"l1_cycles\": ", f);
-		json_exit_map(f, &ph->exits, 1);
+		results_json_exit_map(f, &ph->exits, 1);
 		fprintf(f, ",\n     \"tsc\": %llu}", (unsigned long long)ph->tsc);
 	}
 	fputs(rs && rs->nphases ? "\n  ],\n" : "],\n", f);
 
 	fputs("  \"totals\": {\"exits\": ", f);
-	json_exit_map(f, rs ? &rs->totals : &no_exits, 0);
+	results_json_exit_map(f, rs ? &rs->totals : &no_exits, 0);
 	fputs(", \"l1_cycles\": ", f);
-	json_exit_map(f, rs ? &rs->totals : &no_exits, 1);
+	results_json_exit_map(f, rs ? &rs->totals : &no_exits, 1);
 	fputs("}\n}\n", f);
 
 	if (fclose(f)) {

@@ -7,10 +7,15 @@
 #define L0_RESULTS_JSON_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "run_report.h"
 
 /* The JSON text, ending in a newline (malloc'd; NULL on ENOMEM). */
 char *results_json_render(const struct run_report *r);
+
+/* {"reason": value, ...} of the present reasons, in exit_reason.h order:
+ * counts, or L1 cycles when `cycles`. A phase's "exits" has this shape. */
+void results_json_exit_map(FILE *f, const struct results_exits *ex, int cycles);
 
 /*
  * Writes `text` to `path` atomically: a temporary file in the same directory,

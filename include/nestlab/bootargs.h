@@ -24,7 +24,8 @@
  * Workloads: X(id, "name", "what one iteration does"). The L2 kernel runs
  * each as a ring-3 program bracketed by a phase named after it; the launcher
  * validates --workload against this list. The last group are negative tests
- * that must end the run with a specific status.
+ * that must end the run with a specific status. What each must show (exits,
+ * status, checks) is its model in workload_model.h: a new workload gets one.
  */
 #define NESTLAB_WORKLOADS(X)                                                   \
 	X(NULL_,       "null",        "nothing: marker overhead only")             \

@@ -44,6 +44,16 @@ expect 2 "applies to --level 2 only"        "--npt-lazy at level 1" -- run --wor
 expect 2 "L2 kernel image .*not found.*" "missing image names make" -- run --workload cpuid --level 1 --l2-image /nonexistent/l2.bin
 expect 2 "build it with 'make'"             "missing image hint" -- run --workload cpuid --level 1 --l2-image /nonexistent/l2.bin
 expect 0 "usage: nestlab run"               "nestlab --help" -- --help
+expect 0 "^ +nestlab expect --workload"      "nestlab --help lists expect" -- --help
+E='usage: nestlab expect'
+expect 2 "$E"                               "expect without --workload" -- expect
+expect 2 "unknown workload 'nosuch'"        "expect: unknown workload" -- expect --workload nosuch
+expect 2 "$E"                               "expect: unknown option prints usage" -- expect --workload cpuid --json x
+expect 2 "--iterations 'x'"                 "expect: --iterations x" -- expect --workload cpuid --iterations x
+expect 2 "applies to --level 2 only"        "expect: --npt-lazy at level 1" -- expect --workload cpuid --level 1 --npt-lazy
+expect 0 "^ +--list"                        "expect --help documents --list" -- expect --help
+expect 0 '"exits": \{"cpuid": 5\}'           "expect cpuid 5" -- expect --workload cpuid --iterations 5
+expect 0 "^syscall-mix$"                    "expect --list" -- expect --list
 expect 0 "syscall-mix"                      "nestlab run --help lists workloads" -- run --help
 for opt in --workload --iterations --level --accel --transport --npt-lazy --json \
 	   --timeout --l2mem --mem --qemu --no-icount --l1-image --l2-image --keep \

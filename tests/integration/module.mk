@@ -1,4 +1,10 @@
-# QEMU integration tests: boot the real L1 + L2 images through the nestlab
-# launcher, nested under TCG, and assert exact per-phase exit counts.
-TEST_SCRIPTS += tests/integration/nested.sh
+# QEMU integration tests (TCG, deterministic icount), one script per concern,
+# each sourcing tests/integration/lib.sh; the expected exits and statuses come
+# from the workloads' exit model via `nestlab expect`:
+#   nested_exits.sh     L0 -> L1 -> L2 through the launcher: exact phase exits
+#   nested_failures.sh  the negative tests' statuses and diagnoses at level 2
+#   l1_direct.sh        L1's own failures (no SVM, no NPT, bad L1 command line)
+#   level1.sh           every workload on QEMU alone, bad L2 command lines
+TEST_SCRIPTS += tests/integration/nested_exits.sh tests/integration/nested_failures.sh \
+	tests/integration/l1_direct.sh tests/integration/level1.sh
 TEST_DEPS    += $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin

@@ -1,0 +1,168 @@
+/*
+ * The exit model of every workload of NESTLAB_WORKLOADS (bootargs.h): what
+ * one run must show, as the workload's declared contract. For a run with
+ * iterations N, hypercall transport T and L1's NPT mode (eager or lazy):
+ *
+ *   - the exits the workload's phase shows at level 2 (the "exits" object of
+ *     the phase in the JSON results), as a sum of terms, each
+ *     per_iter * N + fixed exits of one reason, or of the transport's exit
+ *     (NESTLAB_WM_HC: vmmcall, or ioio for the backdoor), optionally only
+ *     under lazy NPT; terms that come to 0 are absent, as in the results;
+ *   - the run status at level 1 and at level 2 (enum nestlab_status, or
+ *     NESTLAB_WM_NO_STATUS when the machine stops without one);
+ *   - how many "PASS: <workload>: ..." lines the workload prints at each
+ *     level (one per check it makes; it prints FAIL for a check that fails).
+ *
+ * Exits are modelled for runs that pass; a negative test ends mid-phase.
+ * At level 1 there is no L1 to count exits: every phase shows none. The
+ * phase markers (PHASE_BEGIN/PHASE_END hypercalls) never count in a phase.
+ * The workload's C code in guests/workloads/ is the ground truth; `nestlab
+ * expect` (l0/cmd_expect.c) evaluates this model and the integration tests
+ * (tests/integration/) prove the two agree.
+ */
+#ifndef NESTLAB_WORKLOAD_MODEL_H
+#define NESTLAB_WORKLOAD_MODEL_H
+
+#include <stddef.h>
+#include <nestlab/bootargs.h>
+#include <nestlab/exit_reason.h>
+#include <nestlab/hypercall.h>
+#include <nestlab/status.h>
+
+#define NESTLAB_WM_HC         NESTLAB_EXIT_NR /* the transport's exit reason */
+#define NESTLAB_WM_NO_STATUS  (-1)            /* stops without a status */
+#define NESTLAB_WM_TERMS_MAX  10
+
+enum nestlab_wm_when {
+	NESTLAB_WM_ALWAYS   = 0,
+	NESTLAB_WM_NPT_LAZY = 1, /* only when L1 maps L2 RAM on first touch */
+};
+
+struct nestlab_wm_term {
+	unsigned short reason;   /* enum nestlab_exit_reason or NESTLAB_WM_HC */
+	unsigned char when;      /* enum nestlab_wm_when */
+	unsigned long per_iter;  /* exits per iteration ... */
+	unsigned long fixed;     /* ... plus exits per run */
+};
+
+struct nestlab_workload_model {
+	int defined;                                   /* every workload has one */
+	/* level 2 phase; unused slots are all zero and count nothing */
+	struct nestlab_wm_term exits[NESTLAB_WM_TERMS_MAX];
+	int status[2];                                 /* [0] level 1, [1] level 2 */
+	unsigned checks[2];                            /* PASS lines, same order */
+};
+
+#define NESTLAB_WM_EACH(r)      { NESTLAB_EXIT_##r, NESTLAB_WM_ALWAYS, 1, 0 }
+#define NESTLAB_WM_EACH_HC      { NESTLAB_WM_HC, NESTLAB_WM_ALWAYS, 1, 0 }
+#define NESTLAB_WM_EACH_LAZY(r) { NESTLAB_EXIT_##r, NESTLAB_WM_NPT_LAZY, 1, 0 }
+#define NESTLAB_WM_FIXED(r, n)  { NESTLAB_EXIT_##r, NESTLAB_WM_ALWAYS, 0, (n) }
+#define NESTLAB_WM_FIXED_HC(n)  { NESTLAB_WM_HC, NESTLAB_WM_ALWAYS, 0, (n) }
+#define NESTLAB_WM_PASSES       .status = { NESTLAB_STATUS_PASS, NESTLAB_STATUS_PASS }
+
+/*
+ * hcerrors.c makes NESTLAB_WM_HCERRORS_CHECKS CHECK()s, one malformed
+ * hypercall each: one a raw VMMCALL with a wrong magic (a VMMCALL exit
+ * whatever the transport), the others over the run's transport. One of those
+ * is a PHASE_END (of a never-begun index), a marker, which never counts in a
+ * phase. At level 1 it makes no check (one SKIP line).
+ */
+#define NESTLAB_WM_HCERRORS_CHECKS   8
+#define NESTLAB_WM_HCERRORS_RAW      1 /* the wrong-magic VMMCALL */
+#define NESTLAB_WM_HCERRORS_MARKERS  1 /* the PHASE_END */
+#define NESTLAB_WM_HCERRORS_HC \
+	(NESTLAB_WM_HCERRORS_CHECKS - NESTLAB_WM_HCERRORS_RAW - NESTLAB_WM_HCERRORS_MARKERS)
+
+/*
+ * intercepts.c at level 2, inside its phase: 4 MSR probes (kernel/probe.c),
+ * of which WRMSR EFER.SVME is a RDMSR then a WRMSR: 5 MSR exits; the 7 SVM
+ * instructions VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA, one exit
+ * each; 4 CPUIDs (leaves 0x40000000, 0x40000001, 1, 0x80000001). One check
+ * per probe and per CPUID: 15. At level 1 only the 7 SVM instruction checks
+ * run (the CPUID ones print SKIP).
+ */
+#define NESTLAB_WM_INTERCEPTS_MSR_PROBES 4
+#define NESTLAB_WM_INTERCEPTS_MSRS       (NESTLAB_WM_INTERCEPTS_MSR_PROBES + 1)
+#define NESTLAB_WM_INTERCEPTS_SVM        7
+#define NESTLAB_WM_INTERCEPTS_CPUIDS     4
+#define NESTLAB_WM_INTERCEPTS_CHECKS \
+	(NESTLAB_WM_INTERCEPTS_MSR_PROBES + NESTLAB_WM_INTERCEPTS_SVM + \
+	 NESTLAB_WM_INTERCEPTS_CPUIDS)
+
+/* The exit reason of one hypercall over transport `t`. */
+static inline unsigned int nestlab_wm_hc_exit(enum nestlab_transport t)
+{
+	switch (t) {
+	case NESTLAB_TRANSPORT_VMMCALL:  return NESTLAB_EXIT_VMMCALL;
+	case NESTLAB_TRANSPORT_VMCALL:   return NESTLAB_EXIT_VMCALL;
+	case NESTLAB_TRANSPORT_BACKDOOR: return NESTLAB_EXIT_IOIO; /* IN from the port */
+	}
+	return NESTLAB_EXIT_UNKNOWN;
+}
+
+/* The model of workload `wl` (enum nestlab_workload), NULL if out of range. */
+static inline const struct nestlab_workload_model *nestlab_workload_model(unsigned int wl)
+{
+	static const struct nestlab_workload_model models[NESTLAB_WL_NR] = {
+		/* null.c: an empty phase */
+		[NESTLAB_WL_NULL_] = { .defined = 1, NESTLAB_WM_PASSES },
+		/* cpuid.c: one CPUID per iteration, always intercepted */
+		[NESTLAB_WL_CPUID] = {
+			.defined = 1, .exits = { NESTLAB_WM_EACH(CPUID) }, NESTLAB_WM_PASSES,
+		},
+		/* hypercall.c: one NOP hypercall per iteration over the transport */
+		[NESTLAB_WL_HYPERCALL] = {
+			.defined = 1, .exits = { NESTLAB_WM_EACH_HC }, NESTLAB_WM_PASSES,
+		},
+		/* pio.c: one IN of the UART scratch port per iteration */
+		[NESTLAB_WL_PIO] = {
+			.defined = 1, .exits = { NESTLAB_WM_EACH(IOIO) }, NESTLAB_WM_PASSES,
+		},
+		/* getpid.c: SYSCALL/SYSRET are not intercepted */
+		[NESTLAB_WL_GETPID] = { .defined = 1, NESTLAB_WM_PASSES },
+		/* write.c: each write(2) is one CONSOLE_WRITE hypercall */
+		[NESTLAB_WL_WRITE] = {
+			.defined = 1, .exits = { NESTLAB_WM_EACH_HC }, NESTLAB_WM_PASSES,
+		},
+		/* pagefault.c: each iteration maps a frame never touched before */
+		[NESTLAB_WL_PAGEFAULT] = {
+			.defined = 1, .exits = { NESTLAB_WM_EACH_LAZY(NPF) }, NESTLAB_WM_PASSES,
+		},
+		/* syscall_mix.c: 4 system calls and ALU work, nothing intercepted */
+		[NESTLAB_WL_SYSCALL_MIX] = { .defined = 1, NESTLAB_WM_PASSES },
+		[NESTLAB_WL_HCERRORS] = {
+			.defined = 1,
+			.exits = { NESTLAB_WM_FIXED(VMMCALL, NESTLAB_WM_HCERRORS_RAW),
+				   NESTLAB_WM_FIXED_HC(NESTLAB_WM_HCERRORS_HC) },
+			NESTLAB_WM_PASSES,
+			.checks = { 0, NESTLAB_WM_HCERRORS_CHECKS },
+		},
+		[NESTLAB_WL_INTERCEPTS] = {
+			.defined = 1,
+			.exits = { NESTLAB_WM_FIXED(CPUID, NESTLAB_WM_INTERCEPTS_CPUIDS),
+				   NESTLAB_WM_FIXED(MSR, NESTLAB_WM_INTERCEPTS_MSRS),
+				   NESTLAB_WM_FIXED(VMRUN, 1), NESTLAB_WM_FIXED(VMLOAD, 1),
+				   NESTLAB_WM_FIXED(VMSAVE, 1), NESTLAB_WM_FIXED(STGI, 1),
+				   NESTLAB_WM_FIXED(CLGI, 1), NESTLAB_WM_FIXED(SKINIT, 1),
+				   NESTLAB_WM_FIXED(INVLPGA, 1) },
+			NESTLAB_WM_PASSES,
+			.checks = { NESTLAB_WM_INTERCEPTS_SVM, NESTLAB_WM_INTERCEPTS_CHECKS },
+		},
+		/* triplefault.c: L1 sees SHUTDOWN; at level 1 QEMU (-no-reboot)
+		 * stops with no status. The phase never ends: no exits modelled. */
+		[NESTLAB_WL_TRIPLEFAULT] = {
+			.defined = 1,
+			.status = { NESTLAB_WM_NO_STATUS, NESTLAB_STATUS_L2_SHUTDOWN },
+		},
+		/* badaccess.c: L1 gets an NPF outside L2 RAM; at level 1 the read
+		 * succeeds and the workload fails itself. */
+		[NESTLAB_WL_BADACCESS] = {
+			.defined = 1,
+			.status = { NESTLAB_STATUS_WORKLOAD_FAIL, NESTLAB_STATUS_L2_BAD_ACCESS },
+		},
+	};
+
+	return wl < NESTLAB_WL_NR ? &models[wl] : NULL;
+}
+
+#endif

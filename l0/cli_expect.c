@@ -1,0 +1,151 @@
+/*
+ * `nestlab expect` argument parsing and usage text. A bad command line ends
+ * with a one-line reason, the synopsis and CLI_USAGE, as for `run`.
+ */
+#include "cli_expect.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <nestlab/bootargs.h>
+
+enum {
+	EOPT_WORKLOAD, EOPT_ITERATIONS, EOPT_LEVEL, EOPT_TRANSPORT, EOPT_NPT_LAZY,
+	EOPT_LIST, EOPT_HELP,
+};
+
+static const struct cli_option expect_options[] = {
+	{ "--workload",   true,  EOPT_WORKLOAD },
+	{ "--iterations", true,  EOPT_ITERATIONS },
+	{ "--level",      true,  EOPT_LEVEL },
+	{ "--transport",  true,  EOPT_TRANSPORT },
+	{ "--npt-lazy",   false, EOPT_NPT_LAZY },
+	{ "--list",       false, EOPT_LIST },
+	{ "--help",       false, EOPT_HELP },
+	{ "-h",           false, EOPT_HELP },
+};
+
+static void expect_synopsis(FILE *f)
+{
+	fputs("usage: nestlab expect --workload NAME [--iterations N] [--level 1|2]\n"
+	      "                      [--transport vmmcall|backdoor] [--npt-lazy]\n"
+	      "       nestlab expect --list\n", f);
+}
+
+void cli_usage_expect(FILE *f)
+{
+	expect_synopsis(f);
+	fprintf(f,
+		"\n"
+		"Prints, as one line of JSON, what `nestlab run` with the same options must\n"
+		"show according to the workload's exit model (include/nestlab/workload_model.h):\n"
+		"  {\"workload\", \"iterations\", \"level\", \"transport\", \"npt\",\n"
+		"   \"status\": the run's status name, \"status_code\": enum nestlab_status or null,\n"
+		"   \"qemu_exit\": QEMU's exit code, \"exits\": the workload phase's exits (the\n"
+		"   results' phase \"exits\" object; null when the run does not pass),\n"
+		"   \"checks\": the \"PASS: <workload>:\" lines the workload prints}\n"
+		"\n"
+		"  --workload NAME     one of the workloads of `nestlab run --help` (required)\n"
+		"  --iterations N      0..%u (default %u)\n"
+		"  --level 1|2         default 2\n"
+		"  --transport vmmcall|backdoor  default vmmcall\n"
+		"  --npt-lazy          level 2: L1's npt=lazy (default eager)\n"
+		"  --list              print the workload names, one a line\n"
+		"  -h, --help          this text\n"
+		"\n"
+		"Exit status: 0 printed, 2 bad command line.\n",
+		NESTLAB_ITERATIONS_MAX, NESTLAB_ITERATIONS_DEFAULT);
+}
+
+static enum cli_rc expect_fail(FILE *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static enum cli_rc expect_fail(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nestlab expect: ", err);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputc('\n', err);
+	expect_synopsis(err);
+	fputs("Try 'nestlab expect --help' for details.\n", err);
+	return CLI_USAGE;
+}
+
+enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config *cfg,
+			     FILE *out, FILE *err)
+{
+	bool have_workload = false, npt_given = false;
+	unsigned long v;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->p.iterations = NESTLAB_ITERATIONS_DEFAULT;
+	cfg->p.level = 2;
+	cfg->p.transport = NESTLAB_TRANSPORT_VMMCALL;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *val;
+		const struct cli_option *o = cli_find(expect_options, sizeof(expect_options) /
+						      sizeof(expect_options[0]), arg, &val);
+		int wl;
+
+		if (!o)
+			return expect_fail(err, arg[0] == '-' ? "unknown option '%s'"
+					   : "unexpected argument '%s'", arg);
+		if (o->has_arg && !val) {
+			if (i + 1 >= argc)
+				return expect_fail(err, "option '%s' needs a value", o->name);
+			val = argv[++i];
+		} else if (!o->has_arg && val) {
+			return expect_fail(err, "option '%s' takes no value", o->name);
+		}
+
+		switch (o->id) {
+		case EOPT_HELP:
+			cli_usage_expect(out);
+			return CLI_DONE;
+		case EOPT_WORKLOAD:
+			wl = cli_workload_index(val);
+			if (wl < 0)
+				return expect_fail(err, "unknown workload '%s' (see --list)", val);
+			cfg->p.workload = (unsigned)wl;
+			have_workload = true;
+			break;
+		case EOPT_ITERATIONS:
+			if (cli_parse_ulong(val, &v) || v > NESTLAB_ITERATIONS_MAX)
+				return expect_fail(err, "--iterations '%s': want an integer in 0..%u",
+						   val, NESTLAB_ITERATIONS_MAX);
+			cfg->p.iterations = v;
+			break;
+		case EOPT_LEVEL:
+			if (strcmp(val, "1") && strcmp(val, "2"))
+				return expect_fail(err, "--level '%s': want 1 or 2", val);
+			cfg->p.level = val[0] - '0';
+			break;
+		case EOPT_TRANSPORT:
+			if (!strcmp(val, "vmmcall"))
+				cfg->p.transport = NESTLAB_TRANSPORT_VMMCALL;
+			else if (!strcmp(val, "backdoor"))
+				cfg->p.transport = NESTLAB_TRANSPORT_BACKDOOR;
+			else
+				return expect_fail(err, "--transport '%s': want vmmcall or backdoor",
+						   val);
+			break;
+		case EOPT_NPT_LAZY:
+			cfg->p.npt_lazy = true;
+			npt_given = true;
+			break;
+		case EOPT_LIST:
+			cfg->list = true;
+			break;
+		}
+	}
+
+	if (cfg->list)
+		return argc == 2 ? CLI_RUN : expect_fail(err, "--list takes no other option");
+	if (!have_workload)
+		return expect_fail(err, "--workload is required");
+	if (cfg->p.level == 1 && npt_given)
+		return expect_fail(err, "--npt-lazy applies to --level 2 only");
+	return CLI_RUN;
+}

@@ -1,0 +1,75 @@
+/*
+ * Evaluation of a workload's exit model: each term adds per_iter * N + fixed
+ * exits to its reason (the transport's exit for NESTLAB_WM_HC), lazy-only
+ * terms only under lazy NPT, nothing at level 1; a reason whose sum is 0 is
+ * absent, as in the results. The status name is the launcher's (status_name,
+ * or "no_status" as outcome.c says when QEMU stops without a status).
+ */
+#include "expect.h"
+
+#include <string.h>
+#include <nestlab/bootargs.h>
+#include <nestlab/workload_model.h>
+#include "cli.h"
+#include "outcome.h"
+#include "results_json.h"
+#include "run_config.h"
+#include "status_names.h"
+
+static void expect_add(struct results_exits *ex, unsigned reason, unsigned long long n)
+{
+	if (!n || reason >= NESTLAB_EXIT_NR)
+		return;
+	ex->c[reason].count += n;
+	ex->present |= 1ull << reason;
+}
+
+int expect_compute(const struct expect_params *p, struct expect *e)
+{
+	const struct nestlab_workload_model *m = nestlab_workload_model(p->workload);
+	int lvl = p->level == 2;
+
+	memset(e, 0, sizeof(*e));
+	if (!m || !m->defined)
+		return -1;
+	e->status_code = m->status[lvl];
+	e->status = e->status_code < 0 ? OUTCOME_NO_STATUS : status_name(e->status_code);
+	e->qemu_exit = e->status_code < 0 ? 0 : (e->status_code << 1) | 1;
+	e->checks = m->checks[lvl];
+	e->exits_known = e->status_code == NESTLAB_STATUS_PASS;
+	if (!e->exits_known || !lvl)
+		return 0;
+	for (unsigned i = 0; i < NESTLAB_WM_TERMS_MAX; i++) {
+		const struct nestlab_wm_term *t = &m->exits[i];
+		unsigned reason = t->reason == NESTLAB_WM_HC ? nestlab_wm_hc_exit(p->transport)
+							     : t->reason;
+
+		if (t->when == NESTLAB_WM_NPT_LAZY && !p->npt_lazy)
+			continue;
+		expect_add(&e->exits, reason,
+			   (unsigned long long)t->per_iter * p->iterations + t->fixed);
+	}
+	return 0;
+}
+
+void expect_render(FILE *f, const struct expect_params *p, const struct expect *e)
+{
+	fprintf(f, "{\"workload\": \"%s\", \"iterations\": %lu, \"level\": %d, "
+		"\"transport\": \"%s\", \"npt\": ", cli_workload_name(p->workload),
+		p->iterations, p->level, l0_transport_name(p->transport));
+	if (p->level == 2)
+		fprintf(f, "\"%s\"", p->npt_lazy ? "lazy" : "eager");
+	else
+		fputs("null", f);
+	fprintf(f, ", \"status\": \"%s\", \"status_code\": ", e->status);
+	if (e->status_code < 0)
+		fputs("null", f);
+	else
+		fprintf(f, "%d", e->status_code);
+	fprintf(f, ", \"qemu_exit\": %d, \"exits\": ", e->qemu_exit);
+	if (e->exits_known)
+		results_json_exit_map(f, &e->exits, 0);
+	else
+		fputs("null", f);
+	fprintf(f, ", \"checks\": %u}\n", e->checks);
+}

@@ -1,0 +1,40 @@
+/*
+ * What one run of a workload must show, evaluated from its declared model
+ * (include/nestlab/workload_model.h) for a given iteration count, level,
+ * transport and NPT mode: the phase's exits, the run status (as the launcher
+ * names it), QEMU's exit code and the number of PASS lines. Pure; rendered
+ * as the JSON object `nestlab expect` prints.
+ */
+#ifndef L0_EXPECT_H
+#define L0_EXPECT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <nestlab/hypercall.h>
+#include "results_parse.h"
+
+struct expect_params {
+	unsigned workload;              /* enum nestlab_workload */
+	unsigned long iterations;
+	int level;                      /* 1 or 2 */
+	enum nestlab_transport transport;
+	bool npt_lazy;                  /* level 2 only */
+};
+
+struct expect {
+	bool exits_known;               /* the phase ends (status pass) */
+	struct results_exits exits;     /* counts only; cycles stay 0 */
+	int status_code;                /* enum nestlab_status, -1: none */
+	const char *status;             /* "pass", ..., "no_status" */
+	int qemu_exit;                  /* (status << 1) | 1, or 0 without one */
+	unsigned checks;                /* "PASS: <workload>:" lines */
+};
+
+/* Fills `e` from the model; -1 if the workload is unknown or has no model. */
+int expect_compute(const struct expect_params *p, struct expect *e);
+
+/* One line of JSON: the parameters, then status, status_code, qemu_exit,
+ * exits (as a results phase's "exits", null when not known) and checks. */
+void expect_render(FILE *f, const struct expect_params *p, const struct expect *e);
+
+#endif

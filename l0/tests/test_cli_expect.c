@@ -1,0 +1,118 @@
+/*
+ * Unit tests of `nestlab expect` argument parsing (l0/cli_expect.c):
+ * defaults, every option, --iterations 0, --list, usage errors, help.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <nestlab/bootargs.h>
+#include "cli_expect.h"
+
+static char *out_buf, *err_buf;
+static size_t out_len, err_len;
+
+/* Parses a NULL-terminated argument list after "expect". */
+static enum cli_rc parse(struct expect_config *cfg, const char *first, ...)
+{
+	char *argv[32] = { "expect" };
+	int argc = 1;
+	va_list ap;
+	FILE *out, *err;
+	enum cli_rc rc;
+
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	free(out_buf);
+	free(err_buf);
+	out = open_memstream(&out_buf, &out_len);
+	err = open_memstream(&err_buf, &err_len);
+	rc = cli_parse_expect(argc, argv, cfg, out, err);
+	fclose(out);
+	fclose(err);
+	return rc;
+}
+
+static bool err_has(const char *s)
+{
+	return err_buf && strstr(err_buf, s);
+}
+
+Test(cli_expect, defaults_are_runs)
+{
+	struct expect_config c;
+
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", NULL), CLI_RUN));
+	cr_assert(eq(u32, c.p.workload, NESTLAB_WL_CPUID));
+	cr_assert(eq(u64, c.p.iterations, NESTLAB_ITERATIONS_DEFAULT));
+	cr_assert(eq(int, c.p.level, 2));
+	cr_assert(eq(int, c.p.transport, NESTLAB_TRANSPORT_VMMCALL));
+	cr_assert(not(c.p.npt_lazy || c.list));
+	cr_assert(eq(u64, err_len, 0));
+}
+
+Test(cli_expect, every_option)
+{
+	struct expect_config c;
+
+	cr_assert(eq(int, parse(&c, "--workload=pagefault", "--iterations", "0", "--level=2",
+				"--transport", "backdoor", "--npt-lazy", NULL), CLI_RUN));
+	cr_assert(eq(u32, c.p.workload, NESTLAB_WL_PAGEFAULT));
+	cr_assert(eq(u64, c.p.iterations, 0));
+	cr_assert(eq(int, c.p.transport, NESTLAB_TRANSPORT_BACKDOOR));
+	cr_assert(c.p.npt_lazy);
+	cr_assert(eq(int, parse(&c, "--level", "1", "--workload", "null", NULL), CLI_RUN));
+	cr_assert(eq(int, c.p.level, 1));
+}
+
+Test(cli_expect, list)
+{
+	struct expect_config c;
+
+	cr_assert(eq(int, parse(&c, "--list", NULL), CLI_RUN));
+	cr_assert(c.list);
+	cr_assert(eq(int, parse(&c, "--list", "--workload", "cpuid", NULL), CLI_USAGE));
+	cr_assert(err_has("--list takes no other option"));
+}
+
+Test(cli_expect, usage_errors)
+{
+	struct expect_config c;
+
+	cr_assert(eq(int, parse(&c, NULL), CLI_USAGE));
+	cr_assert(err_has("--workload is required"));
+	cr_assert(err_has("usage: nestlab expect"));
+	cr_assert(eq(int, parse(&c, "--workload", "nosuch", NULL), CLI_USAGE));
+	cr_assert(err_has("unknown workload 'nosuch'"));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--iterations", "100000001", NULL),
+		     CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--iterations", "-1", NULL),
+		     CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--level", "3", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--transport", "vmcall", NULL),
+		     CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--level", "1", "--npt-lazy", NULL),
+		     CLI_USAGE));
+	cr_assert(err_has("--npt-lazy applies to --level 2 only"));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--json", "x", NULL), CLI_USAGE));
+	cr_assert(err_has("unknown option '--json'"));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--npt-lazy=1", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", NULL), CLI_USAGE));
+	cr_assert(err_has("needs a value"));
+	cr_assert(eq(int, parse(&c, "stray", NULL), CLI_USAGE));
+	cr_assert(eq(u64, out_len, 0));
+}
+
+Test(cli_expect, help)
+{
+	struct expect_config c;
+
+	cr_assert(eq(int, parse(&c, "--help", NULL), CLI_DONE));
+	cr_assert(not(eq(ptr, strstr(out_buf, "--npt-lazy"), NULL)));
+	cr_assert(not(eq(ptr, strstr(out_buf, "--list"), NULL)));
+	cr_assert(eq(u64, err_len, 0));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "-h", NULL), CLI_DONE));
+}
