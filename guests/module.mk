@@ -84,6 +84,6 @@ $(GUESTS_OUT)/user.bin: $(GUESTS_OUT)/user.elf
 	$(OBJCOPY) -O binary $< $@
 
 # --- host unit tests of the pure modules ------------------------------------
-$(GUESTS_OUT)/test_guests: $(GUESTS_TEST_C) $(GUESTS_PURE_C) $(wildcard guests/kernel/*.h)
+$(GUESTS_OUT)/test_guests: $(GUESTS_TEST_C) $(GUESTS_PURE_C)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -Iguests -o $@ $(GUESTS_TEST_C) $(GUESTS_PURE_C) $(CRITERION_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -Iguests -o $@ $(GUESTS_TEST_C) $(GUESTS_PURE_C) $(CRITERION_LIBS)

@@ -19,8 +19,7 @@
 #include "probe.h"
 #include "arch.h"
 #include "freestanding/x86_exceptions.h"
-
-#define PF_PRESENT 0x1
+#include "freestanding/x86_paging.h"
 
 static int vmmcall_ud_fixup(struct isr_frame *f)
 {
@@ -44,7 +43,7 @@ void isr_dispatch(struct isr_frame *f)
 
 	if (probe_catch(f))
 		return;
-	if (f->vector == X86_EXC_PF && !(f->error & PF_PRESENT) && process_demand_fault(cr2) == 0)
+	if (f->vector == X86_EXC_PF && !(f->error & X86_PF_P) && process_demand_fault(cr2) == 0)
 		return;
 	if (f->vector == X86_EXC_UD && vmmcall_ud_fixup(f))
 		return;

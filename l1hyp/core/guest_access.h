@@ -12,5 +12,8 @@ struct vcpu;
 
 /* Copy len bytes at L2 virtual gva into dst. 0 or GUEST_MEM_E_*. */
 int vcpu_copy_from_guest(struct vcpu *v, uint64_t gva, void *dst, size_t len);
+/* Copy len bytes from src to L2 virtual gva, all or nothing (every page is
+ * checked before the first byte is written). 0 or GUEST_MEM_E_*. */
+int vcpu_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
 
 #endif

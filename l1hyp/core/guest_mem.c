@@ -504,7 +504,7 @@ static void gm_fault(struct guest_fault *f, int rc, uint64_t addr)
 {
 	*f = (struct guest_fault){ .vector = GUEST_FAULT_NONE, .addr = addr, .reason = rc };
 	if (rc == GUEST_MEM_E_NONCANON)
-		f->vector = X86_VEC_GP;
+		f->vector = X86_EXC_GP;
 }
 
 static void gm_walk_fault(struct guest_fault *f, const struct gm_walk *w, int rc)
@@ -516,7 +516,7 @@ static void gm_walk_fault(struct guest_fault *f, const struct gm_walk *w, int rc
 		f->entry = w->fail_entry;
 	}
 	if (rc == GUEST_MEM_E_NOTMAPPED || rc == GUEST_MEM_E_PERM || rc == GUEST_MEM_E_RSVD) {
-		f->vector = X86_VEC_PF;
+		f->vector = X86_EXC_PF;
 		f->pf_error = gm_pf_error(w->pg, w->acc, w->pf);
 	}
 }

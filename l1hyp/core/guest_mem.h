@@ -30,6 +30,7 @@
 
 #include "../../lib/freestanding/x86_regs.h"
 #include "../../lib/freestanding/x86_paging.h"
+#include "../../lib/freestanding/x86_exceptions.h"
 
 /* Kinds of access (the acc argument). */
 #define GUEST_ACC_WRITE    (1u << 0)
@@ -132,11 +133,11 @@ struct guest_paging {
 
 /*
  * Why a translation failed, as L2 would see it. vector is the exception the
- * caller injects into L2: X86_VEC_PF with error code pf_error (APM vol.2
+ * caller injects into L2: X86_EXC_PF with error code pf_error (APM vol.2
  * 8.4.2: P=1 if the failing entry was present, i.e. a protection or
  * reserved-bit fault; W for writes; U for user accesses; RSVD; I/D for
  * fetches with EFER.NXE (PAE/long mode) or CR4.SMEP; PK) and CR2 = addr;
- * X86_VEC_GP (error code 0; #SS(0) instead if the access was a stack
+ * X86_EXC_GP (error code 0; #SS(0) instead if the access was a stack
  * reference) for a non-canonical address; GUEST_FAULT_NONE when the failure
  * is L1's side (a gpa outside L2 RAM, a callback fault, a bad request): then
  * there is nothing to inject, the access is bad from L1's point of view.
@@ -144,8 +145,8 @@ struct guest_paging {
 #define GUEST_FAULT_NONE (-1)
 
 struct guest_fault {
-	int vector;          /* X86_VEC_PF, X86_VEC_GP or GUEST_FAULT_NONE */
-	uint32_t pf_error;   /* X86_PF_* bits, with X86_VEC_PF; else 0 */
+	int vector;          /* X86_EXC_PF, X86_EXC_GP or GUEST_FAULT_NONE */
+	uint32_t pf_error;   /* X86_PF_* bits, with X86_EXC_PF; else 0 */
 	uint64_t addr;       /* the linear address that failed (CR2 for #PF) */
 	int reason;          /* the GUEST_MEM_E_* returned, 0 on success */
 	int level;           /* level of the entry that failed: 5 (PML5E) .. 1 (PTE),

@@ -54,5 +54,8 @@ uint64_t l1_alloc_pages(unsigned pages);
  * the access faulted. */
 int  l1_copy_safe(void *dst, const void *src, uint64_t len);
 int  l1_read_u64_safe(const uint64_t *src, uint64_t *val);
+int  l1_write_safe(void *dst, const void *src, uint64_t len);
+/* 0 swapped, 1 not swapped (*p != old), -1 fault. */
+int  l1_cmpxchg_u64_safe(uint64_t *p, uint64_t old, uint64_t new_);
 
 #endif

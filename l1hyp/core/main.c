@@ -80,6 +80,20 @@ static int l2_read_u64(void *ctx, uint64_t gpa, uint64_t *val)
 	return l1_read_u64_safe((const uint64_t *)(l1.l2_ram_hpa + gpa), val);
 }
 
+static int l2_write_phys(void *ctx, uint64_t gpa, const void *src, size_t len)
+{
+	if (gpa >= l1.l2_ram_size || len > l1.l2_ram_size - gpa)
+		return -1;
+	return l1_write_safe((void *)(l1.l2_ram_hpa + gpa), src, len);
+}
+
+static int l2_cmpxchg_u64(void *ctx, uint64_t gpa, uint64_t old, uint64_t new_)
+{
+	if (gpa >= l1.l2_ram_size || l1.l2_ram_size - gpa < 8 || (gpa & 7))
+		return -1;
+	return l1_cmpxchg_u64_safe((uint64_t *)(l1.l2_ram_hpa + gpa), old, new_);
+}
+
 static void l2_console_out(void *ctx, char c) { l1_putc(0, c); }
 static void l2_uart_out(void *ctx, char c) { l2_console_putc(&l1.l2con, c); }
 
@@ -241,9 +255,14 @@ static void vcpu_init(struct vcpu *v, uint32_t entry)
 	char why[256];
 
 	v->id = 0;
+	/* L1's accesses through L2's page tables set A/D bits as the CPU
+	 * would (APM vol.2 5.4.2). */
 	v->gm = (struct guest_mem){ .ram_size = l1.l2_ram_size,
 				    .read_phys = l2_read_phys,
 				    .read_u64 = l2_read_u64,
+				    .write_phys = l2_write_phys,
+				    .cmpxchg_u64 = l2_cmpxchg_u64,
+				    .flags = GUEST_MEM_F_AD,
 				    .cache = &v->walk_cache };
 	identity_view_init(v);
 	if (vendor_vcpu_create(v, &boot))

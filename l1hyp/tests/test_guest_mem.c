@@ -832,8 +832,8 @@ Test(guest_mem, paging_constants_match_the_apm)
 	cr_assert(eq(u64, CR4_SMAP, L_CR4_SMAP));
 	cr_assert(eq(u64, CR4_PKE, L_CR4_PKE));
 	cr_assert(eq(u64, RFLAGS_AC, L_RFLAGS_AC));
-	cr_assert(eq(int, X86_VEC_GP, 13));
-	cr_assert(eq(int, X86_VEC_PF, 14));
+	cr_assert(eq(int, X86_EXC_GP, 13));
+	cr_assert(eq(int, X86_EXC_PF, 14));
 }
 
 /* ---- 32-bit legacy paging (APM 5.2) ------------------------------------ */

@@ -47,10 +47,4 @@
 #define RFLAGS_DF  (1ull << 10)
 #define RFLAGS_AC  (1ull << 18)
 
-/* Exception vectors (AMD APM vol.2 8.2, table 8-1) */
-#define X86_VEC_UD 6
-#define X86_VEC_SS 12
-#define X86_VEC_GP 13
-#define X86_VEC_PF 14
-
 #endif

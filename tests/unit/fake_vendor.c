@@ -75,6 +75,8 @@ void vendor_paging(const struct vcpu *v, struct guest_paging *pg)
 	pg->cr3 = fv(v)->cr3;
 	pg->cr4 = fv(v)->cr4;
 	pg->efer = fv(v)->efer;
+	pg->rflags = v->regs.rflags;
+	pg->pkru = 0;
 }
 
 void vendor_segment(const struct vcpu *v, enum vcpu_seg seg, struct vcpu_segment *out)

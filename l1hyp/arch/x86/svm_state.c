@@ -61,6 +61,8 @@ void vendor_paging(const struct vcpu *v, struct guest_paging *pg)
 	pg->cr3 = s->cr3;
 	pg->cr4 = s->cr4;
 	pg->efer = s->efer;
+	pg->rflags = v->regs.rflags;     /* AC, for SMAP (APM vol.2 5.6.6) */
+	pg->pkru = 0;                    /* L2's CPUID offers no PKU */
 }
 
 void vendor_segment(const struct vcpu *v, enum vcpu_seg seg, struct vcpu_segment *out)
