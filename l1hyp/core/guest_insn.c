@@ -66,6 +66,21 @@ static int fetch_address(const struct vcpu *v, uint64_t *linear, uint8_t *mode)
 	return 0;
 }
 
+/* The fetch when the 16 bytes cross into the next page: the instruction
+ * may end on the first one, so a missing second page is not yet a fault. */
+static __attribute__((noinline)) unsigned fetch_across(struct vcpu *v,
+						       const struct guest_paging *pg,
+						       uint64_t linear, unsigned first,
+						       unsigned acc, uint8_t *buf)
+{
+	if (guest_copy_from_virt(&v->gm, pg, linear, buf, first, acc, 0))
+		return 0;
+	if (guest_copy_from_virt(&v->gm, pg, linear + first, buf + first,
+				 FETCH_LEN - first, acc, 0))
+		return first;
+	return FETCH_LEN;
+}
+
 /* Read the FETCH_LEN bytes at linear into buf; returns how many could be
  * read (0 if not even the first byte). */
 static unsigned fetch_bytes(struct vcpu *v, uint64_t linear, uint8_t *buf)
@@ -76,75 +91,107 @@ static unsigned fetch_bytes(struct vcpu *v, uint64_t linear, uint8_t *buf)
 	uint64_t gpa;
 
 	vendor_paging(v, &pg);
-	if (first >= FETCH_LEN) {
-		/* One page: one translation, one read. */
-		if (guest_translate(&v->gm, &pg, linear, acc, &gpa) ||
-		    v->gm.read_phys(v->gm.ctx, gpa, buf, FETCH_LEN))
-			return 0;
-		return FETCH_LEN;
-	}
-	if (guest_copy_from_virt(&v->gm, &pg, linear, buf, first, acc, 0))
+	if (first < FETCH_LEN)
+		return fetch_across(v, &pg, linear, first, acc, buf);
+	/* One page: one translation, one read. */
+	if (guest_translate(&v->gm, &pg, linear, acc, &gpa) ||
+	    v->gm.read_phys(v->gm.ctx, gpa, buf, FETCH_LEN))
 		return 0;
-	/* The instruction may continue on the next page. */
-	if (guest_copy_from_virt(&v->gm, &pg, linear + first, buf + first,
-				 FETCH_LEN - first, acc, 0))
-		return first;
 	return FETCH_LEN;
 }
 
-int guest_decode_at_rip(struct vcpu *v, const struct x86dec_insn **out)
+/* A decode-cache miss: decode, classify and remember (full fetches only). */
+static __attribute__((noinline)) int decode_miss(struct vcpu *v, uint8_t mode,
+						 const uint64_t *q, unsigned n)
 {
 	struct vcpu_insn_cache *c = &v->insn_cache;
+
+	c->valid = false;
+	x86dec_decode_buf(&c->insn, mode, (const uint8_t *)q, n);
+	if (c->insn.status == X86DEC_TRUNCATED)
+		return GUEST_INSN_E_FETCH;      /* ends on a page L2 cannot read */
+	if (c->insn.status != X86DEC_OK)
+		return GUEST_INSN_E_DECODE;
+	c->kind = kind_of(&c->insn);
+	c->mode = mode;
+	c->bytes[0] = q[0];
+	c->bytes[1] = q[1];
+	c->valid = n == FETCH_LEN;
+	return 0;
+}
+
+/* The decode is a function of the mode and the bytes alone. Bytes that
+ * could not be fetched are zero in buf; a short fetch never fills the
+ * cache, and a hit needs a full one. */
+static int decode(struct vcpu *v)
+{
+	const struct vcpu_insn_cache *c = &v->insn_cache;
 	union { uint8_t b[FETCH_LEN]; uint64_t q[2]; } buf = { .q = { 0, 0 } };
 	uint64_t linear;
 	uint8_t mode;
 	unsigned n;
 	int rc;
 
-	*out = 0;
 	rc = fetch_address(v, &linear, &mode);
 	if (rc)
 		return rc;
 	n = fetch_bytes(v, linear, buf.b);
 	if (!n)
 		return GUEST_INSN_E_FETCH;
-	/* The decode is a function of the mode and the bytes alone. Bytes
-	 * that could not be fetched are zero in buf and in the cache; a
-	 * short fetch never fills the cache, so n need not be compared. */
-	if (!(c->valid && c->mode == mode && c->bytes[0] == buf.q[0] &&
-	      c->bytes[1] == buf.q[1] && n == FETCH_LEN)) {
-		c->valid = false;
-		x86dec_decode_buf(&c->insn, mode, buf.b, n);
-		if (c->insn.status == X86DEC_TRUNCATED)
-			return GUEST_INSN_E_FETCH;  /* ends on a page L2 cannot read */
-		if (c->insn.status != X86DEC_OK)
-			return GUEST_INSN_E_DECODE;
-		c->kind = kind_of(&c->insn);
-		c->mode = mode;
-		c->bytes[0] = buf.q[0];
-		c->bytes[1] = buf.q[1];
-		c->valid = n == FETCH_LEN;
-	}
-	*out = &c->insn;
-	return 0;
+	if (c->valid && c->mode == mode && c->bytes[0] == buf.q[0] &&
+	    c->bytes[1] == buf.q[1] && n == FETCH_LEN)
+		return 0;
+	return decode_miss(v, mode, buf.q, n);
 }
 
-int guest_insn_len(struct vcpu *v, enum guest_insn_kind kind, unsigned *len)
+int guest_decode_at_rip(struct vcpu *v, const struct x86dec_insn **out)
 {
-	const struct x86dec_insn *insn;
-	int rc;
+	int rc = decode(v);
 
-	*len = 0;
-	if (v->exit.insn_len) {
-		*len = v->exit.insn_len;    /* the CPU's own word (nRIP) */
-		return 0;
-	}
-	rc = guest_decode_at_rip(v, &insn);
+	*out = rc ? 0 : &v->insn_cache.insn;
+	return rc;
+}
+
+/* The general case: any mode, page crossings, decode-cache misses. */
+static __attribute__((noinline)) int insn_len_decode(struct vcpu *v,
+						     enum guest_insn_kind kind,
+						     unsigned *len)
+{
+	int rc = decode(v);
+
 	if (rc)
 		return rc;
 	if (v->insn_cache.kind != kind)
 		return GUEST_INSN_E_MISMATCH;
-	*len = insn->length;
+	*len = v->insn_cache.insn.length;
+	return 0;
+}
+
+/* The exit path's common case in a straight line: 64-bit code, the 16
+ * bytes at RIP in one page, the same bytes as the last decode. Anything
+ * else takes the general path, which gives the same answer. */
+int guest_insn_len(struct vcpu *v, enum guest_insn_kind kind, unsigned *len)
+{
+	const struct vcpu_insn_cache *c = &v->insn_cache;
+	uint64_t rip = v->regs.rip, gpa, q[2];
+	struct guest_paging pg;
+
+	*len = v->exit.insn_len;
+	if (*len)
+		return 0;                   /* the CPU's own word (nRIP) */
+	if (!(v->exit.long_mode && c->valid && c->mode == X86DEC_MODE_64 &&
+	      (rip & (PAGE_SIZE - 1)) <= PAGE_SIZE - FETCH_LEN))
+		return insn_len_decode(v, kind, len);
+	vendor_paging(v, &pg);
+	if (guest_translate(&v->gm, &pg, rip,
+			    GUEST_ACC_EXEC | (v->exit.cpl == 3 ? GUEST_ACC_USER : 0), &gpa) ||
+	    v->gm.read_phys(v->gm.ctx, gpa, q, FETCH_LEN))
+		return GUEST_INSN_E_FETCH;
+	if (q[0] != c->bytes[0] || q[1] != c->bytes[1])
+		return insn_len_decode(v, kind, len);
+	if (c->kind != kind)
+		return GUEST_INSN_E_MISMATCH;
+	*len = c->insn.length;
 	return 0;
 }
 

@@ -417,30 +417,10 @@ static int gm_walk_once(struct gm_walk *w)
 
 /* ---- the walk cache ------------------------------------------------------ */
 
-static unsigned gm_cache_acc(unsigned acc)
+/* The walk cache's fallback check (guest_mem.h): the cached entries, re-read
+ * one by one; true if all are unchanged. */
+bool guest_walk_cache_reread(const struct guest_mem *gm, const struct guest_walk_entry *c)
 {
-	return acc & ~GUEST_ACC_PROBE;
-}
-
-static bool gm_cache_key(const struct guest_walk_cache *c, const struct guest_paging *pg,
-			 uint64_t gva, unsigned acc)
-{
-	if (!c->valid || c->va_page != gva >> 12 || c->cr3 != pg->cr3 ||
-	    c->acc != gm_cache_acc(acc) || c->cr0 != pg->cr0 || c->cr4 != pg->cr4 ||
-	    c->efer != pg->efer)
-		return false;
-	if ((pg->cr4 & CR4_SMAP) && c->ac != !!(pg->rflags & RFLAGS_AC))
-		return false;
-	return !(pg->cr4 & CR4_PKE) || c->pkru == pg->pkru;
-}
-
-static bool gm_cache_lookup(const struct guest_mem *gm, const struct guest_paging *pg,
-			    uint64_t gva, unsigned acc, bool ad, uint64_t *gpa)
-{
-	const struct guest_walk_cache *c = gm->cache;
-
-	if (!gm_cache_key(c, pg, gva, acc) || (ad && !c->ad_done))
-		return false;
 	for (unsigned i = 0; i < c->levels; i++) {
 		uint64_t e;
 
@@ -448,7 +428,6 @@ static bool gm_cache_lookup(const struct guest_mem *gm, const struct guest_pagin
 		    e != c->entry_val[i])
 			return false;
 	}
-	*gpa = c->pa_page | (gva & (GM_PAGE - 1));
 	return true;
 }
 
@@ -463,8 +442,9 @@ static bool gm_walk_ad_done(const struct gm_walk *w)
 	return !(w->acc & GUEST_ACC_WRITE) || (w->eval[w->n - 1] & X86_PTE_D);
 }
 
-static void gm_cache_fill(struct guest_walk_cache *c, const struct gm_walk *w)
+static void gm_cache_fill(struct guest_walk_cache *cache, const struct gm_walk *w)
 {
+	struct guest_walk_entry *c = &cache->way[guest_walk_way(w->acc)];
 	const struct guest_paging *pg = w->pg;
 
 	c->valid = 1;
@@ -474,7 +454,7 @@ static void gm_cache_fill(struct guest_walk_cache *c, const struct gm_walk *w)
 	c->efer = pg->efer;
 	c->ac = (pg->cr4 & CR4_SMAP) ? !!(pg->rflags & RFLAGS_AC) : 0;
 	c->pkru = (pg->cr4 & CR4_PKE) ? pg->pkru : 0;
-	c->acc = gm_cache_acc(w->acc);
+	c->acc = guest_walk_acc(w->acc);
 	c->va_page = w->gva >> 12;
 	c->pa_page = w->gpa & ~(GM_PAGE - 1);
 	c->levels = w->n;
@@ -542,11 +522,15 @@ static int gm_translate(const struct guest_mem *gm, const struct guest_paging *p
 	bool ad = (gm->flags & GUEST_MEM_F_AD) && !(acc & GUEST_ACC_PROBE);
 	int mode, rc;
 
-	*w = (struct gm_walk){ .gm = gm, .pg = pg, .gva = gva, .acc = acc, .ad = ad };
 	/* A hit needs the same paging registers, so the mode checks below
-	 * passed when the entry was filled. */
-	if (gm->cache && gm_cache_lookup(gm, pg, gva, acc, ad, gpa))
+	 * passed when the entry was filled. It is looked up before the walk
+	 * state is set up: on the exit path, a hit is the common case. */
+	if (guest_walk_cache_hit(gm, pg, gva, acc, gpa)) {
+		w->gva = gva;
+		w->fail_level = 0;
 		return 0;
+	}
+	*w = (struct gm_walk){ .gm = gm, .pg = pg, .gva = gva, .acc = acc, .ad = ad };
 	mode = gm_mode(pg);
 	if (mode < 0)
 		return mode;
@@ -585,10 +569,13 @@ int guest_translate_ex(const struct guest_mem *gm, const struct guest_paging *pg
 	return rc;
 }
 
-int guest_translate(const struct guest_mem *gm, const struct guest_paging *pg,
-		    uint64_t gva, unsigned acc, uint64_t *gpa)
+
+int guest_translate_walk(const struct guest_mem *gm, const struct guest_paging *pg,
+			 uint64_t gva, unsigned acc, uint64_t *gpa)
 {
-	return guest_translate_ex(gm, pg, gva, acc, gpa, NULL);
+	struct gm_walk w;
+
+	return gm_translate(gm, pg, gva, acc, gpa, &w);
 }
 
 /* ---- copies -------------------------------------------------------------- */

@@ -72,7 +72,7 @@
 #define GUEST_MEM_F_AD (1u << 0)  /* set A/D bits on walks (needs cmpxchg_u64) */
 
 /*
- * A one-entry walk cache (optional): the last successful translation with the
+ * A walk cache (optional): per way (fetch, data), the last successful translation with the
  * guest-physical addresses and values of the page-table entries it used (the
  * values after any A/D update). A lookup re-reads those entries and reuses the
  * result only if every one is unchanged and the paging registers (RFLAGS.AC
@@ -82,7 +82,7 @@
  * if the cached entries already have them (ad_done), so the entry a walk
  * just updated is a hit the next time, one left without them is not.
  */
-struct guest_walk_cache {
+struct guest_walk_entry {
 	int valid;
 	uint64_t cr0, cr3, cr4, efer;
 	int ac;                      /* RFLAGS.AC, compared when CR4.SMAP */
@@ -94,6 +94,15 @@ struct guest_walk_cache {
 	unsigned entry_size;         /* 8, or 4 for 32-bit paging */
 	int ad_done;                 /* A set in every entry that has one, D in a write's leaf */
 	uint64_t entry_gpa[5], entry_val[5];
+};
+
+/* The cache has one way for instruction fetches and one for data, so that
+ * a handler that fetches the instruction at RIP and then reads its operand
+ * buffer (a hypercall) hits on both. */
+#define GUEST_WALK_WAY_DATA  0
+#define GUEST_WALK_WAY_FETCH 1
+struct guest_walk_cache {
+	struct guest_walk_entry way[2];
 };
 
 struct guest_mem {
@@ -118,6 +127,12 @@ struct guest_mem {
 	 * differed), anything else: a fault. Needed with GUEST_MEM_F_AD. */
 	int (*cmpxchg_u64)(void *ctx, uint64_t gpa, uint64_t old, uint64_t new_);
 	unsigned flags;      /* GUEST_MEM_F_* */
+	/* Optional fast path of the walk cache's check: 1 if each of the n
+	 * aligned 8-byte entries at gpa[i] (inside RAM, already range-checked)
+	 * still holds val[i], 0 if one differs, anything else on a fault.
+	 * NULL: the entries are re-read one by one through read_u64. */
+	int (*entries_equal)(void *ctx, const uint64_t *gpa, const uint64_t *val,
+			     unsigned n);
 };
 
 /*
@@ -165,11 +180,67 @@ static inline bool guest_mem_l2_fault(int rc)
 /* A short description of a return value ("unknown" for no GUEST_MEM_E_*). */
 const char *guest_mem_strerror(int rc);
 
+/* The walk cache's way and key for an access of kind acc. */
+static inline unsigned guest_walk_way(unsigned acc)
+{
+	return (acc & GUEST_ACC_EXEC) ? GUEST_WALK_WAY_FETCH : GUEST_WALK_WAY_DATA;
+}
+
+static inline unsigned guest_walk_acc(unsigned acc)
+{
+	return acc & ~GUEST_ACC_PROBE;
+}
+
+bool guest_walk_cache_reread(const struct guest_mem *gm, const struct guest_walk_entry *c);
+
+/*
+ * The walk cache's hit test: true and *gpa if the last walk of acc's way
+ * was for gva's page with the same paging registers and access kind, its
+ * entries are unchanged, and (with GUEST_MEM_F_AD, not probing) they
+ * already carry the A/D bits the access needs. Inline: it is on the exit
+ * path of every intercepted instruction. The entries' addresses were
+ * range-checked when the walk read them.
+ */
+static inline bool guest_walk_cache_hit(const struct guest_mem *gm,
+					const struct guest_paging *pg,
+					uint64_t gva, unsigned acc, uint64_t *gpa)
+{
+	const struct guest_walk_entry *c;
+	bool ad = (gm->flags & GUEST_MEM_F_AD) && !(acc & GUEST_ACC_PROBE);
+
+	if (!gm->cache)
+		return false;
+	c = &gm->cache->way[guest_walk_way(acc)];
+	if (!c->valid || c->va_page != gva >> 12 || c->cr3 != pg->cr3 ||
+	    c->acc != guest_walk_acc(acc) || c->cr0 != pg->cr0 || c->cr4 != pg->cr4 ||
+	    c->efer != pg->efer || (ad && !c->ad_done))
+		return false;
+	if ((pg->cr4 & CR4_SMAP) && c->ac != !!(pg->rflags & RFLAGS_AC))
+		return false;
+	if ((pg->cr4 & CR4_PKE) && c->pkru != pg->pkru)
+		return false;
+	if (gm->entries_equal && c->entry_size == 8 ?
+	    gm->entries_equal(gm->ctx, c->entry_gpa, c->entry_val, c->levels) != 1 :
+	    !guest_walk_cache_reread(gm, c))
+		return false;
+	*gpa = c->pa_page | (gva & 0xFFFull);
+	return true;
+}
+
+/* The walk itself, after a cache miss (fills the cache on success). */
+int guest_translate_walk(const struct guest_mem *gm, const struct guest_paging *pg,
+			 uint64_t gva, unsigned acc, uint64_t *gpa);
+
 /* gva -> gpa for an access of kind acc (GUEST_ACC_* bits). 0 or GUEST_MEM_E_*.
  * With GUEST_MEM_F_AD (and without GUEST_ACC_PROBE) it sets A/D bits like
  * the processor: A on each entry used, D on the leaf for a write. */
-int guest_translate(const struct guest_mem *gm, const struct guest_paging *pg,
-		    uint64_t gva, unsigned acc, uint64_t *gpa);
+static inline int guest_translate(const struct guest_mem *gm, const struct guest_paging *pg,
+				  uint64_t gva, unsigned acc, uint64_t *gpa)
+{
+	if (guest_walk_cache_hit(gm, pg, gva, acc, gpa))
+		return 0;
+	return guest_translate_walk(gm, pg, gva, acc, gpa);
+}
 
 /* The same, and *f (if not NULL) is filled on every return. */
 int guest_translate_ex(const struct guest_mem *gm, const struct guest_paging *pg,

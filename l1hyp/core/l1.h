@@ -57,5 +57,8 @@ int  l1_read_u64_safe(const uint64_t *src, uint64_t *val);
 int  l1_write_safe(void *dst, const void *src, uint64_t len);
 /* 0 swapped, 1 not swapped (*p != old), -1 fault. */
 int  l1_cmpxchg_u64_safe(uint64_t *p, uint64_t old, uint64_t new_);
+/* 1 if *(base + off[i]) == val[i] for all i < n, 0 if not, -1 fault. */
+int  l1_entries_equal_safe(uint64_t base, const uint64_t *off, const uint64_t *val,
+			   unsigned n);
 
 #endif

@@ -94,6 +94,13 @@ static int l2_cmpxchg_u64(void *ctx, uint64_t gpa, uint64_t old, uint64_t new_)
 	return l1_cmpxchg_u64_safe((uint64_t *)(l1.l2_ram_hpa + gpa), old, new_);
 }
 
+/* The walk cache's entries were range-checked when the walk read them. */
+static int l2_entries_equal(void *ctx, const uint64_t *gpa, const uint64_t *val,
+			    unsigned n)
+{
+	return l1_entries_equal_safe(l1.l2_ram_hpa, gpa, val, n);
+}
+
 static void l2_console_out(void *ctx, char c) { l1_putc(0, c); }
 static void l2_uart_out(void *ctx, char c) { l2_console_putc(&l1.l2con, c); }
 
@@ -262,6 +269,7 @@ static void vcpu_init(struct vcpu *v, uint32_t entry)
 				    .read_u64 = l2_read_u64,
 				    .write_phys = l2_write_phys,
 				    .cmpxchg_u64 = l2_cmpxchg_u64,
+				    .entries_equal = l2_entries_equal,
 				    .flags = GUEST_MEM_F_AD,
 				    .cache = &v->walk_cache };
 	identity_view_init(v);

@@ -85,6 +85,11 @@ unsigned vcpu_stop(struct vcpu *v, unsigned status, bool dump, const char *fmt, 
 /* Advance RIP past the intercepted instruction, len bytes (wrapping at 32
  * bits outside 64-bit mode, APM vol.2 2.5.4; the mode is the
  * instruction's, v->exit.long_mode). */
-void vcpu_advance_rip(struct vcpu *v, unsigned len);
+static inline void vcpu_advance_rip(struct vcpu *v, unsigned len)
+{
+	v->regs.rip += len;
+	if (!v->exit.long_mode)
+		v->regs.rip = (uint32_t)v->regs.rip;
+}
 
 #endif

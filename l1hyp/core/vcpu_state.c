@@ -1,6 +1,5 @@
 /*
- * Small operations on struct vcpu that every handler shares (vcpu.h):
- * requesting the end of the run, and advancing RIP. Pure C: host-tested
+ * The stop request every handler may make (vcpu.h). Pure C: host-tested
  * with a fake vendor.
  */
 #include "vcpu.h"
@@ -23,11 +22,4 @@ unsigned vcpu_stop(struct vcpu *v, unsigned status, bool dump, const char *fmt, 
 		va_end(ap);
 	}
 	return 0;
-}
-
-void vcpu_advance_rip(struct vcpu *v, unsigned len)
-{
-	v->regs.rip += len;
-	if (!v->exit.long_mode)
-		v->regs.rip = (uint32_t)v->regs.rip;
 }

@@ -767,8 +767,8 @@ Test(guest_mem, walk_cache_hits_and_never_goes_stale)
 
 	gm.cache = &cache;
 	assert_xlate(0x40001234, GUEST_ACC_USER, 0x200234);
-	cr_assert(eq(int, cache.valid, 1));
-	cr_assert(eq(u32, cache.levels, 4));
+	cr_assert(eq(int, cache.way[GUEST_WALK_WAY_DATA].valid, 1));
+	cr_assert(eq(u32, cache.way[GUEST_WALK_WAY_DATA].levels, 4));
 	reads = ram.nr_reads;
 	assert_xlate(0x40001FF0, GUEST_ACC_USER, 0x200FF0);        /* hit */
 	cr_assert(eq(u32, ram.nr_reads - reads, 4));                /* 4 re-reads */
@@ -1762,7 +1762,7 @@ Test(guest_mem, walk_cache_never_skips_an_ad_update)
 	enable_ad();
 	assert_xlate(0x40001000, 0, 0x200000);
 	cr_assert(eq(uint, ram.nr_cmpxchg, 4));
-	cr_assert(eq(int, cache.ad_done, 1));
+	cr_assert(eq(int, cache.way[GUEST_WALK_WAY_DATA].ad_done, 1));
 	reads = ram.nr_reads;
 	assert_xlate(0x40001008, 0, 0x200008);                       /* hit */
 	cr_assert(eq(uint, ram.nr_reads - reads, 4));
@@ -1775,7 +1775,7 @@ Test(guest_mem, walk_cache_never_skips_an_ad_update)
 	/* A write is another access kind: a probe of it fills the cache with
 	 * every A set but no D, so the real write misses, walks and sets D. */
 	assert_xlate(0x40001000, GUEST_ACC_WRITE | GUEST_ACC_PROBE, 0x200000);
-	cr_assert(eq(int, cache.ad_done, 0));
+	cr_assert(eq(int, cache.way[GUEST_WALK_WAY_DATA].ad_done, 0));
 	cr_assert(eq(u64, *p.e[1] & D, 0));
 	assert_xlate(0x40001000, GUEST_ACC_WRITE, 0x200000);
 	cr_assert(eq(u64, *p.e[1] & D, D));
@@ -1784,12 +1784,12 @@ Test(guest_mem, walk_cache_never_skips_an_ad_update)
 	 * hit it, then it may. */
 	map_at(0x40002000, 0x210000, 1, P | RW | US);
 	assert_xlate(0x40002000, GUEST_ACC_PROBE, 0x210000);
-	cr_assert(eq(int, cache.valid, 1));
-	cr_assert(eq(int, cache.ad_done, 0));
+	cr_assert(eq(int, cache.way[GUEST_WALK_WAY_DATA].valid, 1));
+	cr_assert(eq(int, cache.way[GUEST_WALK_WAY_DATA].ad_done, 0));
 	cr_assert(eq(uint, ram.nr_cmpxchg, 6));
 	assert_xlate(0x40002000, 0, 0x210000);
 	cr_assert(eq(uint, ram.nr_cmpxchg, 7));                      /* the new PTE */
-	cr_assert(eq(int, cache.ad_done, 1));
+	cr_assert(eq(int, cache.way[GUEST_WALK_WAY_DATA].ad_done, 1));
 	reads = ram.nr_reads;
 	assert_xlate(0x40002000, GUEST_ACC_PROBE, 0x210000);         /* hit */
 	assert_xlate(0x40002000, 0, 0x210000);                       /* hit */
@@ -1839,8 +1839,8 @@ Test(guest_mem, walk_cache_32bit_entries)
 	q = map_32(0x00801000, 0x5000, 1, P | RW);
 	gm.cache = &cache;
 	assert_xlate(0x00801000, 0, 0x5000);
-	cr_assert(eq(uint, cache.entry_size, 4));
-	cr_assert(eq(uint, cache.levels, 2));
+	cr_assert(eq(uint, cache.way[GUEST_WALK_WAY_DATA].entry_size, 4));
+	cr_assert(eq(uint, cache.way[GUEST_WALK_WAY_DATA].levels, 2));
 	reads = ram.nr_reads;
 	assert_xlate(0x00801FFF, 0, 0x5FFF);
 	cr_assert(eq(uint, ram.nr_reads - reads, 2));
@@ -1884,4 +1884,24 @@ Test(guest_mem, error_codes_distinct_and_named)
 	/* Which ones are L2's faults. */
 	for (unsigned i = 0; i < n; i++)
 		cr_assert(eq(int, guest_mem_l2_fault(codes[i]), i < 4));
+}
+
+/* Fetches and data accesses have their own ways: alternating between an
+ * instruction fetch and a data read of other pages hits on both. */
+Test(guest_mem, walk_cache_ways_for_fetch_and_data)
+{
+	struct guest_walk_cache cache = { 0 };
+	unsigned reads;
+
+	map_at(0x40001000, 0x200000, 1, P | RW | US);
+	map_at(0x40005000, 0x300000, 1, P | RW | US);
+	gm.cache = &cache;
+	assert_xlate(0x40001000, GUEST_ACC_EXEC, 0x200000);
+	assert_xlate(0x40005008, 0, 0x300008);
+	cr_assert(eq(int, cache.way[GUEST_WALK_WAY_FETCH].valid, 1));
+	cr_assert(eq(int, cache.way[GUEST_WALK_WAY_DATA].valid, 1));
+	reads = ram.nr_reads;
+	assert_xlate(0x40001004, GUEST_ACC_EXEC, 0x200004);         /* hit */
+	assert_xlate(0x40005010, 0, 0x300010);                      /* hit */
+	cr_assert(eq(u32, ram.nr_reads - reads, 8));                /* re-reads only */
 }

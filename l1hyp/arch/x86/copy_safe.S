@@ -95,3 +95,34 @@ l1_cmpxchg_u64_safe:
 
 	.section .extable, "a"
 	.quad 9b, 11b
+
+/*
+ *   int l1_entries_equal_safe(uint64_t base, const uint64_t *off,
+ *                             const uint64_t *val, unsigned n);
+ * 1 if the 8 bytes at base + off[i] equal val[i] for every i < n, 0 at the
+ * first that differs, -1 if a load faults: the walk cache's check that the
+ * page-table entries of its last walk are unchanged, one load and one
+ * compare per entry.
+ */
+	.text
+	.global l1_entries_equal_safe
+l1_entries_equal_safe:
+	testl %ecx, %ecx
+	jz 14f
+12:	movq (%rsi), %rax
+13:	movq (%rdi,%rax), %rax
+	cmpq (%rdx), %rax
+	jne 15f
+	addq $8, %rsi
+	addq $8, %rdx
+	decl %ecx
+	jnz 12b
+14:	movl $1, %eax
+	ret
+15:	xorl %eax, %eax
+	ret
+16:	movl $-1, %eax
+	ret
+
+	.section .extable, "a"
+	.quad 13b, 16b

@@ -69,8 +69,8 @@ static const struct { uint8_t reason, kind; } svm_exits[0x100] = {
 static void snapshot_mode(struct vcpu *v, const struct vmcb *vmcb)
 {
 	v->exit.cpl = vmcb->save.cpl;
-	v->exit.long_mode = (vmcb->save.efer & EFER_LMA) &&
-			    (vmcb->save.cs.attrib & SVM_SEG_ATTR_L);
+	/* EFER.LMA (bit 10) and CS.L (attribute bit 9), without branches. */
+	v->exit.long_mode = (vmcb->save.efer >> 10) & (vmcb->save.cs.attrib >> 9) & 1;
 }
 
 /* Instruction intercepts: with NRIPS the VMCB's nRIP holds the next RIP
