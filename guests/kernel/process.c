@@ -134,7 +134,8 @@ static void map_or_die(uint64_t va, uint64_t pa, uint64_t flags)
 	int err = pt_map(&l2_pt_ops, proc.root, va, pa, PT_4K, flags);
 
 	if (err) {
-		kprintf("nestlab-l2: cannot map user page %lx -> %lx (error %d)\n", va, pa, err);
+		kprintf("nestlab-l2: cannot map user page %lx -> %lx: %s\n", va, pa,
+			pt_strerror(err));
 		run_finish(NESTLAB_STATUS_L2_EXCEPTION);
 	}
 }

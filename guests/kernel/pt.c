@@ -107,3 +107,16 @@ int pt_walk(const struct pt_ops *o, uint64_t root, uint64_t va, uint64_t *pa,
 	}
 	return PT_E_NOTMAPPED; /* not reached */
 }
+
+const char *pt_strerror(int rc)
+{
+	switch (rc) {
+	case PT_E_NOMEM: return "PT_E_NOMEM (alloc returned 0)";
+	case PT_E_EXISTS: return "PT_E_EXISTS (something is already mapped there)";
+	case PT_E_ALIGN: return "PT_E_ALIGN (va or pa not aligned to the page size)";
+	case PT_E_NONCANON: return "PT_E_NONCANON (va not canonical (48-bit))";
+	case PT_E_NOTMAPPED: return "PT_E_NOTMAPPED (nothing is mapped there)";
+	case PT_E_SIZE: return "PT_E_SIZE (page size neither 4 KiB nor 2 MiB)";
+	}
+	return "unknown error";
+}

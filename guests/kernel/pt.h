@@ -26,12 +26,15 @@
 #define PT_4K X86_PAGE_4K
 #define PT_2M X86_PAGE_2M
 
-#define PT_E_NOMEM    (-1) /* alloc returned 0 */
-#define PT_E_EXISTS   (-2) /* something is already mapped there */
-#define PT_E_ALIGN    (-3) /* va or pa not aligned to the page size */
-#define PT_E_NONCANON (-4) /* va not canonical (48-bit) */
-#define PT_E_NOTMAPPED (-5)
-#define PT_E_SIZE     (-6) /* page size neither 4 KiB nor 2 MiB */
+#define PT_E_NOMEM    (-80) /* alloc returned 0 */
+#define PT_E_EXISTS   (-81) /* something is already mapped there */
+#define PT_E_ALIGN    (-82) /* va or pa not aligned to the page size */
+#define PT_E_NONCANON (-83) /* va not canonical (48-bit) */
+#define PT_E_NOTMAPPED (-84) /* nothing is mapped there */
+#define PT_E_SIZE     (-85) /* page size neither 4 KiB nor 2 MiB */
+
+/* The name and meaning of a PT_E_* code ("unknown error" otherwise). */
+const char *pt_strerror(int rc);
 
 struct pt_ops {
 	/* Physical address of a zeroed 4 KiB frame, or 0. */

@@ -159,3 +159,16 @@ int mb_build_info(void *buf, size_t buf_size, uint32_t buf_gpa, uint64_t ram_siz
 	b[cmd_off + cmdline_len] = 0;
 	return (int)used;
 }
+
+const char *mb_strerror(int rc)
+{
+	switch (rc) {
+	case MB_E_NOHEADER: return "MB_E_NOHEADER (no header magic in the first 8 KiB)";
+	case MB_E_CHECKSUM: return "MB_E_CHECKSUM (magic + flags + checksum != 0)";
+	case MB_E_NOKLUDGE: return "MB_E_NOKLUDGE (flags bit 16 clear: nestlab needs the a.out kludge)";
+	case MB_E_LAYOUT: return "MB_E_LAYOUT (addresses inconsistent or beyond the file)";
+	case MB_E_NOSPACE: return "MB_E_NOSPACE (info buffer too small)";
+	case MB_E_FLAGS: return "MB_E_FLAGS (a required flag other than PAGE_ALIGN and MEMORY_INFO is set)";
+	}
+	return "unknown error";
+}

@@ -10,13 +10,16 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define MB_E_NOHEADER  (-1) /* no header magic in the first 8 KiB */
-#define MB_E_CHECKSUM  (-2) /* magic + flags + checksum != 0 */
-#define MB_E_NOKLUDGE  (-3) /* flags bit 16 clear: nestlab needs the a.out kludge */
-#define MB_E_LAYOUT    (-4) /* addresses inconsistent or beyond the file */
-#define MB_E_NOSPACE   (-5) /* info buffer too small */
-#define MB_E_FLAGS     (-6) /* added: a required flag (bits 0-15) other than
+#define MB_E_NOHEADER  (-50) /* no header magic in the first 8 KiB */
+#define MB_E_CHECKSUM  (-51) /* magic + flags + checksum != 0 */
+#define MB_E_NOKLUDGE  (-52) /* flags bit 16 clear: nestlab needs the a.out kludge */
+#define MB_E_LAYOUT    (-53) /* addresses inconsistent or beyond the file */
+#define MB_E_NOSPACE   (-54) /* info buffer too small */
+#define MB_E_FLAGS     (-55) /* a required flag (bits 0-15) other than
 			       PAGE_ALIGN and MEMORY_INFO is set (spec 3.1.2) */
+
+/* The name and meaning of a MB_E_* code ("unknown error" otherwise). */
+const char *mb_strerror(int rc);
 
 struct mb_image {
 	uint32_t load_addr;     /* guest-physical address of the first loaded byte */

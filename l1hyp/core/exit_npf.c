@@ -22,8 +22,8 @@ unsigned exit_npf(struct vcpu *v)
 		if (rc == 0)
 			return 0;
 		return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, false,
-				 "lazy NPT: cannot map L2 GPA %lx (npt_map error %d)",
-				 f->gpa, rc);
+				 "lazy NPT: cannot map L2 GPA %lx: %s",
+				 f->gpa, npt_strerror(rc));
 	}
 	if (f->gpa >= l1.l2_ram_size)
 		return vcpu_stop(v, NESTLAB_STATUS_L2_BAD_ACCESS, true,

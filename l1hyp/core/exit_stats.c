@@ -83,3 +83,14 @@ void exit_stats_emit(struct exit_stats *s, const struct results_writer *w,
 	}
 	emit_counts(&s->total, -1, w);
 }
+
+const char *exit_stats_strerror(int rc)
+{
+	switch (rc) {
+	case EXIT_STATS_E_FULL: return "EXIT_STATS_E_FULL (NESTLAB_MAX_PHASES reached)";
+	case EXIT_STATS_E_NAME: return "EXIT_STATS_E_NAME (empty, too long or bad characters)";
+	case EXIT_STATS_E_STATE: return "EXIT_STATS_E_STATE (begin while open / end of a phase not open)";
+	case EXIT_STATS_E_INDEX: return "EXIT_STATS_E_INDEX (no such phase)";
+	}
+	return "unknown error";
+}

@@ -35,10 +35,13 @@ struct exit_stats {
 	struct exit_counts total;
 };
 
-#define EXIT_STATS_E_FULL   (-1)  /* NESTLAB_MAX_PHASES reached */
-#define EXIT_STATS_E_NAME   (-2)  /* empty, too long or bad characters */
-#define EXIT_STATS_E_STATE  (-3)  /* begin while open / end of a phase not open */
-#define EXIT_STATS_E_INDEX  (-4)  /* no such phase */
+#define EXIT_STATS_E_FULL   (-60)  /* NESTLAB_MAX_PHASES reached */
+#define EXIT_STATS_E_NAME   (-61)  /* empty, too long or bad characters */
+#define EXIT_STATS_E_STATE  (-62)  /* begin while open / end of a phase not open */
+#define EXIT_STATS_E_INDEX  (-63)  /* no such phase */
+
+/* The name and meaning of a EXIT_STATS_E_* code ("unknown error" otherwise). */
+const char *exit_stats_strerror(int rc);
 
 void exit_stats_init(struct exit_stats *s);
 /* Opens a phase; returns its index or EXIT_STATS_E_*. name need not be

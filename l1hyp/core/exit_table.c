@@ -82,3 +82,12 @@ unsigned exit_unexpected(struct vcpu *v)
 			 "unexpected exit %s (vendor code %lx): not intercepted on purpose",
 			 nestlab_exit_reason_name(v->exit.reason), v->exit.raw_code);
 }
+
+const char *exit_table_strerror(int rc)
+{
+	switch (rc) {
+	case EXIT_TABLE_E_REASON: return "EXIT_TABLE_E_REASON (reason out of range)";
+	case EXIT_TABLE_E_FULL: return "EXIT_TABLE_E_FULL (EXIT_MAX_HOOKS hooks already)";
+	}
+	return "unknown error";
+}

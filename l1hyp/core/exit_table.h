@@ -29,8 +29,11 @@ typedef unsigned (*exit_handler_fn)(struct vcpu *v);
 
 enum exit_hook_when { EXIT_HOOK_PRE, EXIT_HOOK_POST };
 
-#define EXIT_TABLE_E_REASON (-1)      /* reason out of range */
-#define EXIT_TABLE_E_FULL   (-2)      /* EXIT_MAX_HOOKS hooks already */
+#define EXIT_TABLE_E_REASON (-70)      /* reason out of range */
+#define EXIT_TABLE_E_FULL   (-71)      /* EXIT_MAX_HOOKS hooks already */
+
+/* The name and meaning of a EXIT_TABLE_E_* code ("unknown error" otherwise). */
+const char *exit_table_strerror(int rc);
 
 extern exit_handler_fn exit_handlers[NESTLAB_EXIT_NR];
 

@@ -762,6 +762,6 @@ const char *guest_mem_strerror(int rc)
 	};
 
 	if (rc > 0 || rc <= -(int)(sizeof(names) / sizeof(names[0])) || !names[-rc])
-		return "unknown";
+		return "unknown error";
 	return names[-rc];
 }

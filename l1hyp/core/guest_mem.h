@@ -177,7 +177,7 @@ static inline bool guest_mem_l2_fault(int rc)
 	       rc == GUEST_MEM_E_RSVD || rc == GUEST_MEM_E_NONCANON;
 }
 
-/* A short description of a return value ("unknown" for no GUEST_MEM_E_*). */
+/* A short description of a return value ("unknown error" for no GUEST_MEM_E_*). */
 const char *guest_mem_strerror(int rc);
 
 /* The walk cache's way and key for an access of kind acc. */

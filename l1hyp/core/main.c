@@ -195,7 +195,7 @@ static uint32_t load_l2(const struct multiboot_info *mbi)
 	if (rc)
 		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
 			   "the L2 kernel module is not a multiboot image with the "
-			   "a.out kludge (mb_parse_image error %d)", rc);
+			   "a.out kludge: %s", mb_strerror(rc));
 	if (img.load_addr < 0x100000 || img.bss_end_addr > l1.l2_ram_size ||
 	    (uint64_t)img.load_addr + img.load_size > l1.l2_ram_size)
 		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
@@ -249,7 +249,8 @@ static void identity_view_init(struct vcpu *v)
 		rc = npt_map(&view->npt, 0, l1.l2_ram_hpa, l1.l2_ram_size, NPT_RWX,
 			     NPT_MAP_ALLOW_2M);
 		if (rc)
-			l1_end_run(NESTLAB_STATUS_L1_ERROR, "NPT map of L2 RAM failed: %d", rc);
+			l1_end_run(NESTLAB_STATUS_L1_ERROR, "NPT map of L2 RAM failed: %s",
+				   npt_strerror(rc));
 	}
 }
 

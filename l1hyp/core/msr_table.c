@@ -137,3 +137,12 @@ int msr_table_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	}
 	return -1;
 }
+
+const char *msr_table_strerror(int rc)
+{
+	switch (rc) {
+	case MSR_TABLE_E_FULL: return "MSR_TABLE_E_FULL (MSR_TABLE_MAX entries already)";
+	case MSR_TABLE_E_INVAL: return "MSR_TABLE_E_INVAL (handler missing, or shadow slot out of range)";
+	}
+	return "unknown error";
+}

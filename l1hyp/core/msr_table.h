@@ -42,6 +42,9 @@ struct msr_entry {
 #define MSR_TABLE_E_FULL   (-30)  /* MSR_TABLE_MAX entries already */
 #define MSR_TABLE_E_INVAL  (-31)  /* handler missing, or shadow slot out of range */
 
+/* The name and meaning of a MSR_TABLE_E_* code ("unknown error" otherwise). */
+const char *msr_table_strerror(int rc);
+
 /* The core's policy (msr_table.c's list); a fresh table for tests too. */
 void msr_table_init(void);
 /* Add or replace the entry for e->index, and apply it to v if not NULL. */

@@ -414,3 +414,16 @@ int npt_walk(const struct npt *npt, uint64_t gpa, struct npt_walk_result *out)
 	}
 	return NPT_E_NOTMAPPED; /* not reached: level 1 entries are leaves */
 }
+
+const char *npt_strerror(int rc)
+{
+	switch (rc) {
+	case NPT_E_NOMEM: return "NPT_E_NOMEM (alloc_table failed; the tree stays consistent)";
+	case NPT_E_ALIGN: return "NPT_E_ALIGN (gpa/hpa/size not 4 KiB aligned, or size 0)";
+	case NPT_E_RANGE: return "NPT_E_RANGE (beyond 52-bit physical / wraps)";
+	case NPT_E_EXISTS: return "NPT_E_EXISTS (npt_map over a present mapping)";
+	case NPT_E_NOTMAPPED: return "NPT_E_NOTMAPPED (npt_protect/npt_walk on a hole)";
+	case NPT_E_PERM: return "NPT_E_PERM (perms without NPT_R (write-only, exec-only))";
+	}
+	return "unknown error";
+}

@@ -28,12 +28,15 @@
 #define NPT_MAP_ALLOW_2M (1u << 0)  /* use 2 MiB leaves where gpa, hpa, size allow */
 
 /* Error returns (negative) */
-#define NPT_E_NOMEM    (-1)  /* alloc_table failed; the tree stays consistent */
-#define NPT_E_ALIGN    (-2)  /* gpa/hpa/size not 4 KiB aligned, or size 0 */
-#define NPT_E_RANGE    (-3)  /* beyond 52-bit physical / wraps */
-#define NPT_E_EXISTS   (-4)  /* npt_map over a present mapping */
-#define NPT_E_NOTMAPPED (-5) /* npt_protect/npt_walk on a hole */
-#define NPT_E_PERM     (-6)  /* perms without NPT_R (write-only, exec-only) */
+#define NPT_E_NOMEM    (-40)  /* alloc_table failed; the tree stays consistent */
+#define NPT_E_ALIGN    (-41)  /* gpa/hpa/size not 4 KiB aligned, or size 0 */
+#define NPT_E_RANGE    (-42)  /* beyond 52-bit physical / wraps */
+#define NPT_E_EXISTS   (-43)  /* npt_map over a present mapping */
+#define NPT_E_NOTMAPPED (-44) /* npt_protect/npt_walk on a hole */
+#define NPT_E_PERM     (-45)  /* perms without NPT_R (write-only, exec-only) */
+
+/* The name and meaning of a NPT_E_* code ("unknown error" otherwise). */
+const char *npt_strerror(int rc);
 
 struct npt_ops {
 	/* A zeroed 4 KiB-aligned table: returns its pointer and physical address,

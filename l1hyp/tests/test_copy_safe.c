@@ -19,6 +19,8 @@ int l1_copy_safe(void *dst, const void *src, uint64_t len);
 int l1_read_u64_safe(const uint64_t *src, uint64_t *val);
 int l1_write_safe(void *dst, const void *src, uint64_t len);
 int l1_cmpxchg_u64_safe(uint64_t *p, uint64_t old, uint64_t new_);
+int l1_entries_equal_safe(uint64_t base, const uint64_t *off, const uint64_t *val,
+			  unsigned n);
 
 extern const uint64_t __start_l1_extable[], __stop_l1_extable[];
 
@@ -71,8 +73,9 @@ static unsigned char *rdonly(void) { return area + 2 * pagesz; }
 
 Test(copy_safe, extable_has_an_entry_per_faulting_instruction)
 {
-	/* copy: 2 REPs, read_u64: 1 load, write: 2 REPs, cmpxchg: 1. */
-	cr_assert(eq(u64, (uint64_t)(__stop_l1_extable - __start_l1_extable), 2 * 6));
+	/* copy: 2 REPs, read_u64: 1 load, write: 2 REPs, cmpxchg: 1,
+	 * entries_equal: 1 load. */
+	cr_assert(eq(u64, (uint64_t)(__stop_l1_extable - __start_l1_extable), 2 * 7));
 }
 
 Test(copy_safe, write_copies_every_length)
@@ -152,4 +155,32 @@ Test(copy_safe, reads_still_fault_safe)
 	cr_assert(eq(int, l1_copy_safe(buf, area + 5, sizeof(buf)), 0));
 	cr_assert(eq(int, l1_copy_safe(buf, guard() - 8, sizeof(buf)), -1));
 	cr_assert(eq(uint, fixups, 2));
+}
+
+Test(copy_safe, entries_equal_compares_every_entry)
+{
+	uint64_t *q = (uint64_t *)area;
+	const uint64_t off[4] = { 0, 8, 64, 4088 };
+	uint64_t val[4];
+
+	for (unsigned i = 0; i < 4; i++) {
+		q[off[i] / 8] = 0x1000 * (i + 1) | 0x27;
+		val[i] = q[off[i] / 8];
+	}
+	cr_assert(eq(int, l1_entries_equal_safe((uint64_t)area, off, val, 4), 1));
+	cr_assert(eq(int, l1_entries_equal_safe((uint64_t)area, off, val, 0), 1));
+	/* One changed bit in any entry, the last included, is a difference. */
+	for (unsigned i = 0; i < 4; i++) {
+		q[off[i] / 8] ^= 0x40;
+		cr_assert(eq(int, l1_entries_equal_safe((uint64_t)area, off, val, 4), 0), "entry %u", i);
+		q[off[i] / 8] ^= 0x40;
+	}
+	cr_assert(eq(uint, fixups, 0));
+	/* An entry in the PROT_NONE page faults: -1, never a crash. */
+	{
+		const uint64_t bad[2] = { 0, pagesz + 16 };
+
+		cr_assert(eq(int, l1_entries_equal_safe((uint64_t)area, bad, val, 2), -1));
+		cr_assert(eq(uint, fixups, 1));
+	}
 }

@@ -1870,17 +1870,17 @@ Test(guest_mem, error_codes_distinct_and_named)
 
 		cr_assert(lt(int, codes[i], 0));
 		cr_assert(ne(ptr, (void *)si, NULL));
-		cr_assert(ne(str, (char *)si, "unknown"));
+		cr_assert(ne(str, (char *)si, "unknown error"));
 		for (unsigned j = 0; j < i; j++) {
 			cr_assert(ne(int, codes[i], codes[j]));
 			cr_assert(ne(str, (char *)si, (char *)guest_mem_strerror(codes[j])));
 		}
 	}
 	cr_assert(eq(str, (char *)guest_mem_strerror(0), "ok"));
-	cr_assert(eq(str, (char *)guest_mem_strerror(1), "unknown"));
-	cr_assert(eq(str, (char *)guest_mem_strerror(-12), "unknown"));
-	cr_assert(eq(str, (char *)guest_mem_strerror(INT_MIN), "unknown"));
-	cr_assert(eq(str, (char *)guest_mem_strerror(INT_MAX), "unknown"));
+	cr_assert(eq(str, (char *)guest_mem_strerror(1), "unknown error"));
+	cr_assert(eq(str, (char *)guest_mem_strerror(-12), "unknown error"));
+	cr_assert(eq(str, (char *)guest_mem_strerror(INT_MIN), "unknown error"));
+	cr_assert(eq(str, (char *)guest_mem_strerror(INT_MAX), "unknown error"));
 	/* Which ones are L2's faults. */
 	for (unsigned i = 0; i < n; i++)
 		cr_assert(eq(int, guest_mem_l2_fault(codes[i]), i < 4));
