@@ -89,6 +89,9 @@ int  vendor_set_guest_msr(struct vcpu *v, uint32_t msr, uint64_t val);
 /* Queue a hardware exception for the next entry; cr2 is loaded for #PF. */
 void vendor_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 			     uint32_t error, uint64_t cr2);
+/* Queue the #DB trap of an instruction L1 emulated, with dr6_bits (e.g.
+ * DR6.BS for single step) set in the guest's DR6. */
+void vendor_inject_debug_trap(struct vcpu *v, uint64_t dr6_bits);
 
 /* ---- intercepts ---- */
 enum vcpu_intercept {

@@ -9,7 +9,6 @@
 #include "guest_insn.h"
 #include "../arch/x86/cpu.h"
 #include <nestlab/platform.h>
-#include <nestlab/status.h>
 
 static void cpuid_for_l2(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
@@ -49,9 +48,7 @@ unsigned exit_cpuid(struct vcpu *v)
 	int rc = guest_insn_len(v, GUEST_INSN_CPUID, &len);
 
 	if (rc)
-		return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, false,
-				 "CPUID exit at L2 RIP %lx: %s", v->regs.rip,
-				 guest_insn_strerror(rc));
+		return guest_insn_fail(v, rc, "CPUID");
 	cpuid_for_l2((uint32_t)g[X86_RAX], (uint32_t)g[X86_RCX], &r);
 	g[X86_RAX] = r.eax;
 	g[X86_RBX] = r.ebx;

@@ -11,7 +11,6 @@
 #include "exit_table.h"
 #include "guest_access.h"
 #include "guest_insn.h"
-#include "../../lib/freestanding/x86_exceptions.h"
 
 static int hc_copy(void *ctx, uint64_t gva, void *dst, size_t len)
 {
@@ -57,16 +56,15 @@ unsigned hypercall_from_guest(struct vcpu *v, unsigned cpl)
 	return (flags & HC_MARKER) ? EXIT_NOT_IN_PHASE : 0;
 }
 
-/* VMMCALL that is not at RIP (L2 rewrote its code under the exit) gets the
- * #UD a CPU without SVM would raise. */
+/* A VMMCALL L1 cannot fetch or find at RIP gets what a CPU would have done
+ * (guest_insn_fail). */
 unsigned exit_vmmcall(struct vcpu *v)
 {
 	unsigned len, flags;
+	int rc = guest_insn_len(v, GUEST_INSN_VMMCALL, &len);
 
-	if (guest_insn_len(v, GUEST_INSN_VMMCALL, &len)) {
-		vendor_inject_exception(v, X86_EXC_UD, false, 0, 0);
-		return 0;
-	}
+	if (rc)
+		return guest_insn_fail(v, rc, "VMMCALL");
 	flags = hypercall_from_guest(v, v->exit.cpl);
 	vcpu_advance_rip(v, len);
 	return flags;

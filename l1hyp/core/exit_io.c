@@ -33,7 +33,7 @@ static unsigned io_in(struct vcpu *v, uint16_t port, unsigned size)
 		       uart_emul_read(&l1.uart, port - NESTLAB_COM1_PORT) : mask;
 
 	*rax = size == 4 ? val : (*rax & ~(uint64_t)mask) | (val & mask);
-	v->regs.rip = v->exit.io.next_rip;
+	vcpu_complete(v, v->exit.io.next_rip);
 	return 0;
 }
 
@@ -46,7 +46,7 @@ static unsigned io_out(struct vcpu *v, uint16_t port, unsigned size)
 	else if (port == NESTLAB_DEBUG_EXIT_PORT)
 		vcpu_stop(v, val > NESTLAB_STATUS_MAX ? NESTLAB_STATUS_MAX : val,
 			  false, 0);
-	v->regs.rip = v->exit.io.next_rip;
+	vcpu_complete(v, v->exit.io.next_rip);
 	return 0;
 }
 
@@ -54,7 +54,7 @@ static unsigned io_backdoor(struct vcpu *v)
 {
 	unsigned flags = hypercall_from_guest(v, vendor_cpl(v));
 
-	v->regs.rip = v->exit.io.next_rip;
+	vcpu_complete(v, v->exit.io.next_rip);
 	return flags;
 }
 

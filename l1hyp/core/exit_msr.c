@@ -20,9 +20,7 @@ unsigned exit_msr(struct vcpu *v)
 	int rc = guest_insn_len(v, m->write ? GUEST_INSN_WRMSR : GUEST_INSN_RDMSR, &len);
 
 	if (rc)
-		return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, false,
-				 "MSR exit at L2 RIP %lx: %s", v->regs.rip,
-				 guest_insn_strerror(rc));
+		return guest_insn_fail(v, rc, m->write ? "WRMSR" : "RDMSR");
 	if (m->write) {
 		uint64_t val = (g[X86_RDX] << 32) | (uint32_t)g[X86_RAX];
 

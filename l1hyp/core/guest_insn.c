@@ -12,6 +12,8 @@
 #include "guest_insn.h"
 #include "vcpu.h"
 #include "../arch/vcpu_vendor.h"
+#include "../../lib/freestanding/x86_exceptions.h"
+#include <nestlab/status.h>
 
 #define FETCH_LEN 16
 #define PAGE_SIZE 0x1000u
@@ -67,22 +69,24 @@ static int fetch_address(const struct vcpu *v, uint64_t *linear, uint8_t *mode)
 }
 
 /* The fetch when the 16 bytes cross into the next page: the instruction
- * may end on the first one, so a missing second page is not yet a fault. */
+ * may end on the first one, so a missing second page is not yet a fault
+ * (the decode tells: a truncated instruction faults on the second page). */
 static __attribute__((noinline)) unsigned fetch_across(struct vcpu *v,
 						       const struct guest_paging *pg,
 						       uint64_t linear, unsigned first,
 						       unsigned acc, uint8_t *buf)
 {
-	if (guest_copy_from_virt(&v->gm, pg, linear, buf, first, acc, 0))
+	if (guest_copy_from_virt_ex(&v->gm, pg, linear, buf, first, acc, 0,
+				    &v->fetch_fault))
 		return 0;
-	if (guest_copy_from_virt(&v->gm, pg, linear + first, buf + first,
-				 FETCH_LEN - first, acc, 0))
+	if (guest_copy_from_virt_ex(&v->gm, pg, linear + first, buf + first,
+				    FETCH_LEN - first, acc, 0, &v->fetch_fault))
 		return first;
 	return FETCH_LEN;
 }
 
 /* Read the FETCH_LEN bytes at linear into buf; returns how many could be
- * read (0 if not even the first byte). */
+ * read (0 if not even the first byte), v->fetch_fault says why not. */
 static unsigned fetch_bytes(struct vcpu *v, uint64_t linear, uint8_t *buf)
 {
 	struct guest_paging pg;
@@ -94,9 +98,14 @@ static unsigned fetch_bytes(struct vcpu *v, uint64_t linear, uint8_t *buf)
 	if (first < FETCH_LEN)
 		return fetch_across(v, &pg, linear, first, acc, buf);
 	/* One page: one translation, one read. */
-	if (guest_translate(&v->gm, &pg, linear, acc, &gpa) ||
-	    v->gm.read_phys(v->gm.ctx, gpa, buf, FETCH_LEN))
+	if (guest_translate_ex(&v->gm, &pg, linear, acc, &gpa, &v->fetch_fault))
 		return 0;
+	if (v->gm.read_phys(v->gm.ctx, gpa, buf, FETCH_LEN)) {
+		v->fetch_fault = (struct guest_fault){ .vector = GUEST_FAULT_NONE,
+						       .addr = linear,
+						       .reason = GUEST_MEM_E_READ };
+		return 0;
+	}
 	return FETCH_LEN;
 }
 
@@ -164,6 +173,7 @@ static __attribute__((noinline)) int insn_len_decode(struct vcpu *v,
 	if (v->insn_cache.kind != kind)
 		return GUEST_INSN_E_MISMATCH;
 	*len = v->insn_cache.insn.length;
+	v->retries = 0;
 	return 0;
 }
 
@@ -185,14 +195,72 @@ int guest_insn_len(struct vcpu *v, enum guest_insn_kind kind, unsigned *len)
 	vendor_paging(v, &pg);
 	if (guest_translate(&v->gm, &pg, rip,
 			    GUEST_ACC_EXEC | (v->exit.cpl == 3 ? GUEST_ACC_USER : 0), &gpa) ||
-	    v->gm.read_phys(v->gm.ctx, gpa, q, FETCH_LEN))
-		return GUEST_INSN_E_FETCH;
-	if (q[0] != c->bytes[0] || q[1] != c->bytes[1])
-		return insn_len_decode(v, kind, len);
+	    v->gm.read_phys(v->gm.ctx, gpa, q, FETCH_LEN) ||
+	    q[0] != c->bytes[0] || q[1] != c->bytes[1])
+		return insn_len_decode(v, kind, len);   /* it says why */
 	if (c->kind != kind)
 		return GUEST_INSN_E_MISMATCH;
 	*len = c->insn.length;
 	return 0;
+}
+
+/*
+ * What L2 gets when L1 could not fetch, decode or recognise the instruction
+ * of an intercept, as a CPU would have done it:
+ *   - the fetch faulted in L2's page tables (a mapping L2 changed without
+ *     flushing its TLB, a reserved bit): the #PF (or #GP for a
+ *     non-canonical RIP) the fetch raises, RIP unchanged (APM vol.2 8.4.2);
+ *   - the bytes at RIP are no longer the intercepted instruction (L2 ran it
+ *     through a stale translation of another page): L2 re-executes what is
+ *     there now, exactly as a CPU without the stale entry would. A handful
+ *     of such retries at the same RIP with no progress is an L1 bug, and
+ *     stops the run rather than hang;
+ *   - the fetch reached outside L2 RAM: l2_bad_access;
+ *   - 16-bit code, which the decoder does not handle: l2_bad_insn.
+ */
+#define INSN_RETRIES_MAX 8
+
+unsigned guest_insn_fail(struct vcpu *v, int rc, const char *what)
+{
+	const struct guest_fault *f = &v->fetch_fault;
+
+	switch (rc) {
+	case GUEST_INSN_E_FETCH:
+		if (f->vector == X86_EXC_PF) {
+			vendor_inject_exception(v, X86_EXC_PF, true, f->pf_error, f->addr);
+			return 0;
+		}
+		if (f->vector == X86_EXC_GP) {
+			vendor_inject_exception(v, X86_EXC_GP, true, 0, 0);
+			return 0;
+		}
+		if (f->reason == GUEST_MEM_E_OUTSIDE)
+			return vcpu_stop(v, NESTLAB_STATUS_L2_BAD_ACCESS, true,
+					 "%s exit: L2's instruction fetch at RIP %lx reaches "
+					 "outside its RAM (%s)", what, v->regs.rip,
+					 guest_mem_strerror(f->reason));
+		return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, true,
+				 "%s exit: cannot read L2's instruction at RIP %lx: %s",
+				 what, v->regs.rip, guest_mem_strerror(f->reason));
+	case GUEST_INSN_E_DECODE:
+	case GUEST_INSN_E_MISMATCH:
+		if (v->retry_rip == v->regs.rip && ++v->retries > INSN_RETRIES_MAX)
+			return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, true,
+					 "%s exit at L2 RIP %lx: %s, %u times in a row",
+					 what, v->regs.rip, guest_insn_strerror(rc),
+					 v->retries);
+		if (v->retry_rip != v->regs.rip) {
+			v->retry_rip = v->regs.rip;
+			v->retries = 1;
+		}
+		return 0;                       /* re-execute */
+	case GUEST_INSN_E_MODE:
+		return vcpu_stop(v, NESTLAB_STATUS_L2_BAD_INSN, true,
+				 "%s exit at L2 RIP %lx: %s: not supported by nestlab's L1",
+				 what, v->regs.rip, guest_insn_strerror(rc));
+	}
+	return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, true, "%s exit at L2 RIP %lx: %s",
+			 what, v->regs.rip, guest_insn_strerror(rc));
 }
 
 const char *guest_insn_strerror(int rc)

@@ -39,6 +39,10 @@ int guest_decode_at_rip(struct vcpu *v, const struct x86dec_insn **insn);
 /* Length of the intercepted instruction of kind at RIP into *len: 0, or
  * GUEST_INSN_E_* (then *len is 0). */
 int guest_insn_len(struct vcpu *v, enum guest_insn_kind kind, unsigned *len);
+/* The architectural answer when guest_insn_len/guest_decode_at_rip failed
+ * with rc for the exit named what: a fault injected into L2, a re-execute,
+ * or a stop (guest_insn.c says which when). Returns handler flags. */
+unsigned guest_insn_fail(struct vcpu *v, int rc, const char *what);
 /* True if insn is an instance of kind (any prefixes). */
 int guest_insn_is(const struct x86dec_insn *insn, enum guest_insn_kind kind);
 /* Name of a GUEST_INSN_E_* code. */

@@ -27,6 +27,7 @@
 #include "../mm/npt.h"
 #include "exit_info.h"
 #include "guest_mem.h"
+#include "../../lib/freestanding/x86_regs.h"
 
 #define VCPU_MAX_VIEWS     4
 #define VCPU_MSR_SHADOWS   8    /* shadowed MSR values (msr_table.h) */
@@ -69,6 +70,9 @@ struct vcpu {
 	struct guest_mem gm;
 	struct guest_walk_cache walk_cache;
 	struct vcpu_insn_cache insn_cache;
+	struct guest_fault fetch_fault;         /* why the last fetch at RIP failed */
+	uint64_t retry_rip;                     /* re-executions at the same RIP */
+	unsigned retries;
 
 	bool stop;                      /* end the run after this exit */
 	bool stop_dump;                 /* print the guest state first */
@@ -84,12 +88,25 @@ unsigned vcpu_stop(struct vcpu *v, unsigned status, bool dump, const char *fmt, 
 
 /* Advance RIP past the intercepted instruction, len bytes (wrapping at 32
  * bits outside 64-bit mode, APM vol.2 2.5.4; the mode is the
- * instruction's, v->exit.long_mode). */
+ * instruction's, v->exit.long_mode), and complete it. */
+/* The #DB an instruction raises when it completes with RFLAGS.TF set
+ * (single step, APM vol.2 13.1.1.3; DR6.BS), for instructions L1 emulates:
+ * without it L2 would see the trap one instruction late (vcpu_state.c). */
+void vcpu_single_step_trap(struct vcpu *v);
+
+/* The intercepted instruction completed: continue at next_rip. */
+static inline void vcpu_complete(struct vcpu *v, uint64_t next_rip)
+{
+	v->regs.rip = next_rip;
+	if (__builtin_expect(v->regs.rflags & RFLAGS_TF, 0))
+		vcpu_single_step_trap(v);
+}
+
 static inline void vcpu_advance_rip(struct vcpu *v, unsigned len)
 {
-	v->regs.rip += len;
-	if (!v->exit.long_mode)
-		v->regs.rip = (uint32_t)v->regs.rip;
+	uint64_t rip = v->regs.rip + len;
+
+	vcpu_complete(v, v->exit.long_mode ? rip : (uint32_t)rip);
 }
 
 #endif

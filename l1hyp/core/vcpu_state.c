@@ -1,8 +1,9 @@
 /*
- * The stop request every handler may make (vcpu.h). Pure C: host-tested
- * with a fake vendor.
+ * The stop request every handler may make and the single-step trap of
+ * emulated instructions (vcpu.h). Pure C: host-tested with a fake vendor.
  */
 #include "vcpu.h"
+#include "../arch/vcpu_vendor.h"
 #include "../../lib/freestanding/format.h"
 
 unsigned vcpu_stop(struct vcpu *v, unsigned status, bool dump, const char *fmt, ...)
@@ -22,4 +23,9 @@ unsigned vcpu_stop(struct vcpu *v, unsigned status, bool dump, const char *fmt, 
 		va_end(ap);
 	}
 	return 0;
+}
+
+void vcpu_single_step_trap(struct vcpu *v)
+{
+	vendor_inject_debug_trap(v, X86_DR6_BS);
 }

@@ -47,4 +47,7 @@
 #define RFLAGS_DF  (1ull << 10)
 #define RFLAGS_AC  (1ull << 18)
 
+/* DR6 (AMD APM vol.2 13.1.1.3) */
+#define X86_DR6_BS (1ull << 14)   /* single-step trap */
+
 #endif

@@ -130,6 +130,12 @@ void vendor_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 	f->nr_injections++;
 }
 
+void vendor_inject_debug_trap(struct vcpu *v, uint64_t dr6_bits)
+{
+	fv(v)->dr6 |= dr6_bits;
+	vendor_inject_exception(v, 1, false, 0, 0);
+}
+
 void vendor_set_intercept(struct vcpu *v, enum vcpu_intercept what, bool on)
 {
 	fv(v)->intercept[what] = on;

@@ -17,7 +17,7 @@
 struct fake_vendor {
 	unsigned cpl;
 	bool long_mode;
-	uint64_t cr0, cr2, cr3, cr4, efer;
+	uint64_t cr0, cr2, cr3, cr4, efer, dr6;
 	struct vcpu_segment seg[VCPU_SEG_NR];
 	/* guest MSRs the "control block" holds */
 	uint32_t msr_index[FAKE_MSR_MAX];

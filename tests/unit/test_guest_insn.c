@@ -9,6 +9,7 @@
 #include "fake_vendor.h"
 #include "../../l1hyp/core/guest_insn.h"
 #include "../../lib/freestanding/x86_regs.h"
+#include <nestlab/status.h>
 
 #define RAM (1u << 20)
 static uint8_t ram[RAM];
@@ -207,4 +208,102 @@ Test(guest_insn, error_names)
 	cr_assert(eq(str, (char *)guest_insn_strerror(GUEST_INSN_E_FETCH),
 		     "instruction bytes not readable at L2 RIP"));
 	cr_assert(eq(str, (char *)guest_insn_strerror(-999), "unknown error"));
+}
+
+/* What L2 gets when the fetch at RIP fails: the #PF the fetch raises, with
+ * the error code of APM vol.2 8.4.2 (here: not present, CPL3 = U, no I/D
+ * bit since neither EFER.NXE nor CR4.SMEP is set) and CR2 = RIP. */
+Test(guest_insn, a_fetch_fault_becomes_the_architectural_pf)
+{
+	unsigned len;
+	int rc;
+
+	v.regs.rip = 0x401000;                        /* PTE not present */
+	v.exit.cpl = 3;
+	rc = guest_insn_len(&v, GUEST_INSN_CPUID, &len);
+	cr_assert(eq(int, rc, GUEST_INSN_E_FETCH));
+	cr_assert(eq(u32, guest_insn_fail(&v, rc, "CPUID"), 0));
+	cr_assert(eq(int, f.injected_vector, 14));
+	cr_assert(eq(int, f.injected_has_error, 1));
+	cr_assert(eq(u32, f.injected_error, X86_PF_U));
+	cr_assert(eq(u64, f.injected_cr2, 0x401000));
+	cr_assert(eq(int, v.stop, 0));
+	cr_assert(eq(u64, v.regs.rip, 0x401000));     /* not advanced */
+	/* With EFER.NXE the fetch also says I/D; a supervisor page at CPL3 is
+	 * a protection fault (P = 1). */
+	f.efer |= EFER_NXE;
+	v.regs.rip = 0x402000;
+	rc = guest_insn_len(&v, GUEST_INSN_CPUID, &len);
+	guest_insn_fail(&v, rc, "CPUID");
+	cr_assert(eq(u32, f.injected_error, X86_PF_P | X86_PF_U | X86_PF_ID));
+	cr_assert(eq(u64, f.injected_cr2, 0x402000));
+}
+
+Test(guest_insn, a_non_canonical_rip_is_gp)
+{
+	unsigned len;
+	int rc;
+
+	v.regs.rip = 0x0000800000000000ull;
+	rc = guest_insn_len(&v, GUEST_INSN_CPUID, &len);
+	cr_assert(eq(int, rc, GUEST_INSN_E_FETCH));
+	guest_insn_fail(&v, rc, "CPUID");
+	cr_assert(eq(int, f.injected_vector, 13));
+	cr_assert(eq(u32, f.injected_error, 0));
+}
+
+Test(guest_insn, a_fetch_outside_ram_is_l2_bad_access)
+{
+	unsigned len;
+	int rc;
+
+	((uint64_t *)(ram + 0x4000))[3] = (RAM + 0x1000) | P | W | U;
+	v.regs.rip = 0x403000;
+	rc = guest_insn_len(&v, GUEST_INSN_CPUID, &len);
+	cr_assert(eq(int, rc, GUEST_INSN_E_FETCH));
+	guest_insn_fail(&v, rc, "CPUID");
+	cr_assert(eq(int, v.stop, 1));
+	cr_assert(eq(u32, v.stop_status, NESTLAB_STATUS_L2_BAD_ACCESS));
+	cr_assert(eq(int, f.nr_injections, 0));
+}
+
+/* Other bytes than the intercepted instruction at RIP (a stale translation
+ * L2 ran through): L2 re-executes what is there now; many retries at the
+ * same RIP without progress stop the run instead of hanging. */
+Test(guest_insn, a_mismatch_reexecutes_then_gives_up)
+{
+	unsigned len, i;
+	int rc;
+
+	v.regs.rip = 0x400000;
+	put(0x10000, "\x90\x90", 2);
+	for (i = 0; i < 8; i++) {
+		rc = guest_insn_len(&v, GUEST_INSN_CPUID, &len);
+		cr_assert(eq(int, rc, GUEST_INSN_E_MISMATCH));
+		cr_assert(eq(u32, guest_insn_fail(&v, rc, "CPUID"), 0));
+		cr_assert(eq(int, v.stop, 0), "retry %u", i);
+	}
+	rc = guest_insn_len(&v, GUEST_INSN_CPUID, &len);
+	guest_insn_fail(&v, rc, "CPUID");
+	cr_assert(eq(int, v.stop, 1));
+	cr_assert(eq(u32, v.stop_status, NESTLAB_STATUS_L1_ERROR));
+	cr_assert(eq(u64, v.regs.rip, 0x400000));
+	cr_assert(eq(int, f.nr_injections, 0));
+}
+
+/* An emulated instruction completing with TF set raises the single-step
+ * #DB (DR6.BS) right after it. */
+Test(guest_insn, single_step_trap_after_an_emulated_instruction)
+{
+	v.regs.rip = 0x400000;
+	v.regs.rflags = 0x2;
+	vcpu_advance_rip(&v, 2);
+	cr_assert(eq(u32, f.nr_injections, 0));
+	v.regs.rflags = 0x2 | RFLAGS_TF;
+	vcpu_advance_rip(&v, 2);
+	cr_assert(eq(u64, v.regs.rip, 0x400004));
+	cr_assert(eq(u32, f.nr_injections, 1));
+	cr_assert(eq(int, f.injected_vector, 1));
+	cr_assert(eq(int, f.injected_has_error, 0));
+	cr_assert(eq(u64, f.dr6 & X86_DR6_BS, X86_DR6_BS));
 }

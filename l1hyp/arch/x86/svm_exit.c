@@ -163,12 +163,39 @@ void svm_decode_exit(struct vcpu *v, const struct vmcb *vmcb)
 	}
 }
 
+/*
+ * An event whose delivery the exit interrupted (EXITINTINFO valid, APM
+ * 15.7.2) is delivered again on the next entry, so that L2 never loses an
+ * exception, e.g. when delivering it touched a page that lazy NPT had not
+ * mapped yet. Not so for the events an instruction raises itself, INTn
+ * (type 4) and INT3/INTO (#BP, #OF): RIP is still on that instruction, and
+ * re-injecting would run the handler, then the instruction again on return.
+ * L2 executes the instruction again instead, which raises the event anew
+ * (without nRIP there is no other way to know the return address, APM
+ * 15.20).
+ */
+static void requeue_interrupted_event(struct vmcb_control *c)
+{
+	uint64_t ev = c->exit_int_info, type = ev & SVM_EVTINJ_TYPE_MASK;
+	unsigned vector = ev & SVM_EVTINJ_VECTOR;
+
+	if (type == SVM_EVTINJ_TYPE_SOFT ||
+	    (type == SVM_EVTINJ_TYPE_EXCEPTION &&
+	     (vector == X86_EXC_BP || vector == X86_EXC_OF)))
+		return;
+	c->event_inj = ev;
+}
+
 void vendor_vcpu_run(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_of(v);
 	struct vmcb *vmcb = sv->vmcb;
 	struct vmcb_control *c = &vmcb->control;
 
+	/* A handler that moved RIP completed the instruction: an STI or MOV SS
+	 * shadow over it has ended (APM vol.2 15.21.5). */
+	if (vmcb->save.rip != v->regs.rip)
+		vmcb->control.int_state &= ~SVM_INT_STATE_SHADOW;
 	vmcb->save.rax = v->regs.gpr[X86_RAX];
 	vmcb->save.rsp = v->regs.gpr[X86_RSP];
 	vmcb->save.rip = v->regs.rip;
@@ -181,11 +208,9 @@ void vendor_vcpu_run(struct vcpu *v)
 	v->regs.rflags = vmcb->save.rflags;
 
 	c->tlb_control = SVM_TLB_CONTROL_DO_NOTHING;
-	/* An event whose delivery the exit interrupted (EXITINTINFO valid,
-	 * APM 15.7.2) is delivered again on the next entry, so that L2 never
-	 * loses an exception, e.g. when delivering it touched a page that
-	 * lazy NPT had not mapped yet. */
-	c->event_inj = (c->exit_int_info & SVM_EVTINJ_VALID) ? c->exit_int_info : 0;
+	c->event_inj = 0;
+	if (c->exit_int_info & SVM_EVTINJ_VALID)
+		requeue_interrupted_event(c);
 	svm_decode_exit(v, vmcb);
 }
 

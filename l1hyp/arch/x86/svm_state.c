@@ -140,6 +140,12 @@ void vendor_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 	vmcb->control.event_inj = ev;
 }
 
+void vendor_inject_debug_trap(struct vcpu *v, uint64_t dr6_bits)
+{
+	svm_vmcb(v)->save.dr6 |= dr6_bits;
+	vendor_inject_exception(v, X86_EXC_DB, false, 0, 0);
+}
+
 /* Each vendor-neutral intercept as bits of intercept vectors 3 (misc1,
  * VMCB 0x00C) and 4 (misc2, 0x010), APM table B-1. */
 static const struct { uint32_t misc1, misc2; } intercept_bits[VCPU_INTERCEPT_NR] = {

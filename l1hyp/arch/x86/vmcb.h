@@ -107,7 +107,15 @@
 /* EVENTINJ / EXITINTINFO (APM 15.20) */
 #define SVM_EVTINJ_VALID     (1ull << 31)
 #define SVM_EVTINJ_EV        (1ull << 11)
+#define SVM_EVTINJ_TYPE_MASK (7ull << 8)
+#define SVM_EVTINJ_TYPE_INTR (0ull << 8)
+#define SVM_EVTINJ_TYPE_NMI  (2ull << 8)
 #define SVM_EVTINJ_TYPE_EXCEPTION (3ull << 8)
+#define SVM_EVTINJ_TYPE_SOFT (4ull << 8)   /* INTn */
+#define SVM_EVTINJ_VECTOR    0xFFull
+
+/* Interrupt state (VMCB 0x068, APM 15.21.5) */
+#define SVM_INT_STATE_SHADOW (1ull << 0)   /* in an STI / MOV SS shadow */
 
 /* Segment attribute bits in the VMCB's packed form (APM 15.5.1) */
 #define SVM_SEG_ATTR_L       (1u << 9)    /* CS.L: 64-bit code */
