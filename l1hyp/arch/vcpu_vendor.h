@@ -66,16 +66,28 @@ void     vendor_set_efer(struct vcpu *v, uint64_t efer);
 void     vendor_paging(const struct vcpu *v, struct guest_paging *pg);
 
 enum vcpu_seg { VCPU_SEG_ES, VCPU_SEG_CS, VCPU_SEG_SS, VCPU_SEG_DS, VCPU_SEG_FS,
-		VCPU_SEG_GS, VCPU_SEG_NR };
+		VCPU_SEG_GS, VCPU_SEG_TR, VCPU_SEG_LDTR, VCPU_SEG_GDTR, VCPU_SEG_IDTR,
+		VCPU_SEG_NR };
+
+/* A segment register's hidden part. attr holds the descriptor's attribute
+ * bits packed into 12 bits: type[3:0] S DPL[1:0] P (descriptor byte 5)
+ * then AVL L D/B G (the high nibble of byte 6), APM vol.2 4.7-4.8. GDTR
+ * and IDTR have base and limit only. */
+#define VCPU_SEG_ATTR_L   (1u << 9)
+#define VCPU_SEG_ATTR_DB  (1u << 10)
 
 struct vcpu_segment {
 	uint16_t selector;
+	uint16_t attr;
 	uint64_t base;
-	uint32_t limit;
+	uint32_t limit;         /* in bytes (G already applied) */
 	bool long_mode;         /* CS.L */
 	bool big;               /* CS.D / SS.B */
 };
 void vendor_segment(const struct vcpu *v, enum vcpu_seg seg, struct vcpu_segment *out);
+/* Load a segment register's selector and hidden part (selector, attr,
+ * base, limit; long_mode/big are derived from attr). */
+void vendor_set_segment(struct vcpu *v, enum vcpu_seg seg, const struct vcpu_segment *in);
 /* 64-bit mode: EFER.LMA and CS.L (APM vol.2 4.8.1). */
 bool vendor_long_mode(const struct vcpu *v);
 
@@ -100,6 +112,8 @@ enum vcpu_intercept {
 	VCPU_INTERCEPT_VMMCALL, VCPU_INTERCEPT_VIRT_INSNS, /* VMRUN..SKINIT, INVLPGA */
 	VCPU_INTERCEPT_MONITOR, VCPU_INTERCEPT_INVD, VCPU_INTERCEPT_PAUSE,
 	VCPU_INTERCEPT_RDTSCP, VCPU_INTERCEPT_XSETBV,
+	VCPU_INTERCEPT_CR0_WRITE, VCPU_INTERCEPT_CR4_WRITE, /* MOV CRn, LMSW, CLTS */
+	VCPU_INTERCEPT_TR_WRITE,                            /* LTR */
 	VCPU_INTERCEPT_NR
 };
 void vendor_set_intercept(struct vcpu *v, enum vcpu_intercept what, bool on);

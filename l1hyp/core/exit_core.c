@@ -26,8 +26,12 @@ void exit_core_register(void)
 		{ NESTLAB_EXIT_INVLPGA,     exit_virt_insn },
 		{ NESTLAB_EXIT_MONITOR,     exit_virt_insn },
 		{ NESTLAB_EXIT_MWAIT,       exit_virt_insn },
+		{ NESTLAB_EXIT_CR0_WRITE,   exit_cr_write },
+		{ NESTLAB_EXIT_CR4_WRITE,   exit_cr_write },
+		{ NESTLAB_EXIT_TR_WRITE,    exit_tr_write },
 	};
 
 	for (unsigned i = 0; i < sizeof(core) / sizeof(core[0]); i++)
 		exit_claim(core[i].reason, core[i].fn, 0);
+	exit_cr_init();
 }

@@ -18,6 +18,10 @@ unsigned exit_shutdown(struct vcpu *v);
 unsigned exit_task_switch(struct vcpu *v);
 unsigned exit_invalid_state(struct vcpu *v);
 unsigned exit_virt_insn(struct vcpu *v);    /* exit_virt_insn.c */
+unsigned exit_cr_write(struct vcpu *v);     /* exit_cr.c */
+unsigned exit_tr_write(struct vcpu *v);     /* exit_tr.c */
+/* CPUID-dependent state of the CR rules, once before L2 runs. */
+void exit_cr_init(void);
 
 /* Run the hypercall in the vCPU's registers for a caller at cpl
  * (exit_hypercall.c); returns EXIT_* flags. The transport has been checked

@@ -30,16 +30,38 @@
 
 /* CR0, CR4 (AMD APM vol.2 3.1.1, 3.1.3) */
 #define CR0_PE     (1ull << 0)
+#define CR0_MP     (1ull << 1)
+#define CR0_EM     (1ull << 2)
+#define CR0_TS     (1ull << 3)
 #define CR0_ET     (1ull << 4)
+#define CR0_NE     (1ull << 5)
 #define CR0_WP     (1ull << 16)
+#define CR0_AM     (1ull << 18)
+#define CR0_NW     (1ull << 29)
+#define CR0_CD     (1ull << 30)
 #define CR0_PG     (1ull << 31)
+#define CR4_VME    (1ull << 0)
+#define CR4_PVI    (1ull << 1)
+#define CR4_TSD    (1ull << 2)
+#define CR4_DE     (1ull << 3)
 #define CR4_PSE    (1ull << 4)   /* 4 MiB pages in 32-bit paging (APM 5.2) */
 #define CR4_PAE    (1ull << 5)
+#define CR4_MCE    (1ull << 6)
 #define CR4_PGE    (1ull << 7)
+#define CR4_PCE    (1ull << 8)
+#define CR4_OSFXSR (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_UMIP   (1ull << 11)
 #define CR4_LA57   (1ull << 12)  /* 5-level paging (long mode) */
+#define CR4_VMXE   (1ull << 13)  /* Intel VMX */
+#define CR4_SMXE   (1ull << 14)  /* Intel SMX */
+#define CR4_FSGSBASE (1ull << 16)
+#define CR4_PCIDE  (1ull << 17)
+#define CR4_OSXSAVE (1ull << 18)
 #define CR4_SMEP   (1ull << 20)  /* supervisor-mode execution prevention */
 #define CR4_SMAP   (1ull << 21)  /* supervisor-mode access prevention */
 #define CR4_PKE    (1ull << 22)  /* protection keys for user pages */
+#define CR4_CET    (1ull << 23)  /* control-flow enforcement */
 
 /* RFLAGS (AMD APM vol.2 3.1.6) */
 #define RFLAGS_TF  (1ull << 8)

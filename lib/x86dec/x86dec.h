@@ -117,6 +117,12 @@ int x86dec_decode_buf(struct x86dec_insn *insn, enum x86dec_mode mode, const uin
 /* Length only (0 when not a valid instruction): the fast path for RIP advance. */
 unsigned x86dec_length(enum x86dec_mode mode, const uint8_t *buf, size_t len);
 
+/* The ModRM r/m operand of any decoded instruction with a ModRM byte, as a
+ * register or memory operand of size bytes (for instructions outside the
+ * structured subset, e.g. LTR or LMSW, whose operand a hypervisor reads). */
+void x86dec_rm_operand(const struct x86dec_insn *insn, unsigned size,
+		       struct x86dec_operand *op);
+
 /* ---------------- emulator ---------------- */
 
 enum x86dec_gpr { X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
@@ -154,6 +160,13 @@ struct x86emu_branch {
 	uint64_t target;        /* direct: absolute target (next RIP + rel) */
 	uint64_t fallthrough;   /* RIP of the next instruction */
 };
+
+/* Effective address of memory operand op of insn (decoded at regs->rip):
+ * base + index * scale + displacement, RIP-relative from the next
+ * instruction, truncated to the address size; no segment base. */
+uint64_t x86emu_effective_address(const struct x86dec_insn *insn,
+				  const struct x86dec_operand *op,
+				  const struct x86emu_regs *regs);
 
 /* Emulate the decoded instruction insn (decoded at regs->rip) on regs.
  * Only 64-bit mode instructions are emulated. */

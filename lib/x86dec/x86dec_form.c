@@ -56,12 +56,15 @@ static void op_modrm_reg(struct x86dec_insn *in, unsigned i, unsigned size)
 }
 
 /* r/m operand: register or memory (SDM 2.1.5) */
-static void op_rm(struct x86dec_insn *in, unsigned i, unsigned size)
+void x86dec_rm_operand(const struct x86dec_insn *in, unsigned size, struct x86dec_operand *o)
 {
-	struct x86dec_operand *o = &in->op[i];
 	uint8_t mod = in->modrm >> 6, rm = in->modrm & 7;
+
+	*o = (struct x86dec_operand){ 0 };
 	if (mod == 3) {
-		op_reg(in, i, rm | ((in->rex & 1) << 3), size);
+		o->kind = X86DEC_OP_REG;
+		o->size = (uint8_t)size;
+		o->reg = gpr(in, rm | ((in->rex & 1) << 3), size);
 		return;
 	}
 	o->kind = X86DEC_OP_MEM;
@@ -92,6 +95,11 @@ static void op_rm(struct x86dec_insn *in, unsigned i, unsigned size)
 	} else {
 		o->mem.base = rm | ((in->rex & 1) << 3);
 	}
+}
+
+static void op_rm(struct x86dec_insn *in, unsigned i, unsigned size)
+{
+	x86dec_rm_operand(in, size, &in->op[i]);
 }
 
 void x86dec_form(struct x86dec_insn *in)

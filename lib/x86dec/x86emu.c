@@ -52,8 +52,9 @@ static void write_reg(struct x86emu_regs *r, uint8_t reg, unsigned size, uint64_
 		*g = (*g & ~mask_of(size)) | (v & mask_of(size));
 }
 
-static uint64_t ea(const struct x86dec_insn *in, const struct x86dec_operand *o,
-		   const struct x86emu_regs *r)
+uint64_t x86emu_effective_address(const struct x86dec_insn *in,
+				  const struct x86dec_operand *o,
+				  const struct x86emu_regs *r)
 {
 	uint64_t a = (uint64_t)o->mem.disp;
 	if (o->mem.base == X86DEC_REG_RIP)
@@ -64,7 +65,15 @@ static uint64_t ea(const struct x86dec_insn *in, const struct x86dec_operand *o,
 		a += r->gpr[o->mem.index] * o->mem.scale;
 	if (o->mem.addr_size == 4)
 		a &= 0xFFFFFFFFull;
+	else if (o->mem.addr_size == 2)
+		a &= 0xFFFFull;
 	return a;
+}
+
+static uint64_t ea(const struct x86dec_insn *in, const struct x86dec_operand *o,
+		   const struct x86emu_regs *r)
+{
+	return x86emu_effective_address(in, o, r);
 }
 
 static uint64_t seg_base(const struct x86dec_insn *in, const struct x86emu_mem_ops *m)

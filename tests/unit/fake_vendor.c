@@ -84,6 +84,13 @@ void vendor_segment(const struct vcpu *v, enum vcpu_seg seg, struct vcpu_segment
 	*out = fv(v)->seg[seg];
 }
 
+void vendor_set_segment(struct vcpu *v, enum vcpu_seg seg, const struct vcpu_segment *in)
+{
+	fv(v)->seg[seg] = *in;
+	fv(v)->seg[seg].long_mode = in->attr & VCPU_SEG_ATTR_L;
+	fv(v)->seg[seg].big = in->attr & VCPU_SEG_ATTR_DB;
+}
+
 bool vendor_long_mode(const struct vcpu *v) { return fv(v)->long_mode; }
 
 int vendor_get_guest_msr(const struct vcpu *v, uint32_t msr, uint64_t *val)

@@ -65,24 +65,46 @@ void vendor_paging(const struct vcpu *v, struct guest_paging *pg)
 	pg->pkru = 0;                    /* L2's CPUID offers no PKU */
 }
 
+static struct vmcb_seg *seg_of(struct vmcb_save *s, enum vcpu_seg seg)
+{
+	switch (seg) {
+	case VCPU_SEG_ES:   return &s->es;
+	case VCPU_SEG_CS:   return &s->cs;
+	case VCPU_SEG_SS:   return &s->ss;
+	case VCPU_SEG_DS:   return &s->ds;
+	case VCPU_SEG_FS:   return &s->fs;
+	case VCPU_SEG_GS:   return &s->gs;
+	case VCPU_SEG_TR:   return &s->tr;
+	case VCPU_SEG_LDTR: return &s->ldtr;
+	case VCPU_SEG_GDTR: return &s->gdtr;
+	case VCPU_SEG_IDTR: return &s->idtr;
+	case VCPU_SEG_NR:   break;
+	}
+	return &s->gs;
+}
+
+/* The VMCB keeps segment attributes in exactly vcpu_segment's packed form
+ * (APM 15.5.1). */
 void vendor_segment(const struct vcpu *v, enum vcpu_seg seg, struct vcpu_segment *out)
 {
-	const struct vmcb_save *s = &svm_vmcb(v)->save;
-	const struct vmcb_seg *vs;
+	const struct vmcb_seg *vs = seg_of(&svm_vmcb(v)->save, seg);
 
-	switch (seg) {
-	case VCPU_SEG_ES: vs = &s->es; break;
-	case VCPU_SEG_CS: vs = &s->cs; break;
-	case VCPU_SEG_SS: vs = &s->ss; break;
-	case VCPU_SEG_DS: vs = &s->ds; break;
-	case VCPU_SEG_FS: vs = &s->fs; break;
-	default:          vs = &s->gs; break;
-	}
 	*out = (struct vcpu_segment){
-		.selector = vs->selector, .base = vs->base, .limit = vs->limit,
+		.selector = vs->selector, .attr = vs->attrib, .base = vs->base,
+		.limit = vs->limit,
 		.long_mode = vs->attrib & SVM_SEG_ATTR_L,
 		.big = vs->attrib & SVM_SEG_ATTR_DB,
 	};
+}
+
+void vendor_set_segment(struct vcpu *v, enum vcpu_seg seg, const struct vcpu_segment *in)
+{
+	struct vmcb_seg *vs = seg_of(&svm_vmcb(v)->save, seg);
+
+	vs->selector = in->selector;
+	vs->attrib = in->attr & 0xFFF;
+	vs->base = in->base;
+	vs->limit = in->limit;
 }
 
 bool vendor_long_mode(const struct vcpu *v)
@@ -148,7 +170,7 @@ void vendor_inject_debug_trap(struct vcpu *v, uint64_t dr6_bits)
 
 /* Each vendor-neutral intercept as bits of intercept vectors 3 (misc1,
  * VMCB 0x00C) and 4 (misc2, 0x010), APM table B-1. */
-static const struct { uint32_t misc1, misc2; } intercept_bits[VCPU_INTERCEPT_NR] = {
+static const struct { uint32_t misc1, misc2, cr; } intercept_bits[VCPU_INTERCEPT_NR] = {
 	[VCPU_INTERCEPT_CPUID]       = { SVM_INTERCEPT_CPUID, 0 },
 	[VCPU_INTERCEPT_HLT]         = { SVM_INTERCEPT_HLT, 0 },
 	[VCPU_INTERCEPT_IO]          = { SVM_INTERCEPT_IOIO_PROT, 0 },
@@ -167,6 +189,10 @@ static const struct { uint32_t misc1, misc2; } intercept_bits[VCPU_INTERCEPT_NR]
 	[VCPU_INTERCEPT_PAUSE]       = { SVM_INTERCEPT_PAUSE, 0 },
 	[VCPU_INTERCEPT_RDTSCP]      = { 0, SVM_INTERCEPT_RDTSCP },
 	[VCPU_INTERCEPT_XSETBV]      = { 0, SVM_INTERCEPT_XSETBV },
+	/* CR writes: VMCB 0x000 bits 31:16, one per CR (APM table B-1). */
+	[VCPU_INTERCEPT_CR0_WRITE]   = { 0, 0, SVM_INTERCEPT_CR_WRITE(0) },
+	[VCPU_INTERCEPT_CR4_WRITE]   = { 0, 0, SVM_INTERCEPT_CR_WRITE(4) },
+	[VCPU_INTERCEPT_TR_WRITE]    = { SVM_INTERCEPT_TR_WRITE, 0 },
 };
 
 void vendor_set_intercept(struct vcpu *v, enum vcpu_intercept what, bool on)
@@ -178,9 +204,11 @@ void vendor_set_intercept(struct vcpu *v, enum vcpu_intercept what, bool on)
 	if (on) {
 		c->intercept_misc1 |= intercept_bits[what].misc1;
 		c->intercept_misc2 |= intercept_bits[what].misc2;
+		c->intercept_cr |= intercept_bits[what].cr;
 	} else {
 		c->intercept_misc1 &= ~intercept_bits[what].misc1;
 		c->intercept_misc2 &= ~intercept_bits[what].misc2;
+		c->intercept_cr &= ~intercept_bits[what].cr;
 	}
 }
 

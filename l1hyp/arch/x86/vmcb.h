@@ -9,9 +9,14 @@
 
 #include <stdint.h>
 
+/* CR read/write intercepts (offset 0x00), APM table B-1 */
+#define SVM_INTERCEPT_CR_READ(n)   (1u << (n))
+#define SVM_INTERCEPT_CR_WRITE(n)  (1u << (16 + (n)))
+
 /* Intercept vector 3 (offset 0x0C) bits, APM table B-1 */
 #define SVM_INTERCEPT_INTR         (1u << 0)
 #define SVM_INTERCEPT_NMI          (1u << 1)
+#define SVM_INTERCEPT_TR_WRITE     (1u << 13)
 #define SVM_INTERCEPT_CPUID        (1u << 18)
 #define SVM_INTERCEPT_INVD         (1u << 22)
 #define SVM_INTERCEPT_PAUSE        (1u << 23)
@@ -36,6 +41,8 @@
 #define SVM_INTERCEPT_XSETBV       (1u << 13)
 
 /* Exit codes, APM appendix C */
+#define SVM_EXIT_CR_WRITE(n) (0x010 + (n))
+#define SVM_EXIT_TR_WRITE    0x06D
 #define SVM_EXIT_EXCP_BASE   0x040
 #define SVM_EXIT_INTR        0x060
 #define SVM_EXIT_NMI         0x061
