@@ -27,6 +27,8 @@ static const struct status_entry status_table[] = {
 	[NESTLAB_STATUS_L2_BAD_INSN]   = { "l2_bad_insn", "L2 executed an instruction L1 refuses" },
 	[NESTLAB_STATUS_L2_HALTED]     = { "l2_halted",
 					   "L2 halted with nothing that could wake it" },
+	[NESTLAB_STATUS_L2_BAD_STATE]  = { "l2_bad_state",
+					   "L2 put itself in a state VMRUN refuses (APM 15.5.1)" },
 };
 
 _Static_assert(sizeof(status_table) / sizeof(status_table[0]) == NESTLAB_STATUS_LAST + 1,

@@ -20,7 +20,8 @@ enum nestlab_status {
 	NESTLAB_STATUS_BAD_CONFIG    = 7, /* bad command line / missing module */
 	NESTLAB_STATUS_L2_BAD_INSN   = 8, /* L2 executed an instruction L1 refuses */
 	NESTLAB_STATUS_L2_HALTED     = 9, /* L2 halted with nothing that could wake it */
-	NESTLAB_STATUS_LAST          = NESTLAB_STATUS_L2_HALTED, /* highest defined */
+	NESTLAB_STATUS_L2_BAD_STATE  = 10, /* L2 put itself in a state VMRUN refuses */
+	NESTLAB_STATUS_LAST          = NESTLAB_STATUS_L2_BAD_STATE, /* highest defined */
 	NESTLAB_STATUS_MAX           = 127
 };
 

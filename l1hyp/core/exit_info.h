@@ -65,6 +65,13 @@ struct exit_exception {
 	uint64_t cr2;           /* #PF: the faulting address */
 };
 
+/* VMRUN refused the state (VMEXIT_INVALID): the consistency check that
+ * failed, if the backend could tell, and whether the state was L2's. */
+struct exit_invalid {
+	const char *check;      /* NULL: none of the known checks */
+	bool l2_fault;
+};
+
 struct exit_info {
 	enum nestlab_exit_reason reason;
 	uint64_t raw_code;      /* the vendor's exit code, for diagnoses only */
@@ -80,6 +87,7 @@ struct exit_info {
 		struct exit_msr msr;
 		struct exit_npf npf;
 		struct exit_exception exc;
+		struct exit_invalid invalid;
 	};
 };
 

@@ -4,7 +4,8 @@
  *                (l2_halted);
  *   SHUTDOWN     L2 triple-faulted (l2_shutdown);
  *   task switch  hardware task switches are not supported (l2_bad_insn);
- *   invalid      VMRUN refused L2's state (APM vol.2 15.5.1).
+ *   invalid      VMRUN refused the state (APM vol.2 15.5.1): l2_bad_state
+ *                when it is L2's, l1_error when it is L1's.
  */
 #include "l1.h"
 #include "exit_core.h"
@@ -33,9 +34,20 @@ unsigned exit_task_switch(struct vcpu *v)
 			 v->regs.rip);
 }
 
+/* VMRUN refused the state: L2's fault (l2_bad_state) when the failing
+ * check is on state L2 controls, an L1 error otherwise; the report names
+ * the check of APM 15.5.1. */
 unsigned exit_invalid_state(struct vcpu *v)
 {
-	return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, true,
-			 "VMRUN failed: invalid L2 state (exit code %lx, APM 15.5.1 "
-			 "consistency checks)", v->exit.raw_code);
+	const struct exit_invalid *e = &v->exit.invalid;
+
+	if (!e->check)
+		return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, true,
+				 "VMRUN failed (exit code %lx) and none of the APM "
+				 "15.5.1 consistency checks L1 knows explains it",
+				 v->exit.raw_code);
+	return vcpu_stop(v, e->l2_fault ? NESTLAB_STATUS_L2_BAD_STATE :
+			 NESTLAB_STATUS_L1_ERROR, true,
+			 "VMRUN refused %s state: %s (APM 15.5.1 consistency check)",
+			 e->l2_fault ? "L2's" : "L1's", e->check);
 }

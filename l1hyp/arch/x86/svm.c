@@ -9,6 +9,7 @@
 #include "svm.h"
 #include "cpu.h"
 #include "../../core/l1.h"
+#include "../../core/cr_rules.h"
 #include "../../../lib/freestanding/format.h"
 #include <nestlab/multiboot.h>
 #include <nestlab/mem.h>
@@ -68,7 +69,17 @@ int vendor_probe(struct vendor_caps *caps, char *why, size_t whylen)
 
 int vendor_enable(const struct vendor_caps *caps)
 {
+	struct cpuid_regs r0, r1, r7 = { 0 }, rx;
+
 	svm_cpu.caps = *caps;
+	cpuid_count(0, 0, &r0);
+	cpuid_count(1, 0, &r1);
+	if (r0.eax >= 7)
+		cpuid_count(7, 0, &r7);
+	/* VMXE is not offered on AMD; SVM's own CR4 bits are L2's to keep. */
+	svm_cpu.cr4_valid = cr4_valid_bits(r1.ecx, r1.edx, r7.ebx, r7.ecx);
+	cpuid_count(0x80000008u, 0, &rx);
+	svm_cpu.maxphyaddr = rx.eax & 0xFF;
 	svm_cpu.hsave_pa = l1_alloc_pages(1);
 	svm_cpu.host_save_pa = l1_alloc_pages(1);
 	if (!svm_cpu.hsave_pa || !svm_cpu.host_save_pa)

@@ -25,6 +25,8 @@ struct svm_vcpu {
 /* Per physical CPU, set by vendor_probe / vendor_enable. */
 struct svm_cpu {
 	struct vendor_caps caps;
+	uint64_t cr4_valid;         /* the CR4 bits this CPU offers */
+	unsigned maxphyaddr;        /* CPUID 8000_0008h EAX[7:0] */
 	uint64_t hsave_pa;          /* VM_HSAVE_PA: VMRUN's own host save area */
 	uint64_t host_save_pa;      /* L1's VMLOAD/VMSAVE state around VMRUN */
 };
@@ -51,6 +53,12 @@ bool svm_msrpm_set(uint8_t *msrpm, uint32_t msr, bool intercept_read,
 		   bool intercept_write);
 /* Whether reads and writes of msr exit; true/true outside the map. */
 void svm_msrpm_get(const uint8_t *msrpm, uint32_t msr, bool *read, bool *write);
+
+/* The first consistency check of APM 15.5.1 that vmcb fails (svm_check.c),
+ * or NULL if none of them does; *l2_fault: the state is L2's, not L1's.
+ * cr4_valid: the CR4 bits this CPU has; maxphyaddr: its physical width. */
+const char *svm_vmcb_check(const struct vmcb *vmcb, uint64_t cr4_valid,
+			   unsigned maxphyaddr, bool *l2_fault);
 
 /* Exit code -> reason and qualifiers (svm_exit.c). */
 void svm_decode_exit(struct vcpu *v, const struct vmcb *vmcb);

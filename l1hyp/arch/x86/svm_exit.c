@@ -143,6 +143,9 @@ void svm_decode_exit(struct vcpu *v, const struct vmcb *vmcb)
 		return;
 	} else if (code == SVM_EXIT_INVALID || code == SVM_EXIT_INVALID32) {
 		v->exit.reason = NESTLAB_EXIT_INVALID;
+		v->exit.invalid.check = svm_vmcb_check(vmcb, svm_cpu.cr4_valid,
+						       svm_cpu.maxphyaddr,
+						       &v->exit.invalid.l2_fault);
 		return;
 	} else {
 		v->exit.reason = NESTLAB_EXIT_UNKNOWN;
