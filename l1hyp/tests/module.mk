@@ -46,3 +46,4 @@ $(L1TEST_DIR)/test_copy_safe: $(L1TEST_COPY_SAFE_OBJ)
 TEST_SCRIPTS += l1hyp/tests/layout_check.sh
 TEST_SCRIPTS += l1hyp/tests/mech_example.sh
 TEST_SCRIPTS += l1hyp/tests/l1_config_errors.sh
+TEST_SCRIPTS += l1hyp/tests/hostile_l2.sh
