@@ -2,7 +2,8 @@
  * nestlab unified hypercall ABI: the one contract between an L2 guest (kernel
  * or ring-3 program) and the L1 hypervisor, whatever the transport.
  *
- * Three transports carry the same register convention (seeds 000/001):
+ * Three transports carry the same register convention (the unified
+ * hypercall interface of docs/mechanisms.md):
  *   - VMMCALL  (AMD SVM, APM vol.3 "VMMCALL": exits to the hypervisor, #UD if
  *               not intercepted)
  *   - VMCALL   (Intel VMX, SDM vol.3 "VMCALL"; defined here, served once the

@@ -1,5 +1,5 @@
 /*
- * Fault-safe access to guest memory (seed 003): reads (l1_copy_safe,
+ * Fault-safe access to guest memory: reads (l1_copy_safe,
  * l1_read_u64_safe), writes (l1_write_safe) and the compare-and-exchange
  * of A/D-bit updates (l1_cmpxchg_u64_safe). If an access faults (#PF, #GP),
  * isr_dispatch (trap.c) finds the faulting RIP in the exception table
