@@ -56,11 +56,18 @@ enum nestlab_hc_cmd {
 	/* arg0 = run status (enum nestlab_status): L1 writes the results and
 	 * ends the run. Does not return on success. CPL0 only. */
 	NESTLAB_HC_EXIT          = 6,
+	/* arg0 = guest-physical address of the L2 kernel's trace ring, arg1 =
+	 * its bytes (both multiples of 4 KiB, NESTLAB_TRACE_RING_BYTES(1) ..
+	 * NESTLAB_HC_TRACE_MAX_BYTES; include/nestlab/trace.h): L1 lists it
+	 * in the run's trace directory. E_STATE if the run is not traced or a
+	 * ring is registered already. CPL0 only. */
+	NESTLAB_HC_TRACE_REGISTER = 7,
 	NESTLAB_HC_NR_CMDS
 };
 
 #define NESTLAB_HC_TOTALS        0xFFFFFFFFu
 #define NESTLAB_HC_CONSOLE_MAX   4096u
+#define NESTLAB_HC_TRACE_MAX_BYTES (64u << 20)
 
 /* Commands a CPL3 caller may issue: a bit per command number. */
 #define NESTLAB_HC_CPL3_ALLOWED                                              \

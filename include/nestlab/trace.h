@@ -104,7 +104,7 @@ struct nestlab_trace_ring {
 	uint64_t head;          /* producer: records written */
 	uint64_t tail;          /* consumer: records read */
 	uint64_t dropped;       /* producer: records not written, ring full */
-	uint64_t reserved1[3];
+	uint64_t reserved1[2];
 	struct nestlab_trace_record rec[];
 };
 _Static_assert(sizeof(struct nestlab_trace_ring) == 64, "trace ring header size");

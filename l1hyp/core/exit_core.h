@@ -23,10 +23,10 @@ unsigned exit_tr_write(struct vcpu *v);     /* exit_tr.c */
 /* CPUID-dependent state of the CR rules, once before L2 runs. */
 void exit_cr_init(void);
 
-/* Run the hypercall in the vCPU's registers for a caller at cpl
- * (exit_hypercall.c); returns EXIT_* flags. The transport has been checked
- * by the caller. */
-unsigned hypercall_from_guest(struct vcpu *v, unsigned cpl);
+/* Run the hypercall in the vCPU's registers for a caller at cpl that came
+ * over transport (enum nestlab_transport; exit_hypercall.c); returns EXIT_*
+ * flags. The transport has been checked by the caller. */
+unsigned hypercall_from_guest(struct vcpu *v, unsigned cpl, unsigned transport);
 /* Set up the hypercall services once, before L2 first runs. */
 void hypercall_env_init(void);
 

@@ -27,16 +27,22 @@ static void hc_exit(void *ctx, unsigned status)
 	vcpu_stop(ctx, status, false, 0);
 }
 
+static uint32_t hc_trace_register(void *ctx, uint64_t gpa, uint64_t bytes)
+{
+	return trace_l1_register_l2(&l1.trace, gpa, bytes, l1.l2_ram_hpa, l1.l2_ram_size);
+}
+
 void hypercall_env_init(void)
 {
 	l1.hc_env = (struct hc_env){
 		.features = l1.features, .stats = &l1.stats,
 		.scratch = l1.hc_scratch, .copy_from_guest = hc_copy,
 		.console_write = hc_console, .request_exit = hc_exit,
+		.trace_register = hc_trace_register,
 	};
 }
 
-unsigned hypercall_from_guest(struct vcpu *v, unsigned cpl)
+unsigned hypercall_from_guest(struct vcpu *v, unsigned cpl, unsigned transport)
 {
 	uint64_t *g = v->regs.gpr;
 	struct hc_regs r = {
@@ -49,6 +55,9 @@ unsigned hypercall_from_guest(struct vcpu *v, unsigned cpl)
 	l1.hc_env.tsc = v->exit_tsc;
 	l1.hc_env.ctx = v;
 	flags = hc_dispatch(&r, &l1.hc_env);
+	if (l1.trace.on)
+		trace_l1_hypercall(v, g[X86_RCX], g[X86_RBX], (uint32_t)r.rax, r.rbx,
+				   transport);
 
 	g[X86_RAX] = r.rax;
 	g[X86_RBX] = r.rbx;
@@ -65,7 +74,7 @@ unsigned exit_vmmcall(struct vcpu *v)
 
 	if (rc)
 		return guest_insn_fail(v, rc, "VMMCALL");
-	flags = hypercall_from_guest(v, v->exit.cpl);
+	flags = hypercall_from_guest(v, v->exit.cpl, NESTLAB_TRANSPORT_VMMCALL);
 	vcpu_advance_rip(v, len);
 	return flags;
 }

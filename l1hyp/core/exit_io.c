@@ -52,7 +52,7 @@ static unsigned io_out(struct vcpu *v, uint16_t port, unsigned size)
 
 static unsigned io_backdoor(struct vcpu *v)
 {
-	unsigned flags = hypercall_from_guest(v, vendor_cpl(v));
+	unsigned flags = hypercall_from_guest(v, vendor_cpl(v), NESTLAB_TRANSPORT_BACKDOOR);
 
 	vcpu_complete(v, v->exit.io.next_rip);
 	return flags;

@@ -179,6 +179,17 @@ unsigned hc_dispatch(struct hc_regs *r, const struct hc_env *env)
 		env->request_exit(env->ctx, (unsigned)status);
 		return 0;
 	}
+	case NESTLAB_HC_TRACE_REGISTER: {
+		uint64_t gpa = r->rbx, bytes = r->rsi;
+
+		if ((gpa | bytes) & 0xFFF)
+			ret(r, NESTLAB_HC_E_INVAL, 0, 0);
+		else if (bytes < 0x1000 || bytes > NESTLAB_HC_TRACE_MAX_BYTES)
+			ret(r, NESTLAB_HC_E_RANGE, 0, 0);
+		else
+			ret(r, env->trace_register(env->ctx, gpa, bytes), 0, 0);
+		return 0;
+	}
 	case NESTLAB_HC_NR_CMDS:
 		break;
 	}

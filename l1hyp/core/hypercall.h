@@ -30,6 +30,9 @@ struct hc_env {
 	int  (*copy_from_guest)(void *ctx, uint64_t gva, void *dst, size_t len);
 	void (*console_write)(void *ctx, const char *buf, size_t len);
 	void (*request_exit)(void *ctx, unsigned status);
+	/* List L2's trace ring at guest-physical gpa, bytes long (alignment
+	 * and size already checked). Returns an enum nestlab_hc_status. */
+	uint32_t (*trace_register)(void *ctx, uint64_t gpa, uint64_t bytes);
 	void *ctx;
 };
 

@@ -21,6 +21,7 @@
 #include "l1_config.h"
 #include "hypercall.h"
 #include "vcpu.h"
+#include "trace_l1.h"
 
 #define L1_MAX_VCPUS 1
 
@@ -36,6 +37,7 @@ struct l1 {
 	uint32_t features;           /* NESTLAB_FEAT_* offered to L2 */
 	struct hc_env hc_env;        /* hypercall services, set up once */
 	char hc_scratch[NESTLAB_HC_CONSOLE_MAX];
+	struct l1_trace trace;
 	struct vcpu vcpus[L1_MAX_VCPUS];
 };
 

@@ -27,10 +27,51 @@ static bool word_eq(const char *w, size_t len, const char *lit)
 	return i == len && lit[i] == '\0';
 }
 
+/* One hexadecimal number (optional 0x), at most 16 digits. */
+static bool parse_hex(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		len -= 2;
+	}
+	if (len == 0 || len > 16)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+			     c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
+
+		if (d == 16)
+			return false;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return true;
+}
+
+/* "<addr>:<bytes>", both 4 KiB aligned, bytes >= 8 KiB, no wrap. */
+static int parse_region(const char *s, size_t len, uint64_t *pa, uint64_t *bytes)
+{
+	size_t colon = 0;
+
+	while (colon < len && s[colon] != ':')
+		colon++;
+	if (colon == len || !parse_hex(s, colon, pa) ||
+	    !parse_hex(s + colon + 1, len - colon - 1, bytes))
+		return -1;
+	if ((*pa | *bytes) & 0xFFF || *bytes < 0x2000 || *pa + *bytes < *pa)
+		return -1;
+	return 0;
+}
+
 int l1_config_parse(const char *s, struct l1_config *cfg, char *err, size_t errlen)
 {
 	cfg->l2mem_mib = NESTLAB_L2MEM_DEFAULT_MIB;
 	cfg->npt_lazy = false;
+	cfg->trace_pa = cfg->trace_bytes = 0;
 	cfg->nr_opts = 0;
 	if (!s)
 		return 0;
@@ -94,6 +135,12 @@ int l1_config_parse(const char *s, struct l1_config *cfg, char *err, size_t errl
 			else {
 				set_err(err, errlen, "npt must be eager or lazy, got: ",
 					val, vlen);
+				return -1;
+			}
+		} else if (word_eq(w, klen, "trace")) {
+			if (parse_region(val, vlen, &cfg->trace_pa, &cfg->trace_bytes)) {
+				set_err(err, errlen, "trace must be <hex address>:<hex bytes>, "
+					"4 KiB aligned, at least 8 KiB: ", val, vlen);
 				return -1;
 			}
 		} else {

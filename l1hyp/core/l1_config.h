@@ -23,6 +23,8 @@ struct l1_option {
 struct l1_config {
 	uint64_t l2mem_mib;     /* L2 RAM size */
 	bool npt_lazy;          /* populate the NPT on first touch */
+	uint64_t trace_pa;      /* trace region (include/nestlab/trace.h); */
+	uint64_t trace_bytes;   /* 0 bytes: no tracing */
 	struct l1_option opt[L1_CONFIG_MAX_OPTIONS];
 	unsigned nr_opts;
 };

@@ -111,6 +111,38 @@ static uint64_t cstr_end(uint32_t pa)
 	return pa + strlen((const char *)(uint64_t)pa) + 1;
 }
 
+/* The trace region the launcher chose (trace=) must be available RAM above
+ * everything the loader placed, inside the identity map (4 GiB); L1 keeps
+ * it from its allocator and sets up the directory and its ring there. */
+static void trace_region_reserve(const struct multiboot_info *mbi, uint64_t reserved_end)
+{
+	uint64_t pa = l1.cfg.trace_pa, bytes = l1.cfg.trace_bytes;
+	bool inside = false;
+	uint32_t cap;
+
+	for (uint64_t off = 0; off < mbi->mmap_length;) {
+		const struct multiboot_mmap_entry *e =
+			(const void *)(uint64_t)(mbi->mmap_addr + off);
+
+		if (e->type == MULTIBOOT_MMAP_AVAILABLE && pa >= e->addr &&
+		    pa + bytes <= e->addr + e->len)
+			inside = true;
+		off += e->size + sizeof(e->size);
+	}
+	if (!inside || pa < reserved_end || pa + bytes > (4ull << 30))
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
+			   "trace region [%lx, %lx) is not free RAM above L1 and its "
+			   "modules (ends at %lx) below 4 GiB", pa, pa + bytes, reserved_end);
+	frame_alloc_reserve(&l1.fa, pa, bytes);
+	zero_qwords((void *)pa, bytes);
+	cap = trace_l1_init(&l1.trace, pa, bytes);
+	if (!cap)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "trace region of %lu bytes is "
+			   "too small for a ring", bytes);
+	l1_printf("nestlab-l1: trace: region %lx-%lx, L1 ring of %u records\n",
+		  pa, pa + bytes, cap);
+}
+
 /* Free memory from the multiboot map, minus everything the loader put in
  * low memory: [0, end of L1's image, modules, info, strings). */
 static void memory_init(const struct multiboot_info *mbi)
@@ -143,6 +175,8 @@ static void memory_init(const struct multiboot_info *mbi)
 		}
 	}
 	frame_alloc_reserve(&l1.fa, 0, reserved_end);
+	if (l1.cfg.trace_bytes)
+		trace_region_reserve(mbi, reserved_end);
 }
 
 static void selftest_fault_safe_read(void)

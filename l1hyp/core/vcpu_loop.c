@@ -1,8 +1,9 @@
 /*
  * The vCPU loop: enter L2, take the exit, dispatch it through the exit
- * table, account it with the L1 TSC cycles its handling took (from right
- * after the exit to the end of the handler), and go back in, until a
- * handler asks to stop. The loop knows no reason and no vendor structure.
+ * table, trace it if the run is traced, account it with the L1 TSC cycles
+ * its handling took (from right after the exit to the end of the handler,
+ * or of its trace record), and go back in, until a handler asks to stop.
+ * The loop knows no reason and no vendor structure.
  */
 #include "l1.h"
 #include "exit_table.h"
@@ -13,10 +14,19 @@
 void vcpu_run(struct vcpu *v)
 {
 	for (;;) {
+		struct trace_exit_ctx tc;
 		unsigned flags;
+		bool traced;
 
 		vendor_vcpu_run(v);
+		traced = l1.trace.on;
+		if (__builtin_expect(traced, 0))
+			trace_l1_capture(v, &tc);
 		flags = exit_dispatch(v, v->exit.reason);
+		/* With tracing on, the record's cost counts in the exit's L1
+		 * cycles; the record itself holds the handler's. */
+		if (__builtin_expect(traced, 0))
+			trace_l1_exit(v, &tc, rdtsc() - v->exit_tsc, flags);
 		exit_stats_record(&l1.stats, v->exit.reason, rdtsc() - v->exit_tsc,
 				  !(flags & EXIT_NOT_IN_PHASE));
 		if (v->stop) {

@@ -50,12 +50,26 @@ static void fake_exit(void *ctx, unsigned status)
 	exit_status = status;
 }
 
+static uint64_t traced_gpa, traced_bytes;
+static int trace_calls;
+
+static uint32_t fake_trace_register(void *ctx, uint64_t gpa, uint64_t bytes)
+{
+	trace_calls++;
+	if (traced_bytes)
+		return NESTLAB_HC_E_STATE;
+	traced_gpa = gpa;
+	traced_bytes = bytes;
+	return NESTLAB_HC_OK;
+}
+
 static struct hc_env env_at(unsigned cpl)
 {
 	return (struct hc_env){
 		.cpl = cpl, .features = 0x5, .tsc = 1000, .stats = &stats,
 		.scratch = scratch, .copy_from_guest = fake_copy,
 		.console_write = fake_console, .request_exit = fake_exit,
+		.trace_register = fake_trace_register,
 	};
 }
 
@@ -71,6 +85,8 @@ static void setup(void)
 	copies = 0;
 	console_len = 0;
 	exit_called = 0;
+	traced_gpa = traced_bytes = 0;
+	trace_calls = 0;
 	exit_stats_init(&stats);
 }
 
@@ -321,4 +337,37 @@ Test(hypercall, buffers_ending_at_the_top_of_the_address_space)
 	hc_dispatch(&r, &env);
 	cr_assert(eq(u64, r.rax, NESTLAB_HC_E_FAULT));
 	cr_assert(eq(int, copies, 0));
+}
+
+/* TRACE_REGISTER: CPL0 only, 4 KiB alignment, a bounded size, then L1's
+ * answer (one ring per run). */
+Test(hypercall, trace_register_checks_its_arguments)
+{
+	struct hc_env env0 = env_at(0), env3 = env_at(3);
+	struct hc_regs r;
+
+	r = call(NESTLAB_HC_TRACE_REGISTER, 0x200000, 0x10000);
+	hc_dispatch(&r, &env3);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_E_PERM));
+	r = call(NESTLAB_HC_TRACE_REGISTER, 0x200010, 0x10000);
+	hc_dispatch(&r, &env0);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_E_INVAL));
+	r = call(NESTLAB_HC_TRACE_REGISTER, 0x200000, 0x10001);
+	hc_dispatch(&r, &env0);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_E_INVAL));
+	r = call(NESTLAB_HC_TRACE_REGISTER, 0x200000, 0);
+	hc_dispatch(&r, &env0);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_E_RANGE));
+	r = call(NESTLAB_HC_TRACE_REGISTER, 0x200000, NESTLAB_HC_TRACE_MAX_BYTES + 0x1000);
+	hc_dispatch(&r, &env0);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_E_RANGE));
+	cr_assert(eq(int, trace_calls, 0));            /* nothing reached L1 yet */
+	r = call(NESTLAB_HC_TRACE_REGISTER, 0x200000, 0x10000);
+	hc_dispatch(&r, &env0);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_OK));
+	cr_assert(eq(u64, traced_gpa, 0x200000));
+	cr_assert(eq(u64, traced_bytes, 0x10000));
+	r = call(NESTLAB_HC_TRACE_REGISTER, 0x300000, 0x10000);
+	hc_dispatch(&r, &env0);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_E_STATE));
 }

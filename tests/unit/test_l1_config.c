@@ -58,7 +58,7 @@ Test(l1_config, mechanism_options)
 	const char *val;
 	size_t vlen;
 
-	cr_assert(eq(int, l1_config_parse("npt=lazy mbec=on trace=off", &c, err,
+	cr_assert(eq(int, l1_config_parse("npt=lazy mbec=on batch=off", &c, err,
 					   sizeof(err)), 0));
 	cr_assert(eq(u32, c.nr_opts, 2));
 	cr_assert(eq(int, l1_config_take(&c, "mbec", &val, &vlen), 1));
@@ -67,8 +67,8 @@ Test(l1_config, mechanism_options)
 	cr_assert(eq(int, l1_config_take(&c, "mbe", &val, &vlen), 0));
 	cr_assert(eq(int, l1_config_take(&c, "batching", &val, &vlen), 0));
 	cr_assert(eq(int, l1_config_check_taken(&c, err, sizeof(err)), -1));
-	cr_assert(eq(str, err, "unknown option: trace=off"));
-	cr_assert(eq(int, l1_config_take(&c, "trace", &val, &vlen), 1));
+	cr_assert(eq(str, err, "unknown option: batch=off"));
+	cr_assert(eq(int, l1_config_take(&c, "batch", &val, &vlen), 1));
 	cr_assert(eq(int, l1_config_check_taken(&c, err, sizeof(err)), 0));
 }
 
@@ -81,4 +81,26 @@ Test(l1_config, too_many_options)
 		sprintf(line + strlen(line), "k%d=v ", i);
 	cr_assert(eq(int, l1_config_parse(line, &c, err, sizeof(err)), -1));
 	cr_assert(eq(str, err, "too many options at: k16=v"));
+}
+
+Test(l1_config, trace_region)
+{
+	struct l1_config c;
+	char err[160];
+
+	cr_assert(eq(int, l1_config_parse("npt=eager", &c, err, sizeof(err)), 0));
+	cr_assert(eq(u64, c.trace_bytes, 0));
+	cr_assert(eq(int, l1_config_parse("trace=0xf800000:0x800000", &c, err, sizeof(err)), 0));
+	cr_assert(eq(u64, c.trace_pa, 0xf800000));
+	cr_assert(eq(u64, c.trace_bytes, 0x800000));
+	cr_assert(eq(int, l1_config_parse("trace=F800000:2000", &c, err, sizeof(err)), 0));
+	cr_assert(eq(u64, c.trace_bytes, 0x2000));
+	cr_assert(eq(int, l1_config_parse("trace=0xf800010:0x800000", &c, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "trace must be <hex address>:<hex bytes>, 4 KiB aligned, "
+		     "at least 8 KiB: 0xf800010:0x800000"));
+	cr_assert(eq(int, l1_config_parse("trace=0xf800000:0x1000", &c, err, sizeof(err)), -1));
+	cr_assert(eq(int, l1_config_parse("trace=0xf800000", &c, err, sizeof(err)), -1));
+	cr_assert(eq(int, l1_config_parse("trace=zz:0x2000", &c, err, sizeof(err)), -1));
+	cr_assert(eq(int, l1_config_parse("trace=0xfffffffffffff000:0x2000", &c, err,
+					   sizeof(err)), -1));
 }

@@ -127,6 +127,15 @@ static void exception_exit(struct vcpu *v, const struct vmcb *vmcb, unsigned vec
 	e->cr2 = vector == X86_EXC_PF ? vmcb->control.exit_info2 : 0;
 }
 
+/* Out of line: the common exits' decode needs no frame. */
+static __attribute__((noinline, cold)) void invalid_exit(struct vcpu *v,
+							 const struct vmcb *vmcb)
+{
+	v->exit.reason = NESTLAB_EXIT_INVALID;
+	v->exit.invalid.check = svm_vmcb_check(vmcb, svm_cpu.cr4_valid, svm_cpu.maxphyaddr,
+					       &v->exit.invalid.l2_fault);
+}
+
 void svm_decode_exit(struct vcpu *v, const struct vmcb *vmcb)
 {
 	uint64_t code = vmcb->control.exit_code;
@@ -142,10 +151,7 @@ void svm_decode_exit(struct vcpu *v, const struct vmcb *vmcb)
 		npf_exit(v, vmcb);
 		return;
 	} else if (code == SVM_EXIT_INVALID || code == SVM_EXIT_INVALID32) {
-		v->exit.reason = NESTLAB_EXIT_INVALID;
-		v->exit.invalid.check = svm_vmcb_check(vmcb, svm_cpu.cr4_valid,
-						       svm_cpu.maxphyaddr,
-						       &v->exit.invalid.l2_fault);
+		invalid_exit(v, vmcb);
 		return;
 	} else {
 		v->exit.reason = NESTLAB_EXIT_UNKNOWN;

@@ -1,0 +1,116 @@
+/*
+ * L1's trace records (trace_l1.h). Payloads of l1_exit per reason:
+ *   cpuid       qual = leaf (EAX), qual2 = subleaf (ECX)
+ *   msr         qual = index | write << 32, qual2 = the value written or read
+ *   ioio        qual = port | EXIT_IO_* << 16, qual2 = EAX after the exit
+ *   npf         qual = guest-physical address, qual2 = EXIT_NPF_* flags
+ *   excp_*      qual = vector | error << 32, qual2 = CR2 (#PF)
+ *   vmmcall     qual = command (RCX); the hypercall has its own record
+ * and 0 elsewhere. A record is in phase (NESTLAB_TRACE_F_IN_PHASE) exactly
+ * when the exit counts in the open phase, so per-phase counts of l1_exit
+ * records equal the run's per-phase exit counters.
+ */
+#include "l1.h"
+#include "trace_l1.h"
+#include "exit_table.h"
+#include <nestlab/hypercall.h>
+
+uint32_t trace_l1_init(struct l1_trace *t, uint64_t pa, uint64_t bytes)
+{
+	uint32_t cap;
+
+	t->dir = (struct nestlab_trace_dir *)pa;
+	trace_dir_init(t->dir);
+	cap = trace_ring_init(&t->p, (void *)(pa + 0x1000), bytes - 0x1000, NESTLAB_TRACE_L1);
+	if (!cap)
+		return 0;
+	trace_dir_add(t->dir, NESTLAB_TRACE_L1, pa + 0x1000, bytes - 0x1000, 0);
+	t->region_pa = pa;
+	t->region_bytes = bytes;
+	t->on = true;
+	return cap;
+}
+
+static uint8_t in_phase(unsigned exit_flags)
+{
+	return l1.stats.open_counts && !(exit_flags & EXIT_NOT_IN_PHASE) ?
+	       NESTLAB_TRACE_F_IN_PHASE : 0;
+}
+
+void trace_l1_exit(struct vcpu *v, const struct trace_exit_ctx *c,
+		   uint64_t handler_cycles, unsigned exit_flags)
+{
+	const struct exit_info *e = &v->exit;
+	uint64_t qual = 0, qual2 = 0;
+
+	switch (e->reason) {
+	case NESTLAB_EXIT_CPUID:
+		qual = (uint32_t)c->rax;
+		qual2 = (uint32_t)c->rcx;
+		break;
+	case NESTLAB_EXIT_MSR:
+		qual = e->msr.index | (uint64_t)e->msr.write << 32;
+		qual2 = e->msr.write ? (c->rdx << 32) | (uint32_t)c->rax :
+			(v->regs.gpr[X86_RDX] << 32) | (uint32_t)v->regs.gpr[X86_RAX];
+		break;
+	case NESTLAB_EXIT_IOIO:
+		qual = e->io.port | (uint64_t)e->io.flags << 16;
+		qual2 = (uint32_t)v->regs.gpr[X86_RAX];
+		break;
+	case NESTLAB_EXIT_NPF:
+		qual = e->npf.gpa;
+		qual2 = e->npf.flags;
+		break;
+	case NESTLAB_EXIT_VMMCALL:
+		qual = c->rcx;
+		break;
+	case NESTLAB_EXIT_EXCP_DE ... NESTLAB_EXIT_EXCP_OTHER:
+		qual = e->exc.vector | (uint64_t)e->exc.error << 32;
+		qual2 = e->exc.cr2;
+		break;
+	default:
+		break;
+	}
+	trace_emit(&l1.trace.p, v->exit_tsc, NESTLAB_TRACE_L1_EXIT, e->cpl,
+		   in_phase(exit_flags), e->reason, c->rip, handler_cycles, qual, qual2);
+}
+
+void trace_l1_hypercall(struct vcpu *v, uint64_t cmd, uint64_t arg0, uint32_t status,
+			uint64_t ret0, unsigned transport)
+{
+	struct trace_producer *p = &l1.trace.p;
+	uint8_t cpl = v->exit.cpl;
+
+	trace_emit(p, v->exit_tsc, NESTLAB_TRACE_L1_HYPERCALL, cpl, 0, (uint32_t)cmd,
+		   v->regs.rip, status, ret0, transport);
+	if (status != NESTLAB_HC_OK)
+		return;
+	if (cmd == NESTLAB_HC_PHASE_BEGIN)
+		trace_emit(p, v->exit_tsc, NESTLAB_TRACE_L1_PHASE_BEGIN, cpl, 0,
+			   (uint32_t)ret0, v->regs.rip, 0, 0, 0);
+	else if (cmd == NESTLAB_HC_PHASE_END)
+		trace_emit(p, v->exit_tsc, NESTLAB_TRACE_L1_PHASE_END, cpl, 0,
+			   (uint32_t)arg0, v->regs.rip, 0, 0, 0);
+}
+
+void trace_l1_mech(struct vcpu *v, uint32_t mech, uint64_t what, uint64_t arg,
+		   uint64_t arg2)
+{
+	if (l1.trace.on)
+		trace_emit(&l1.trace.p, v->exit_tsc, NESTLAB_TRACE_L1_MECH, v->exit.cpl,
+			   l1.stats.open_counts ? NESTLAB_TRACE_F_IN_PHASE : 0, mech,
+			   v->regs.rip, what, arg, arg2);
+}
+
+uint32_t trace_l1_register_l2(struct l1_trace *t, uint64_t gpa, uint64_t bytes,
+			      uint64_t l2_ram_hpa, uint64_t l2_ram_size)
+{
+	if (!t->on || t->l2_registered)
+		return NESTLAB_HC_E_STATE;
+	if (gpa >= l2_ram_size || bytes > l2_ram_size - gpa)
+		return NESTLAB_HC_E_FAULT;
+	if (trace_dir_add(t->dir, NESTLAB_TRACE_L2, l2_ram_hpa + gpa, bytes, 0))
+		return NESTLAB_HC_E_STATE;
+	t->l2_registered = true;
+	return NESTLAB_HC_OK;
+}

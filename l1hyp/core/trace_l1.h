@@ -1,0 +1,61 @@
+/*
+ * L1's trace producer (include/nestlab/trace.h): the trace region the
+ * launcher reserved (trace=<addr>:<bytes> on L1's command line) holds the
+ * directory and L1's ring; L1 records every exit (reason, the L1 cycles of
+ * its handler, its qualifiers), every hypercall, the phase markers, and
+ * the events mechanisms report; the L2 kernel's ring, in L2 RAM, is listed
+ * in the directory when L2 registers it. Off (no region) costs one test per
+ * exit.
+ */
+#ifndef L1_TRACE_L1_H
+#define L1_TRACE_L1_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "../../lib/trace/trace_producer.h"
+
+struct vcpu;
+
+struct l1_trace {
+	bool on;
+	struct trace_producer p;
+	struct nestlab_trace_dir *dir;
+	uint64_t region_pa, region_bytes;
+	bool l2_registered;
+};
+
+/* What an exit record needs from before the handler ran. */
+struct trace_exit_ctx {
+	uint64_t rip, rax, rcx, rdx;
+};
+
+/* Set up the region [pa, pa + bytes) (reserved, identity-mapped, zeroed):
+ * the directory and L1's ring. Returns the ring's capacity, 0 if too small. */
+uint32_t trace_l1_init(struct l1_trace *t, uint64_t pa, uint64_t bytes);
+
+static inline void trace_l1_capture(const struct vcpu *v, struct trace_exit_ctx *c);
+/* The exit record: handler_cycles from the exit to the handler's end. */
+void trace_l1_exit(struct vcpu *v, const struct trace_exit_ctx *c,
+		   uint64_t handler_cycles, unsigned exit_flags);
+/* A hypercall that ran (transport: enum nestlab_transport), and the phase
+ * markers among them. */
+void trace_l1_hypercall(struct vcpu *v, uint64_t cmd, uint64_t arg0, uint32_t status,
+			uint64_t ret0, unsigned transport);
+/* An event of mechanism mech (its slot), for mechanisms' own use. */
+void trace_l1_mech(struct vcpu *v, uint32_t mech, uint64_t what, uint64_t arg,
+		   uint64_t arg2);
+/* NESTLAB_HC_TRACE_REGISTER: list L2's ring, at guest-physical gpa. */
+uint32_t trace_l1_register_l2(struct l1_trace *t, uint64_t gpa, uint64_t bytes,
+			      uint64_t l2_ram_hpa, uint64_t l2_ram_size);
+
+#include "vcpu.h"
+
+static inline void trace_l1_capture(const struct vcpu *v, struct trace_exit_ctx *c)
+{
+	c->rip = v->regs.rip;
+	c->rax = v->regs.gpr[X86_RAX];
+	c->rcx = v->regs.gpr[X86_RCX];
+	c->rdx = v->regs.gpr[X86_RDX];
+}
+
+#endif
