@@ -16,13 +16,15 @@ GUESTS_KERNEL_OBJS := $(patsubst guests/kernel/%.c,$(GUESTS_OUT)/kernel/%.o,$(GU
 	$(patsubst guests/kernel/%.S,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_S)) \
 	$(GUESTS_OUT)/kernel/user_image.o \
 	$(GUESTS_OUT)/lib/string.o $(GUESTS_OUT)/lib/results_writer.o \
+	$(GUESTS_OUT)/lib/trace_region.o \
 	$(GUESTS_OUT)/lib/format.o $(GUESTS_OUT)/lib/isr_entry.o
 
 GUESTS_USER_C   := $(wildcard guests/workloads/*.c)
 GUESTS_USER_OBJS := $(patsubst guests/workloads/%.c,$(GUESTS_OUT)/user/%.o,$(GUESTS_USER_C)) \
 	$(GUESTS_OUT)/user/format.o $(GUESTS_OUT)/user/string.o
 
-GUESTS_PURE_C   := guests/kernel/cmdline.c guests/kernel/pmm.c guests/kernel/pt.c
+GUESTS_PURE_C   := guests/kernel/cmdline.c guests/kernel/pmm.c guests/kernel/pt.c \
+	lib/trace/trace_region.c
 GUESTS_TEST_C   := $(wildcard guests/tests/test_*.c)
 
 ALL_TARGETS  += $(GUESTS_OUT)/l2kernel.bin $(GUESTS_OUT)/l2kernel.elf
@@ -51,6 +53,10 @@ $(GUESTS_OUT)/lib/isr_entry.o: lib/freestanding/isr_entry.S
 	$(CC) $(GUESTS_ASFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(GUESTS_OUT)/lib/format.o: lib/freestanding/format.c
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(GUESTS_OUT)/lib/trace_region.o: lib/trace/trace_region.c
 	@mkdir -p $(@D)
 	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
@@ -86,4 +92,4 @@ $(GUESTS_OUT)/user.bin: $(GUESTS_OUT)/user.elf
 # --- host unit tests of the pure modules ------------------------------------
 $(GUESTS_OUT)/test_guests: $(GUESTS_TEST_C) $(GUESTS_PURE_C)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -Iguests -o $@ $(GUESTS_TEST_C) $(GUESTS_PURE_C) $(CRITERION_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -Iguests -Ilib -o $@ $(GUESTS_TEST_C) $(GUESTS_PURE_C) $(CRITERION_LIBS)

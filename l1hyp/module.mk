@@ -9,7 +9,8 @@
 L1_DIRS     := l1hyp/arch/x86 l1hyp/core l1hyp/mm l1hyp/boot l1hyp/mech
 L1_CSRCS    := $(foreach d,$(L1_DIRS),$(wildcard $(d)/*.c)) \
                lib/freestanding/string.c lib/freestanding/format.c \
-               lib/results/results_writer.c $(wildcard lib/x86dec/*.c)
+               lib/results/results_writer.c lib/trace/trace_region.c \
+               $(wildcard lib/x86dec/*.c)
 L1_SSRCS    := $(wildcard l1hyp/arch/x86/*.S) lib/freestanding/isr_entry.S
 L1_OBJS     := $(patsubst %.c,$(BUILD)/l1hyp/obj/%.o,$(L1_CSRCS)) \
                $(patsubst %.S,$(BUILD)/l1hyp/obj/%.o,$(L1_SSRCS))

@@ -5,6 +5,7 @@
  * default workload.
  */
 #include "cmdline.h"
+#include "trace/trace_region.h"
 #include <nestlab/bootargs.h>
 #include <nestlab/hypercall.h>
 
@@ -34,6 +35,8 @@ void l2_config_default(struct l2_config *cfg)
 	cfg->workload = NESTLAB_WL_CPUID;
 	cfg->iterations = NESTLAB_ITERATIONS_DEFAULT;
 	cfg->transport = NESTLAB_TRANSPORT_VMMCALL;
+	cfg->trace = L2_TRACE_OFF;
+	cfg->trace_pa = cfg->trace_bytes = 0;
 }
 
 /* Does [s, s+n) equal the C string word? */
@@ -137,6 +140,17 @@ int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t err
 				err_set(err, errlen,
 					"transport must be vmmcall or backdoor, got: ",
 					val, vlen);
+				return -1;
+			}
+		} else if (word_eq(word, klen, "trace")) {
+			if (word_eq(val, vlen, "hc")) {
+				cfg->trace = L2_TRACE_HC;
+			} else if (trace_region_parse(val, vlen, &cfg->trace_pa,
+						      &cfg->trace_bytes) == 0) {
+				cfg->trace = L2_TRACE_REGION;
+			} else {
+				err_set(err, errlen, "trace must be hc or <hex address>:<hex "
+					"bytes> (4 KiB aligned, >= 8 KiB), got: ", val, vlen);
 				return -1;
 			}
 		} else {

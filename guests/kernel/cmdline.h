@@ -1,7 +1,7 @@
 /*
  * Parsing of the L2 kernel's command line (bootargs.h): "workload=<name>
- * iterations=<N> transport=vmmcall|backdoor", keys in any order, separated by
- * spaces. A first word without '=' is the image name QEMU and L1 put in front
+ * iterations=<N> transport=vmmcall|backdoor [trace=hc|<addr>:<bytes>]", keys
+ * in any order, separated by spaces. A first word without '=' is the image name QEMU and L1 put in front
  * of the arguments, and is skipped. Pure C, host-tested.
  */
 #ifndef L2_CMDLINE_H
@@ -10,10 +10,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* trace=: where the kernel's trace ring goes (include/nestlab/trace.h). */
+enum l2_trace_mode {
+	L2_TRACE_OFF = 0,
+	L2_TRACE_HC,         /* trace=hc: in L2 RAM, registered with L1 by hypercall */
+	L2_TRACE_REGION,     /* trace=<addr>:<bytes>: the launcher's region (level 1) */
+};
+
 struct l2_config {
 	unsigned workload;   /* enum nestlab_workload */
 	uint64_t iterations; /* 0..NESTLAB_ITERATIONS_MAX */
 	unsigned transport;  /* enum nestlab_transport */
+	unsigned trace;      /* enum l2_trace_mode */
+	uint64_t trace_pa, trace_bytes;
 };
 
 /* Defaults: workload cpuid, NESTLAB_ITERATIONS_DEFAULT, vmmcall. */

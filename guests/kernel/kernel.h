@@ -52,6 +52,8 @@ extern uint64_t kernel_stack_top;
 /* phase.c */
 int64_t phase_begin(const char *name, size_t len);
 int64_t phase_end(uint64_t index);
+/* A phase is open (its begin marker succeeded, its end did not yet). */
+int phase_is_open(void);
 struct results_writer;
 void phase_write_results(const struct results_writer *w);
 

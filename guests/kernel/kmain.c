@@ -13,6 +13,7 @@
 #include <nestlab/mem.h>
 #include <nestlab/hypercall.h>
 #include "kernel.h"
+#include "trace.h"
 #include "arch.h"
 
 #define MAX_AVAIL    16
@@ -112,6 +113,19 @@ static void read_multiboot(uint32_t magic, uint32_t info_pa)
 	}
 }
 
+/* The trace region (trace=) lies in one available range, in the direct map. */
+static int trace_region_in_ram(void)
+{
+	uint64_t start = l2k.cfg.trace_pa, end = start + l2k.cfg.trace_bytes;
+
+	if (end > L2_DIRECT_MAP_END)
+		return 0;
+	for (unsigned i = 0; i < navail; i++)
+		if (start >= avail[i].start && end <= avail[i].end)
+			return 1;
+	return 0;
+}
+
 /* Read one byte of every page of the image and bss: from here on, no page of
  * the kernel is touched for the first time. */
 static void touch_kernel_image(void)
@@ -164,9 +178,16 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	if (!l2k.cfg_ok) {
 		kprintf("nestlab-l2: bad command line: %s\n", err);
 		kprintf("nestlab-l2: usage: workload=<name> iterations=<0..%u> "
-			"transport=vmmcall|backdoor\n", NESTLAB_ITERATIONS_MAX);
+			"transport=vmmcall|backdoor [trace=hc|<addr>:<bytes>]\n",
+			NESTLAB_ITERATIONS_MAX);
 		run_set_error(err);
 		run_finish(NESTLAB_STATUS_BAD_CONFIG);
+	}
+	if (l2k.cfg.trace == L2_TRACE_REGION) {
+		if (!trace_region_in_ram())
+			boot_fail("trace region is not available RAM below 1 GiB");
+		add_range(reserved, &nreserved, MAX_RESERVED, l2k.cfg.trace_pa,
+			  l2k.cfg.trace_pa + l2k.cfg.trace_bytes);
 	}
 	touch_kernel_image();
 	if (pmm_pick_region(avail, navail, (uint64_t)(uintptr_t)__bss_end, reserved, nreserved,
@@ -177,5 +198,6 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	kprintf("nestlab-l2: workload %s iterations %lu transport %s, free frames %lu\n",
 		l2_workload_name(l2k.cfg.workload), l2k.cfg.iterations,
 		l2_transport_name(l2k.transport), pmm_free_frames(&l2k.pmm));
+	trace_init();
 	process_start();
 }

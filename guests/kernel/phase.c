@@ -14,6 +14,7 @@
 #include "uapi.h"
 #include "kernel.h"
 #include "arch.h"
+#include "trace.h"
 
 struct phase_rec {
 	char name[NESTLAB_PHASE_NAME_MAX + 1];
@@ -24,6 +25,12 @@ struct phase_rec {
 static struct phase_rec phases[NESTLAB_MAX_PHASES];
 static unsigned nphases;
 static int open_index = -1;
+static int hc_phase_open;               /* level 2: L1 keeps the phases */
+
+int phase_is_open(void)
+{
+	return l2k.level == 2 ? hc_phase_open : open_index >= 0;
+}
 static char hc_name[NESTLAB_PHASE_NAME_MAX + 1];
 
 static int name_char_ok(char c)
@@ -52,6 +59,8 @@ int64_t phase_begin(const char *name, size_t len)
 
 		if (r.status != NESTLAB_HC_OK)
 			return -(int64_t)(L2_EHC_BASE + r.status);
+		hc_phase_open = 1;
+		trace_event(NESTLAB_TRACE_L2_PHASE_BEGIN, 0, (uint32_t)r.ret0, 0, 0, 0, 0);
 		return (int64_t)r.ret0;
 	}
 	if (open_index >= 0)
@@ -60,6 +69,7 @@ int64_t phase_begin(const char *name, size_t len)
 		return -(int64_t)(L2_EHC_BASE + NESTLAB_HC_E_RANGE);
 	memcpy(phases[nphases].name, hc_name, len + 1);
 	open_index = (int)nphases++;
+	trace_event(NESTLAB_TRACE_L2_PHASE_BEGIN, 0, (uint32_t)open_index, 0, 0, 0, 0);
 	phases[open_index].begin = rdtsc(); /* last thing before returning */
 	return open_index;
 }
@@ -72,7 +82,11 @@ int64_t phase_end(uint64_t index)
 		struct nestlab_hc_ret r = nestlab_hc_call(l2k.transport, NESTLAB_HC_PHASE_END,
 							  index, 0, 0);
 
-		return r.status == NESTLAB_HC_OK ? 0 : -(int64_t)(L2_EHC_BASE + r.status);
+		if (r.status != NESTLAB_HC_OK)
+			return -(int64_t)(L2_EHC_BASE + r.status);
+		hc_phase_open = 0;
+		trace_event(NESTLAB_TRACE_L2_PHASE_END, 0, (uint32_t)index, 0, 0, 0, 0);
+		return 0;
 	}
 	now = rdtsc();  /* first thing */
 	if (index >= nphases)
@@ -82,6 +96,7 @@ int64_t phase_end(uint64_t index)
 	phases[index].tsc = now - phases[index].begin;
 	phases[index].done = 1;
 	open_index = -1;
+	trace_event(NESTLAB_TRACE_L2_PHASE_END, 0, (uint32_t)index, 0, 0, 0, 0);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "kernel.h"
 #include "probe.h"
 #include "arch.h"
+#include "trace.h"
 
 typedef int64_t (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
@@ -108,9 +109,14 @@ int64_t syscall_dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uin
 {
 	int64_t ret;
 
-	if (nr >= L2_SYS_NR)
+	trace_event(NESTLAB_TRACE_L2_SYSCALL_ENTRY, 3, (uint32_t)nr, 0, a0, a1, a2);
+	if (nr >= L2_SYS_NR) {
+		trace_event(NESTLAB_TRACE_L2_SYSCALL_EXIT, 3, (uint32_t)nr, 0,
+			    (uint64_t)-L2_ENOSYS, 0, 0);
 		return -L2_ENOSYS;
+	}
 	ret = syscall_table[nr](a0, a1, a2, a3, a4);
 	syscall_counts[nr]++;
+	trace_event(NESTLAB_TRACE_L2_SYSCALL_EXIT, 3, (uint32_t)nr, 0, (uint64_t)ret, 0, 0);
 	return ret;
 }

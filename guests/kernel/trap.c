@@ -18,6 +18,7 @@
 #include "trap.h"
 #include "probe.h"
 #include "arch.h"
+#include "trace.h"
 #include "freestanding/x86_exceptions.h"
 #include "freestanding/x86_paging.h"
 
@@ -41,6 +42,9 @@ void isr_dispatch(struct isr_frame *f)
 	uint64_t cr2 = read_cr2();
 	char msg[96];
 
+	if (f->vector == X86_EXC_PF)
+		trace_event(NESTLAB_TRACE_L2_PAGE_FAULT, (uint8_t)(f->cs & 3), (uint32_t)f->error,
+			    f->rip, cr2, 0, 0);
 	if (probe_catch(f))
 		return;
 	if (f->vector == X86_EXC_PF && !(f->error & X86_PF_P) && process_demand_fault(cr2) == 0)

@@ -103,3 +103,18 @@ Test(cmdline, error_message_truncated_to_buffer)
 	cr_assert(eq(int, l2_cmdline_parse("workload=nonesuch", &cfg, small, sizeof(small)), -1));
 	cr_assert(eq(str, small, "unknown"));
 }
+
+Test(cmdline, trace_modes)
+{
+	cr_assert(eq(int, l2_cmdline_parse("workload=null", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(u32, cfg.trace, L2_TRACE_OFF));
+	cr_assert(eq(int, l2_cmdline_parse("workload=null trace=hc", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(u32, cfg.trace, L2_TRACE_HC));
+	cr_assert(eq(int, l2_cmdline_parse("trace=0x7700000:0x800000 workload=null", &cfg, err,
+					   sizeof(err)), 0));
+	cr_assert(eq(u32, cfg.trace, L2_TRACE_REGION));
+	cr_assert(eq(u64, cfg.trace_pa, 0x7700000));
+	cr_assert(eq(u64, cfg.trace_bytes, 0x800000));
+	cr_assert(eq(int, l2_cmdline_parse("trace=on", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(int, l2_cmdline_parse("trace=0x1000:0x1000", &cfg, err, sizeof(err)), -1));
+}

@@ -1,6 +1,7 @@
 /* L1 command-line parsing: "l2mem=<MiB> npt=eager|lazy" (see bootargs.h),
  * and the options mechanisms take (l1_config.h). */
 #include "l1_config.h"
+#include "../../lib/trace/trace_region.h"
 #include <nestlab/bootargs.h>
 
 static void set_err(char *err, size_t errlen, const char *a, const char *b,
@@ -25,46 +26,6 @@ static bool word_eq(const char *w, size_t len, const char *lit)
 		if (w[i] != lit[i])
 			return false;
 	return i == len && lit[i] == '\0';
-}
-
-/* One hexadecimal number (optional 0x), at most 16 digits. */
-static bool parse_hex(const char *s, size_t len, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		s += 2;
-		len -= 2;
-	}
-	if (len == 0 || len > 16)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
-			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
-			     c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
-
-		if (d == 16)
-			return false;
-		v = v << 4 | d;
-	}
-	*out = v;
-	return true;
-}
-
-/* "<addr>:<bytes>", both 4 KiB aligned, bytes >= 8 KiB, no wrap. */
-static int parse_region(const char *s, size_t len, uint64_t *pa, uint64_t *bytes)
-{
-	size_t colon = 0;
-
-	while (colon < len && s[colon] != ':')
-		colon++;
-	if (colon == len || !parse_hex(s, colon, pa) ||
-	    !parse_hex(s + colon + 1, len - colon - 1, bytes))
-		return -1;
-	if ((*pa | *bytes) & 0xFFF || *bytes < 0x2000 || *pa + *bytes < *pa)
-		return -1;
-	return 0;
 }
 
 int l1_config_parse(const char *s, struct l1_config *cfg, char *err, size_t errlen)
@@ -138,7 +99,7 @@ int l1_config_parse(const char *s, struct l1_config *cfg, char *err, size_t errl
 				return -1;
 			}
 		} else if (word_eq(w, klen, "trace")) {
-			if (parse_region(val, vlen, &cfg->trace_pa, &cfg->trace_bytes)) {
+			if (trace_region_parse(val, vlen, &cfg->trace_pa, &cfg->trace_bytes)) {
 				set_err(err, errlen, "trace must be <hex address>:<hex bytes>, "
 					"4 KiB aligned, at least 8 KiB: ", val, vlen);
 				return -1;

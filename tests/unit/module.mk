@@ -8,7 +8,7 @@ UNIT_CORE_TESTS := hypercall exit_stats uart_emul l1_config results_writer forma
 UNIT_CORE_SRCS_hypercall      := l1hyp/core/hypercall.c l1hyp/core/exit_stats.c lib/results/results_writer.c
 UNIT_CORE_SRCS_exit_stats     := l1hyp/core/exit_stats.c lib/results/results_writer.c
 UNIT_CORE_SRCS_uart_emul      := l1hyp/core/uart_emul.c l1hyp/core/l2_console.c
-UNIT_CORE_SRCS_l1_config      := l1hyp/core/l1_config.c
+UNIT_CORE_SRCS_l1_config      := l1hyp/core/l1_config.c lib/trace/trace_region.c
 UNIT_CORE_SRCS_results_writer := lib/results/results_writer.c
 UNIT_CORE_SRCS_format         := lib/freestanding/format.c
 # Generic exit-path code against the fake vendor (tests/unit/fake_vendor.c).
