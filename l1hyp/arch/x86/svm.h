@@ -60,7 +60,5 @@ void svm_msrpm_get(const uint8_t *msrpm, uint32_t msr, bool *read, bool *write);
 const char *svm_vmcb_check(const struct vmcb *vmcb, uint64_t cr4_valid,
 			   unsigned maxphyaddr, bool *l2_fault);
 
-/* Exit code -> reason and qualifiers (svm_exit.c). */
-void svm_decode_exit(struct vcpu *v, const struct vmcb *vmcb);
 
 #endif

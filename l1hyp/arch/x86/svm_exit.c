@@ -136,7 +136,7 @@ static __attribute__((noinline, cold)) void invalid_exit(struct vcpu *v,
 					       &v->exit.invalid.l2_fault);
 }
 
-void svm_decode_exit(struct vcpu *v, const struct vmcb *vmcb)
+static inline __attribute__((always_inline)) void svm_decode_exit(struct vcpu *v, const struct vmcb *vmcb)
 {
 	uint64_t code = vmcb->control.exit_code;
 	unsigned kind = K_PLAIN;
