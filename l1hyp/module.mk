@@ -6,7 +6,7 @@
 # Outputs: $(BUILD)/l1hyp/l1hyp.elf (symbols) and l1hyp.bin (the flat
 # multiboot image QEMU's -kernel loads).
 
-L1_DIRS     := l1hyp/arch/x86 l1hyp/core l1hyp/mm l1hyp/boot l1hyp/mech
+L1_DIRS     := l1hyp/arch/x86 l1hyp/core l1hyp/mm l1hyp/boot l1hyp/mech l1hyp/devices
 L1_CSRCS    := $(foreach d,$(L1_DIRS),$(wildcard $(d)/*.c)) \
                lib/freestanding/string.c lib/freestanding/format.c \
                lib/results/results_writer.c lib/trace/trace_region.c \

@@ -15,7 +15,6 @@
 #include "../mm/frame_alloc.h"
 #include "../mm/npt.h"
 #include "exit_stats.h"
-#include "uart_emul.h"
 #include "l2_console.h"
 #include "guest_mem.h"
 #include "l1_config.h"
@@ -31,7 +30,6 @@ struct l1 {
 	struct frame_alloc fa;
 	struct npt_ops npt_ops;
 	struct exit_stats stats;
-	struct uart_emul uart;
 	struct l2_console l2con;
 	uint64_t l2_ram_hpa, l2_ram_size;
 	uint32_t features;           /* NESTLAB_FEAT_* offered to L2 */

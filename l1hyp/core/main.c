@@ -13,6 +13,8 @@
 #include "exit_table.h"
 #include "msr_table.h"
 #include "../mech/mech.h"
+#include "../devices/devices.h"
+#include "io_bus.h"
 #include "../arch/x86/console.h"
 #include "../arch/x86/cpu.h"
 #include "../boot/mb_loader.h"
@@ -102,7 +104,6 @@ static int l2_entries_equal(void *ctx, const uint64_t *gpa, const uint64_t *val,
 }
 
 static void l2_console_out(void *ctx, char c) { l1_putc(0, c); }
-static void l2_uart_out(void *ctx, char c) { l2_console_putc(&l1.l2con, c); }
 
 static uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
@@ -362,7 +363,14 @@ void l1_main(uint32_t magic, uint32_t mbi_pa)
 		      (l1.cfg.npt_lazy ? NESTLAB_FEAT_NPT_LAZY : 0);
 	l1.l2con = (struct l2_console){ .putc = l2_console_out };
 	hypercall_env_init();
-	uart_emul_init(&l1.uart, l2_uart_out, 0);
+	{
+		const char *failed = 0;
+
+		rc = devices_init(&failed);
+		if (rc)
+			l1_end_run(NESTLAB_STATUS_L1_ERROR, "device %s: %s", failed,
+				   io_bus_strerror(rc));
+	}
 
 	entry = load_l2(mbi);
 	vcpu_init(v, entry);

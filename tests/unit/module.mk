@@ -4,11 +4,11 @@
 
 UNIT_CORE_TESTS := hypercall exit_stats uart_emul l1_config results_writer format \
                    exit_table msr_table guest_insn svm_msrpm error_codes cr_rules svm_check \
-                   trace_producer
+                   trace_producer io_bus
 
 UNIT_CORE_SRCS_hypercall      := l1hyp/core/hypercall.c l1hyp/core/exit_stats.c lib/results/results_writer.c
 UNIT_CORE_SRCS_exit_stats     := l1hyp/core/exit_stats.c lib/results/results_writer.c
-UNIT_CORE_SRCS_uart_emul      := l1hyp/core/uart_emul.c l1hyp/core/l2_console.c
+UNIT_CORE_SRCS_uart_emul      := l1hyp/devices/uart_emul.c l1hyp/core/l2_console.c
 UNIT_CORE_SRCS_l1_config      := l1hyp/core/l1_config.c lib/trace/trace_region.c
 UNIT_CORE_SRCS_results_writer := lib/results/results_writer.c
 UNIT_CORE_SRCS_format         := lib/freestanding/format.c
@@ -23,10 +23,11 @@ UNIT_CORE_SRCS_svm_msrpm      := l1hyp/arch/x86/svm_msrpm.c
 UNIT_CORE_SRCS_cr_rules       := l1hyp/core/cr_rules.c
 UNIT_CORE_SRCS_svm_check      := l1hyp/arch/x86/svm_check.c
 UNIT_CORE_SRCS_trace_producer :=
+UNIT_CORE_SRCS_io_bus         := l1hyp/core/io_bus.c
 UNIT_CORE_SRCS_error_codes    := l1hyp/core/guest_mem.c l1hyp/core/guest_insn.c \
                                  l1hyp/core/msr_table.c l1hyp/core/msr_efer.c \
                                  l1hyp/core/exit_table.c l1hyp/core/exit_stats.c \
-                                 l1hyp/mm/npt.c l1hyp/boot/mb_loader.c guests/kernel/pt.c \
+                                 l1hyp/mm/npt.c l1hyp/boot/mb_loader.c guests/kernel/pt.c l1hyp/core/io_bus.c \
                                  lib/results/results_writer.c $(wildcard lib/x86dec/*.c) \
                                  $(UNIT_FAKE_VENDOR)
 

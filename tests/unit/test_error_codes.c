@@ -12,6 +12,7 @@
 #include "../../l1hyp/mm/npt.h"
 #include "../../l1hyp/boot/mb_loader.h"
 #include "../../guests/kernel/pt.h"
+#include "../../l1hyp/core/io_bus.h"
 
 struct code {
 	int rc;
@@ -46,6 +47,9 @@ static const struct code codes[] = {
 	C(PT_E_NOMEM, pt_strerror, "PT_E_NOMEM"), C(PT_E_EXISTS, pt_strerror, "PT_E_EXISTS"),
 	C(PT_E_ALIGN, pt_strerror, "PT_E_ALIGN"), C(PT_E_NONCANON, pt_strerror, "PT_E_NONCANON"),
 	C(PT_E_NOTMAPPED, pt_strerror, "PT_E_NOTMAPPED"), C(PT_E_SIZE, pt_strerror, "PT_E_SIZE"),
+	C(IO_BUS_E_OVERLAP, io_bus_strerror, "IO_BUS_E_OVERLAP"),
+	C(IO_BUS_E_FULL, io_bus_strerror, "IO_BUS_E_FULL"),
+	C(IO_BUS_E_RANGE, io_bus_strerror, "IO_BUS_E_RANGE"),
 };
 #define NR (sizeof(codes) / sizeof(codes[0]))
 

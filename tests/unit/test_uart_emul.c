@@ -5,7 +5,7 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <string.h>
-#include "../../l1hyp/core/uart_emul.h"
+#include "../../l1hyp/devices/uart_emul.h"
 #include "../../l1hyp/core/l2_console.h"
 
 static char out[256];

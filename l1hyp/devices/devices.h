@@ -1,0 +1,17 @@
+/*
+ * The devices L1 shows L2, one file each, each registering its ports on
+ * the core's port bus (core/io_bus.h) at boot: COM1 (a 16550), QEMU's
+ * isa-debug-exit. devices_init registers them all; a failure names the
+ * device.
+ */
+#ifndef L1_DEVICES_H
+#define L1_DEVICES_H
+
+int com1_init(void);
+int debug_exit_init(void);
+
+/* Register every device: 0, or the first failure's code with *failed
+ * naming the device. */
+int devices_init(const char **failed);
+
+#endif
