@@ -374,8 +374,9 @@ void l1_main(uint32_t magic, uint32_t mbi_pa)
 
 	entry = load_l2(mbi);
 	vcpu_init(v, entry);
-	l1_printf("nestlab-l1: L2 RAM %lu MiB at host-physical %lx, NPT %s (%lu tables)\n",
-		  l1.cfg.l2mem_mib, l1.l2_ram_hpa, l1.cfg.npt_lazy ? "lazy" : "eager",
-		  v->views[0].npt.nr_tables);
+	l1_printf("nestlab-l1: L2 RAM %lu MiB at host-physical %lx, NPT %s (%lu tables, "
+		  "root %lx)\n", l1.cfg.l2mem_mib, l1.l2_ram_hpa,
+		  l1.cfg.npt_lazy ? "lazy" : "eager", v->views[0].npt.nr_tables,
+		  v->views[0].npt.root_phys);
 	vcpu_run(v);
 }

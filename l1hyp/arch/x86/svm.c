@@ -8,6 +8,7 @@
  */
 #include "svm.h"
 #include "cpu.h"
+#include "console.h"
 #include "../../core/l1.h"
 #include "../../core/cr_rules.h"
 #include "../../../lib/freestanding/format.h"
@@ -174,5 +175,10 @@ int vendor_vcpu_create(struct vcpu *v, const struct vcpu_boot_state *boot)
 	v->regs.gpr[X86_RAX] = boot->eax;
 	v->regs.gpr[X86_RBX] = boot->ebx;
 	v->regs.gpr[X86_RSP] = 0;
+	/* Where L1's structures are, for integrity checks from outside
+	 * (tests/fuzz reads them back through the guest-RAM file). */
+	l1_printf("nestlab-l1: layout: vmcb %lx iopm %lx msrpm %lx hsave %lx "
+		  "host-save %lx\n", sv->vmcb_pa, (uint64_t)sv->iopm,
+		  (uint64_t)sv->msrpm, svm_cpu.hsave_pa, svm_cpu.host_save_pa);
 	return 0;
 }
