@@ -7,6 +7,7 @@ int devices_init(const char **failed)
 		{ "COM1", com1_init },
 		{ "isa-debug-exit", debug_exit_init },
 		{ "fw_cfg", fw_cfg_dev_init },
+		{ "PIC", pic_dev_init },
 	};
 
 	for (unsigned i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
