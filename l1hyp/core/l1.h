@@ -33,6 +33,7 @@ struct l1 {
 	struct l2_console l2con;
 	uint64_t l2_ram_hpa, l2_ram_size;
 	uint32_t features;           /* NESTLAB_FEAT_* offered to L2 */
+	uint64_t tsc_hz;             /* L1's TSC rate, measured at boot */
 	struct hc_env hc_env;        /* hypercall services, set up once */
 	char hc_scratch[NESTLAB_HC_CONSOLE_MAX];
 	struct l1_trace trace;

@@ -17,6 +17,7 @@
 #include "io_bus.h"
 #include "../arch/x86/console.h"
 #include "../arch/x86/cpu.h"
+#include "../arch/x86/tsc.h"
 #include "../boot/mb_loader.h"
 #include <nestlab/bootargs.h>
 #include <nestlab/multiboot.h>
@@ -358,6 +359,10 @@ void l1_main(uint32_t magic, uint32_t mbi_pa)
 	if (vendor_enable(&l1.caps))
 		l1_end_run(NESTLAB_STATUS_L1_ERROR, "out of memory for the host save areas");
 
+	l1.tsc_hz = tsc_calibrate_hz();
+	l1_printf("nestlab-l1: TSC %lu kHz (against the PIT)\n", l1.tsc_hz / 1000);
+	if (l1.trace.on)
+		trace_l1_set_tsc_hz(&l1.trace, l1.tsc_hz);
 	l2_ram_init();
 	l1.features = NESTLAB_FEAT_VMMCALL | NESTLAB_FEAT_BACKDOOR |
 		      (l1.cfg.npt_lazy ? NESTLAB_FEAT_NPT_LAZY : 0);

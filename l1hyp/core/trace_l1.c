@@ -102,6 +102,13 @@ void trace_l1_mech(struct vcpu *v, uint32_t mech, uint64_t what, uint64_t arg,
 			   v->regs.rip, what, arg, arg2);
 }
 
+void trace_l1_set_tsc_hz(struct l1_trace *t, uint64_t hz)
+{
+	t->tsc_hz = hz;
+	for (unsigned i = 0; i < t->dir->nr_rings; i++)
+		t->dir->ring[i].tsc_hz = hz;
+}
+
 uint32_t trace_l1_register_l2(struct l1_trace *t, uint64_t gpa, uint64_t bytes,
 			      uint64_t l2_ram_hpa, uint64_t l2_ram_size)
 {
@@ -109,7 +116,7 @@ uint32_t trace_l1_register_l2(struct l1_trace *t, uint64_t gpa, uint64_t bytes,
 		return NESTLAB_HC_E_STATE;
 	if (gpa >= l2_ram_size || bytes > l2_ram_size - gpa)
 		return NESTLAB_HC_E_FAULT;
-	if (trace_dir_add(t->dir, NESTLAB_TRACE_L2, l2_ram_hpa + gpa, bytes, 0))
+	if (trace_dir_add(t->dir, NESTLAB_TRACE_L2, l2_ram_hpa + gpa, bytes, t->tsc_hz))
 		return NESTLAB_HC_E_STATE;
 	t->l2_registered = true;
 	return NESTLAB_HC_OK;

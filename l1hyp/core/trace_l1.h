@@ -22,6 +22,7 @@ struct l1_trace {
 	struct nestlab_trace_dir *dir;
 	uint64_t region_pa, region_bytes;
 	bool l2_registered;
+	uint64_t tsc_hz;
 };
 
 /* What an exit record needs from before the handler ran. */
@@ -44,6 +45,9 @@ void trace_l1_hypercall(struct vcpu *v, uint64_t cmd, uint64_t arg0, uint32_t st
 /* An event of mechanism mech (its slot), for mechanisms' own use. */
 void trace_l1_mech(struct vcpu *v, uint32_t mech, uint64_t what, uint64_t arg,
 		   uint64_t arg2);
+/* The TSC rate of every ring's producer (L1 and L2 share the TSC), once
+ * it is known; rings registered later get it too. */
+void trace_l1_set_tsc_hz(struct l1_trace *t, uint64_t hz);
 /* NESTLAB_HC_TRACE_REGISTER: list L2's ring, at guest-physical gpa. */
 uint32_t trace_l1_register_l2(struct l1_trace *t, uint64_t gpa, uint64_t bytes,
 			      uint64_t l2_ram_hpa, uint64_t l2_ram_size);

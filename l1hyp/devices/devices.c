@@ -8,6 +8,7 @@ int devices_init(const char **failed)
 		{ "isa-debug-exit", debug_exit_init },
 		{ "fw_cfg", fw_cfg_dev_init },
 		{ "PIC", pic_dev_init },
+		{ "PIT", pit_dev_init },
 	};
 
 	for (unsigned i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
