@@ -29,28 +29,13 @@
 #include <bpf/libbpf.h>
 #include "kvmstat.skel.h"
 #include "kvmstat_names.h"
+#include "kvmstat_opts.h"
 #include "kvmstat_report.h"
 
-#define KS_DEFAULT_TRACEFS "/sys/kernel/tracing"
 #define KS_DEBUGFS_TRACEFS "/sys/kernel/debug/tracing"
 #define KS_CAP_PERFMON 38
 #define KS_CAP_BPF     39
 
-struct ks_opts {
-	int pid;
-	char **command;
-	double duration_s;
-	const char *json;
-	const char *events;
-	unsigned long long record_max;
-	const char *record_file;
-	unsigned long ringbuf_size;
-	const char *btf;
-	const char *tracefs;
-	int quiet;
-	int verbose;
-	int classic;
-};
 
 static volatile sig_atomic_t ks_stop;
 static int ks_verbose;
@@ -81,135 +66,6 @@ static int ks_libbpf_print(enum libbpf_print_level level, const char *fmt, va_li
 	if (level == LIBBPF_INFO && !ks_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
-}
-
-static void ks_usage(FILE *f)
-{
-	fprintf(f,
-"usage: nestlab-kvmstat [-p PID | -- COMMAND ARGS...] [--duration S] [--json FILE]\n"
-"                       [--events LIST] [--record N [--record-file FILE]] [options]\n"
-"\n"
-"Counts what KVM does for each VM process and vCPU thread, from the kvm\n"
-"tracepoints, in BPF maps (no per-event copy to user space): exits by reason\n"
-"(SVM/VMX names), port I/O by port and direction, MSRs by index and direction,\n"
-"CPUID leaves, hypercalls, user-space exits (KVM_EXIT_*), nested events, ...\n"
-"Where kvm_exit and kvm_entry both fire, exit-to-entry latency histograms per\n"
-"reason (log2 buckets, p50/p99). Tracepoints this kernel lacks are skipped and\n"
-"reported as \"not available on this kernel\".\n"
-"\n"
-"What to trace (default: every process that uses KVM):\n"
-"  -p, --pid PID        trace this process (all its threads) and the processes\n"
-"                       it forks from now on; stop when it exits\n"
-"  -- COMMAND ARGS...   start COMMAND once tracing is attached, trace it and its\n"
-"                       children, stop when it exits; exit with its status\n"
-"Options:\n"
-"  -d, --duration S     stop after S seconds (default: at exit of the target,\n"
-"                       or at SIGINT/SIGTERM)\n"
-"  -j, --json FILE      also write the report as JSON to FILE ('-' = stdout)\n"
-"  -e, --events LIST    comma-separated tracepoints to use, with or without the\n"
-"                       kvm_ prefix (default: all of them):\n"
-"                       exit entry nested_vmexit nested_vmexit_inject\n"
-"                       nested_vmenter nested_vmrun pio mmio msr cpuid\n"
-"                       hypercall page_fault emulate_insn userspace_exit\n"
-"                       inj_exception\n"
-"  -r, --record N       also record the first N events with CLOCK_MONOTONIC\n"
-"                       timestamps through a BPF ring buffer (events beyond N,\n"
-"                       or lost to a full buffer, are counted as dropped)\n"
-"      --record-file F  where records go (default: kvmstat-records.txt), one\n"
-"                       line each: ts_ns pid tid event detail\n"
-"      --ringbuf-size B ring buffer size in bytes, a power of two (default 4 MiB)\n"
-"      --btf FILE       kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
-"      --classic        classic tracepoints only (default: BTF-enabled raw\n"
-"                       tracepoints, tp_btf, where the kernel allows; cheaper)\n"
-"      --tracefs DIR    where tracefs is (default: " KS_DEFAULT_TRACEFS ", mounted\n"
-"                       there when absent and allowed)\n"
-"  -q, --quiet          no text report on stdout\n"
-"  -v, --verbose        libbpf's debug output\n"
-"  -h, --help           this text\n"
-"\n"
-"Needs root, or CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN on kernels before 5.8).\n"
-"Exit status: 0 done; 1 environment error (the message names the fix); 2 usage\n"
-"error; with --, the command's status when it failed.\n");
-}
-
-static int ks_parse(int argc, char **argv, struct ks_opts *o)
-{
-	static const struct option opts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "record", required_argument, NULL, 'r' },
-		{ "record-file", required_argument, NULL, 'R' },
-		{ "ringbuf-size", required_argument, NULL, 'B' },
-		{ "btf", required_argument, NULL, 'b' },
-		{ "tracefs", required_argument, NULL, 't' },
-		{ "classic", no_argument, NULL, 'C' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char *end;
-	int c;
-
-	o->ringbuf_size = 4ul << 20;
-	o->record_file = "kvmstat-records.txt";
-	while ((c = getopt_long(argc, argv, "+p:d:j:e:r:qvh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			o->pid = (int)strtol(optarg, &end, 10);
-			if (*end || o->pid <= 0) {
-				fprintf(stderr, "nestlab-kvmstat: bad pid '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'd':
-			o->duration_s = strtod(optarg, &end);
-			if (*end || o->duration_s <= 0) {
-				fprintf(stderr, "nestlab-kvmstat: bad duration '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'j': o->json = optarg; break;
-		case 'e': o->events = optarg; break;
-		case 'r':
-			o->record_max = strtoull(optarg, &end, 0);
-			if (*end || !o->record_max) {
-				fprintf(stderr, "nestlab-kvmstat: bad --record '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'R': o->record_file = optarg; break;
-		case 'B':
-			o->ringbuf_size = strtoul(optarg, &end, 0);
-			if (*end || o->ringbuf_size < 4096 || (o->ringbuf_size & (o->ringbuf_size - 1))) {
-				fprintf(stderr, "nestlab-kvmstat: --ringbuf-size must be a power of two >= 4096\n");
-				return 2;
-			}
-			break;
-		case 'b': o->btf = optarg; break;
-		case 't': o->tracefs = optarg; break;
-		case 'C': o->classic = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'v': o->verbose = 1; break;
-		case 'h': ks_usage(stdout); exit(0);
-		default: ks_usage(stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		if (strcmp(argv[optind - 1], "--")) {
-			fprintf(stderr, "nestlab-kvmstat: unexpected argument '%s' (a command goes after --)\n",
-				argv[optind]);
-			return 2;
-		}
-		o->command = &argv[optind];
-	}
-	if (o->pid && o->command) {
-		fprintf(stderr, "nestlab-kvmstat: -p and -- COMMAND exclude each other\n");
-		return 2;
-	}
-	return 0;
 }
 
 /* Privileges: CAP_SYS_ADMIN, or CAP_BPF + CAP_PERFMON (Linux 5.8+). */
@@ -260,33 +116,6 @@ static int ks_find_tracefs(const struct ks_opts *o, int can_mount, char *dir, si
 			      "Fix: mount -t tracefs nodev %s", target, strerror(errno), target);
 	fprintf(stderr, "nestlab-kvmstat: mounted tracefs at %s\n", target);
 	snprintf(dir, len, "%s", target);
-	return 0;
-}
-
-/* Which events to use: --events (validated) or all. */
-static int ks_requested(const char *list, int *want)
-{
-	char buf[1024], *save = NULL, *tok;
-	if (!list) {
-		for (int e = 0; e < KS_EV_COUNT; e++)
-			want[e] = 1;
-		return 0;
-	}
-	if (strlen(list) >= sizeof(buf))
-		return ks_err("--events list too long");
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int e = ks_event_lookup(tok);
-		if (e < 0) {
-			fprintf(stderr, "nestlab-kvmstat: error: unknown event '%s' in --events. Fix: use "
-				"names from this list:", tok);
-			for (int i = 0; i < KS_EV_COUNT; i++)
-				fprintf(stderr, " %s", ks_event_short(i));
-			fputc('\n', stderr);
-			return 1;
-		}
-		want[e] = 1;
-	}
 	return 0;
 }
 
@@ -531,15 +360,20 @@ int main(int argc, char **argv)
 	struct kvmstat_bpf *skel = NULL;
 	struct bpf_link *links[KS_EV_COUNT + 1] = { 0 };
 	struct ring_buffer *rb = NULL;
-	int want[KS_EV_COUNT] = { 0 }, have[KS_EV_COUNT] = { 0 };
+	int have[KS_EV_COUNT] = { 0 };
+	const int *want = o.want;
 	int rc, can_mount = 0, go_pipe[2] = { -1, -1 }, child_status = 0, child_done = 0;
 	pid_t child = 0;
 	char tracefs[512], path[700], target[300];
 
-	rc = ks_parse(argc, argv, &o);
+	rc = ks_parse(argc, argv, &o, stderr);
+	if (rc == KS_PARSE_HELP)
+		return 0;
 	if (rc)
 		return rc;
 	ks_verbose = o.verbose;
+	if (o.lttng)
+		return ks_err("--lttng is not supported by this build");
 	libbpf_set_print(ks_libbpf_print);
 
 	/* 1. Privileges, tracefs, KVM tracepoints, BTF: each error names its fix. */
@@ -551,8 +385,6 @@ int main(int argc, char **argv)
 	if (!ks_is_dir(path))
 		return ks_err("no kvm tracepoints under %s: KVM is not loaded. Fix: load it, e.g. "
 			      "modprobe kvm_amd (AMD) or modprobe kvm_intel (Intel), and check /dev/kvm", path);
-	if (ks_requested(o.events, want))
-		return 1;
 	int nhave = 0;
 	for (int e = 0; e < KS_EV_COUNT; e++) {
 		snprintf(path, sizeof(path), "%s/events/kvm/%s/id", tracefs, ks_event_tracepoint(e));

@@ -13,9 +13,11 @@ KVMSTAT_LIBS    := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -
 KVMSTAT_BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
 	-I$(KVMSTAT_OUT) -I$(KVMSTAT_DIR)
 
-KVMSTAT_LIB_OBJS := $(KVMSTAT_OUT)/kvmstat_names.o $(KVMSTAT_OUT)/kvmstat_report.o
+KVMSTAT_LIB_OBJS := $(KVMSTAT_OUT)/kvmstat_names.o $(KVMSTAT_OUT)/kvmstat_report.o \
+	$(KVMSTAT_OUT)/kvmstat_opts.o
 KVMSTAT_TESTGUEST := $(KVMSTAT_OUT)/nestlab-kvm-testguest
-KVMSTAT_UNIT_TESTS := $(KVMSTAT_OUT)/test_kvmstat_names $(KVMSTAT_OUT)/test_kvmstat_report
+KVMSTAT_UNIT_TESTS := $(KVMSTAT_OUT)/test_kvmstat_names $(KVMSTAT_OUT)/test_kvmstat_report \
+	$(KVMSTAT_OUT)/test_kvmstat_opts
 KVMSTAT_BENCH := $(KVMSTAT_OUT)/kvmstat-bench
 
 ALL_TARGETS   += $(BUILD)/nestlab-kvmstat $(KVMSTAT_TESTGUEST)
@@ -46,6 +48,10 @@ $(KVMSTAT_OUT)/kvmstat_report.o: $(KVMSTAT_DIR)/kvmstat_report.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+$(KVMSTAT_OUT)/kvmstat_opts.o: $(KVMSTAT_DIR)/kvmstat_opts.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
 $(BUILD)/nestlab-kvmstat: $(KVMSTAT_OUT)/kvmstat.o $(KVMSTAT_LIB_OBJS)
 	$(HOST_CC) -o $@ $(filter %.o,$^) $(KVMSTAT_LIBS)
 
@@ -58,6 +64,10 @@ $(KVMSTAT_OUT)/test_kvmstat_names: $(KVMSTAT_DIR)/tests/test_kvmstat_names.c $(K
 	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o,$^) $(CRITERION_LIBS)
 
 $(KVMSTAT_OUT)/test_kvmstat_report: $(KVMSTAT_DIR)/tests/test_kvmstat_report.c $(KVMSTAT_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o,$^) $(CRITERION_LIBS)
+
+$(KVMSTAT_OUT)/test_kvmstat_opts: $(KVMSTAT_DIR)/tests/test_kvmstat_opts.c $(KVMSTAT_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o,$^) $(CRITERION_LIBS)
 
