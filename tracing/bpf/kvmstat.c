@@ -30,6 +30,7 @@
 #include "kvmstat.skel.h"
 #include "kvmstat_names.h"
 #include "kvmstat_opts.h"
+#include "kvmstat_out.h"
 #include "kvmstat_report.h"
 
 #define KS_DEBUGFS_TRACEFS "/sys/kernel/debug/tracing"
@@ -40,6 +41,8 @@
 static volatile sig_atomic_t ks_stop;
 static int ks_verbose;
 static FILE *ks_record_out;
+/* The output files, open from the start; atexit removes their temporaries. */
+static struct ks_out ks_json_out, ks_rec_out;
 static uint64_t ks_records_written;
 
 static void ks_on_signal(int sig)
@@ -57,6 +60,25 @@ static int ks_err(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return 1;
+}
+
+static void ks_outs_abort(void)
+{
+	ks_out_abort(&ks_json_out);
+	ks_out_abort(&ks_rec_out);
+}
+
+/* Opens an output file before anything starts; 0, or 1 with the error said. */
+static int ks_open_out(struct ks_out *out, const char *what, const char *path)
+{
+	int err = ks_out_open(out, path);
+
+	if (!err)
+		return 0;
+	if (err == -EISDIR)
+		return ks_err("cannot write %s %s: it is a directory. Fix: give a file name", what, path);
+	return ks_err("cannot write %s %s: %s. Fix: give a path in a directory you can write "
+		      "(the file is written next to it first, then renamed)", what, path, strerror(-err));
 }
 
 static int ks_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -374,6 +396,14 @@ int main(int argc, char **argv)
 	ks_verbose = o.verbose;
 	if (o.lttng)
 		return ks_err("--lttng is not supported by this build");
+
+	/* 0. The output files, so that a bad path is said before anything runs. */
+	atexit(ks_outs_abort);
+	if (o.json && ks_open_out(&ks_json_out, "--json", o.json))
+		return 1;
+	if (o.record_max && ks_open_out(&ks_rec_out, "--record-file", o.record_file))
+		return 1;
+	ks_record_out = ks_rec_out.f;
 	libbpf_set_print(ks_libbpf_print);
 
 	/* 1. Privileges, tracefs, KVM tracepoints, BTF: each error names its fix. */
@@ -543,18 +573,12 @@ int main(int argc, char **argv)
 	}
 	rep.target = target;
 	if (!rc && o.record_max) {
-		ks_record_out = fopen(o.record_file, "w");
-		if (!ks_record_out) {
+		rb = ring_buffer__new(bpf_map__fd(skel->maps.records), ks_on_record, NULL, NULL);
+		if (!rb) {
 			rc = -errno;
-			ks_err("cannot write %s: %s", o.record_file, strerror(errno));
-		} else {
-			rb = ring_buffer__new(bpf_map__fd(skel->maps.records), ks_on_record, NULL, NULL);
-			if (!rb) {
-				rc = -errno;
-				ks_err("ring buffer: %s", strerror(errno));
-			}
-			rep.record_file = o.record_file;
+			ks_err("ring buffer: %s", strerror(errno));
 		}
+		rep.record_file = o.record_file;
 	}
 	if (rc) {
 		if (child > 0) {
@@ -610,18 +634,17 @@ int main(int argc, char **argv)
 		if (!o.quiet)
 			ks_report_text(stdout, &rep);
 		if (o.json) {
-			FILE *jf = strcmp(o.json, "-") ? fopen(o.json, "w") : stdout;
-			if (!jf) {
-				rc = ks_err("cannot write %s: %s", o.json, strerror(errno));
-			} else {
-				ks_report_json(jf, &rep);
-				if (jf != stdout && fclose(jf))
-					rc = ks_err("writing %s: %s", o.json, strerror(errno));
-			}
+			ks_report_json(ks_json_out.f, &rep);
+			int err = ks_out_commit(&ks_json_out);
+			if (err)
+				rc = ks_err("writing %s: %s", o.json, strerror(-err));
 		}
 	}
-	if (ks_record_out)
-		fclose(ks_record_out);
+	if (o.record_max) {
+		int err = ks_out_commit(&ks_rec_out);
+		if (err)
+			rc = ks_err("writing %s: %s", o.record_file, strerror(-err));
+	}
 	ring_buffer__free(rb);
 	kvmstat_bpf__destroy(skel);
 	free(rows);

@@ -14,10 +14,10 @@ KVMSTAT_BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Wer
 	-I$(KVMSTAT_OUT) -I$(KVMSTAT_DIR)
 
 KVMSTAT_LIB_OBJS := $(KVMSTAT_OUT)/kvmstat_names.o $(KVMSTAT_OUT)/kvmstat_report.o \
-	$(KVMSTAT_OUT)/kvmstat_opts.o
+	$(KVMSTAT_OUT)/kvmstat_opts.o $(KVMSTAT_OUT)/kvmstat_out.o
 KVMSTAT_TESTGUEST := $(KVMSTAT_OUT)/nestlab-kvm-testguest
 KVMSTAT_UNIT_TESTS := $(KVMSTAT_OUT)/test_kvmstat_names $(KVMSTAT_OUT)/test_kvmstat_report \
-	$(KVMSTAT_OUT)/test_kvmstat_opts
+	$(KVMSTAT_OUT)/test_kvmstat_opts $(KVMSTAT_OUT)/test_kvmstat_out
 KVMSTAT_BENCH := $(KVMSTAT_OUT)/kvmstat-bench
 
 ALL_TARGETS   += $(BUILD)/nestlab-kvmstat $(KVMSTAT_TESTGUEST)
@@ -52,6 +52,10 @@ $(KVMSTAT_OUT)/kvmstat_opts.o: $(KVMSTAT_DIR)/kvmstat_opts.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+$(KVMSTAT_OUT)/kvmstat_out.o: $(KVMSTAT_DIR)/kvmstat_out.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
 $(BUILD)/nestlab-kvmstat: $(KVMSTAT_OUT)/kvmstat.o $(KVMSTAT_LIB_OBJS)
 	$(HOST_CC) -o $@ $(filter %.o,$^) $(KVMSTAT_LIBS)
 
@@ -68,6 +72,10 @@ $(KVMSTAT_OUT)/test_kvmstat_report: $(KVMSTAT_DIR)/tests/test_kvmstat_report.c $
 	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o,$^) $(CRITERION_LIBS)
 
 $(KVMSTAT_OUT)/test_kvmstat_opts: $(KVMSTAT_DIR)/tests/test_kvmstat_opts.c $(KVMSTAT_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o,$^) $(CRITERION_LIBS)
+
+$(KVMSTAT_OUT)/test_kvmstat_out: $(KVMSTAT_DIR)/tests/test_kvmstat_out.c $(KVMSTAT_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(KVMSTAT_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o,$^) $(CRITERION_LIBS)
 

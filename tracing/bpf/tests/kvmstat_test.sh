@@ -62,6 +62,7 @@ tp_exists() { [ -n "$tfs" ] && [ -e "$tfs/events/kvm/$1/id" ]; }
 "$TOOL" -q --json "$tmp/a.json" -- "$GUEST" -n $N --report >"$tmp/a.out" 2>"$tmp/a.err"
 rc=$?
 check "traced test guest exits 0" 0 $rc
+check "--json written, its temporary renamed away" "a.json" "$(cd "$tmp" && ls a.json*)"
 for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do [ -d $d/events ] && { tfs=$d; break; }; done
 if [ -z "$tfs" ]; then fail "tracefs not mounted after a run"; exit 1; fi
 if [ ! -d "$tfs/events/kvm" ]; then echo "SKIP: no kvm tracepoints on this kernel"; exit 0; fi
@@ -193,6 +194,38 @@ check "record: written + dropped = events" "$total" "$acc"
 check "record: counts unchanged" "$(hits "$j" kvm_pio)" "$(hits "$tmp/d.json" kvm_pio)"
 
 # 6. Errors that name their fix.
+# 6a. Unwritable output paths are refused before anything runs (exit 1, the
+# command never starts), and a failed run leaves an older report intact.
+out_err() { # out_err NAME MESSAGE-PART RUNNER... (the tool's arguments follow)
+	local name=$1 part=$2 out rc; shift 2
+	out=$("$@" 2>&1); rc=$?
+	if [ $rc = 1 ] && echo "$out" | grep -qF -- "$part" && [ ! -e "$tmp/ran" ] && ! echo "$out" | grep -q "tracing "; then
+		pass "$name: exit 1 before the command ran"
+	else
+		fail "$name: rc=$rc, ran=$([ -e "$tmp/ran" ] && echo yes || echo no): $out"
+	fi
+	rm -f "$tmp/ran"
+}
+out_err "--json in a missing directory" "cannot write --json $tmp/none/a.json: No such file or directory" \
+	"$TOOL" -q --json "$tmp/none/a.json" -- touch "$tmp/ran"
+mkdir "$tmp/adir"
+out_err "--json naming a directory" "cannot write --json $tmp/adir: it is a directory" \
+	"$TOOL" -q --json "$tmp/adir" -- touch "$tmp/ran"
+out_err "--record-file in a missing directory" "cannot write --record-file $tmp/none/r.txt" \
+	"$TOOL" -q --record 10 --record-file "$tmp/none/r.txt" -- touch "$tmp/ran"
+if command -v setpriv >/dev/null; then
+	# A directory nobody may not write to; the command would run as nobody too.
+	chmod 755 "$tmp"; mkdir -m 755 "$tmp/ro"; mkdir -m 777 "$tmp/w"
+	out_err "--json in a directory without write permission (uid 65534)" \
+		"cannot write --json $tmp/ro/a.json: Permission denied" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$TOOL" -q --json "$tmp/ro/a.json" -- touch "$tmp/ran"
+	echo '{"old":1}' >"$tmp/w/keep.json"
+	out=$(setpriv --inh-caps=-all --bounding-set=-all "$TOOL" -q --json "$tmp/w/keep.json" -- true 2>&1)
+	check "a failed run leaves the older --json file intact" '{"old":1}' "$(cat "$tmp/w/keep.json")"
+	check "a failed run leaves no temporary file" "keep.json" "$(ls -A "$tmp/w" | tr '\n' ' ' | sed 's/ $//')"
+else
+	echo "SKIP: setpriv missing: no unwritable-directory case"
+fi
 if [ -n "$absent" ]; then
 	a=${absent%% *}
 	out=$("$TOOL" --events "$a" -- true 2>&1); rc=$?
