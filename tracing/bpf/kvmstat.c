@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -106,7 +108,8 @@ static int ks_check_caps(int *can_mount)
 		return 0;
 	return ks_err("insufficient privileges: loading BPF tracing programs needs root, or the "
 		      "capabilities CAP_BPF and CAP_PERFMON (have: CAP_BPF %s, CAP_PERFMON %s). Fix: run "
-		      "with sudo, or grant them: setcap cap_bpf,cap_perfmon+ep nestlab-kvmstat",
+		      "with sudo, or grant them: setcap cap_bpf,cap_perfmon,cap_dac_read_search+ep "
+		      "nestlab-kvmstat (CAP_DAC_READ_SEARCH reads tracefs for a user other than root)",
 		      bpf ? "yes" : "no", perfmon ? "yes" : "no");
 }
 
@@ -116,19 +119,62 @@ static int ks_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Finds (or mounts) tracefs; fills dir. */
+/*
+ * Whether path exists, or can be read, with this process's effective
+ * credentials and capabilities: access(2) checks the real uid and, for a
+ * user other than root, ignores capabilities such as CAP_DAC_READ_SEARCH.
+ */
+static int ks_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+static int ks_readable(const char *path)
+{
+	return faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) == 0;
+}
+
+/*
+ * Finds (or mounts) tracefs; fills dir. A candidate whose events/ cannot be
+ * looked at for lack of permission, while the candidate itself is a tracefs
+ * mount (statfs), is mounted but not readable: tracefs is mode 0700, owner
+ * root, by default, and a user other than root needs CAP_DAC_READ_SEARCH to
+ * read it even with CAP_BPF and CAP_PERFMON. That is said as such, never as
+ * "not mounted".
+ */
 static int ks_find_tracefs(const struct ks_opts *o, int can_mount, char *dir, size_t len)
 {
 	char p[512];
 	const char *cands[2] = { o->tracefs ? o->tracefs : KS_DEFAULT_TRACEFS,
 				 o->tracefs ? NULL : KS_DEBUGFS_TRACEFS };
+	const char *unreadable = NULL;
+	struct stat mst = { 0 };
+
 	for (int i = 0; i < 2 && cands[i]; i++) {
+		struct statfs sf;
+		struct stat st;
+
 		snprintf(p, sizeof(p), "%s/events", cands[i]);
-		if (ks_is_dir(p)) {
-			snprintf(dir, len, "%s", cands[i]);
-			return 0;
+		if (stat(p, &st) == 0) {
+			if (S_ISDIR(st.st_mode)) {
+				snprintf(dir, len, "%s", cands[i]);
+				return 0;
+			}
+			continue;
 		}
+		if (errno == EACCES && !unreadable && statfs(cands[i], &sf) == 0 &&
+		    sf.f_type == TRACEFS_MAGIC && stat(cands[i], &mst) == 0)
+			unreadable = cands[i];
 	}
+	if (unreadable)
+		return ks_err("tracefs is mounted at %s, but this user (uid %u) cannot read it "
+			      "(mode %04o, owner uid %u): reading tracefs as a user other than root "
+			      "needs CAP_DAC_READ_SEARCH, besides CAP_BPF and CAP_PERFMON. Fix: run as "
+			      "root (sudo), or grant it too: setcap "
+			      "cap_bpf,cap_perfmon,cap_dac_read_search+ep nestlab-kvmstat",
+			      unreadable, (unsigned)geteuid(), (unsigned)(mst.st_mode & 07777),
+			      (unsigned)mst.st_uid);
 	const char *target = o->tracefs ? o->tracefs : KS_DEFAULT_TRACEFS;
 	if (!can_mount)
 		return ks_err("tracefs is not mounted at %s and mounting it needs CAP_SYS_ADMIN. "
@@ -207,7 +253,7 @@ static void ks_pick_raw(const int *have, int *raw)
 
 	if (!vml)
 		return;
-	if (access("/sys/kernel/btf/kvm", R_OK) == 0)   /* KVM as a module */
+	if (ks_readable("/sys/kernel/btf/kvm"))   /* KVM as a module */
 		mod = btf__load_module_btf("kvm", vml);
 	for (int e = 0; e < KS_EV_COUNT; e++) {
 		raw[e] = 0;
@@ -418,7 +464,7 @@ int main(int argc, char **argv)
 	int nhave = 0;
 	for (int e = 0; e < KS_EV_COUNT; e++) {
 		snprintf(path, sizeof(path), "%s/events/kvm/%s/id", tracefs, ks_event_tracepoint(e));
-		have[e] = want[e] && access(path, F_OK) == 0;
+		have[e] = want[e] && ks_exists(path);
 		nhave += have[e];
 		rep.tp_state[e] = !want[e] ? KS_TP_NOT_REQUESTED : have[e] ? KS_TP_ATTACHED : KS_TP_ABSENT;
 		if (want[e] && !have[e])
@@ -428,7 +474,7 @@ int main(int argc, char **argv)
 	if (!nhave)
 		return ks_err("none of the requested kvm tracepoints exists under %s/events/kvm. "
 			      "Fix: choose others with --events (see --help)", tracefs);
-	if (!o.btf && access("/sys/kernel/btf/vmlinux", R_OK))
+	if (!o.btf && !ks_readable("/sys/kernel/btf/vmlinux"))
 		return ks_err("no kernel BTF (/sys/kernel/btf/vmlinux): the CO-RE program cannot be "
 			      "relocated. Fix: pass --btf FILE with this kernel's BTF (e.g. from BTFHub, "
 			      "or pahole -J on its vmlinux), or use a kernel built with CONFIG_DEBUG_INFO_BTF=y");
@@ -443,7 +489,7 @@ int main(int argc, char **argv)
 	 * each time the object is rebuilt from scratch (nothing is traced yet).
 	 */
 	int raw[KS_EV_COUNT] = { 0 }, nl = 0;
-	if (!o.classic && access("/sys/kernel/btf/vmlinux", R_OK) == 0)
+	if (!o.classic && ks_readable("/sys/kernel/btf/vmlinux"))
 		ks_pick_raw(have, raw);
 	rep.latency_on = have[KS_EV_EXIT] && have[KS_EV_ENTRY];
 	for (;;) {

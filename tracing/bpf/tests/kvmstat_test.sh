@@ -243,12 +243,51 @@ if command -v setpriv >/dev/null; then
 		out=$(setpriv --inh-caps=-all --bounding-set=-all,+bpf,+perfmon "$TOOL" -q --json "$tmp/e.json" \
 			-- "$GUEST" -n $N 2>&1); rc=$?
 		[ $rc = 0 ] && pass "CAP_BPF + CAP_PERFMON alone suffice" || fail "CAP_BPF + CAP_PERFMON: rc=$rc: $out"
+		# A user other than root with the capabilities (ambient, so they survive
+		# exec): tracefs is mounted but, at mode 0700, not readable without
+		# CAP_DAC_READ_SEARCH; the error must say so, not "not mounted".
+		asuser() { # asuser CAPS CMD...: run CMD as uid/gid 65534 with only CAPS
+			local c=$1; shift
+			setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,$c \
+				--ambient-caps=-all,$c --bounding-set=-all,$c "$@"
+		}
+		tmode=$(stat -c %a "$tfs"); towner=$(stat -c %u "$tfs")
+		if [ "$tmode" = 700 ] && [ "$towner" = 0 ] && asuser +bpf,+perfmon true 2>/dev/null; then
+			out=$(asuser +bpf,+perfmon "$TOOL" -- true 2>&1); rc=$?
+			[ $rc = 1 ] && echo "$out" | grep -q "tracefs is mounted at $tfs, but this user (uid 65534) cannot read it (mode 0700" \
+				&& echo "$out" | grep -q "CAP_DAC_READ_SEARCH" && ! echo "$out" | grep -q "not mounted" \
+				&& pass "uid 65534 with CAP_BPF+CAP_PERFMON: tracefs 'mounted, not readable', names CAP_DAC_READ_SEARCH" \
+				|| fail "uid 65534 with CAP_BPF+CAP_PERFMON, tracefs 0700: rc=$rc: $out"
+			# With CAP_DAC_READ_SEARCH as well it traces (a guest run by root, -p).
+			mkfifo "$tmp/go3"
+			"$GUEST" -n $N --wait-stdin <"$tmp/go3" >/dev/null 2>&1 &
+			gp=$!
+			asuser +bpf,+perfmon,+dac_read_search "$TOOL" -q -p $gp --json "$tmp/w/u.json" \
+				>/dev/null 2>"$tmp/u.err" &
+			tp=$!
+			for _ in $(seq 100); do grep -q "tracing pid\|error" "$tmp/u.err" && break; sleep 0.05; done
+			echo go >"$tmp/go3"
+			wait $gp; wait $tp; rc=$?
+			check "uid 65534 with CAP_BPF+CAP_PERFMON+CAP_DAC_READ_SEARCH: exits 0" 0 "$rc"
+			[ $rc != 0 ] && cat "$tmp/u.err"
+			[ "$(hits "$j" kvm_pio)" != 0 ] && check "uid 65534 with CAP_DAC_READ_SEARCH: port 0x500 writes" $N \
+				"$(ev "$tmp/w/u.json" pio 1 1280)"
+		else
+			echo "SKIP: tracefs at $tfs is mode $tmode owner $towner (not 0700 root), or no ambient capabilities: no unreadable-tracefs case"
+		fi
 		if command -v unshare >/dev/null && [ "$tfs" = /sys/kernel/tracing ] && [ ! -d /sys/kernel/debug/tracing ]; then
 			out=$(unshare -m bash -c "umount -l /sys/kernel/tracing && setpriv --inh-caps=-all \
 				--bounding-set=-all,+bpf,+perfmon '$TOOL' -- true" 2>&1); rc=$?
 			[ $rc = 1 ] && echo "$out" | grep -q "mount -t tracefs nodev /sys/kernel/tracing" \
 				&& pass "tracefs unmounted, cannot mount: exit 1, says how to mount" \
 				|| fail "tracefs unmounted without CAP_SYS_ADMIN: rc=$rc: $out"
+			out=$(unshare -m bash -c "umount -l /sys/kernel/tracing && setpriv --reuid=65534 --regid=65534 \
+				--clear-groups --inh-caps=-all,+bpf,+perfmon --ambient-caps=-all,+bpf,+perfmon \
+				--bounding-set=-all,+bpf,+perfmon '$TOOL' -- true" 2>&1); rc=$?
+			[ $rc = 1 ] && echo "$out" | grep -q "tracefs is not mounted at /sys/kernel/tracing" \
+				&& ! echo "$out" | grep -q "cannot read" \
+				&& pass "tracefs unmounted, uid 65534 with CAP_BPF+CAP_PERFMON: 'not mounted' (not 'not readable')" \
+				|| fail "tracefs unmounted, uid 65534: rc=$rc: $out"
 			out=$(unshare -m bash -c "umount -l /sys/kernel/tracing && '$TOOL' -q --json '$tmp/f.json' \
 				-- '$GUEST' -n $N" 2>&1); rc=$?
 			[ $rc = 0 ] && echo "$out" | grep -q "mounted tracefs" \
