@@ -7,9 +7,14 @@
  * skipped and reported. It traces one process (-p), a command it starts and
  * that command's children (--), or every KVM user, then prints a per-VM table
  * sorted by count and optionally writes JSON and a bounded per-event record.
+ * With --lttng, each recorded event also becomes an LTTng-UST event
+ * nestlab_kvm:<event>, through a plugin loaded only then (kvmstat_lttng.h).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <getopt.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
@@ -31,6 +36,7 @@
 #include <bpf/libbpf.h>
 #include "kvmstat.skel.h"
 #include "kvmstat_names.h"
+#include "kvmstat_lttng.h"
 #include "kvmstat_opts.h"
 #include "kvmstat_out.h"
 #include "kvmstat_report.h"
@@ -46,6 +52,9 @@ static FILE *ks_record_out;
 /* The output files, open from the start; atexit removes their temporaries. */
 static struct ks_out ks_json_out, ks_rec_out;
 static uint64_t ks_records_written;
+/* --lttng: the plugin, and how many records it emitted (with no session listening). */
+static const struct ks_lttng_ops *ks_lttng;
+static uint64_t ks_lttng_emitted, ks_lttng_no_session;
 
 static void ks_on_signal(int sig)
 {
@@ -277,17 +286,84 @@ static void ks_pick_raw(const int *have, int *raw)
 	btf__free(vml);
 }
 
+/*
+ * One ring-buffer record: a line of the record file (--record) and an
+ * LTTng-UST event (--lttng). A kvm_entry that ends a timed exit is written
+ * as "exit <reason> <ns> ns".
+ */
 static int ks_on_record(void *ctx, void *data, size_t size)
 {
 	const struct ks_record *r = data;
-	char label[64];
+	char label[96], ex[64];
 	(void)ctx;
 	if (size < sizeof(*r))
 		return 0;
-	ks_detail_label(label, sizeof(label), r->event, r->arg, r->code);
+	ks_records_written++;
+	if (ks_lttng) {
+		ks_lttng_emitted++;
+		if (!ks_lttng->emit(r))
+			ks_lttng_no_session++;
+	}
+	if (!ks_record_out)
+		return 0;
+	if (r->event == KS_EV_ENTRY && r->arg) {
+		ks_exit_label(ex, sizeof(ex), r->arg, (uint32_t)r->code);
+		snprintf(label, sizeof(label), "exit %s %llu ns", ex, (unsigned long long)r->dur_ns);
+	} else {
+		ks_detail_label(label, sizeof(label), r->event, r->arg, r->code);
+	}
 	fprintf(ks_record_out, "%llu %u %u %s %s\n", (unsigned long long)r->ts_ns, r->tgid, r->tid,
 		ks_event_short(r->event), label);
-	ks_records_written++;
+	return 0;
+}
+
+/*
+ * --lttng: loads the LTTng-UST plugin from next to the executable (build
+ * tree: <dir>/kvmstat/, installed: <dir>/ or <dir>/../lib/nestlab/), never
+ * from a path the environment could change (the tool may run with file
+ * capabilities). Loading it loads liblttng-ust, which registers with the
+ * session daemon, if any, and learns which events its sessions enable
+ * before dlopen returns (LTTNG_UST_REGISTER_TIMEOUT, 3 s by default).
+ */
+static int ks_lttng_load(void)
+{
+	static const char *const where[] = { "%s/kvmstat/%s", "%s/%s", "%s/../lib/nestlab/%s" };
+	char exe[PATH_MAX], path[PATH_MAX + 64], tried[3 * (PATH_MAX + 64)] = "";
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	void *h = NULL;
+
+	if (n <= 0)
+		return ks_err("--lttng: cannot find the executable's directory (/proc/self/exe: %s)",
+			      strerror(errno));
+	exe[n] = 0;
+	const char *dir = dirname(exe);
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]) && !h; i++) {
+		snprintf(path, sizeof(path), where[i], dir, KS_LTTNG_PLUGIN);
+		if (!ks_exists(path)) {
+			snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s",
+				 i ? ", " : "", path);
+			continue;
+		}
+		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		if (!h)
+			return ks_err("--lttng: cannot load %s: %s. Fix: install LTTng-UST "
+				      "(liblttng-ust1; scripts/deps.sh installs liblttng-ust-dev)",
+				      path, dlerror());
+	}
+	if (!h)
+		return ks_err("--lttng: no LTTng-UST plugin (looked for %s). Fix: build it with make "
+			      "(it is built when liblttng-ust-dev is installed; scripts/deps.sh "
+			      "installs it)", tried);
+	ks_lttng_plugin_fn get = (ks_lttng_plugin_fn)dlsym(h, KS_LTTNG_SYMBOL);
+	const struct ks_lttng_ops *ops = get ? get() : NULL;
+	if (!ops || ops->abi != KS_LTTNG_ABI)
+		return ks_err("--lttng: %s is not this tool's plugin (ABI %u, want %u). Fix: rebuild "
+			      "with make", path, ops ? ops->abi : 0, KS_LTTNG_ABI);
+	ks_lttng = ops;
+	if (!ks_lttng->listening())
+		fprintf(stderr, "nestlab-kvmstat: --lttng: no LTTng session is listening: no session "
+			"daemon, or no started session enables nestlab_kvm events (e.g. lttng "
+			"enable-event -u 'nestlab_kvm:*'); the events are emitted but not recorded\n");
 	return 0;
 }
 
@@ -440,8 +516,6 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	ks_verbose = o.verbose;
-	if (o.lttng)
-		return ks_err("--lttng is not supported by this build");
 
 	/* 0. The output files, so that a bad path is said before anything runs. */
 	atexit(ks_outs_abort);
@@ -450,6 +524,10 @@ int main(int argc, char **argv)
 	if (o.record_max && ks_open_out(&ks_rec_out, "--record-file", o.record_file))
 		return 1;
 	ks_record_out = ks_rec_out.f;
+	/* Records go through the ring buffer for --record N, and for --lttng (all of them). */
+	uint64_t rec_max = o.record_max ? o.record_max : o.lttng ? UINT64_MAX : 0;
+	if (o.lttng && ks_lttng_load())
+		return 1;
 	libbpf_set_print(ks_libbpf_print);
 
 	/* 1. Privileges, tracefs, KVM tracepoints, BTF: each error names its fix. */
@@ -500,8 +578,8 @@ int main(int argc, char **argv)
 			return ks_err("opening the BPF object failed: %s", strerror(errno));
 		skel->rodata->ks_filter_on = o.pid || o.command;
 		skel->rodata->ks_latency_on = rep.latency_on;
-		skel->rodata->ks_record_max = o.record_max;
-		bpf_map__set_max_entries(skel->maps.records, o.record_max ? o.ringbuf_size : 4096);
+		skel->rodata->ks_record_max = rec_max;
+		bpf_map__set_max_entries(skel->maps.records, rec_max ? o.ringbuf_size : 4096);
 		for (int e = 0; e < KS_EV_COUNT; e++) {
 			struct bpf_program *cp = ks_prog(skel, e, 0), *rp = ks_prog(skel, e, 1);
 			raw[e] = raw[e] && rp;
@@ -618,13 +696,13 @@ int main(int argc, char **argv)
 		snprintf(target, sizeof(target), "all KVM processes");
 	}
 	rep.target = target;
-	if (!rc && o.record_max) {
+	if (!rc && rec_max) {
 		rb = ring_buffer__new(bpf_map__fd(skel->maps.records), ks_on_record, NULL, NULL);
 		if (!rb) {
 			rc = -errno;
 			ks_err("ring buffer: %s", strerror(errno));
 		}
-		rep.record_file = o.record_file;
+		rep.record_file = o.record_max ? o.record_file : NULL;
 	}
 	if (rc) {
 		if (child > 0) {
@@ -673,9 +751,12 @@ int main(int argc, char **argv)
 	struct ks_row *rows = NULL;
 	struct ks_lat_row *lat = NULL;
 	struct ks_thread_info *thr = NULL;
-	rep.mode = o.record_max ? "record" : "count";
+	rep.mode = rec_max ? "record" : "count";
 	rc = ks_collect(skel, &rep, &rows, &lat, &thr);
 	rep.records_written = ks_records_written;
+	rep.lttng_on = o.lttng;
+	rep.lttng_emitted = ks_lttng_emitted;
+	rep.lttng_no_session = ks_lttng_no_session;
 	if (!rc) {
 		if (!o.quiet)
 			ks_report_text(stdout, &rep);
