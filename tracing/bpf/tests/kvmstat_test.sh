@@ -35,10 +35,12 @@ check() { # check NAME EXPECTED ACTUAL
 if [ ! -x "$TOOL" ] || [ ! -x "$GUEST" ]; then fail "build $TOOL and $GUEST first"; exit 1; fi
 
 # 0. Usage errors: decided from the arguments alone (no root needed), exit 2,
-# before anything runs. The command would leave a mark if it ran.
+# before anything runs. The command would leave a mark if it ran; a tool
+# that traced instead (a bare "--" used to trace every process until killed)
+# is stopped after 20 s.
 usage_err() { # usage_err NAME MESSAGE-PART ARGS...
 	local name=$1 part=$2 out rc; shift 2
-	out=$("$TOOL" "$@" 2>&1); rc=$?
+	out=$(timeout 20 "$TOOL" "$@" 2>&1); rc=$?
 	if [ $rc = 2 ] && echo "$out" | grep -qF -- "$part" && [ ! -e "$tmp/ran" ]; then
 		pass "$name: exit 2, '$part'"
 	else
@@ -209,7 +211,7 @@ check "record: counts unchanged" "$(hits "$j" kvm_pio)" "$(hits "$tmp/d.json" kv
 # command never starts), and a failed run leaves an older report intact.
 out_err() { # out_err NAME MESSAGE-PART RUNNER... (the tool's arguments follow)
 	local name=$1 part=$2 out rc; shift 2
-	out=$("$@" 2>&1); rc=$?
+	out=$(timeout 60 "$@" 2>&1); rc=$?
 	if [ $rc = 1 ] && echo "$out" | grep -qF -- "$part" && [ ! -e "$tmp/ran" ] && ! echo "$out" | grep -q "tracing "; then
 		pass "$name: exit 1 before the command ran"
 	else
