@@ -325,6 +325,8 @@ out_err "--lttng without the plugin" "--lttng: no LTTng-UST plugin (looked for $
 	"$tmp/bin/nestlab-kvmstat" -q --lttng -- touch "$tmp/ran"
 if [ ! -e "$PLUGIN" ]; then
 	echo "SKIP: --lttng: $PLUGIN not built (liblttng-ust-dev missing)"
+elif [ ! -x "$BUILD/kvmstat/kvmstat-lttng-emit" ]; then
+	fail "--lttng: build $BUILD/kvmstat/kvmstat-lttng-emit first (make build-tests)"
 elif ! command -v lttng >/dev/null || ! command -v lttng-sessiond >/dev/null || ! command -v babeltrace2 >/dev/null; then
 	echo "SKIP: --lttng: lttng-tools or babeltrace2 missing (scripts/deps.sh installs them)"
 else
