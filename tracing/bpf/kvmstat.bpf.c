@@ -161,12 +161,16 @@ static __always_inline int ks_tracked(__u64 id)
 	return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
 }
 
-static __always_inline void ks_record(const struct ks_key *k)
+/* One ring-buffer record of a counted event (--record, --lttng); bounded, drops counted. */
+static __always_inline void ks_record(__u64 id, __u32 event, __u32 arg, __u64 code, __u64 dur_ns)
 {
 	__u32 zero = 0;
-	__u64 *taken = bpf_map_lookup_elem(&rec_taken, &zero);
+	__u64 *taken;
 	struct ks_record *r;
 
+	if (!ks_record_max)
+		return;
+	taken = bpf_map_lookup_elem(&rec_taken, &zero);
 	if (!taken)
 		return;
 	if (__sync_fetch_and_add(taken, 1) >= ks_record_max) {
@@ -179,11 +183,12 @@ static __always_inline void ks_record(const struct ks_key *k)
 		return;
 	}
 	r->ts_ns = bpf_ktime_get_ns();
-	r->tgid = k->tgid;
-	r->tid = k->tid;
-	r->event = k->event;
-	r->arg = k->arg;
-	r->code = k->code;
+	r->tgid = id >> 32;
+	r->tid = (__u32)id;
+	r->event = event;
+	r->arg = arg;
+	r->code = code;
+	r->dur_ns = dur_ns;
 	/* No wakeup per record: the loader drains the buffer every 10 ms. */
 	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 }
@@ -215,20 +220,22 @@ static __always_inline int ks_count_add(const struct ks_key *k, __u64 n)
  * CPU's cache slot is one increment; a miss flushes the slot into `counts`,
  * checks the filter and makes the new key the slot's (entering it into
  * `counts` with 0 so that a full map is seen now, and the thread named).
+ * Returns 1 when the event was counted (the caller records it then), 0 when
+ * it was filtered out or lost to a full map.
  */
-static __always_inline void ks_count(__u64 id, __u32 event, __u32 arg, __u64 code)
+static __always_inline int ks_count(__u64 id, __u32 event, __u32 arg, __u64 code)
 {
 	__u32 slot = event * 2 + (arg & 1);
 	struct ks_cache *c = bpf_map_lookup_elem(&cache, &slot);
 	struct ks_key k;
 
 	if (!c)
-		return;
+		return 0;
 	if (c->n && c->id == id && c->code == code && c->arg == arg) {
 		c->n++;
 	} else {
 		if (!ks_tracked(id))
-			return;
+			return 0;
 		if (c->n) {
 			struct ks_key old = {
 				.tgid = c->id >> 32, .tid = (__u32)c->id, .event = event, .arg = c->arg,
@@ -241,7 +248,7 @@ static __always_inline void ks_count(__u64 id, __u32 event, __u32 arg, __u64 cod
 		k = (struct ks_key){ .tgid = id >> 32, .tid = (__u32)id, .event = event, .arg = arg, .code = code };
 		if (ks_count_add(&k, 0)) {
 			ks_stat_inc(KS_STAT_COUNTS_FULL);
-			return;
+			return 0;
 		}
 		c->id = id;
 		c->code = code;
@@ -249,10 +256,14 @@ static __always_inline void ks_count(__u64 id, __u32 event, __u32 arg, __u64 cod
 		c->n = 1;
 	}
 	/* Per-event hits are summed from `counts` and `cache` by user space. */
-	if (ks_record_max) {
-		k = (struct ks_key){ .tgid = id >> 32, .tid = (__u32)id, .event = event, .arg = arg, .code = code };
-		ks_record(&k);
-	}
+	return 1;
+}
+
+/* Count, and record when --record or --lttng asks: the common case. */
+static __always_inline void ks_count_record(__u64 id, __u32 event, __u32 arg, __u64 code)
+{
+	if (ks_count(id, event, arg, code))
+		ks_record(id, event, arg, code, 0);
 }
 
 /* floor(log2(v)) for v > 0, 0 for v == 0, without loops. */
@@ -303,7 +314,7 @@ int ks_kvm_exit(struct trace_event_raw_kvm_exit___ks *ctx)
 		return 0;
 	if (bpf_core_field_exists(ctx->isa))
 		isa = ctx->isa;
-	ks_count(id, KS_EV_EXIT, isa, reason);
+	ks_count_record(id, KS_EV_EXIT, isa, reason);
 	if (ks_latency_on) {
 		struct ks_exit_start s = { .ts_ns = bpf_ktime_get_ns(), .isa = isa, .reason = reason };
 		__u32 tid = (__u32)id;
@@ -313,28 +324,39 @@ int ks_kvm_exit(struct trace_event_raw_kvm_exit___ks *ctx)
 	return 0;
 }
 
-/* The event bodies, shared by the classic and the tp_btf programs. */
+/*
+ * The event bodies, shared by the classic and the tp_btf programs. A
+ * kvm_entry's record carries the exit it ends, when kvm_exit timed one on
+ * this thread: arg = isa, code = exit reason, dur_ns = exit to entry.
+ */
 static __always_inline void ks_on_entry(void)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
+	__u64 id = bpf_get_current_pid_tgid(), dur = 0;
+	__u32 tid = (__u32)id, isa = 0, reason = 0;
+	int counted;
 
 	if (ks_latency_on && !ks_tracked(id))   /* else ks_count filters */
 		return;
-	ks_count(id, KS_EV_ENTRY, 0, 0);
-	if (!ks_latency_on)
-		return;
-	__u64 now = bpf_ktime_get_ns();
-	struct ks_exit_start *s = bpf_map_lookup_elem(&exit_start, &tid);
-	if (s) {
-		ks_latency_add(id, s, now);
-		bpf_map_delete_elem(&exit_start, &tid);
+	counted = ks_count(id, KS_EV_ENTRY, 0, 0);
+	if (ks_latency_on) {
+		__u64 now = bpf_ktime_get_ns();
+		struct ks_exit_start *s = bpf_map_lookup_elem(&exit_start, &tid);
+
+		if (s) {
+			isa = s->isa;
+			reason = s->reason;
+			dur = now - s->ts_ns;
+			ks_latency_add(id, s, now);
+			bpf_map_delete_elem(&exit_start, &tid);
+		}
 	}
+	if (counted)
+		ks_record(id, KS_EV_ENTRY, isa, reason, dur);
 }
 
 static __always_inline void ks_on_event(__u32 event, __u32 arg, __u64 code)
 {
-	ks_count(bpf_get_current_pid_tgid(), event, arg, code);
+	ks_count_record(bpf_get_current_pid_tgid(), event, arg, code);
 }
 
 static __always_inline void ks_on_msr(__u32 write, __u32 ecx, __u32 exception)
@@ -366,7 +388,7 @@ int ks_kvm_nested_vmexit(struct trace_event_raw_kvm_nested_vmexit___ks *ctx)
 
 	if (bpf_core_field_exists(ctx->isa))
 		isa = ctx->isa;
-	ks_count(id, KS_EV_NESTED_VMEXIT, isa, ctx->exit_reason);
+	ks_count_record(id, KS_EV_NESTED_VMEXIT, isa, ctx->exit_reason);
 	return 0;
 }
 

@@ -7,11 +7,17 @@
  * skipped and reported. It traces one process (-p), a command it starts and
  * that command's children (--), or every KVM user, then prints a per-VM table
  * sorted by count and optionally writes JSON and a bounded per-event record.
+ * With --lttng, each recorded event also becomes an LTTng-UST event
+ * nestlab_kvm:<event>, through a plugin loaded only then (kvmstat_lttng.h).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <getopt.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +27,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,33 +36,25 @@
 #include <bpf/libbpf.h>
 #include "kvmstat.skel.h"
 #include "kvmstat_names.h"
+#include "kvmstat_lttng.h"
+#include "kvmstat_opts.h"
+#include "kvmstat_out.h"
 #include "kvmstat_report.h"
 
-#define KS_DEFAULT_TRACEFS "/sys/kernel/tracing"
 #define KS_DEBUGFS_TRACEFS "/sys/kernel/debug/tracing"
 #define KS_CAP_PERFMON 38
 #define KS_CAP_BPF     39
 
-struct ks_opts {
-	int pid;
-	char **command;
-	double duration_s;
-	const char *json;
-	const char *events;
-	unsigned long long record_max;
-	const char *record_file;
-	unsigned long ringbuf_size;
-	const char *btf;
-	const char *tracefs;
-	int quiet;
-	int verbose;
-	int classic;
-};
 
 static volatile sig_atomic_t ks_stop;
 static int ks_verbose;
 static FILE *ks_record_out;
+/* The output files, open from the start; atexit removes their temporaries. */
+static struct ks_out ks_json_out, ks_rec_out;
 static uint64_t ks_records_written;
+/* --lttng: the plugin, and how many records it emitted (with no session listening). */
+static const struct ks_lttng_ops *ks_lttng;
+static uint64_t ks_lttng_emitted, ks_lttng_no_session;
 
 static void ks_on_signal(int sig)
 {
@@ -74,6 +73,25 @@ static int ks_err(const char *fmt, ...)
 	return 1;
 }
 
+static void ks_outs_abort(void)
+{
+	ks_out_abort(&ks_json_out);
+	ks_out_abort(&ks_rec_out);
+}
+
+/* Opens an output file before anything starts; 0, or 1 with the error said. */
+static int ks_open_out(struct ks_out *out, const char *what, const char *path)
+{
+	int err = ks_out_open(out, path);
+
+	if (!err)
+		return 0;
+	if (err == -EISDIR)
+		return ks_err("cannot write %s %s: it is a directory. Fix: give a file name", what, path);
+	return ks_err("cannot write %s %s: %s. Fix: give a path in a directory you can write "
+		      "(the file is written next to it first, then renamed)", what, path, strerror(-err));
+}
+
 static int ks_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG && !ks_verbose)
@@ -81,135 +99,6 @@ static int ks_libbpf_print(enum libbpf_print_level level, const char *fmt, va_li
 	if (level == LIBBPF_INFO && !ks_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
-}
-
-static void ks_usage(FILE *f)
-{
-	fprintf(f,
-"usage: nestlab-kvmstat [-p PID | -- COMMAND ARGS...] [--duration S] [--json FILE]\n"
-"                       [--events LIST] [--record N [--record-file FILE]] [options]\n"
-"\n"
-"Counts what KVM does for each VM process and vCPU thread, from the kvm\n"
-"tracepoints, in BPF maps (no per-event copy to user space): exits by reason\n"
-"(SVM/VMX names), port I/O by port and direction, MSRs by index and direction,\n"
-"CPUID leaves, hypercalls, user-space exits (KVM_EXIT_*), nested events, ...\n"
-"Where kvm_exit and kvm_entry both fire, exit-to-entry latency histograms per\n"
-"reason (log2 buckets, p50/p99). Tracepoints this kernel lacks are skipped and\n"
-"reported as \"not available on this kernel\".\n"
-"\n"
-"What to trace (default: every process that uses KVM):\n"
-"  -p, --pid PID        trace this process (all its threads) and the processes\n"
-"                       it forks from now on; stop when it exits\n"
-"  -- COMMAND ARGS...   start COMMAND once tracing is attached, trace it and its\n"
-"                       children, stop when it exits; exit with its status\n"
-"Options:\n"
-"  -d, --duration S     stop after S seconds (default: at exit of the target,\n"
-"                       or at SIGINT/SIGTERM)\n"
-"  -j, --json FILE      also write the report as JSON to FILE ('-' = stdout)\n"
-"  -e, --events LIST    comma-separated tracepoints to use, with or without the\n"
-"                       kvm_ prefix (default: all of them):\n"
-"                       exit entry nested_vmexit nested_vmexit_inject\n"
-"                       nested_vmenter nested_vmrun pio mmio msr cpuid\n"
-"                       hypercall page_fault emulate_insn userspace_exit\n"
-"                       inj_exception\n"
-"  -r, --record N       also record the first N events with CLOCK_MONOTONIC\n"
-"                       timestamps through a BPF ring buffer (events beyond N,\n"
-"                       or lost to a full buffer, are counted as dropped)\n"
-"      --record-file F  where records go (default: kvmstat-records.txt), one\n"
-"                       line each: ts_ns pid tid event detail\n"
-"      --ringbuf-size B ring buffer size in bytes, a power of two (default 4 MiB)\n"
-"      --btf FILE       kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
-"      --classic        classic tracepoints only (default: BTF-enabled raw\n"
-"                       tracepoints, tp_btf, where the kernel allows; cheaper)\n"
-"      --tracefs DIR    where tracefs is (default: " KS_DEFAULT_TRACEFS ", mounted\n"
-"                       there when absent and allowed)\n"
-"  -q, --quiet          no text report on stdout\n"
-"  -v, --verbose        libbpf's debug output\n"
-"  -h, --help           this text\n"
-"\n"
-"Needs root, or CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN on kernels before 5.8).\n"
-"Exit status: 0 done; 1 environment error (the message names the fix); 2 usage\n"
-"error; with --, the command's status when it failed.\n");
-}
-
-static int ks_parse(int argc, char **argv, struct ks_opts *o)
-{
-	static const struct option opts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "record", required_argument, NULL, 'r' },
-		{ "record-file", required_argument, NULL, 'R' },
-		{ "ringbuf-size", required_argument, NULL, 'B' },
-		{ "btf", required_argument, NULL, 'b' },
-		{ "tracefs", required_argument, NULL, 't' },
-		{ "classic", no_argument, NULL, 'C' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char *end;
-	int c;
-
-	o->ringbuf_size = 4ul << 20;
-	o->record_file = "kvmstat-records.txt";
-	while ((c = getopt_long(argc, argv, "+p:d:j:e:r:qvh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			o->pid = (int)strtol(optarg, &end, 10);
-			if (*end || o->pid <= 0) {
-				fprintf(stderr, "nestlab-kvmstat: bad pid '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'd':
-			o->duration_s = strtod(optarg, &end);
-			if (*end || o->duration_s <= 0) {
-				fprintf(stderr, "nestlab-kvmstat: bad duration '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'j': o->json = optarg; break;
-		case 'e': o->events = optarg; break;
-		case 'r':
-			o->record_max = strtoull(optarg, &end, 0);
-			if (*end || !o->record_max) {
-				fprintf(stderr, "nestlab-kvmstat: bad --record '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'R': o->record_file = optarg; break;
-		case 'B':
-			o->ringbuf_size = strtoul(optarg, &end, 0);
-			if (*end || o->ringbuf_size < 4096 || (o->ringbuf_size & (o->ringbuf_size - 1))) {
-				fprintf(stderr, "nestlab-kvmstat: --ringbuf-size must be a power of two >= 4096\n");
-				return 2;
-			}
-			break;
-		case 'b': o->btf = optarg; break;
-		case 't': o->tracefs = optarg; break;
-		case 'C': o->classic = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'v': o->verbose = 1; break;
-		case 'h': ks_usage(stdout); exit(0);
-		default: ks_usage(stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		if (strcmp(argv[optind - 1], "--")) {
-			fprintf(stderr, "nestlab-kvmstat: unexpected argument '%s' (a command goes after --)\n",
-				argv[optind]);
-			return 2;
-		}
-		o->command = &argv[optind];
-	}
-	if (o->pid && o->command) {
-		fprintf(stderr, "nestlab-kvmstat: -p and -- COMMAND exclude each other\n");
-		return 2;
-	}
-	return 0;
 }
 
 /* Privileges: CAP_SYS_ADMIN, or CAP_BPF + CAP_PERFMON (Linux 5.8+). */
@@ -228,7 +117,8 @@ static int ks_check_caps(int *can_mount)
 		return 0;
 	return ks_err("insufficient privileges: loading BPF tracing programs needs root, or the "
 		      "capabilities CAP_BPF and CAP_PERFMON (have: CAP_BPF %s, CAP_PERFMON %s). Fix: run "
-		      "with sudo, or grant them: setcap cap_bpf,cap_perfmon+ep nestlab-kvmstat",
+		      "with sudo, or grant them: setcap cap_bpf,cap_perfmon,cap_dac_read_search+ep "
+		      "nestlab-kvmstat (CAP_DAC_READ_SEARCH reads tracefs for a user other than root)",
 		      bpf ? "yes" : "no", perfmon ? "yes" : "no");
 }
 
@@ -238,19 +128,62 @@ static int ks_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Finds (or mounts) tracefs; fills dir. */
+/*
+ * Whether path exists, or can be read, with this process's effective
+ * credentials and capabilities: access(2) checks the real uid and, for a
+ * user other than root, ignores capabilities such as CAP_DAC_READ_SEARCH.
+ */
+static int ks_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+static int ks_readable(const char *path)
+{
+	return faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) == 0;
+}
+
+/*
+ * Finds (or mounts) tracefs; fills dir. A candidate whose events/ cannot be
+ * looked at for lack of permission, while the candidate itself is a tracefs
+ * mount (statfs), is mounted but not readable: tracefs is mode 0700, owner
+ * root, by default, and a user other than root needs CAP_DAC_READ_SEARCH to
+ * read it even with CAP_BPF and CAP_PERFMON. That is said as such, never as
+ * "not mounted".
+ */
 static int ks_find_tracefs(const struct ks_opts *o, int can_mount, char *dir, size_t len)
 {
 	char p[512];
 	const char *cands[2] = { o->tracefs ? o->tracefs : KS_DEFAULT_TRACEFS,
 				 o->tracefs ? NULL : KS_DEBUGFS_TRACEFS };
+	const char *unreadable = NULL;
+	struct stat mst = { 0 };
+
 	for (int i = 0; i < 2 && cands[i]; i++) {
+		struct statfs sf;
+		struct stat st;
+
 		snprintf(p, sizeof(p), "%s/events", cands[i]);
-		if (ks_is_dir(p)) {
-			snprintf(dir, len, "%s", cands[i]);
-			return 0;
+		if (stat(p, &st) == 0) {
+			if (S_ISDIR(st.st_mode)) {
+				snprintf(dir, len, "%s", cands[i]);
+				return 0;
+			}
+			continue;
 		}
+		if (errno == EACCES && !unreadable && statfs(cands[i], &sf) == 0 &&
+		    sf.f_type == TRACEFS_MAGIC && stat(cands[i], &mst) == 0)
+			unreadable = cands[i];
 	}
+	if (unreadable)
+		return ks_err("tracefs is mounted at %s, but this user (uid %u) cannot read it "
+			      "(mode %04o, owner uid %u): reading tracefs as a user other than root "
+			      "needs CAP_DAC_READ_SEARCH, besides CAP_BPF and CAP_PERFMON. Fix: run as "
+			      "root (sudo), or grant it too: setcap "
+			      "cap_bpf,cap_perfmon,cap_dac_read_search+ep nestlab-kvmstat",
+			      unreadable, (unsigned)geteuid(), (unsigned)(mst.st_mode & 07777),
+			      (unsigned)mst.st_uid);
 	const char *target = o->tracefs ? o->tracefs : KS_DEFAULT_TRACEFS;
 	if (!can_mount)
 		return ks_err("tracefs is not mounted at %s and mounting it needs CAP_SYS_ADMIN. "
@@ -260,33 +193,6 @@ static int ks_find_tracefs(const struct ks_opts *o, int can_mount, char *dir, si
 			      "Fix: mount -t tracefs nodev %s", target, strerror(errno), target);
 	fprintf(stderr, "nestlab-kvmstat: mounted tracefs at %s\n", target);
 	snprintf(dir, len, "%s", target);
-	return 0;
-}
-
-/* Which events to use: --events (validated) or all. */
-static int ks_requested(const char *list, int *want)
-{
-	char buf[1024], *save = NULL, *tok;
-	if (!list) {
-		for (int e = 0; e < KS_EV_COUNT; e++)
-			want[e] = 1;
-		return 0;
-	}
-	if (strlen(list) >= sizeof(buf))
-		return ks_err("--events list too long");
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int e = ks_event_lookup(tok);
-		if (e < 0) {
-			fprintf(stderr, "nestlab-kvmstat: error: unknown event '%s' in --events. Fix: use "
-				"names from this list:", tok);
-			for (int i = 0; i < KS_EV_COUNT; i++)
-				fprintf(stderr, " %s", ks_event_short(i));
-			fputc('\n', stderr);
-			return 1;
-		}
-		want[e] = 1;
-	}
 	return 0;
 }
 
@@ -356,7 +262,7 @@ static void ks_pick_raw(const int *have, int *raw)
 
 	if (!vml)
 		return;
-	if (access("/sys/kernel/btf/kvm", R_OK) == 0)   /* KVM as a module */
+	if (ks_readable("/sys/kernel/btf/kvm"))   /* KVM as a module */
 		mod = btf__load_module_btf("kvm", vml);
 	for (int e = 0; e < KS_EV_COUNT; e++) {
 		raw[e] = 0;
@@ -380,17 +286,84 @@ static void ks_pick_raw(const int *have, int *raw)
 	btf__free(vml);
 }
 
+/*
+ * One ring-buffer record: a line of the record file (--record) and an
+ * LTTng-UST event (--lttng). A kvm_entry that ends a timed exit is written
+ * as "exit <reason> <ns> ns".
+ */
 static int ks_on_record(void *ctx, void *data, size_t size)
 {
 	const struct ks_record *r = data;
-	char label[64];
+	char label[96], ex[64];
 	(void)ctx;
 	if (size < sizeof(*r))
 		return 0;
-	ks_detail_label(label, sizeof(label), r->event, r->arg, r->code);
+	ks_records_written++;
+	if (ks_lttng) {
+		ks_lttng_emitted++;
+		if (!ks_lttng->emit(r))
+			ks_lttng_no_session++;
+	}
+	if (!ks_record_out)
+		return 0;
+	if (r->event == KS_EV_ENTRY && r->arg) {
+		ks_exit_label(ex, sizeof(ex), r->arg, (uint32_t)r->code);
+		snprintf(label, sizeof(label), "exit %s %llu ns", ex, (unsigned long long)r->dur_ns);
+	} else {
+		ks_detail_label(label, sizeof(label), r->event, r->arg, r->code);
+	}
 	fprintf(ks_record_out, "%llu %u %u %s %s\n", (unsigned long long)r->ts_ns, r->tgid, r->tid,
 		ks_event_short(r->event), label);
-	ks_records_written++;
+	return 0;
+}
+
+/*
+ * --lttng: loads the LTTng-UST plugin from next to the executable (build
+ * tree: <dir>/kvmstat/, installed: <dir>/ or <dir>/../lib/nestlab/), never
+ * from a path the environment could change (the tool may run with file
+ * capabilities). Loading it loads liblttng-ust, which registers with the
+ * session daemon, if any, and learns which events its sessions enable
+ * before dlopen returns (LTTNG_UST_REGISTER_TIMEOUT, 3 s by default).
+ */
+static int ks_lttng_load(void)
+{
+	static const char *const where[] = { "%s/kvmstat/%s", "%s/%s", "%s/../lib/nestlab/%s" };
+	char exe[PATH_MAX], path[PATH_MAX + 64], tried[3 * (PATH_MAX + 64)] = "";
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	void *h = NULL;
+
+	if (n <= 0)
+		return ks_err("--lttng: cannot find the executable's directory (/proc/self/exe: %s)",
+			      strerror(errno));
+	exe[n] = 0;
+	const char *dir = dirname(exe);
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]) && !h; i++) {
+		snprintf(path, sizeof(path), where[i], dir, KS_LTTNG_PLUGIN);
+		if (!ks_exists(path)) {
+			snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s",
+				 i ? ", " : "", path);
+			continue;
+		}
+		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		if (!h)
+			return ks_err("--lttng: cannot load %s: %s. Fix: install LTTng-UST "
+				      "(liblttng-ust1; scripts/deps.sh installs liblttng-ust-dev)",
+				      path, dlerror());
+	}
+	if (!h)
+		return ks_err("--lttng: no LTTng-UST plugin (looked for %s). Fix: build it with make "
+			      "(it is built when liblttng-ust-dev is installed; scripts/deps.sh "
+			      "installs it)", tried);
+	ks_lttng_plugin_fn get = (ks_lttng_plugin_fn)dlsym(h, KS_LTTNG_SYMBOL);
+	const struct ks_lttng_ops *ops = get ? get() : NULL;
+	if (!ops || ops->abi != KS_LTTNG_ABI)
+		return ks_err("--lttng: %s is not this tool's plugin (ABI %u, want %u). Fix: rebuild "
+			      "with make", path, ops ? ops->abi : 0, KS_LTTNG_ABI);
+	ks_lttng = ops;
+	if (!ks_lttng->listening())
+		fprintf(stderr, "nestlab-kvmstat: --lttng: no LTTng session is listening: no session "
+			"daemon, or no started session enables nestlab_kvm events (e.g. lttng "
+			"enable-event -u 'nestlab_kvm:*'); the events are emitted but not recorded\n");
 	return 0;
 }
 
@@ -531,15 +504,30 @@ int main(int argc, char **argv)
 	struct kvmstat_bpf *skel = NULL;
 	struct bpf_link *links[KS_EV_COUNT + 1] = { 0 };
 	struct ring_buffer *rb = NULL;
-	int want[KS_EV_COUNT] = { 0 }, have[KS_EV_COUNT] = { 0 };
+	int have[KS_EV_COUNT] = { 0 };
+	const int *want = o.want;
 	int rc, can_mount = 0, go_pipe[2] = { -1, -1 }, child_status = 0, child_done = 0;
 	pid_t child = 0;
 	char tracefs[512], path[700], target[300];
 
-	rc = ks_parse(argc, argv, &o);
+	rc = ks_parse(argc, argv, &o, stderr);
+	if (rc == KS_PARSE_HELP)
+		return 0;
 	if (rc)
 		return rc;
 	ks_verbose = o.verbose;
+
+	/* 0. The output files, so that a bad path is said before anything runs. */
+	atexit(ks_outs_abort);
+	if (o.json && ks_open_out(&ks_json_out, "--json", o.json))
+		return 1;
+	if (o.record_max && ks_open_out(&ks_rec_out, "--record-file", o.record_file))
+		return 1;
+	ks_record_out = ks_rec_out.f;
+	/* Records go through the ring buffer for --record N, and for --lttng (all of them). */
+	uint64_t rec_max = o.record_max ? o.record_max : o.lttng ? UINT64_MAX : 0;
+	if (o.lttng && ks_lttng_load())
+		return 1;
 	libbpf_set_print(ks_libbpf_print);
 
 	/* 1. Privileges, tracefs, KVM tracepoints, BTF: each error names its fix. */
@@ -551,12 +539,10 @@ int main(int argc, char **argv)
 	if (!ks_is_dir(path))
 		return ks_err("no kvm tracepoints under %s: KVM is not loaded. Fix: load it, e.g. "
 			      "modprobe kvm_amd (AMD) or modprobe kvm_intel (Intel), and check /dev/kvm", path);
-	if (ks_requested(o.events, want))
-		return 1;
 	int nhave = 0;
 	for (int e = 0; e < KS_EV_COUNT; e++) {
 		snprintf(path, sizeof(path), "%s/events/kvm/%s/id", tracefs, ks_event_tracepoint(e));
-		have[e] = want[e] && access(path, F_OK) == 0;
+		have[e] = want[e] && ks_exists(path);
 		nhave += have[e];
 		rep.tp_state[e] = !want[e] ? KS_TP_NOT_REQUESTED : have[e] ? KS_TP_ATTACHED : KS_TP_ABSENT;
 		if (want[e] && !have[e])
@@ -566,7 +552,7 @@ int main(int argc, char **argv)
 	if (!nhave)
 		return ks_err("none of the requested kvm tracepoints exists under %s/events/kvm. "
 			      "Fix: choose others with --events (see --help)", tracefs);
-	if (!o.btf && access("/sys/kernel/btf/vmlinux", R_OK))
+	if (!o.btf && !ks_readable("/sys/kernel/btf/vmlinux"))
 		return ks_err("no kernel BTF (/sys/kernel/btf/vmlinux): the CO-RE program cannot be "
 			      "relocated. Fix: pass --btf FILE with this kernel's BTF (e.g. from BTFHub, "
 			      "or pahole -J on its vmlinux), or use a kernel built with CONFIG_DEBUG_INFO_BTF=y");
@@ -581,7 +567,7 @@ int main(int argc, char **argv)
 	 * each time the object is rebuilt from scratch (nothing is traced yet).
 	 */
 	int raw[KS_EV_COUNT] = { 0 }, nl = 0;
-	if (!o.classic && access("/sys/kernel/btf/vmlinux", R_OK) == 0)
+	if (!o.classic && ks_readable("/sys/kernel/btf/vmlinux"))
 		ks_pick_raw(have, raw);
 	rep.latency_on = have[KS_EV_EXIT] && have[KS_EV_ENTRY];
 	for (;;) {
@@ -592,8 +578,8 @@ int main(int argc, char **argv)
 			return ks_err("opening the BPF object failed: %s", strerror(errno));
 		skel->rodata->ks_filter_on = o.pid || o.command;
 		skel->rodata->ks_latency_on = rep.latency_on;
-		skel->rodata->ks_record_max = o.record_max;
-		bpf_map__set_max_entries(skel->maps.records, o.record_max ? o.ringbuf_size : 4096);
+		skel->rodata->ks_record_max = rec_max;
+		bpf_map__set_max_entries(skel->maps.records, rec_max ? o.ringbuf_size : 4096);
 		for (int e = 0; e < KS_EV_COUNT; e++) {
 			struct bpf_program *cp = ks_prog(skel, e, 0), *rp = ks_prog(skel, e, 1);
 			raw[e] = raw[e] && rp;
@@ -710,19 +696,13 @@ int main(int argc, char **argv)
 		snprintf(target, sizeof(target), "all KVM processes");
 	}
 	rep.target = target;
-	if (!rc && o.record_max) {
-		ks_record_out = fopen(o.record_file, "w");
-		if (!ks_record_out) {
+	if (!rc && rec_max) {
+		rb = ring_buffer__new(bpf_map__fd(skel->maps.records), ks_on_record, NULL, NULL);
+		if (!rb) {
 			rc = -errno;
-			ks_err("cannot write %s: %s", o.record_file, strerror(errno));
-		} else {
-			rb = ring_buffer__new(bpf_map__fd(skel->maps.records), ks_on_record, NULL, NULL);
-			if (!rb) {
-				rc = -errno;
-				ks_err("ring buffer: %s", strerror(errno));
-			}
-			rep.record_file = o.record_file;
+			ks_err("ring buffer: %s", strerror(errno));
 		}
+		rep.record_file = o.record_max ? o.record_file : NULL;
 	}
 	if (rc) {
 		if (child > 0) {
@@ -771,25 +751,27 @@ int main(int argc, char **argv)
 	struct ks_row *rows = NULL;
 	struct ks_lat_row *lat = NULL;
 	struct ks_thread_info *thr = NULL;
-	rep.mode = o.record_max ? "record" : "count";
+	rep.mode = rec_max ? "record" : "count";
 	rc = ks_collect(skel, &rep, &rows, &lat, &thr);
 	rep.records_written = ks_records_written;
+	rep.lttng_on = o.lttng;
+	rep.lttng_emitted = ks_lttng_emitted;
+	rep.lttng_no_session = ks_lttng_no_session;
 	if (!rc) {
 		if (!o.quiet)
 			ks_report_text(stdout, &rep);
 		if (o.json) {
-			FILE *jf = strcmp(o.json, "-") ? fopen(o.json, "w") : stdout;
-			if (!jf) {
-				rc = ks_err("cannot write %s: %s", o.json, strerror(errno));
-			} else {
-				ks_report_json(jf, &rep);
-				if (jf != stdout && fclose(jf))
-					rc = ks_err("writing %s: %s", o.json, strerror(errno));
-			}
+			ks_report_json(ks_json_out.f, &rep);
+			int err = ks_out_commit(&ks_json_out);
+			if (err)
+				rc = ks_err("writing %s: %s", o.json, strerror(-err));
 		}
 	}
-	if (ks_record_out)
-		fclose(ks_record_out);
+	if (o.record_max) {
+		int err = ks_out_commit(&ks_rec_out);
+		if (err)
+			rc = ks_err("writing %s: %s", o.record_file, strerror(-err));
+	}
 	ring_buffer__free(rb);
 	kvmstat_bpf__destroy(skel);
 	free(rows);

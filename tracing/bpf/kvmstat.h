@@ -98,7 +98,13 @@ struct ks_exit_start {
 	__u32 reason;
 };
 
-/* One ring-buffer record (--record): CLOCK_MONOTONIC time, as LTTng uses. */
+/*
+ * One ring-buffer record (--record, --lttng): CLOCK_MONOTONIC time, as LTTng
+ * uses, and the counter key's fields. A kvm_entry record describes the exit
+ * it ends when kvm_exit timed one on the thread: arg = isa, code = exit
+ * reason, dur_ns = exit to entry (all 0 otherwise); dur_ns is 0 for the
+ * other events.
+ */
 struct ks_record {
 	__u64 ts_ns;
 	__u32 tgid;
@@ -106,6 +112,7 @@ struct ks_record {
 	__u32 event;
 	__u32 arg;
 	__u64 code;
+	__u64 dur_ns;
 };
 
 /* Statistics slots (per-CPU array): losses first, then per-event hits. */

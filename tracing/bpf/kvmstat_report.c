@@ -235,6 +235,11 @@ void ks_report_text(FILE *f, const struct ks_report *r)
 		fprintf(f, "Records: %" PRIu64 " written to %s, %" PRIu64 " dropped at the --record limit, %"
 			PRIu64 " dropped (ring buffer full)\n", r->records_written, r->record_file,
 			r->stats[KS_STAT_REC_LIMIT], r->stats[KS_STAT_REC_FULL]);
+	if (r->lttng_on)
+		fprintf(f, "LTTng: %" PRIu64 " events emitted as nestlab_kvm:*, %" PRIu64 " of them while "
+			"no session enabled them, %" PRIu64 " dropped at the --record limit, %" PRIu64
+			" dropped (ring buffer full)\n", r->lttng_emitted, r->lttng_no_session,
+			r->stats[KS_STAT_REC_LIMIT], r->stats[KS_STAT_REC_FULL]);
 out:
 	free(vms); free(tids); free(totals); free(agg);
 }
@@ -348,6 +353,10 @@ void ks_report_json(FILE *f, const struct ks_report *r)
 		fprintf(f, ",\"written\":%" PRIu64 ",\"dropped_limit\":%" PRIu64 ",\"dropped_full\":%" PRIu64 "}",
 			r->records_written, r->stats[KS_STAT_REC_LIMIT], r->stats[KS_STAT_REC_FULL]);
 	}
+	if (r->lttng_on)
+		fprintf(f, ",\"lttng\":{\"emitted\":%" PRIu64 ",\"no_session\":%" PRIu64
+			",\"dropped_limit\":%" PRIu64 ",\"dropped_full\":%" PRIu64 "}", r->lttng_emitted,
+			r->lttng_no_session, r->stats[KS_STAT_REC_LIMIT], r->stats[KS_STAT_REC_FULL]);
 	fprintf(f, "}\n");
 out:
 	free(vms); free(tids); free(totals); free(agg); free(trows);

@@ -52,7 +52,10 @@ struct ks_report {
 	uint64_t stats[KS_STAT_COUNT];   /* losses and per-event hits */
 	int latency_on;              /* kvm_exit and kvm_entry both attached */
 	uint64_t records_written;    /* ring-buffer records received */
-	const char *record_file;
+	const char *record_file;     /* --record's file (NULL: none) */
+	int lttng_on;                /* --lttng */
+	uint64_t lttng_emitted;      /* records emitted as LTTng-UST events */
+	uint64_t lttng_no_session;   /* of those, emitted while no session enabled them */
 	const struct ks_row *rows;
 	size_t nrows;
 	const struct ks_lat_row *lat;

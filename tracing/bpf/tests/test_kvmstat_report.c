@@ -188,3 +188,31 @@ Test(kvmstat_report, json_escape)
 	cr_assert(eq(str, buf, "\"a\\\"b\\\\c\\u000a\\u0001\""));
 	free(buf);
 }
+
+Test(kvmstat_report, lttng)
+{
+	struct ks_row rows[] = { { 10, 10, KS_EV_PIO, 1, 0x500, 4 } };
+	struct ks_thread_info thr[] = { { 10, 10, "vm" } };
+	struct ks_report r = sample(rows, 1, thr, 1);
+	char *t = render(&r, 0), *j = render(&r, 1);
+
+	cr_assert(eq(ptr, strstr(t, "LTTng:"), NULL), "no LTTng line without --lttng");
+	cr_assert(eq(ptr, strstr(j, "\"lttng\""), NULL));
+	free(t);
+	free(j);
+	r.mode = "record";
+	r.lttng_on = 1;
+	r.lttng_emitted = 9;
+	r.lttng_no_session = 2;
+	r.stats[KS_STAT_REC_FULL] = 3;
+	t = render(&r, 0);
+	j = render(&r, 1);
+	cr_assert(ne(ptr, strstr(t, "LTTng: 9 events emitted as nestlab_kvm:*, 2 of them while no session "
+				 "enabled them, 0 dropped at the --record limit, 3 dropped (ring buffer full)\n"),
+		     NULL), "got: %s", t);
+	cr_assert(eq(ptr, strstr(t, "Records:"), NULL), "no record file, no Records line");
+	cr_assert(ne(ptr, strstr(j, ",\"lttng\":{\"emitted\":9,\"no_session\":2,\"dropped_limit\":0,"
+				 "\"dropped_full\":3}}\n"), NULL), "got: %s", j);
+	free(t);
+	free(j);
+}
