@@ -95,12 +95,14 @@ static enum lapic_mode mode_of(uint64_t v, bool *invalid)
 
 int lapic_apic_base_write(struct lapic *apic, uint64_t val, uint64_t now)
 {
-	uint64_t rsvd = 0xFFull | (1ull << 9) | ~((1ull << apic->cfg.maxphyaddr) - 1);
+	uint64_t rsvd;
 	enum lapic_mode from, to;
 	bool invalid;
 
 	if (!apic)
 		return LAPIC_E_INVAL;
+	lapic_advance(apic, now);
+	rsvd = 0xFFull | (1ull << 9) | ~((1ull << apic->cfg.maxphyaddr) - 1);
 	if (!(apic->cfg.features & LAPIC_F_X2APIC))
 		rsvd |= LAPIC_BASE_EXTD;
 	if (val & rsvd)
@@ -113,7 +115,6 @@ int lapic_apic_base_write(struct lapic *apic, uint64_t val, uint64_t now)
 		return LAPIC_E_GP;
 	if (from == LAPIC_MODE_DISABLED && to == LAPIC_MODE_X2APIC)
 		return LAPIC_E_GP;
-	lapic_advance(apic, now);
 	apic->apic_base = val;
 	if (to == LAPIC_MODE_DISABLED && from != LAPIC_MODE_DISABLED)
 		lapic_reset_regs(apic);

@@ -8,7 +8,8 @@
  * RDMSR returns the register in bits 31:0 and 0 above it, except the 64-bit
  * ICR (11.12.1.1). IA32_TSC_DEADLINE exists only when the feature is
  * offered (#GP otherwise); outside TSC-deadline mode it reads 0 and ignores
- * writes. A #GP leaves the model unchanged.
+ * writes. Time advances to `now` first (expired timers are carried out);
+ * then a #GP leaves the model unchanged.
  */
 #include "lapic_internal.h"
 
@@ -36,6 +37,7 @@ int lapic_msr_read(struct lapic *apic, uint32_t msr, uint64_t *val, uint64_t now
 		return LAPIC_E_INVAL;
 	if (!lapic_msr_is_apic(msr))
 		return LAPIC_E_NOT_MINE;
+	lapic_advance(apic, now);
 	if (msr == LAPIC_MSR_APIC_BASE) {
 		*val = apic->apic_base;
 		return 0;
@@ -43,14 +45,12 @@ int lapic_msr_read(struct lapic *apic, uint32_t msr, uint64_t *val, uint64_t now
 	if (msr == LAPIC_MSR_TSC_DEADLINE) {
 		if (!(apic->cfg.features & LAPIC_F_TSC_DEADLINE))
 			return LAPIC_E_GP;
-		lapic_advance(apic, now);
 		*val = lapic_timer_deadline_read(apic);
 		return 0;
 	}
 	idx = x2apic_index(apic, msr);
 	if (idx < 0)
 		return LAPIC_E_GP;
-	lapic_advance(apic, now);
 	if (lapic_reg_read(apic, (unsigned)idx, true, val) != LAPIC_REG_OK) {
 		*val = 0;
 		return LAPIC_E_GP;
@@ -68,10 +68,10 @@ int lapic_msr_write(struct lapic *apic, uint32_t msr, uint64_t val, uint64_t now
 		return LAPIC_E_NOT_MINE;
 	if (msr == LAPIC_MSR_APIC_BASE)
 		return lapic_apic_base_write(apic, val, now);
+	lapic_advance(apic, now);
 	if (msr == LAPIC_MSR_TSC_DEADLINE) {
 		if (!(apic->cfg.features & LAPIC_F_TSC_DEADLINE))
 			return LAPIC_E_GP;
-		lapic_advance(apic, now);
 		lapic_timer_deadline_write(apic, val);
 		lapic_advance(apic, now);
 		return 0;
@@ -79,7 +79,6 @@ int lapic_msr_write(struct lapic *apic, uint32_t msr, uint64_t val, uint64_t now
 	idx = x2apic_index(apic, msr);
 	if (idx < 0)
 		return LAPIC_E_GP;
-	lapic_advance(apic, now);
 	if (lapic_reg_write(apic, (unsigned)idx, true, val) != LAPIC_REG_OK)
 		return LAPIC_E_GP;
 	lapic_advance(apic, now);

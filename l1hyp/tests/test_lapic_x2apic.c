@@ -320,3 +320,21 @@ Test(lapic_x2apic, other_msrs_are_not_mine, .init = setup)
 	cr_assert(eq(int, lapic_msr_read(NULL, 0x802, &v, 0), LAPIC_E_INVAL));
 	cr_assert(eq(int, lapic_msr_write(NULL, 0x802, 0, 0), LAPIC_E_INVAL));
 }
+
+Test(lapic_x2apic, time_passes_on_a_faulting_access, .init = setup)
+{
+	uint64_t v;
+
+	cr_assert(eq(int, lapic_apic_base_write(NULL, 0, 0), LAPIC_E_INVAL));
+	mwr(&a, MSR(LAPIC_REG_LVT_TIMER), 0x50);
+	mwr(&a, MSR(LAPIC_REG_TIMER_DCR), 0xB);
+	mwr(&a, MSR(LAPIC_REG_TIMER_ICR), 10);
+	/* the expiry before the faulting WRMSR happens; the write does not */
+	cr_assert(eq(int, lapic_msr_write(&a, MSR(LAPIC_REG_TPR), 0x100, a.now + 10), LAPIC_E_GP));
+	cr_assert(irr_has(&a, 0x50));
+	cr_assert(eq(u64, mrd(&a, MSR(LAPIC_REG_TPR)), 0));
+	cr_assert(eq(int, lapic_msr_read(&a, 0x809, &v, a.now + 1), LAPIC_E_GP));
+	cr_assert(eq(int, lapic_apic_base_write(&a, LAPIC_BASE_DEFAULT | LAPIC_BASE_EN,
+						a.now + 1), LAPIC_E_GP));
+	cr_assert(eq(u64, a.now, T_T0 + 12));
+}
