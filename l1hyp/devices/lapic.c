@@ -22,7 +22,8 @@ const char *lapic_strerror(int rc)
 	case LAPIC_E_GP:
 		return "LAPIC_E_GP: the access raises #GP(0)";
 	case LAPIC_E_NOT_DECODED:
-		return "LAPIC_E_NOT_DECODED: the xAPIC page is not decoded (APIC disabled or in x2APIC mode)";
+		return "LAPIC_E_NOT_DECODED: the xAPIC page is not decoded "
+		       "(APIC disabled or in x2APIC mode)";
 	case LAPIC_E_RANGE:
 		return "LAPIC_E_RANGE: MMIO size not 1/2/4/8 or access beyond the 4 KiB page";
 	case LAPIC_E_NOT_MINE:

@@ -278,8 +278,8 @@ int lapic_raise(struct lapic *apic, int vector, bool level, uint64_t now);
 int lapic_lvt_fire(struct lapic *apic, enum lapic_lvt lvt, uint64_t now);
 
 /* The time of the next timer expiry that delivers an interrupt, or
- * LAPIC_NO_EVENT (no armed, unmasked timer). A time <= now means the expiry
- * is due: call lapic_tick. */
+ * LAPIC_NO_EVENT (no armed, unmasked timer; also for an expiry at or past
+ * 2^64 - 1). A time <= now means the expiry is due: call lapic_tick. */
 uint64_t lapic_next_event(const struct lapic *apic, uint64_t now);
 /* Carry out every expiry up to now: one interrupt into IRR (if the LVT timer
  * entry is not masked) however many periods passed; returns the number of

@@ -50,7 +50,7 @@ int lapic_mmio_read(struct lapic *apic, uint32_t offset, unsigned size,
 	for (unsigned i = 0; i < size; i++) {
 		unsigned b = offset + i;
 
-		if (b >> 4 != slot) {
+		if ((b >> 4) != slot) {
 			slot = b >> 4;
 			if (lapic_reg_read(apic, slot, false, &reg) != LAPIC_REG_OK) {
 				absent = true;

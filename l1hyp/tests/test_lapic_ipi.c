@@ -185,7 +185,8 @@ Test(lapic_ipi, illegal_vectors, .init = setup)
 	for (unsigned v = 0; v < 16; v++) {
 		/* reaches this CPU: send and receive illegal vector */
 		cr_assert(not(send(0, icr(LAPIC_ICR_SH_SELF, LAPIC_DM_FIXED, false, v))));
-		cr_assert(eq(u32, esr(&a), LAPIC_ESR_SEND_ILLEGAL | LAPIC_ESR_RECV_ILLEGAL), "v %u", v);
+		cr_assert(eq(u32, esr(&a), LAPIC_ESR_SEND_ILLEGAL | LAPIC_ESR_RECV_ILLEGAL),
+			  "v %u", v);
 		cr_assert(not(send(T_ID, icr(0, LAPIC_DM_FIXED, false, v))));
 		cr_assert(eq(u32, esr(&a), LAPIC_ESR_SEND_ILLEGAL | LAPIC_ESR_RECV_ILLEGAL));
 		/* reaches nobody: send only */

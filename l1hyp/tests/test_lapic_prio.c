@@ -72,7 +72,8 @@ Test(lapic_prio, every_vector_lands_in_its_irr_bit, .init = setup)
 
 			if (w == 0)
 				want &= 0xFFFF0000u;	/* vectors 0-15 never set */
-			cr_assert(eq(u32, rd(&a, LAPIC_REG_IRR0 + 16 * w), want), "v %u w %u", v, w);
+			cr_assert(eq(u32, rd(&a, LAPIC_REG_IRR0 + 16 * w), want),
+				  "v %u w %u", v, w);
 		}
 	}
 	cr_assert(eq(u32, esr(&a), 0));
@@ -138,18 +139,21 @@ Test(lapic_prio, pending_vector_against_reference, .init = setup)
 
 	for (unsigned round = 0; round < 2000; round++) {
 		unsigned n_isr = lcg(&s) % 3, n_irr = lcg(&s) % 6;
-		uint32_t tpr = lcg(&s) & 0xFF;
+		uint32_t tpr = lcg(&s) & 0xFF, ppr;
 		int want, irrv;
 
 		setup();
 		for (unsigned i = 0; i < n_isr; i++)
 			make_in_service(16 + lcg(&s) % 240);
-		for (unsigned i = 0; i < n_irr; i++)
-			cr_assert(eq(int, lapic_raise(&a, (int)(16 + lcg(&s) % 240), false, a.now), 0));
+		for (unsigned i = 0; i < n_irr; i++) {
+			int v = (int)(16 + lcg(&s) % 240);
+
+			cr_assert(eq(int, lapic_raise(&a, v, false, a.now), 0));
+		}
 		wr(&a, LAPIC_REG_TPR, tpr);
 		irrv = ref_highest(a.irr);
-		want = irrv >= 0 && ((uint32_t)irrv >> 4) > (ref_ppr(tpr, ref_highest(a.isr)) >> 4) ?
-			irrv : -1;
+		ppr = ref_ppr(tpr, ref_highest(a.isr));
+		want = irrv >= 0 && ((uint32_t)irrv >> 4) > (ppr >> 4) ? irrv : -1;
 		cr_assert(eq(int, lapic_pending_vector(&a), want), "round %u", round);
 	}
 }
@@ -366,7 +370,8 @@ Test(lapic_prio, lvt_delivery_modes, .init = setup)
 		{ LAPIC_LVT_LINT0, LAPIC_DM_NMI, LAPIC_EV_NMI },
 		{ LAPIC_LVT_LINT0, LAPIC_DM_INIT, LAPIC_EV_INIT },
 		{ LAPIC_LVT_LINT0, LAPIC_DM_EXTINT, LAPIC_EV_EXTINT },
-		{ LAPIC_LVT_LINT0, 1, ~0u }, { LAPIC_LVT_LINT0, 3, ~0u }, { LAPIC_LVT_LINT0, 6, ~0u },
+		{ LAPIC_LVT_LINT0, 1, ~0u }, { LAPIC_LVT_LINT0, 3, ~0u },
+		{ LAPIC_LVT_LINT0, 6, ~0u },
 		{ LAPIC_LVT_LINT1, LAPIC_DM_NMI, LAPIC_EV_NMI },
 		{ LAPIC_LVT_THERMAL, LAPIC_DM_FIXED, 0 },
 		{ LAPIC_LVT_THERMAL, LAPIC_DM_SMI, LAPIC_EV_SMI },
@@ -426,10 +431,12 @@ Test(lapic_prio, lint_level_remote_irr, .init = setup)
 	wr(&a, LAPIC_REG_LVT_LINT1, LAPIC_LVT_LEVEL | 0x58);
 	cr_assert(eq(int, lapic_lvt_fire(&a, LAPIC_LVT_LINT1, a.now), 0));
 	cr_assert(irr_has(&a, 0x58) && tmr_has(&a, 0x58));
-	cr_assert(eq(u32, rd(&a, LAPIC_REG_LVT_LINT1), LAPIC_LVT_LEVEL | LAPIC_LVT_REMOTE_IRR | 0x58));
+	cr_assert(eq(u32, rd(&a, LAPIC_REG_LVT_LINT1),
+		     LAPIC_LVT_LEVEL | LAPIC_LVT_REMOTE_IRR | 0x58));
 	/* remote IRR survives a rewrite of the entry (it is read-only) */
 	wr(&a, LAPIC_REG_LVT_LINT1, LAPIC_LVT_LEVEL | 0x58);
-	cr_assert(eq(u32, rd(&a, LAPIC_REG_LVT_LINT1) & LAPIC_LVT_REMOTE_IRR, LAPIC_LVT_REMOTE_IRR));
+	cr_assert(eq(u32, rd(&a, LAPIC_REG_LVT_LINT1) & LAPIC_LVT_REMOTE_IRR,
+		     LAPIC_LVT_REMOTE_IRR));
 	cr_assert(eq(int, lapic_accept(&a, 0x58), 0));
 	/* still in service: the pin's next assertion is not accepted */
 	cr_assert(eq(int, lapic_lvt_fire(&a, LAPIC_LVT_LINT1, a.now), 0));

@@ -93,7 +93,8 @@ Test(lapic_timer, one_shot_counts_every_divider)
 				  "ratio %u div %u n %u t0+%lu", ratios[r], t_divide_by[d], n,
 				  (unsigned long)(t - t0));
 			cr_assert(eq(int, irr_has(&a, VEC), t >= expiry));
-			cr_assert(eq(u64, lapic_next_event(&a, t), t >= expiry ? LAPIC_NO_EVENT : expiry));
+			cr_assert(eq(u64, lapic_next_event(&a, t),
+				     t >= expiry ? LAPIC_NO_EVENT : expiry));
 		}
 		cr_assert(eq(u64, a.stats.timer_expiries, 1));
 		cr_assert(eq(u32, rd(&a, LAPIC_REG_TIMER_ICR), n));	/* kept */
@@ -119,13 +120,15 @@ Test(lapic_timer, periodic_counts_and_expiries)
 
 			cr_assert(eq(u64, lapic_next_event(&a, e - 1), e));
 			cr_assert(eq(u64, lapic_tick(&a, e - 1), 0));
-			cr_assert(eq(u32, rd(&a, LAPIC_REG_TIMER_CCR), ref_periodic(n, t0, tick, e - 1)));
+			cr_assert(eq(u32, rd(&a, LAPIC_REG_TIMER_CCR),
+				     ref_periodic(n, t0, tick, e - 1)));
 			cr_assert(not(irr_has(&a, VEC)));
 			cr_assert(eq(u64, lapic_tick(&a, e), 1));
 			cr_assert(irr_has(&a, VEC));
 			/* reloaded at the zero crossing */
 			cr_assert(eq(u32, rd(&a, LAPIC_REG_TIMER_CCR), n));
-			cr_assert(eq(u32, rd(&a, LAPIC_REG_TIMER_CCR), ref_periodic(n, t0, tick, e)));
+			cr_assert(eq(u32, rd(&a, LAPIC_REG_TIMER_CCR),
+				     ref_periodic(n, t0, tick, e)));
 			cr_assert(eq(u64, lapic_next_event(&a, e), e + period));
 			eoi_all();
 		}

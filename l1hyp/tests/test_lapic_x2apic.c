@@ -306,7 +306,9 @@ Test(lapic_x2apic, switch_keeps_state_but_ldr_id_icr_high)
 
 Test(lapic_x2apic, other_msrs_are_not_mine, .init = setup)
 {
-	static const uint32_t other[] = { 0, 0x10, 0x1A, 0x1C, 0x6DF, 0x6E1, 0x7FF, 0xC00, 0xC0000080u };
+	static const uint32_t other[] = {
+		0, 0x10, 0x1A, 0x1C, 0x6DF, 0x6E1, 0x7FF, 0xC00, 0xC0000080u,
+	};
 	uint64_t v;
 
 	for (unsigned i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
