@@ -47,3 +47,39 @@ TEST_SCRIPTS += l1hyp/tests/layout_check.sh
 TEST_SCRIPTS += l1hyp/tests/mech_example.sh
 TEST_SCRIPTS += l1hyp/tests/l1_config_errors.sh
 TEST_SCRIPTS += l1hyp/tests/hostile_l2.sh
+
+# Local APIC model (l1hyp/devices/lapic*.c, docs/platform.md "Local APIC"):
+# Criterion tests linked with the model's sources compiled hosted, a
+# freestanding build of the same sources checked for foreign symbols
+# (lapic_fs_check.sh), and the libFuzzer harness:
+#   make lapic-fuzz FUZZ_SECONDS=N   libFuzzer + ASan + UBSan, MMIO/MSR/tick
+LAPIC_SRCS       := $(wildcard l1hyp/devices/lapic*.c)
+LAPIC_HDRS       := $(wildcard l1hyp/devices/lapic*.h) l1hyp/tests/lapic_test.h
+LAPIC_TEST_NAMES := lapic_regs lapic_prio lapic_timer lapic_x2apic lapic_ipi
+LAPIC_TESTS      := $(addprefix $(L1TEST_DIR)/test_,$(LAPIC_TEST_NAMES))
+LAPIC_FS_OBJS    := $(patsubst %.c,$(BUILD)/l1hyp/devices-fs/%.o,$(LAPIC_SRCS))
+LAPIC_FUZZ       := $(L1TEST_DIR)/lapic_fuzz
+FUZZ_SECONDS     ?= 60
+
+UNIT_TESTS   += $(LAPIC_TESTS)
+TEST_DEPS    += $(LAPIC_FS_OBJS)
+TEST_SCRIPTS += l1hyp/tests/lapic_fs_check.sh
+
+$(LAPIC_TESTS): $(L1TEST_DIR)/test_%: l1hyp/tests/test_%.c $(LAPIC_SRCS) $(LAPIC_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Il1hyp -o $@ $< $(LAPIC_SRCS) $(CRITERION_LIBS)
+
+$(LAPIC_FS_OBJS): $(BUILD)/l1hyp/devices-fs/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FREESTANDING_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(LAPIC_FUZZ): l1hyp/tests/lapic_fuzz.c $(LAPIC_SRCS) $(LAPIC_HDRS)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -O1 -g -Iinclude -Il1hyp -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -o $@ l1hyp/tests/lapic_fuzz.c $(LAPIC_SRCS)
+
+.PHONY: lapic-fuzz
+lapic-fuzz: $(LAPIC_FUZZ)
+	@mkdir -p $(L1TEST_DIR)/lapic-fuzz-corpus
+	nice -n 19 $(LAPIC_FUZZ) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-artifact_prefix=$(L1TEST_DIR)/ $(L1TEST_DIR)/lapic-fuzz-corpus
