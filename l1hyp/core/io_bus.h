@@ -23,9 +23,9 @@ struct port_device {
 };
 
 #define IO_BUS_MAX_DEVICES 15
-#define IO_BUS_E_OVERLAP   (-90)        /* a port is taken already */
-#define IO_BUS_E_FULL      (-91)        /* IO_BUS_MAX_DEVICES registered */
-#define IO_BUS_E_RANGE     (-92)        /* count 0 or beyond port 0xFFFF */
+#define IO_BUS_E_OVERLAP   (-100)        /* a port is taken already */
+#define IO_BUS_E_FULL      (-101)        /* IO_BUS_MAX_DEVICES registered */
+#define IO_BUS_E_RANGE     (-102)        /* count 0 or beyond port 0xFFFF */
 
 /* Register dev (kept by pointer). 0 or IO_BUS_E_*. */
 int io_bus_register(const struct port_device *dev);
