@@ -83,6 +83,12 @@ struct mb_file {
 	size_t size;
 };
 
+/* Is [off, off + n) outside the file? (off + n itself may be 2^64.) */
+static int mb_beyond(const struct mb_file *f, uint64_t off, uint64_t n)
+{
+	return off > f->size || n > f->size - off;
+}
+
 /* The n (1..8) bytes at off as a little-endian value (multiboot fields and
  * ELFDATA2LSB files); *bad is set, and 0 returned, if any of them is not
  * in the file. */
@@ -91,7 +97,7 @@ static uint64_t mb_get(const struct mb_file *f, uint64_t off, unsigned int n, in
 	uint64_t v = 0;
 	size_t at;
 
-	if (off > f->size || n > f->size - off) {
+	if (mb_beyond(f, off, n)) {
 		*bad = 1;
 		return 0;
 	}
@@ -103,13 +109,14 @@ static uint64_t mb_get(const struct mb_file *f, uint64_t off, unsigned int n, in
 
 /*
  * Does [a, a + n) run past the end of a word-byte address space? 4-byte
- * (ELF32, a.out) fields wrap at 4 GiB, 8-byte ones at 2^64. a and n hold
- * at most word bytes each, so a + n is only formed when it cannot overflow.
+ * (ELF32, a.out) fields wrap past 4 GiB, 8-byte ones past 2^64; a range
+ * may end exactly there. a and n hold at most word bytes each, so a + n is
+ * only formed when it cannot overflow.
  */
 static int mb_wraps(uint64_t a, uint64_t n, unsigned int word)
 {
 	if (word == 8)
-		return n > UINT64_MAX - a;
+		return n && n - 1 > UINT64_MAX - a;
 	return a + n > MB_4G;
 }
 
@@ -272,7 +279,7 @@ static int mb_parse_elf(const struct mb_file *f, struct mb_image *img)
 	table = (uint64_t)e_phnum * e_phentsize;
 	if (mb_wraps(e_phoff, table, l->word))
 		return MB_E_WRAP;
-	if (e_phoff + table > f->size)
+	if (mb_beyond(f, e_phoff, table))
 		return MB_E_TRUNC;
 
 	entry = e_entry;
@@ -298,7 +305,7 @@ static int mb_parse_elf(const struct mb_file *f, struct mb_image *img)
 			return MB_E_MEMSZ;
 		if (mb_wraps(paddr, memsz, l->word) || mb_wraps(off, filesz, l->word))
 			return MB_E_WRAP;
-		if (filesz && off + filesz > f->size)
+		if (filesz && mb_beyond(f, off, filesz))
 			return MB_E_TRUNC;
 		rc = mb_add_segment(img, paddr, off, filesz, memsz);
 		if (rc)
