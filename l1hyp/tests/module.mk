@@ -2,7 +2,8 @@
 # mb_loader, mb_elf): each test executable links its test file with the
 # module's own source compiled with HOST_CFLAGS, so the code under test is
 # the code L1 runs. copy_safe links L1's fault-safe access assembly itself;
-# mb_elf reads ELF multiboot images built here.
+# mb_elf reads ELF multiboot images built here, and the libFuzzer harness of
+# the loader is run with make mb-loader-fuzz FUZZ_SECONDS=N (see below).
 # Outputs in $(BUILD)/l1hyp/tests/.
 
 L1TEST_DIR   := $(BUILD)/l1hyp/tests
@@ -87,6 +88,31 @@ $(L1TEST_DIR)/obj/l1hyp/tests/test_mb_elf.o: L1TEST_CFLAGS += \
 	-DMB_TEST_L2KERNEL='"$(abspath $(L1TEST_L2KERNEL))"' \
 	-DMB_TEST_L2BIN='"$(abspath $(BUILD)/guests/l2kernel.bin)"' \
 	-DMB_TEST_L2K32='"$(abspath $(L1TEST_L2K32))"'
+
+# libFuzzer + ASan + UBSan harness of the loader (mb_loader_fuzz.c), seeded
+# with the ELF images above and an a.out one:
+#   make mb-loader-fuzz FUZZ_SECONDS=N
+MB_FUZZ        := $(L1TEST_DIR)/mb_loader_fuzz
+MB_FUZZ_CORPUS := $(L1TEST_DIR)/mb-fuzz-corpus
+FUZZ_SECONDS   ?= 60
+# Control byte 1, then an a.out kludge header at 1 MiB (flags 0x10003,
+# load_end 0, bss_end 0x102000, entry just after it) and cli; hlt; jmp.
+MB_FUZZ_AOUT_SEED := \001\002\260\255\033\003\000\001\000\373\117\121\344\000\000\020\000\000\000\020\000\000\000\000\000\000\040\020\000\040\000\020\000\372\364\353\374
+
+$(MB_FUZZ): l1hyp/tests/mb_loader_fuzz.c l1hyp/boot/mb_loader.c l1hyp/boot/mb_loader.h
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -O1 -g -Iinclude -Il1hyp -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -o $@ l1hyp/tests/mb_loader_fuzz.c \
+		l1hyp/boot/mb_loader.c
+
+.PHONY: mb-loader-fuzz
+mb-loader-fuzz: $(MB_FUZZ) $(L1TEST_ELF_IMGS)
+	@mkdir -p $(MB_FUZZ_CORPUS)
+	@for f in $(L1TEST_ELF_IMGS); do \
+		printf '\001' | cat - $$f > $(MB_FUZZ_CORPUS)/seed-$$(basename $$f); done
+	@printf '%b' '$(MB_FUZZ_AOUT_SEED)' > $(MB_FUZZ_CORPUS)/seed-aout.bin
+	nice -n 19 $(MB_FUZZ) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-artifact_prefix=$(L1TEST_DIR)/ $(MB_FUZZ_CORPUS)
 
 TEST_SCRIPTS += l1hyp/tests/layout_check.sh
 TEST_SCRIPTS += l1hyp/tests/mech_example.sh
