@@ -205,6 +205,7 @@ static int mb_parse_aout(const struct mb_file *f, size_t off, struct mb_image *i
 		load_size = f->size - file_offset;   /* the rest of the file */
 		if (load_size == 0)
 			return MB_E_EMPTY;
+		/* mb_wraps wants a 32-bit size; a larger file wraps anyway. */
 		if (load_size > MB_4G || mb_wraps(load_addr, load_size, 4))
 			return MB_E_WRAP;
 	}
@@ -224,9 +225,10 @@ static int mb_parse_aout(const struct mb_file *f, size_t off, struct mb_image *i
  * "Program Header": p_filesz bytes at p_offset, p_memsz bytes in memory, the
  * rest zero) as one segment at p_paddr, the address QEMU's load_elf uses.
  * PT_LOAD entries with p_memsz and p_filesz both 0 load nothing and are
- * skipped. ELF32 may be EM_386 or EM_X86_64 (what objcopy -O elf32-i386 of
- * an x86-64 kernel and x32 give), ELF64 must be EM_X86_64. (QEMU itself
- * refuses EM_X86_64; the entry is still 32-bit protected mode here.)
+ * skipped. ELF32 may be EM_386 (also what objcopy -O elf32-i386 makes of an
+ * x86-64 kernel) or EM_X86_64 (x32); ELF64 must be EM_X86_64, which QEMU
+ * refuses outright and nestlab accepts: the entry is still entered in
+ * 32-bit protected mode, so it must lie below 4 GiB.
  */
 static int mb_parse_elf(const struct mb_file *f, struct mb_image *img)
 {
@@ -311,7 +313,8 @@ static int mb_parse_elf(const struct mb_file *f, struct mb_image *img)
 		if (rc)
 			return rc;
 		/* e_entry is virtual: QEMU moves it into the physical range of
-		 * the executable segment that holds it when the two differ. */
+		 * the executable segment that holds it when the two differ
+		 * (here: the first such segment, for hostile overlaps). */
 		if (!moved && vaddr != paddr && (flags & PF_X) &&
 		    e_entry >= vaddr && e_entry - vaddr < filesz) {
 			entry = paddr + (e_entry - vaddr);

@@ -87,16 +87,20 @@ struct mb_image {
 /*
  * Parse the multiboot image in file[0..size) into a load plan for a guest
  * whose usable RAM is [min_addr, ram_size) (L1: 1 MiB and L2's RAM size).
- * 0 or MB_E_*; the checks, in order:
- *   header: NOHEADER, CHECKSUM, FLAGS; kludge set: the a.out fields
- *   (TRUNC, LAYOUT, EMPTY, WRAP, MEMSZ); else not "\177ELF": NOKLUDGE;
- *   else ELF header and program headers (TRUNC, ELF, NOLOAD, TOOMANY, and
- *   per PT_LOAD in file order MEMSZ, WRAP, TRUNC, TOOMANY), EMPTY, ENTRY
- *   (ELF64 entry >= 4 GiB);
+ * 0 or MB_E_*; the first failing check, in this order, gives the code:
+ *   the header (3.1.1-3.1.2): NOHEADER, CHECKSUM, FLAGS;
+ *   kludge set, its fields (3.1.3): TRUNC (header cut off), LAYOUT,
+ *     EMPTY, TRUNC (load_end beyond the file) or WRAP, MEMSZ;
+ *   else a file not starting "\177ELF": NOKLUDGE;
+ *   else the ELF header: TRUNC, ELF, NOLOAD (e_phnum 0), TOOMANY (PN_XNUM),
+ *     ELF (e_phentsize), WRAP, TRUNC (the table); per PT_LOAD in table
+ *     order: MEMSZ, WRAP, TRUNC, TOOMANY; then NOLOAD, EMPTY, ENTRY (at or
+ *     above 4 GiB);
  *   then per segment RANGE, BIGBSS; then OVERLAP; then ENTRY.
- * The entry is e_entry, except that, as QEMU does, an e_entry inside the
- * virtual range of an executable PT_LOAD whose p_vaddr != p_paddr is moved
- * to the same offset in its physical range.
+ * A range may end exactly at 2^32 (4-byte fields) or 2^64 (8-byte ones);
+ * past that it wraps. The entry is e_entry, except that, as QEMU does, an
+ * e_entry inside the virtual range of an executable PT_LOAD whose p_vaddr
+ * != p_paddr is moved to the same offset in its physical range.
  */
 int mb_parse_segments(const void *file, size_t size, uint64_t min_addr,
 		      uint64_t ram_size, struct mb_image *out);

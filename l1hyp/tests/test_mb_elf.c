@@ -403,9 +403,9 @@ Test(mb_elf, header_errors)
 
 Test(mb_elf, elf_header_wrong)
 {
-	FOR_EACH_CLASS(c) {
-		struct elf e;
+	struct elf e;
 
+	FOR_EACH_CLASS(c) {
 		e = good(c); e.ei_class = 0;
 		cr_assert(eq(int, rc_of(&e), MB_E_ELF), "ELF%d", c);
 		e = good(c); e.ei_class = 3;
@@ -437,8 +437,7 @@ Test(mb_elf, elf_header_wrong)
 		cr_assert(eq(int, rc_of(&e), MB_E_ELF));
 	}
 	/* ELF64 must be EM_X86_64. */
-	struct elf e = good(64);
-
+	e = good(64);
 	e.machine = 3;
 	cr_assert(eq(int, rc_of(&e), MB_E_ELF));
 }
@@ -631,9 +630,9 @@ Test(mb_elf, outside_ram)
 
 Test(mb_elf, huge_bss)
 {
-	FOR_EACH_CLASS(c) {
-		struct elf e;
+	struct elf e;
 
+	FOR_EACH_CLASS(c) {
 		e = good(c); e.ph[1].paddr = RAM - 0x2FFF;       /* bss one byte over */
 		cr_assert(eq(int, rc_of(&e), MB_E_BIGBSS), "ELF%d", c);
 		e = good(c); e.ph[1].memsz = RAM;
@@ -646,8 +645,7 @@ Test(mb_elf, huge_bss)
 		e.ph[1].paddr = RAM;                             /* starts outside */
 		cr_assert(eq(int, rc_of(&e), MB_E_RANGE));
 	}
-	struct elf e = good(64);
-
+	e = good(64);
 	e.ph[1].memsz = 1ull << 40;
 	cr_assert(eq(int, rc_of(&e), MB_E_BIGBSS));
 }
@@ -696,9 +694,9 @@ Test(mb_elf, wrap_around)
 
 Test(mb_elf, entry_outside)
 {
-	FOR_EACH_CLASS(c) {
-		struct elf e;
+	struct elf e;
 
+	FOR_EACH_CLASS(c) {
 		e = good(c); e.entry = LOAD - 1;
 		cr_assert(eq(int, rc_of(&e), MB_E_ENTRY), "ELF%d", c);
 		e = good(c); e.entry = LOAD + 0x1800;            /* between segments */
@@ -710,8 +708,7 @@ Test(mb_elf, entry_outside)
 		e = good(c); e.entry = 0;
 		cr_assert(eq(int, rc_of(&e), MB_E_ENTRY));
 	}
-	struct elf e = good(64);
-
+	e = good(64);
 	e.entry = (1ull << 32) + LOAD + 0x10;                /* 32-bit entry only */
 	cr_assert(eq(int, rc_of(&e), MB_E_ENTRY));
 }
@@ -874,6 +871,7 @@ Test(mb_elf, l2kernel)
 	struct file k32 = slurp(MB_TEST_L2K32);
 	struct mb_image ma, mk, m32, m64;
 	unsigned char *ra, *rk, *r32, *r64;
+	struct file view;
 
 	if (!bin.p || !k64.p || !k32.p) {
 		free(bin.p);
@@ -897,8 +895,7 @@ Test(mb_elf, l2kernel)
 	cr_assert(eq(u64, m32.span_end, ma.span_end));
 	cr_assert(ge(u32, m32.nr_segments, 2));
 	/* The header is loaded too: clear the kludge in the reference's. */
-	struct file view = { ra + ma.span_start, RAM - ma.span_start };
-
+	view = (struct file){ ra + ma.span_start, RAM - ma.span_start };
 	drop_kludge(&view);
 	cr_assert(eq(int, memcmp(r32, ra, RAM), 0));
 	cr_assert(eq(int, memcmp(r64, ra, RAM), 0));
