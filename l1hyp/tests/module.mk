@@ -17,8 +17,8 @@ L1TEST_SRC_mb_elf      := l1hyp/boot/mb_loader.c
 L1TEST_SRC_copy_safe   :=
 
 L1TEST_BINS := $(addprefix $(L1TEST_DIR)/test_,$(L1TEST_NAMES))
-L1TEST_OBJS := $(patsubst %.c,$(L1TEST_DIR)/obj/%.o, \
-	$(foreach n,$(L1TEST_NAMES),l1hyp/tests/test_$(n).c $(L1TEST_SRC_$(n))))
+L1TEST_OBJS := $(sort $(patsubst %.c,$(L1TEST_DIR)/obj/%.o, \
+	$(foreach n,$(L1TEST_NAMES),l1hyp/tests/test_$(n).c $(L1TEST_SRC_$(n)))))
 L1TEST_CFLAGS := $(HOST_CFLAGS) -Il1hyp
 
 UNIT_TESTS += $(L1TEST_BINS)
