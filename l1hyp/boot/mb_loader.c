@@ -21,7 +21,7 @@
 
 #define MB_HDR_BASE_SIZE    12u  /* magic, flags, checksum */
 #define MB_KLUDGE_HDR_SIZE  32u  /* magic..entry_addr */
-#define MB_SUPPORTED_REQ    (MULTIBOOT_HDR_PAGE_ALIGN | MULTIBOOT_HDR_MEMORY_INFO)
+#define MB_SUPPORTED_REQ    ((uint32_t)(MULTIBOOT_HDR_PAGE_ALIGN | MULTIBOOT_HDR_MEMORY_INFO))
 #define MB_REQ_MASK         0xFFFFu
 #define MB_4G               0x100000000ull
 
@@ -102,8 +102,8 @@ static uint64_t mb_get(const struct mb_file *f, uint64_t off, unsigned int n, in
 		return 0;
 	}
 	at = (size_t)off;
-	while (n--)
-		v = v << 8 | f->p[at + n];
+	for (; n > 0; n--)
+		v = v << 8 | f->p[at + n - 1];
 	return v;
 }
 
