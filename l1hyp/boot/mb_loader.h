@@ -1,8 +1,12 @@
 /*
  * Booting L2 the way QEMU's -kernel boots a multiboot v1 image (Multiboot
- * Specification 0.6.96, 3.1 and 3.3): find and check the image's header
- * (a.out kludge, flags bit 16, required), and build the multiboot info that
- * describes L2's memory and command line. Pure C, host-tested.
+ * Specification 0.6.96, 3.1 and 3.3): find and check the image's header,
+ * work out what to load where - from the a.out kludge address fields (flags
+ * bit 16, 3.1.3) or, without the kludge, from an ELF32 or ELF64 file's
+ * PT_LOAD program headers (System V ABI, "Program Header") - as a short list
+ * of segments checked against L2's RAM, copy them, and build the multiboot
+ * info that describes L2's memory and command line. The file comes from
+ * L0's user: every read is bounds-checked. Pure C, host-tested and fuzzed.
  */
 #ifndef NESTLAB_MB_LOADER_H
 #define NESTLAB_MB_LOADER_H
@@ -10,26 +14,110 @@
 #include <stdint.h>
 #include <stddef.h>
 
+/*
+ * Error codes. The -50s are the loader's first block; they were full, so
+ * the rest continue at -90 (both blocks are the loader's alone).
+ */
 #define MB_E_NOHEADER  (-50) /* no header magic in the first 8 KiB */
 #define MB_E_CHECKSUM  (-51) /* magic + flags + checksum != 0 */
-#define MB_E_NOKLUDGE  (-52) /* flags bit 16 clear: nestlab needs the a.out kludge */
-#define MB_E_LAYOUT    (-53) /* addresses inconsistent or beyond the file */
+#define MB_E_NOKLUDGE  (-52) /* flags bit 16 clear and the file is not ELF */
+#define MB_E_LAYOUT    (-53) /* a.out kludge address fields inconsistent */
 #define MB_E_NOSPACE   (-54) /* info buffer too small */
 #define MB_E_FLAGS     (-55) /* a required flag (bits 0-15) other than
 			       PAGE_ALIGN and MEMORY_INFO is set (spec 3.1.2) */
+#define MB_E_TRUNC     (-56) /* headers or segment data beyond the file */
+#define MB_E_RANGE     (-57) /* a segment outside [min_addr, ram_size) */
+#define MB_E_WRAP      (-58) /* an address + size wraps around */
+#define MB_E_ENTRY     (-59) /* entry not in a segment's file bytes, or >= 4 GiB */
+#define MB_E_ELF       (-90) /* ELF class, data, version, type, machine or
+			       program header size not an x86 executable */
+#define MB_E_NOLOAD    (-91) /* ELF file without a PT_LOAD program header */
+#define MB_E_TOOMANY   (-92) /* more than MB_MAX_SEGMENTS segments to load */
+#define MB_E_OVERLAP   (-93) /* two segments overlap in guest memory */
+#define MB_E_MEMSZ     (-94) /* a segment's memory size < its file size */
+#define MB_E_EMPTY     (-95) /* nothing to load (zero-size image) */
+#define MB_E_BIGBSS    (-96) /* a segment's bytes fit RAM, its bss does not */
 
 /* The name and meaning of a MB_E_* code ("unknown error" otherwise). */
 const char *mb_strerror(int rc);
 
+/* At most this many non-empty PT_LOAD segments (the a.out kludge has one). */
+#define MB_MAX_SEGMENTS 16
+
+/* Where the load plan came from (mb_image.format). */
+enum mb_format {
+	MB_FORMAT_AOUT = 1,     /* a.out kludge address fields (flags bit 16) */
+	MB_FORMAT_ELF32,        /* ELF32 PT_LOAD program headers */
+	MB_FORMAT_ELF64,        /* ELF64 PT_LOAD program headers */
+};
+
+/* "a.out kludge", "ELF32", "ELF64" (or "?"). */
+const char *mb_format_name(unsigned int format);
+
+/*
+ * One piece of the image: copy filesz bytes from file[file_offset] to
+ * guest-physical dest, then zero [dest + filesz, dest + memsz). After a
+ * successful parse: 0 < memsz, filesz <= memsz, the file bytes lie inside
+ * the file, [dest, dest + memsz) inside [min_addr, ram_size), and no two
+ * segments overlap.
+ */
+struct mb_segment {
+	uint64_t dest;
+	uint64_t file_offset;
+	uint64_t filesz;
+	uint64_t memsz;
+};
+
 struct mb_image {
+	uint32_t entry_addr;    /* 32-bit protected-mode entry point */
+	uint32_t format;        /* enum mb_format */
+	uint32_t nr_segments;   /* 1..MB_MAX_SEGMENTS; 0 after an error */
+	uint64_t span_start;    /* lowest dest ... */
+	uint64_t span_end;      /* ... and highest dest + memsz, for messages */
+	struct mb_segment seg[MB_MAX_SEGMENTS];
+
+	/* The a.out kludge image as one range; only mb_parse_image fills
+	 * these (until its caller moves to mb_parse_segments). */
 	uint32_t load_addr;     /* guest-physical address of the first loaded byte */
 	uint32_t load_size;     /* bytes copied from the file ... */
 	uint32_t file_offset;   /* ... starting at this file offset */
 	uint32_t bss_end_addr;  /* zero [load_addr+load_size, bss_end_addr) */
-	uint32_t entry_addr;    /* 32-bit protected-mode entry point */
 };
 
-/* Parse a multiboot image held in file[0..size). 0 or MB_E_*. */
+/*
+ * Parse the multiboot image in file[0..size) into a load plan for a guest
+ * whose usable RAM is [min_addr, ram_size) (L1: 1 MiB and L2's RAM size).
+ * 0 or MB_E_*; the first failing check, in this order, gives the code:
+ *   the header (3.1.1-3.1.2): NOHEADER, CHECKSUM, FLAGS;
+ *   kludge set, its fields (3.1.3): TRUNC (header cut off), LAYOUT,
+ *     EMPTY, TRUNC (load_end beyond the file) or WRAP, MEMSZ;
+ *   else a file not starting "\177ELF": NOKLUDGE;
+ *   else the ELF header: TRUNC, ELF, NOLOAD (e_phnum 0), TOOMANY (PN_XNUM),
+ *     ELF (e_phentsize), WRAP, TRUNC (the table); per PT_LOAD in table
+ *     order: MEMSZ, WRAP, TRUNC, TOOMANY; then NOLOAD, EMPTY, ENTRY (at or
+ *     above 4 GiB);
+ *   then per segment RANGE, BIGBSS; then OVERLAP; then ENTRY.
+ * A range may end exactly at 2^32 (4-byte fields) or 2^64 (8-byte ones);
+ * past that it wraps. The entry is e_entry, except that, as QEMU does, an
+ * e_entry inside the virtual range of an executable PT_LOAD whose p_vaddr
+ * != p_paddr is moved to the same offset in its physical range.
+ */
+int mb_parse_segments(const void *file, size_t size, uint64_t min_addr,
+		      uint64_t ram_size, struct mb_image *out);
+
+/*
+ * Carry out a plan from mb_parse_segments: for each segment copy its file
+ * bytes to ram + dest and zero its bss. ram is guest-physical 0 and spans
+ * the ram_size the plan was checked against; file is the parsed file.
+ */
+void mb_load_segments(const struct mb_image *img, const void *file, void *ram);
+
+/*
+ * The a.out-kludge-only parse L1 used before ELF images: like
+ * mb_parse_segments with no RAM limits, MB_E_NOKLUDGE for any image
+ * without the kludge (ELF or not), and load_addr, load_size, file_offset
+ * and bss_end_addr filled from the one segment. 0 or MB_E_*.
+ */
 int mb_parse_image(const void *file, size_t size, struct mb_image *out);
 
 /*

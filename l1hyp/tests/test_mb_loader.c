@@ -1,8 +1,10 @@
 /*
  * Host tests for l1hyp/boot/mb_loader.c: hand-built multiboot v1 images with
  * an a.out kludge header (Multiboot Specification 0.6.96, 3.1) - good ones,
- * and each way a header can be wrong - and the exact byte layout of the
- * boot information built for L2 (3.3).
+ * each way a header can be wrong (each with its exact MB_E_* code), the
+ * checks against L2's RAM, the copy of the one segment, the a.out-only
+ * mb_parse_image - and the exact byte layout of the boot information built
+ * for L2 (3.3). ELF images: test_mb_elf.c.
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
@@ -15,6 +17,8 @@
 #define IMG_SIZE 0x4000u
 #define LOAD     0x100000u
 #define FLAGS_OK (MULTIBOOT_HDR_PAGE_ALIGN | MULTIBOOT_HDR_MEMORY_INFO | MULTIBOOT_HDR_AOUT_KLUDGE)
+#define MIN_ADDR 0x100000u
+#define RAM      (64ull << 20)
 
 static unsigned char img[IMG_SIZE];
 
@@ -65,9 +69,14 @@ TestSuite(mb_parse, .init = setup);
 
 static int parse(const struct hdr *h, size_t size, struct mb_image *out)
 {
+	int rc;
+
 	write_hdr(h);
 	memset(out, 0xEE, sizeof(*out));
-	return mb_parse_image(img, size, out);
+	rc = mb_parse_segments(img, size, MIN_ADDR, RAM, out);
+	if (rc)
+		cr_assert(eq(u32, out->nr_segments, 0), "a plan left after an error");
+	return rc;
 }
 
 static int parse_err(const struct hdr *h, size_t size)
@@ -83,11 +92,20 @@ Test(mb_parse, good_header)
 	struct mb_image m;
 
 	cr_assert(eq(int, parse(&h, IMG_SIZE, &m), 0));
+	cr_assert(eq(u32, m.format, MB_FORMAT_AOUT));
+	cr_assert(eq(u32, m.nr_segments, 1));
+	cr_assert(eq(u64, m.seg[0].dest, LOAD));
+	cr_assert(eq(u64, m.seg[0].file_offset, 0));
+	cr_assert(eq(u64, m.seg[0].filesz, 0x2800));
+	cr_assert(eq(u64, m.seg[0].memsz, 0x5000));
+	cr_assert(eq(u64, m.span_start, LOAD));
+	cr_assert(eq(u64, m.span_end, LOAD + 0x5000));
+	cr_assert(eq(u32, m.entry_addr, LOAD + 0x80));
+	/* The one-range view of the same plan. */
 	cr_assert(eq(u32, m.load_addr, LOAD));
 	cr_assert(eq(u32, m.load_size, 0x2800));
 	cr_assert(eq(u32, m.file_offset, 0));
 	cr_assert(eq(u32, m.bss_end_addr, LOAD + 0x5000));
-	cr_assert(eq(u32, m.entry_addr, LOAD + 0x80));
 }
 
 Test(mb_parse, whole_file_and_no_bss)
@@ -122,7 +140,7 @@ Test(mb_parse, file_offset_from_header_position)
 	cr_assert(eq(u32, m.load_size, 0x3000));
 	/* One byte more than the file holds. */
 	h.load_end = LOAD + 0x3001;
-	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_LAYOUT));
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_TRUNC));
 	/* Whole-file load from there. */
 	h.load_end = 0;
 	cr_assert(eq(int, parse(&h, IMG_SIZE, &m), 0));
@@ -181,7 +199,8 @@ Test(mb_parse, header_search_window)
 	/* Header cut off by the end of the file. */
 	memset(img + 8192 - 12, 0, 32);
 	h = good();
-	cr_assert(eq(int, parse_err(&h, 0x40 + 20), MB_E_LAYOUT));
+	cr_assert(eq(int, parse_err(&h, 0x40 + 20), MB_E_TRUNC));
+	cr_assert(eq(int, parse_err(&h, 0x40 + 31), MB_E_TRUNC));
 	cr_assert(eq(int, parse_err(&h, 0x40 + 8), MB_E_NOHEADER));
 }
 
@@ -210,19 +229,19 @@ Test(mb_parse, layout_errors)
 	h = good(); h.load_addr = LOAD - 0x1000;              /* would start before the file */
 	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_LAYOUT));
 	h = good(); h.load_end = LOAD + IMG_SIZE + 1;         /* load_end beyond the file */
-	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_LAYOUT));
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_TRUNC));
 	h = good(); h.load_end = LOAD + IMG_SIZE;             /* exactly the file: fine */
 	cr_assert(eq(int, parse_err(&h, IMG_SIZE), 0));
 	h = good(); h.load_end = LOAD;                        /* nothing loaded */
-	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_LAYOUT));
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_EMPTY));
 	h = good(); h.load_end = LOAD - 1;
 	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_LAYOUT));
 	h = good(); h.bss_end = h.load_end - 1;               /* bss_end < load_end */
-	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_LAYOUT));
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_MEMSZ));
 	h = good(); h.entry = LOAD - 1;                       /* entry outside the image */
-	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_LAYOUT));
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_ENTRY));
 	h = good(); h.entry = h.load_end;                     /* entry in bss */
-	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_LAYOUT));
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_ENTRY));
 	h = good(); h.entry = h.load_end - 1;
 	cr_assert(eq(int, parse_err(&h, IMG_SIZE), 0));
 	h = good(); h.entry = LOAD;
@@ -230,7 +249,91 @@ Test(mb_parse, layout_errors)
 	/* Whole-file load that would run past 4 GiB. */
 	h = good(); h.load_addr = 0xFFFFF000u; h.header_addr = 0xFFFFF040u;
 	h.load_end = 0; h.bss_end = 0; h.entry = 0xFFFFF080u;
-	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_LAYOUT));
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_WRAP));
+	/* ... and one that ends exactly at 4 GiB (then outside RAM). */
+	h = good(); h.load_addr = 0xFFFFC000u; h.header_addr = 0xFFFFC040u;
+	h.load_end = 0; h.bss_end = 0; h.entry = 0xFFFFC080u;
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_RANGE));
+}
+
+Test(mb_parse, ram_limits)
+{
+	struct hdr h;
+	struct mb_image m;
+
+	/* Below min_addr: the low megabyte holds L2's GDT and boot info. */
+	h = good(); h.load_addr = MIN_ADDR - 0x1000; h.header_addr = h.load_addr + 0x40;
+	h.load_end = h.load_addr + 0x2800; h.bss_end = 0; h.entry = h.load_addr + 0x80;
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_RANGE));
+	/* Loaded bytes past the end of RAM. */
+	h = good(); h.load_addr = RAM - 0x2000; h.header_addr = h.load_addr + 0x40;
+	h.load_end = h.load_addr + 0x2800; h.bss_end = 0; h.entry = h.load_addr + 0x80;
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_RANGE));
+	/* Loaded bytes end at the end of RAM: fine; one more bss byte is not. */
+	h.load_addr = RAM - 0x2800; h.header_addr = h.load_addr + 0x40;
+	h.load_end = h.load_addr + 0x2800; h.entry = h.load_addr + 0x80;
+	cr_assert(eq(int, parse(&h, IMG_SIZE, &m), 0));
+	cr_assert(eq(u64, m.span_end, RAM));
+	h.bss_end = h.load_end + 1;
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_BIGBSS));
+	/* Huge bss. */
+	h = good(); h.bss_end = 0xFFFFFFFFu;
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_BIGBSS));
+	/* Entirely above RAM. */
+	h = good(); h.load_addr = 0x80000000u; h.header_addr = h.load_addr + 0x40;
+	h.load_end = h.load_addr + 0x2800; h.bss_end = 0; h.entry = h.load_addr + 0x80;
+	cr_assert(eq(int, parse_err(&h, IMG_SIZE), MB_E_RANGE));
+	/* Exactly at min_addr, exactly to the end of RAM: fine. */
+	h = good();
+	write_hdr(&h);
+	cr_assert(eq(int, mb_parse_segments(img, IMG_SIZE, LOAD, LOAD + 0x5000, &m), 0));
+	cr_assert(eq(int, mb_parse_segments(img, IMG_SIZE, LOAD + 1, RAM, &m), MB_E_RANGE));
+	cr_assert(eq(int, mb_parse_segments(img, IMG_SIZE, LOAD, LOAD + 0x4FFF, &m),
+		     MB_E_BIGBSS));
+}
+
+Test(mb_parse, load_copies_and_zeroes)
+{
+	struct hdr h = good();
+	struct mb_image m;
+	unsigned char *ram = malloc(LOAD + 0x6000);
+
+	cr_assert(ram != NULL);
+	cr_assert(eq(int, parse(&h, IMG_SIZE, &m), 0));
+	memset(ram, 0xCC, LOAD + 0x6000);
+	mb_load_segments(&m, img, ram);
+	cr_assert(eq(int, memcmp(ram + LOAD, img, 0x2800), 0));
+	for (unsigned i = 0x2800; i < 0x5000; i++)
+		cr_assert(eq(u8, ram[LOAD + i], 0), "bss byte %#x", i);
+	cr_assert(eq(u8, ram[LOAD - 1], 0xCC));
+	cr_assert(eq(u8, ram[LOAD + 0x5000], 0xCC));
+	free(ram);
+}
+
+/* The a.out-only parse main.c used before ELF: same plan, no RAM checks. */
+Test(mb_parse, legacy_parse_image)
+{
+	struct hdr h = good();
+	struct mb_image m;
+
+	write_hdr(&h);
+	cr_assert(eq(int, mb_parse_image(img, IMG_SIZE, &m), 0));
+	cr_assert(eq(u32, m.load_addr, LOAD));
+	cr_assert(eq(u32, m.load_size, 0x2800));
+	cr_assert(eq(u32, m.file_offset, 0));
+	cr_assert(eq(u32, m.bss_end_addr, LOAD + 0x5000));
+	cr_assert(eq(u32, m.entry_addr, LOAD + 0x80));
+	cr_assert(eq(u32, m.nr_segments, 1));
+	/* Below 1 MiB is the caller's business there. */
+	h.load_addr = 0x10000; h.header_addr = 0x10040; h.load_end = 0x12800;
+	h.bss_end = 0x15000; h.entry = 0x10080;
+	write_hdr(&h);
+	cr_assert(eq(int, mb_parse_image(img, IMG_SIZE, &m), 0));
+	cr_assert(eq(u32, m.load_addr, 0x10000));
+	h = good();
+	h.flags &= ~MULTIBOOT_HDR_AOUT_KLUDGE;
+	write_hdr(&h);
+	cr_assert(eq(int, mb_parse_image(img, IMG_SIZE, &m), MB_E_NOKLUDGE));
 }
 
 /* mb_build_info */
