@@ -29,14 +29,14 @@
 #define MB_E_RANGE     (-57) /* a segment outside [min_addr, ram_size) */
 #define MB_E_WRAP      (-58) /* an address + size wraps around */
 #define MB_E_ENTRY     (-59) /* entry not in a segment's file bytes, or >= 4 GiB */
-#define MB_E_ELF       (-90) /* ELF class, data, version, type, machine or
+#define MB_E_ELF       (-110) /* ELF class, data, version, type, machine or
 			       program header size not an x86 executable */
-#define MB_E_NOLOAD    (-91) /* ELF file without a PT_LOAD program header */
-#define MB_E_TOOMANY   (-92) /* more than MB_MAX_SEGMENTS segments to load */
-#define MB_E_OVERLAP   (-93) /* two segments overlap in guest memory */
-#define MB_E_MEMSZ     (-94) /* a segment's memory size < its file size */
-#define MB_E_EMPTY     (-95) /* nothing to load (zero-size image) */
-#define MB_E_BIGBSS    (-96) /* a segment's bytes fit RAM, its bss does not */
+#define MB_E_NOLOAD    (-111) /* ELF file without a PT_LOAD program header */
+#define MB_E_TOOMANY   (-112) /* more than MB_MAX_SEGMENTS segments to load */
+#define MB_E_OVERLAP   (-113) /* two segments overlap in guest memory */
+#define MB_E_MEMSZ     (-114) /* a segment's memory size < its file size */
+#define MB_E_EMPTY     (-115) /* nothing to load (zero-size image) */
+#define MB_E_BIGBSS    (-116) /* a segment's bytes fit RAM, its bss does not */
 
 /* The name and meaning of a MB_E_* code ("unknown error" otherwise). */
 const char *mb_strerror(int rc);

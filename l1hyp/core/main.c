@@ -226,19 +226,17 @@ static uint32_t load_l2(const struct multiboot_info *mbi)
 	m = (const void *)(uint64_t)mbi->mods_addr;
 	if (m->string)
 		l2_cmdline = (const char *)(uint64_t)m->string;
-	rc = mb_parse_image((const void *)(uint64_t)m->mod_start,
-			    m->mod_end - m->mod_start, &img);
+	if (m->mod_end < m->mod_start)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "the L2 kernel module ends before it starts");
+	rc = mb_parse_segments((const void *)(uint64_t)m->mod_start,
+			       m->mod_end - m->mod_start, NESTLAB_L2_LOAD_ADDR,
+			       l1.l2_ram_size, &img);
 	if (rc)
 		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
-			   "the L2 kernel module is not a multiboot image with the "
-			   "a.out kludge: %s", mb_strerror(rc));
-	if (img.load_addr < 0x100000 || img.bss_end_addr > l1.l2_ram_size ||
-	    (uint64_t)img.load_addr + img.load_size > l1.l2_ram_size)
-		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
-			   "the L2 kernel [%x, %x) does not fit L2 RAM above 1 MiB",
-			   img.load_addr, img.bss_end_addr);
-	memcpy((void *)(l1.l2_ram_hpa + img.load_addr),
-	       (const void *)(uint64_t)(m->mod_start + img.file_offset), img.load_size);
+			   "the L2 kernel module is not a multiboot image (a.out kludge "
+			   "or ELF) that fits L2 RAM above 1 MiB (l2mem=%lu MiB): %s",
+			   l1.cfg.l2mem_mib, mb_strerror(rc));
+	mb_load_segments(&img, (const void *)(uint64_t)m->mod_start, (void *)l1.l2_ram_hpa);
 
 	gdt = (uint64_t *)(l1.l2_ram_hpa + L2_GDT_GPA);
 	gdt[0] = 0;
@@ -250,8 +248,9 @@ static uint32_t load_l2(const struct multiboot_info *mbi)
 	if (rc < 0)
 		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
 			   "L2 command line too long for the multiboot info area");
-	l1_printf("nestlab-l1: L2 kernel loaded at %x-%x, entry %x, cmdline \"%s\"\n",
-		  img.load_addr, img.load_addr + img.load_size, img.entry_addr, l2_cmdline);
+	l1_printf("nestlab-l1: L2 kernel loaded at %lx-%lx (%s, %u segments), entry %x, "
+		  "cmdline \"%s\"\n", img.span_start, img.span_end,
+		  mb_format_name(img.format), img.nr_segments, img.entry_addr, l2_cmdline);
 	return img.entry_addr;
 }
 

@@ -734,7 +734,7 @@ Test(mb_elf, error_codes)
 		size_t len = strlen(codes[i].name);
 
 		int in_blocks = (codes[i].rc <= -50 && codes[i].rc >= -59) ||
-				(codes[i].rc <= -90 && codes[i].rc >= -99);
+				(codes[i].rc <= -110 && codes[i].rc >= -119);
 
 		cr_assert(in_blocks, "%s", codes[i].name);
 		cr_assert(eq(int, strncmp(s, codes[i].name, len), 0), "%d is '%s'", codes[i].rc, s);
