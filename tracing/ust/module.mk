@@ -81,3 +81,6 @@ trace-fuzz: $(TRACE_FUZZ)
 
 trace-bench: $(TRACE_BENCH) $(TRACE_UST_SO)
 	$(TRACE_BENCH) --sink $(TRACE_UST_SO)
+
+# The launcher and its tests link the collector library (l0/module.mk is read first).
+$(BUILD)/nestlab $(L0_TESTS): $(TRACE_LIB_OBJS)

@@ -1,6 +1,7 @@
 /*
- * Trace region placement: the last 8 MiB of machine RAM, 4 KiB aligned
- * (RAM sizes are whole MiB, so the region always is). Refused above
+ * Trace region placement: the last 8 MiB of machine RAM below the
+ * firmware's reserved top (TRACE_TOP_GAP), 4 KiB aligned (RAM sizes are
+ * whole MiB, so the region always is). Refused above
  * TRACE_MEM_MAX_MIB, where QEMU's pc machine splits RAM around the PCI hole
  * and the region would no longer sit at its own file offset.
  */
@@ -15,10 +16,10 @@ int trace_args_place(unsigned mem_mib, struct trace_region *r)
 {
 	uint64_t top = (uint64_t)mem_mib << 20;
 
-	if (mem_mib > TRACE_MEM_MAX_MIB || top < 2 * TRACE_REGION_BYTES)
+	if (mem_mib > TRACE_MEM_MAX_MIB || top < 2 * TRACE_REGION_BYTES + TRACE_TOP_GAP)
 		return -1;
 	r->bytes = TRACE_REGION_BYTES;
-	r->phys = (top - TRACE_REGION_BYTES) & ~(TRACE_REGION_ALIGN - 1);
+	r->phys = (top - TRACE_TOP_GAP - TRACE_REGION_BYTES) & ~(TRACE_REGION_ALIGN - 1);
 	return 0;
 }
 

@@ -14,7 +14,7 @@ struct trace_region {
 	uint64_t bytes;
 };
 
-/* The last TRACE_REGION_BYTES below mem_mib MiB. -1 when mem_mib is too
+/* TRACE_REGION_BYTES ending TRACE_TOP_GAP below mem_mib MiB. -1 when mem_mib is too
  * small to hold it or too large for file offset == physical address. */
 int trace_args_place(unsigned mem_mib, struct trace_region *r);
 

@@ -7,8 +7,15 @@
 #ifndef NESTLAB_TRACE_LAYOUT_H
 #define NESTLAB_TRACE_LAYOUT_H
 
-/* The region: the last 8 MiB below the top of the machine RAM. */
+/*
+ * The region: the last 8 MiB of RAM the firmware leaves usable. SeaBIOS
+ * (QEMU's pc BIOS) keeps the top 128 KiB of RAM for its own tables and
+ * marks it reserved in the e820 map, and L1 and the L2 kernel refuse a
+ * region that is not available RAM; so the region ends TRACE_TOP_GAP below
+ * the top of RAM (1 MiB: room for other firmware builds).
+ */
 #define TRACE_REGION_BYTES   (8ull << 20)
+#define TRACE_TOP_GAP        (1ull << 20)
 #define TRACE_REGION_ALIGN   4096ull
 /* The directory page at the start of the region. */
 #define TRACE_DIR_PAGE_BYTES 4096ull
