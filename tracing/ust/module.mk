@@ -30,8 +30,8 @@ TRACE_FUZZ_CFLAGS := -std=gnu11 -O1 -g -Iinclude -I$(TRACE_DIR) -D_GNU_SOURCE \
 
 ALL_TARGETS   += $(TRACE_UST_SO)
 UNIT_TESTS    += $(TRACE_TESTS) $(TRACE_FUZZ)
-TEST_DEPS     += $(TRACE_UST_SO)
-#BENCH_TARGETS += $(TRACE_BENCH)
+TEST_DEPS     += $(TRACE_UST_SO) $(TRACE_E2E)
+BENCH_TARGETS += $(TRACE_BENCH)
 
 $(TRACE_OUT)/%.o: $(TRACE_DIR)/%.c
 	@mkdir -p $(@D)
@@ -79,8 +79,8 @@ $(TRACE_BENCH): $(TRACE_OUT)/tests/trace_bench.o $(TRACE_LIB_OBJS) $(TRACE_FAKE_
 trace-fuzz: $(TRACE_FUZZ)
 	NESTLAB_TRACE_FUZZ_RECORDS=$${NESTLAB_TRACE_FUZZ_RECORDS:-20000000} $(TRACE_FUZZ) --jobs 1
 
-trace-bench: $(TRACE_BENCH) $(TRACE_UST_SO)
-	$(TRACE_BENCH) --sink $(TRACE_UST_SO)
+trace-bench: $(TRACE_BENCH) $(TRACE_UST_SO) $(BUILD)/nestlab
+	$(TRACE_DIR)/tests/trace_bench.sh $(TRACE_BENCH) $(TRACE_UST_SO) $(BUILD)/nestlab
 
 # The launcher and its tests link the collector library (l0/module.mk is read first).
 $(BUILD)/nestlab $(L0_TESTS): $(TRACE_LIB_OBJS)

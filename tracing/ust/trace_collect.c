@@ -7,7 +7,6 @@
  */
 #include "trace_collect.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 void trace_collector_init(struct trace_collector *c, uint64_t dir_off, uint64_t dir_bytes,
@@ -29,8 +28,6 @@ void trace_collector_attach(struct trace_collector *c, const struct trace_map *m
 
 void trace_collector_fini(struct trace_collector *c)
 {
-	for (unsigned i = 0; i < c->nrings; i++)
-		free(c->buf[i]);
 	c->nrings = 0;
 }
 
@@ -43,7 +40,7 @@ static int trace_entry_same(const struct nestlab_trace_dir_entry *a,
 
 /* Inserts ring `r` keeping L1 rings before L2 rings (then directory order). */
 static void trace_collector_add_ring(struct trace_collector *c, const struct trace_ring *r,
-				     int slot, struct nestlab_trace_record *buf)
+				     int slot)
 {
 	unsigned at = c->nrings;
 
@@ -51,7 +48,6 @@ static void trace_collector_add_ring(struct trace_collector *c, const struct tra
 		c->ring[at] = c->ring[at - 1];
 		c->ring_slot[at] = c->ring_slot[at - 1];
 		c->ring_mul[at] = c->ring_mul[at - 1];
-		c->buf[at] = c->buf[at - 1];
 		c->reported[at] = c->reported[at - 1];
 		c->slot[c->ring_slot[at]].ring = (int)at;
 		at--;
@@ -59,7 +55,6 @@ static void trace_collector_add_ring(struct trace_collector *c, const struct tra
 	c->ring[at] = *r;
 	c->ring_slot[at] = slot;
 	c->ring_mul[at] = trace_clock_mul(r->tsc_hz);
-	c->buf[at] = buf;
 	memset(&c->reported[at], 0, sizeof(c->reported[at]));
 	c->slot[slot].ring = (int)at;
 	c->nrings++;
@@ -95,7 +90,6 @@ static void trace_collector_scan_dir(struct trace_collector *c)
 	for (uint32_t i = 0; i < v.nr_rings; i++) {
 		struct trace_slot *s = &c->slot[i];
 		const struct nestlab_trace_dir_entry *e = &v.entry[i].e;
-		struct nestlab_trace_record *buf;
 		struct trace_ring r;
 
 		if (s->ring >= 0) {
@@ -113,12 +107,7 @@ static void trace_collector_scan_dir(struct trace_collector *c)
 		s->ring_rc = trace_ring_accept(&r, c->map, e);
 		if (s->ring_rc != TRACE_RING_OK)
 			continue;
-		buf = malloc((size_t)r.capacity * sizeof(*buf));
-		if (!buf) {
-			c->alloc_failed++;
-			continue;
-		}
-		trace_collector_add_ring(c, &r, (int)i, buf);
+		trace_collector_add_ring(c, &r, (int)i);
 	}
 }
 
@@ -133,24 +122,56 @@ static void trace_collector_emit(struct trace_collector *c, unsigned k,
 	c->sink.record(c->sink.ctx, r, c->ring[k].producer, ts);
 }
 
-/* Stable merge by TSC of the drained batches; ties go to the lower ring index. */
+/* Refills ring k's window when it is used up; 0 when the ring has nothing left. */
+static int trace_collector_refill(struct trace_collector *c, unsigned k)
+{
+	if (c->wpos[k] < c->wlen[k])
+		return 1;
+	c->wpos[k] = 0;
+	c->wlen[k] = trace_ring_read(&c->ring[k], c->map, c->win[k], TRACE_WINDOW);
+	return c->wlen[k] > 0;
+}
+
+/*
+ * Stable merge by TSC of what every ring holds at this poll; ties go to the
+ * lower ring index (L1 rings come first). One ring: straight through.
+ */
 static void trace_collector_merge(struct trace_collector *c, uint64_t host_now)
 {
-	size_t pos[NESTLAB_TRACE_MAX_RINGS] = { 0 };
+	unsigned live = 0;
 
-	for (;;) {
+	for (unsigned k = 0; k < c->nrings; k++) {
+		c->wpos[k] = c->wlen[k] = 0;
+		if (trace_ring_begin(&c->ring[k], c->map) && trace_collector_refill(c, k))
+			live |= 1u << k;
+	}
+	if (live == 1) {
+		do {
+			for (size_t i = 0; i < c->wlen[0]; i++)
+				trace_collector_emit(c, 0, &c->win[0][i], host_now);
+			c->wpos[0] = c->wlen[0];
+		} while (trace_collector_refill(c, 0));
+		return;
+	}
+	while (live) {
 		int best = -1;
+		uint64_t best_tsc = 0;
 
 		for (unsigned k = 0; k < c->nrings; k++) {
-			if (pos[k] >= c->nbuf[k])
+			uint64_t tsc;
+
+			if (!(live & (1u << k)))
 				continue;
-			if (best < 0 || c->buf[k][pos[k]].tsc < c->buf[best][pos[best]].tsc)
+			tsc = c->win[k][c->wpos[k]].tsc;
+			if (best < 0 || tsc < best_tsc) {
 				best = (int)k;
+				best_tsc = tsc;
+			}
 		}
-		if (best < 0)
-			break;
-		trace_collector_emit(c, (unsigned)best, &c->buf[best][pos[best]], host_now);
-		pos[best]++;
+		trace_collector_emit(c, (unsigned)best, &c->win[best][c->wpos[best]], host_now);
+		c->wpos[best]++;
+		if (!trace_collector_refill(c, (unsigned)best))
+			live &= ~(1u << best);
 	}
 }
 
@@ -186,14 +207,7 @@ uint64_t trace_collector_poll(struct trace_collector *c, uint64_t host_now)
 	}
 	c->polls++;
 	trace_collector_scan_dir(c);
-	for (unsigned k = 0; k < c->nrings; k++)
-		c->nbuf[k] = trace_ring_drain(&c->ring[k], c->map, c->buf[k]);
-	if (c->nrings == 1) {
-		for (size_t i = 0; i < c->nbuf[0]; i++)
-			trace_collector_emit(c, 0, &c->buf[0][i], host_now);
-	} else {
-		trace_collector_merge(c, host_now);
-	}
+	trace_collector_merge(c, host_now);
 	for (unsigned k = 0; k < c->nrings; k++)
 		trace_collector_report_lost(c, k);
 	return c->emitted - before;

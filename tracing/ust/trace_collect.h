@@ -43,6 +43,8 @@ struct trace_slot {
 	struct nestlab_trace_dir_entry e;    /* as accepted (or last seen) */
 };
 
+#define TRACE_WINDOW 256 /* records: 16 KiB per ring, cache-resident */
+
 struct trace_collector {
 	const struct trace_map *map;         /* NULL until the file is mapped */
 	uint64_t dir_off, dir_bytes;
@@ -53,14 +55,15 @@ struct trace_collector {
 	struct trace_ring ring[NESTLAB_TRACE_MAX_RINGS];
 	int ring_slot[NESTLAB_TRACE_MAX_RINGS];
 	uint64_t ring_mul[NESTLAB_TRACE_MAX_RINGS];
-	struct nestlab_trace_record *buf[NESTLAB_TRACE_MAX_RINGS];
-	size_t nbuf[NESTLAB_TRACE_MAX_RINGS];
+	/* Per ring, a small window of checked copies the merge reads from. */
+	struct nestlab_trace_record win[NESTLAB_TRACE_MAX_RINGS][TRACE_WINDOW];
+	size_t wpos[NESTLAB_TRACE_MAX_RINGS], wlen[NESTLAB_TRACE_MAX_RINGS];
 	struct trace_lost reported[NESTLAB_TRACE_MAX_RINGS];
 	struct trace_sink sink;
 	struct trace_clock clock;
 	int clock_started;
 	uint64_t events[NESTLAB_TRACE_NR];
-	uint64_t emitted, lost_events, polls, dir_changed, alloc_failed;
+	uint64_t emitted, lost_events, polls, dir_changed;
 };
 
 void trace_collector_init(struct trace_collector *c, uint64_t dir_off, uint64_t dir_bytes,

@@ -2,7 +2,9 @@
  * Ring draining. Ordering (x86-TSO, as include/nestlab/trace.h sets out):
  * load head, compiler barrier, copy the records; then compiler barrier and
  * store tail, so the copies are complete before the producer may reuse
- * the slots. Every drain writes tail, even when there is nothing to read,
+ * the slots. Records are copied in chunks (at most up to the wrap, at most
+ * what the caller's window holds) and checked after the copy, never in
+ * place, so what is checked is what is emitted. Every drain writes tail, even when there is nothing to read,
  * so a tail overwritten by anyone else is put right. head, dropped and tail are accessed with 8-byte atomic loads
  * and stores (the header is TRACE_RING_ALIGN aligned).
  */
@@ -63,13 +65,18 @@ static void trace_ring_store_tail(struct nestlab_trace_ring *h, uint64_t tail)
 	__atomic_store_n(&h->tail, tail, __ATOMIC_RELEASE);
 }
 
-size_t trace_ring_drain(struct trace_ring *r, const struct trace_map *m,
-			struct nestlab_trace_record *out)
+static struct nestlab_trace_ring *trace_ring_hdr(const struct trace_ring *r,
+					       const struct trace_map *m)
 {
-	struct nestlab_trace_ring *h = trace_map_ptr(m, r->off, NESTLAB_TRACE_RING_BYTES(r->capacity));
-	uint64_t head, dropped, n, first, mask = r->capacity - 1;
-	size_t kept = 0;
+	return trace_map_ptr(m, r->off, NESTLAB_TRACE_RING_BYTES(r->capacity));
+}
 
+uint64_t trace_ring_begin(struct trace_ring *r, const struct trace_map *m)
+{
+	struct nestlab_trace_ring *h = trace_ring_hdr(r, m);
+	uint64_t head, dropped, n;
+
+	r->end = r->tail;
 	if (!h)
 		return 0;
 	head = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE);
@@ -84,7 +91,7 @@ size_t trace_ring_drain(struct trace_ring *r, const struct trace_map *m,
 	if (head < r->tail) {
 		/* Ran backwards: nothing to read; follow the producer. */
 		r->resyncs++;
-		r->tail = head;
+		r->tail = r->end = head;
 		trace_ring_store_tail(h, r->tail);
 		return 0;
 	}
@@ -94,40 +101,58 @@ size_t trace_ring_drain(struct trace_ring *r, const struct trace_map *m,
 		r->resyncs++;
 		r->rejected += n;
 		r->reject[TRACE_REJECT_OVERRUN] += n;
-		r->tail = head;
+		r->tail = r->end = head;
 		trace_ring_store_tail(h, r->tail);
 		return 0;
 	}
-	if (!n) {
+	if (!n)
 		/* Nothing new; the tail is rewritten anyway, in case something else wrote it. */
 		trace_ring_store_tail(h, r->tail);
-		return 0;
-	}
+	r->end = head;
+	return n;
+}
 
-	first = r->tail & mask;
-	if (first + n <= r->capacity) {
+size_t trace_ring_read(struct trace_ring *r, const struct trace_map *m,
+		       struct nestlab_trace_record *out, size_t max)
+{
+	struct nestlab_trace_ring *h = trace_ring_hdr(r, m);
+	uint64_t mask = r->capacity - 1;
+	size_t kept = 0;
+
+	while (!kept && r->tail < r->end && h) {
+		uint64_t n = r->end - r->tail, first = r->tail & mask;
+
+		if (n > max)
+			n = max;
+		if (n > r->capacity - first)
+			n = r->capacity - first;        /* up to the wrap; the rest next time */
 		memcpy(out, &h->rec[first], n * sizeof(*out));
-	} else {
-		uint64_t part = r->capacity - first;
+		trace_ring_store_tail(h, r->tail + n);
+		for (uint64_t i = 0; i < n; i++) {
+			int why = trace_record_check(&out[i], r->producer, r->tail + i);
 
-		memcpy(out, &h->rec[first], part * sizeof(*out));
-		memcpy(out + part, &h->rec[0], (n - part) * sizeof(*out));
-	}
-	trace_ring_store_tail(h, head);
-
-	for (uint64_t i = 0; i < n; i++) {
-		int why = trace_record_check(&out[i], r->producer, r->tail + i);
-
-		if (why >= 0) {
-			r->rejected++;
-			r->reject[why]++;
-			continue;
+			if (why >= 0) {
+				r->rejected++;
+				r->reject[why]++;
+				continue;
+			}
+			if (kept != i)
+				out[kept] = out[i];
+			kept++;
 		}
-		if (kept != i)
-			out[kept] = out[i];
-		kept++;
+		r->tail += n;
+		r->emitted += kept;
 	}
-	r->tail = head;
-	r->emitted += kept;
+	return kept;
+}
+
+size_t trace_ring_drain(struct trace_ring *r, const struct trace_map *m,
+			struct nestlab_trace_record *out)
+{
+	size_t kept = 0, k;
+
+	trace_ring_begin(r, m);
+	while ((k = trace_ring_read(r, m, out + kept, r->capacity - kept)))
+		kept += k;
 	return kept;
 }

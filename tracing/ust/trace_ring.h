@@ -43,6 +43,7 @@ struct trace_ring {
 	uint64_t reject[TRACE_REJECT_NR];
 	uint64_t dropped;     /* the producer's drop count, highest seen */
 	uint64_t resyncs;     /* head ran backwards or too far ahead; dropped ran backwards */
+	uint64_t end;         /* this drain: the head read by trace_ring_begin */
 };
 
 /* Checks the ring header that `e` points to and fills `r`. */
@@ -51,10 +52,26 @@ enum trace_ring_rc trace_ring_accept(struct trace_ring *r, const struct trace_ma
 const char *trace_ring_rc_name(enum trace_ring_rc rc);
 
 /*
- * Drains the ring once: copies records tail..head-1 (at most capacity;
- * `out` must hold r->capacity records), advances and writes back tail,
- * and keeps the valid records, in ring order, at the start of `out`.
- * Returns how many it kept.
+ * A drain in steps, so the collector can merge rings through small
+ * cache-resident windows: trace_ring_begin() reads head (and dropped),
+ * handles a head that ran backwards or too far, and returns how many
+ * records are there to read; trace_ring_read() copies up to `max` of them
+ * into `out`, checks the copies, keeps the valid ones (in ring order) at
+ * the start of `out` and returns how many it kept, writing tail back as it
+ * goes; it returns 0 only when the drain is complete.
+ */
+uint64_t trace_ring_begin(struct trace_ring *r, const struct trace_map *m);
+size_t trace_ring_read(struct trace_ring *r, const struct trace_map *m,
+		       struct nestlab_trace_record *out, size_t max);
+/* True while trace_ring_read() has records left in this drain. */
+static inline int trace_ring_pending(const struct trace_ring *r)
+{
+	return r->tail < r->end;
+}
+
+/*
+ * Drains the ring once, whole: `out` must hold r->capacity records.
+ * Returns how many valid records it kept at the start of `out`.
  */
 size_t trace_ring_drain(struct trace_ring *r, const struct trace_map *m,
 			struct nestlab_trace_record *out);

@@ -50,7 +50,6 @@ void trace_stats_fill(const struct trace_collector *c, struct trace_stats *st)
 	st->lost_events = c->lost_events;
 	st->polls = c->polls;
 	st->dir_changed = c->dir_changed;
-	st->alloc_failed = c->alloc_failed;
 	st->clock_ahead = c->clock.ahead;
 	st->clock_behind = c->clock.behind;
 }

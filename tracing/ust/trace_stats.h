@@ -42,7 +42,7 @@ struct trace_stats {
 	struct trace_ring_stats ring[NESTLAB_TRACE_MAX_RINGS];
 	uint64_t events[NESTLAB_TRACE_NR];
 	uint64_t emitted, dropped, rejected, resyncs, lost_events;
-	uint64_t polls, dir_changed, alloc_failed, clock_ahead, clock_behind;
+	uint64_t polls, dir_changed, clock_ahead, clock_behind;
 };
 
 #define TRACE_STATS_MAGIC 0x54534C4Eu /* "NLST" */
