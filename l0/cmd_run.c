@@ -95,8 +95,9 @@ static void cmd_trace_start(struct cmd_trace *t, const struct run_config *cfg,
 		.poll_ms = TRACE_POLL_MS,
 	};
 	if (cfg->verbose)
-		printf("trace: region %s, collector polls %s every %u ms%s\n", t->arg, ram,
-		       cc.poll_ms, cc.sink_so ? ", LTTng session " : " (no LTTng: counting only)");
+		printf("trace: region %s, collector polls %s every %u ms, %s%s\n", t->arg, ram,
+		       cc.poll_ms, cc.sink_so ? "LTTng session " : "no LTTng: counting only",
+		       cc.sink_so ? t->session.name : "");
 	if (trace_child_start(&t->child, &cc, err, sizeof(err)))
 		cmd_trace_error(t, err);
 	else
