@@ -66,12 +66,16 @@ static void cmd_trace_error(struct cmd_trace *t, const char *msg)
 	}
 }
 
-/* Before QEMU: the LTTng session, then the collector process. */
+/*
+ * Before QEMU: the collector process (waiting), the LTTng session tracking
+ * it, then the collector's go, with LTTng or counting only.
+ */
 static void cmd_trace_start(struct cmd_trace *t, const struct run_config *cfg,
 			    const char *rundir)
 {
 	struct trace_child_cfg cc;
 	char err[600], *ram, *log, *so;
+	bool have_so;
 
 	ram = qemu_rundir_file(rundir, L0_RUNDIR_GUEST_RAM);
 	log = qemu_rundir_file(rundir, "lttng.log");
@@ -80,28 +84,36 @@ static void cmd_trace_start(struct cmd_trace *t, const struct run_config *cfg,
 		cmd_trace_error(t, "out of memory");
 		goto out;
 	}
-	if (trace_session_begin(&t->session, cfg->trace_dir, log, err, sizeof(err)))
-		cmd_trace_error(t, err);
-	else
-		t->session_ok = true;
-	if (t->session_ok && access(so, R_OK)) {
-		snprintf(err, sizeof(err), "--trace: %s missing: build it with 'make'", so);
-		cmd_trace_error(t, err);
-	}
+	have_so = !access(so, R_OK);
 	cc = (struct trace_child_cfg){
 		.ram_path = ram, .ram_bytes = (uint64_t)cfg->mem_mib << 20,
 		.dir_off = t->region.phys, .region_bytes = t->region.bytes,
-		.sink_so = t->session_ok && !access(so, R_OK) ? so : NULL, .guest_clock = 1,
+		.sink_so = have_so ? so : NULL, .wait_go = 1, .guest_clock = 1,
 		.poll_ms = TRACE_POLL_MS,
 	};
-	if (cfg->verbose)
-		printf("trace: region %s, collector polls %s every %u ms, %s%s\n", t->arg, ram,
-		       cc.poll_ms, cc.sink_so ? "LTTng session " : "no LTTng: counting only",
-		       cc.sink_so ? t->session.name : "");
-	if (trace_child_start(&t->child, &cc, err, sizeof(err)))
+	if (trace_child_start(&t->child, &cc, err, sizeof(err))) {
+		cmd_trace_error(t, err);
+		goto out;
+	}
+	t->child_ok = true;
+	if (trace_session_begin(&t->session, cfg->trace_dir, log, (long)t->child.pid, err,
+				sizeof(err)))
 		cmd_trace_error(t, err);
 	else
-		t->child_ok = true;
+		t->session_ok = true;
+	if (t->session_ok && !have_so) {
+		snprintf(err, sizeof(err), "--trace: %s missing: build it with 'make'", so);
+		cmd_trace_error(t, err);
+	}
+	if (trace_child_go(&t->child, t->session_ok && have_so))
+		cmd_trace_error(t, "--trace: the collector process is gone");
+	if (t->session.started_daemon && !cfg->quiet)
+		printf("trace: started the LTTng session daemon (lttng-sessiond --daemonize)\n");
+	if (cfg->verbose)
+		printf("trace: region %s, collector %ld polls %s every %u ms, %s%s\n", t->arg,
+		       (long)t->child.pid, ram, cc.poll_ms,
+		       t->session_ok ? "LTTng session " : "no LTTng: counting only",
+		       t->session_ok ? t->session.name : "");
 out:
 	free(ram);
 	free(log);

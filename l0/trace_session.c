@@ -239,9 +239,9 @@ static int trace_ensure_daemon(struct trace_session *s, char *err, size_t errlen
 }
 
 int trace_session_begin(struct trace_session *s, const char *dir, const char *log_path,
-			char *err, size_t errlen)
+			long collector, char *err, size_t errlen)
 {
-	char *lttng;
+	char *lttng, vpid[40];
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "nestlab-%ld-%ld", (long)getpid(), (long)time(NULL));
@@ -267,6 +267,10 @@ int trace_session_begin(struct trace_session *s, const char *dir, const char *lo
 	char *const channel[] = { "lttng", "--no-sessiond", "enable-channel", "--userspace",
 				  "--session", s->name, "--subbuf-size", "4M", "--num-subbuf", "8",
 				  "--blocking-timeout", "inf", TRACE_CHANNEL, NULL };
+	char *const untrack[] = { "lttng", "--no-sessiond", "untrack", "--userspace", "--session",
+				  s->name, "--all", "--vpid", NULL };
+	char *const track[] = { "lttng", "--no-sessiond", "track", "--userspace", "--session",
+				s->name, vpid, NULL };
 	char *const event[] = { "lttng", "--no-sessiond", "enable-event", "--userspace",
 				"--session", s->name, "--channel", TRACE_CHANNEL, "nestlab:*",
 				NULL };
@@ -275,7 +279,9 @@ int trace_session_begin(struct trace_session *s, const char *dir, const char *lo
 	if (trace_tool(s, create))
 		return trace_tool_fail(s, "lttng create", err, errlen);
 	s->created = true;
-	if (trace_tool(s, channel) || trace_tool(s, event) || trace_tool(s, start)) {
+	snprintf(vpid, sizeof(vpid), "--vpid=%ld", collector);
+	if (trace_tool(s, channel) || trace_tool(s, untrack) || trace_tool(s, track) ||
+	    trace_tool(s, event) || trace_tool(s, start)) {
 		char tmp[64];
 
 		trace_tool_fail(s, "setting up the LTTng session", err, errlen);

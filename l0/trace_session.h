@@ -4,8 +4,10 @@
  * daemon runs (start `lttng-sessiond --daemonize` if none does), create a
  * session writing to DIR, a channel for the nestlab events (large
  * sub-buffers, blocking: the collector waits rather than LTTng discarding),
- * enable `nestlab:*`, start; at the end stop (which waits until the data is
- * on disk) and destroy. Every failure is one actionable line in `err`.
+ * track only the collector's process (other processes with the nestlab
+ * provider, say a second traced run, stay out of this trace), enable
+ * `nestlab:*`, start; at the end stop (which waits until the data is on
+ * disk) and destroy. Every failure is one actionable line in `err`.
  */
 #ifndef L0_TRACE_SESSION_H
 #define L0_TRACE_SESSION_H
@@ -23,11 +25,12 @@ struct trace_session {
 
 /*
  * Prepares DIR (created if missing; must be an empty, writable directory)
- * and starts the session. The tools' output goes to `log_path`. 0, or -1
- * with `err` filled; on failure nothing is left behind but DIR itself.
+ * and starts the session, recording the events of process `collector`
+ * only. The tools' output goes to `log_path`. 0, or -1 with `err` filled;
+ * on failure nothing is left behind but DIR itself.
  */
 int trace_session_begin(struct trace_session *s, const char *dir, const char *log_path,
-			char *err, size_t errlen);
+			long collector, char *err, size_t errlen);
 
 /* Stops and destroys the session. 0, or -1 with `err` filled. */
 int trace_session_end(struct trace_session *s, char *err, size_t errlen);

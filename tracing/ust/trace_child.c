@@ -63,23 +63,33 @@ void trace_child_collect(const struct trace_child_cfg *cfg, int stop_fd, struct 
 	char sink_err[sizeof(st->sink_error)] = "";
 	struct trace_collector c;
 	struct trace_map m = { .fd = -1 };
-	int mapped = 0, map_failed = 0, stop = 0;
+	int mapped = 0, map_failed = 0, stop = 0, use_sink = cfg->sink_so != NULL;
 	char map_err[sizeof(st->map_error)] = "";
 
 	memset(st, 0, sizeof(*st));
-	if (cfg->sink_so &&
+	if (cfg->wait_go) {
+		char go = 0;
+		ssize_t n;
+
+		do
+			n = read(stop_fd, &go, 1);
+		while (n < 0 && errno == EINTR);
+		use_sink = use_sink && n == 1 && go == 'g';
+		stop = n <= 0;
+	}
+	if (use_sink &&
 	    trace_ust_load(cfg->sink_so, cfg->guest_clock, &sink, sink_err, sizeof(sink_err))) {
 		sink.record = trace_null_record;
 		sink.lost = NULL;
 	}
 	trace_collector_init(&c, cfg->dir_off, TRACE_DIR_BYTES(cfg->region_bytes), &sink);
-	while (!stop) {
+	do {
 		struct pollfd p = { .fd = stop_fd, .events = POLLIN };
 
 		if (poll(&p, 1, (int)cfg->poll_ms) > 0) {
 			char b;
 
-			/* EOF (or any byte): QEMU is gone; one last drain below. */
+			/* EOF: QEMU is gone; one last drain below. */
 			if (read(stop_fd, &b, 1) <= 0 || p.revents & (POLLHUP | POLLERR))
 				stop = 1;
 		}
@@ -88,7 +98,7 @@ void trace_child_collect(const struct trace_child_cfg *cfg, int stop_fd, struct 
 		/* Poll until a pass finds nothing, so a full ring is drained at once. */
 		while (trace_collector_poll(&c, trace_child_now()) && stop)
 			;
-	}
+	} while (!stop);
 	snprintf(map_err, sizeof(map_err), "%s", st->map_error);
 	trace_stats_fill(&c, st);
 	if (map_failed) {
@@ -165,6 +175,13 @@ int trace_child_start(struct trace_child *tc, const struct trace_child_cfg *cfg,
 	tc->stop_fd = stop[1];
 	tc->result_fd = res[0];
 	return 0;
+}
+
+int trace_child_go(struct trace_child *tc, int use_sink)
+{
+	char go = use_sink ? 'g' : 'n';
+
+	return write(tc->stop_fd, &go, 1) == 1 ? 0 : -1;
 }
 
 int trace_child_finish(struct trace_child *tc, struct trace_stats *st, unsigned timeout_ms,

@@ -22,6 +22,7 @@ struct trace_child_cfg {
 	uint64_t dir_off;          /* the trace region: directory at its start */
 	uint64_t region_bytes;
 	const char *sink_so;       /* libnestlab-ust.so; NULL: count, emit nothing */
+	int wait_go;               /* wait for trace_child_go() before loading the sink */
 	int guest_clock;           /* load the sink as the LTTng-UST clock plugin */
 	unsigned poll_ms;
 };
@@ -37,6 +38,14 @@ int trace_child_start(struct trace_child *tc, const struct trace_child_cfg *cfg,
 		      char *err, size_t errlen);
 
 /*
+ * With wait_go: lets the collector start, with the LTTng sink or without
+ * (use_sink 0: the session could not be set up; it counts only). The
+ * launcher forks first so that the session can track the collector's pid
+ * before LTTng-UST registers with the session daemon.
+ */
+int trace_child_go(struct trace_child *tc, int use_sink);
+
+/*
  * Tells it to finish and waits (at most timeout_ms) for its stats.
  * 0 with `st` filled, or -1 with `err` filled (the process is killed).
  */
@@ -45,7 +54,8 @@ int trace_child_finish(struct trace_child *tc, struct trace_stats *st, unsigned 
 
 /*
  * The collector loop itself, run in the current process until `stop_fd`
- * reads EOF; used by the forked child and by test programs.
+ * reads EOF (with wait_go, its first byte says go: 'g' with the sink, 'n'
+ * without); used by the forked child and by test programs.
  */
 void trace_child_collect(const struct trace_child_cfg *cfg, int stop_fd, struct trace_stats *st);
 

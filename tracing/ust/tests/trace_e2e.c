@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 	unlink(file);
 	cfg = (struct trace_child_cfg){
 		.ram_path = file, .ram_bytes = E2E_FILE_BYTES, .dir_off = E2E_DIR_OFF,
-		.region_bytes = TRACE_REGION_BYTES, .sink_so = sink, .guest_clock = 1,
+		.region_bytes = TRACE_REGION_BYTES, .sink_so = sink, .wait_go = 0, .guest_clock = 1,
 		.poll_ms = TRACE_POLL_MS,
 	};
 	if (trace_child_start(&tc, &cfg, err, sizeof(err))) {
