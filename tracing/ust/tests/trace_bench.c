@@ -23,12 +23,24 @@
 #define BENCH_L2_OFF   (BENCH_L1_OFF + ((BENCH_RING + 0xfff) & ~0xfffull))
 #define BENCH_BYTES    (BENCH_L2_OFF + BENCH_RING)
 
-static double bench_now(void)
+static double bench_clock(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double bench_now(void)
+{
+	return bench_clock(CLOCK_MONOTONIC);
+}
+
+/* CPU time of this thread: the rate per CPU-second does not depend on what
+ * else runs on the machine (the wall-clock rate does). */
+static double bench_cpu(void)
+{
+	return bench_clock(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static uint64_t bench_ns(void)
@@ -59,7 +71,7 @@ static void bench_fill(struct nestlab_trace_ring *l1, struct nestlab_trace_ring 
 }
 
 static double bench_run(const struct trace_sink *sink, unsigned rounds, uint8_t *mem,
-			uint64_t *records)
+			uint64_t *records, double *cpu)
 {
 	struct nestlab_trace_ring *l1, *l2;
 	struct trace_collector c;
@@ -67,6 +79,7 @@ static double bench_run(const struct trace_sink *sink, unsigned rounds, uint8_t 
 	uint64_t tsc = 1000;
 	double t = 0;
 
+	*cpu = 0;
 	memset(mem, 0, BENCH_BYTES);
 	trace_map_wrap(&m, mem, BENCH_BYTES);
 	trace_fake_dir_init(mem, BENCH_DIR_OFF);
@@ -79,12 +92,14 @@ static double bench_run(const struct trace_sink *sink, unsigned rounds, uint8_t 
 	trace_collector_poll(&c, bench_ns());
 	*records = 0;
 	for (unsigned r = 0; r < rounds; r++) {
-		double t0;
+		double t0, c0;
 
 		bench_fill(l1, l2, &tsc);
 		t0 = bench_now();
+		c0 = bench_cpu();
 		*records += trace_collector_poll(&c, bench_ns() + (1ull << 40));
 		t += bench_now() - t0;
+		*cpu += bench_cpu() - c0;
 	}
 	if (trace_collector_dropped(&c) || trace_collector_rejected(&c))
 		fprintf(stderr, "trace-bench: unexpected losses\n");
@@ -99,7 +114,7 @@ int main(int argc, char **argv)
 	uint64_t sum = 0, n;
 	struct trace_sink null_sink = { null_record, NULL, &sum }, ust;
 	uint8_t *mem;
-	double t;
+	double t, cpu;
 	char err[300];
 
 	for (int i = 1; i < argc; i++) {
@@ -115,17 +130,19 @@ int main(int argc, char **argv)
 	mem = aligned_alloc(4096, (BENCH_BYTES + 4095) & ~4095ull);
 	if (!mem)
 		return 1;
-	t = bench_run(&null_sink, rounds, mem, &n);
-	printf("trace-bench: collector alone (null sink): %llu records in %.3f s: %.1f M records/s\n",
-	       (unsigned long long)n, t, (double)n / t / 1e6);
+	t = bench_run(&null_sink, rounds, mem, &n, &cpu);
+	printf("trace-bench: collector alone (null sink): %llu records in %.3f s: %.1f M records/s "
+	       "(%.1f M per CPU-second)\n", (unsigned long long)n, t, (double)n / t / 1e6,
+	       (double)n / cpu / 1e6);
 	if (so) {
 		if (trace_ust_load(so, 1, &ust, err, sizeof(err))) {
 			fprintf(stderr, "trace-bench: %s\n", err);
 			return 1;
 		}
-		t = bench_run(&ust, rounds, mem, &n);
+		t = bench_run(&ust, rounds, mem, &n, &cpu);
 		printf("trace-bench: merged and emitted through LTTng-UST: %llu records in %.3f s: "
-		       "%.1f M records/s\n", (unsigned long long)n, t, (double)n / t / 1e6);
+		       "%.1f M records/s (%.1f M per CPU-second of the collector)\n",
+		       (unsigned long long)n, t, (double)n / t / 1e6, (double)n / cpu / 1e6);
 	}
 	free(mem);
 	return 0;
