@@ -4,7 +4,7 @@
 # missing Debian packages and is silent when all are present.
 #
 #   make            build everything             make test   unit + integration tests
-#   make run WORKLOAD=cpuid ITERATIONS=1000 [LEVEL=2] [ACCEL=auto] [TRANSPORT=vmmcall] [NPT=eager]
+#   make run WORKLOAD=cpuid ITERATIONS=1000 [LEVEL=2] [ACCEL=auto] [TRANSPORT=vmmcall] [NPT=eager] [TRACE=DIR]
 #   make deps       install missing packages     make clean
 
 .DEFAULT_GOAL := all
@@ -25,6 +25,7 @@ ACCEL      ?= auto
 TRANSPORT  ?= vmmcall
 NPT        ?= eager
 JSON       ?= $(BUILD)/results/$(WORKLOAD)-l$(LEVEL).json
+TRACE      ?=
 
 .PHONY: all build build-tests deps test unit-test integration-test run clean bench-build
 
@@ -60,7 +61,7 @@ run:
 	@mkdir -p $(dir $(JSON))
 	$(BUILD)/nestlab run --workload $(WORKLOAD) --iterations $(ITERATIONS) \
 		--level $(LEVEL) --accel $(ACCEL) --transport $(TRANSPORT) \
-		$(if $(filter lazy,$(NPT)),--npt-lazy) --json $(JSON)
+		$(if $(filter lazy,$(NPT)),--npt-lazy) $(if $(TRACE),--trace $(TRACE)) --json $(JSON)
 
 bench-build: $(BENCH_TARGETS)
 

@@ -8,12 +8,13 @@
 #include <stdarg.h>
 #include <string.h>
 #include <nestlab/bootargs.h>
+#include "trace_layout.h"
 
 enum cli_opt {
 	OPT_WORKLOAD, OPT_ITERATIONS, OPT_LEVEL, OPT_ACCEL, OPT_TRANSPORT,
 	OPT_NPT_LAZY, OPT_JSON, OPT_TIMEOUT, OPT_L2MEM, OPT_MEM, OPT_QEMU,
 	OPT_NO_ICOUNT, OPT_KEEP, OPT_VERBOSE, OPT_QUIET, OPT_L1_IMAGE,
-	OPT_L2_IMAGE, OPT_HELP,
+	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP,
 };
 
 static const struct cli_option cli_options[] = {
@@ -36,6 +37,7 @@ static const struct cli_option cli_options[] = {
 	{ "-q",           false, OPT_QUIET },
 	{ "--l1-image",   true,  OPT_L1_IMAGE },
 	{ "--l2-image",   true,  OPT_L2_IMAGE },
+	{ "--trace",      true,  OPT_TRACE },
 	{ "--help",       false, OPT_HELP },
 	{ "-h",           false, OPT_HELP },
 };
@@ -129,6 +131,7 @@ void cli_usage(FILE *f)
 {
 	fputs("usage: nestlab run --workload NAME [options]     run one workload, print and save its trap counts\n"
 	      "       nestlab expect --workload NAME [options]  print the exits and status a run must show\n"
+	      "       nestlab trace-stats DIR [--check RESULTS.json]  count a --trace run's events\n"
 	      "       nestlab --help | nestlab run --help | nestlab expect --help\n"
 	      "\n"
 	      "nestlab runs a workload in the L2 guest kernel, either directly on QEMU\n"
@@ -144,7 +147,7 @@ static void cli_synopsis(FILE *f)
 	fputs("usage: nestlab run --workload NAME [--iterations N] [--level 1|2] [--accel auto|kvm|tcg]\n"
 	      "                   [--transport vmmcall|backdoor] [--npt-lazy] [--json FILE] [--timeout S]\n"
 	      "                   [--l2mem MiB] [--mem MiB] [--qemu PATH] [--no-icount] [--l1-image FILE]\n"
-	      "                   [--l2-image FILE] [--keep] [--verbose] [--quiet]\n", f);
+	      "                   [--l2-image FILE] [--trace DIR] [--keep] [--verbose] [--quiet]\n", f);
 }
 
 void cli_usage_run(FILE *f)
@@ -172,6 +175,9 @@ void cli_usage_run(FILE *f)
 		"  --no-icount         TCG: run without -icount shift=0,sleep=off (not deterministic)\n"
 		"  --l1-image FILE     L1 image (default <dir of nestlab>/l1hyp/l1hyp.bin)\n"
 		"  --l2-image FILE     L2 kernel image (default <dir of nestlab>/guests/l2kernel.bin)\n"
+		"  --trace DIR         record an LTTng trace of L1's and L2's trace rings into DIR\n"
+		"                      (empty or new; docs/tracing.md); 8 MiB at the top of --mem\n"
+		"                      become the trace region\n"
 		"  --keep              keep the run directory (console, results stream, guest RAM)\n"
 		"  -v, --verbose       print the QEMU command line and echo the console live\n"
 		"  -q, --quiet         print only the result line and errors\n"
@@ -340,6 +346,11 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 		case OPT_L2_IMAGE:
 			cfg->l2_image = val;
 			break;
+		case OPT_TRACE:
+			if (!*val)
+				return cli_fail(err, "--trace needs a directory");
+			cfg->trace_dir = val;
+			break;
 		}
 	}
 
@@ -355,5 +366,18 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 	/* L1 keeps its own image, page tables and NPT outside L2's RAM. */
 	if (cfg->level == 2 && cfg->l2mem_mib + 16 > cfg->mem_mib)
 		return cli_fail(err, "--l2mem must leave L1 at least 16 MiB of --mem");
+	if (cfg->trace_dir) {
+		unsigned region = (unsigned)((TRACE_REGION_BYTES + TRACE_TOP_GAP) >> 20);
+
+		if (cfg->mem_mib > TRACE_MEM_MAX_MIB)
+			return cli_fail(err, "--trace needs --mem of at most %u MiB (the trace "
+					"region must sit below QEMU's PCI hole)", TRACE_MEM_MAX_MIB);
+		if (cfg->level == 2 && cfg->l2mem_mib + 16 + region > cfg->mem_mib)
+			return cli_fail(err, "--trace takes %u MiB of --mem: --l2mem must leave L1 "
+					"at least %u MiB", region, 16 + region);
+		if (cfg->level == 1 && cfg->mem_mib < 16 + region)
+			return cli_fail(err, "--trace takes %u MiB of --mem: want --mem >= %u",
+					region, 16 + region);
+	}
 	return CLI_RUN;
 }

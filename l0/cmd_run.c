@@ -3,7 +3,11 @@
  * directory, builds the QEMU command line, runs QEMU under the timeout, parses
  * the results stream, decides the verdict, prints the table (and on failure
  * the console's last lines), and writes the JSON file. Everything printed for
- * the user starts here; the pieces it calls only return data.
+ * the user starts here; the pieces it calls only return data. With --trace
+ * it also runs the LTTng session (trace_session.c) and the collector
+ * process (tracing/ust/trace_child.c) around QEMU; a tracing failure never
+ * stops the run, it is reported, written into the JSON and makes the exit
+ * status 1.
  */
 #include "cmd_run.h"
 
@@ -21,12 +25,158 @@
 #include "results_parse.h"
 #include "run.h"
 #include "table.h"
+#include "trace_args.h"
+#include "trace_child.h"
+#include "trace_layout.h"
+#include "trace_session.h"
 
 #define CMD_RUN_RESULTS_MAX  (1u << 20)
 #define CMD_RUN_STDERR_MAX   (64u << 10)
 #define CMD_RUN_CONSOLE_TAIL (64u << 10)
 #define CMD_RUN_TAIL_LINES   30
 #define CMD_RUN_ERRORS_MAX   (RESULTS_ERRORS_MAX + 8)
+#define CMD_RUN_TRACE_WAIT_MS 60000u
+
+/* Everything --trace needs during one run. */
+struct cmd_trace {
+	bool on;
+	struct trace_region region;
+	char arg[64];                 /* trace=<phys>:<bytes> */
+	struct trace_session session;
+	bool session_ok;
+	struct trace_child child;
+	bool child_ok;
+	struct trace_stats stats;
+	bool have_stats;
+	char error[800];              /* first tracing problem */
+	struct trace_report report;
+};
+
+static void cmd_trace_error(struct cmd_trace *t, const char *msg)
+{
+	fprintf(stderr, "nestlab: %s\n", msg);
+	if (!t->error[0]) {
+		size_t n = strlen(msg);
+
+		if (n > sizeof(t->error) - 1)
+			n = sizeof(t->error) - 1;
+
+		memcpy(t->error, msg, n);
+		t->error[n] = '\0';
+	}
+}
+
+/*
+ * Before QEMU: the collector process (waiting), the LTTng session tracking
+ * it, then the collector's go, with LTTng or counting only.
+ */
+static void cmd_trace_start(struct cmd_trace *t, const struct run_config *cfg,
+			    const char *rundir)
+{
+	struct trace_child_cfg cc;
+	char err[600], *ram, *log, *so;
+	bool have_so;
+
+	ram = qemu_rundir_file(rundir, L0_RUNDIR_GUEST_RAM);
+	log = qemu_rundir_file(rundir, "lttng.log");
+	so = paths_beside_self("tracing/libnestlab-ust.so");
+	if (!ram || !log || !so) {
+		cmd_trace_error(t, "out of memory");
+		goto out;
+	}
+	have_so = !access(so, R_OK);
+	cc = (struct trace_child_cfg){
+		.ram_path = ram, .ram_bytes = (uint64_t)cfg->mem_mib << 20,
+		.dir_off = t->region.phys, .region_bytes = t->region.bytes,
+		.sink_so = have_so ? so : NULL, .wait_go = 1, .guest_clock = 1,
+		.poll_ms = TRACE_POLL_MS,
+	};
+	if (trace_child_start(&t->child, &cc, err, sizeof(err))) {
+		cmd_trace_error(t, err);
+		goto out;
+	}
+	t->child_ok = true;
+	if (trace_session_begin(&t->session, cfg->trace_dir, log, (long)t->child.pid, err,
+				sizeof(err)))
+		cmd_trace_error(t, err);
+	else
+		t->session_ok = true;
+	if (t->session_ok && !have_so) {
+		snprintf(err, sizeof(err), "--trace: %s missing: build it with 'make'", so);
+		cmd_trace_error(t, err);
+	}
+	if (trace_child_go(&t->child, t->session_ok && have_so))
+		cmd_trace_error(t, "--trace: the collector process is gone");
+	if (t->session.started_daemon && !cfg->quiet)
+		printf("trace: started the LTTng session daemon (lttng-sessiond --daemonize)\n");
+	if (cfg->verbose)
+		printf("trace: region %s, collector %ld polls %s every %u ms, %s%s\n", t->arg,
+		       (long)t->child.pid, ram, cc.poll_ms,
+		       t->session_ok ? "LTTng session " : "no LTTng: counting only",
+		       t->session_ok ? t->session.name : "");
+out:
+	free(ram);
+	free(log);
+	free(so);
+}
+
+/* After QEMU (whatever its end): last drain, stop the session, diagnose. */
+static void cmd_trace_finish(struct cmd_trace *t, const struct run_config *cfg)
+{
+	char err[600];
+
+	if (t->child_ok) {
+		if (trace_child_finish(&t->child, &t->stats, CMD_RUN_TRACE_WAIT_MS, err, sizeof(err))) {
+			char msg[700];
+
+			snprintf(msg, sizeof(msg), "--trace: %s", err);
+			cmd_trace_error(t, msg);
+		} else {
+			t->have_stats = true;
+		}
+	}
+	if (t->session_ok && trace_session_end(&t->session, err, sizeof(err)))
+		cmd_trace_error(t, err);
+	if (t->have_stats) {
+		trace_stats_problem(&t->stats, t->region.phys, err, sizeof(err));
+		if (err[0]) {
+			char msg[700];
+
+			snprintf(msg, sizeof(msg), "--trace: %s", err);
+			cmd_trace_error(t, msg);
+		}
+		if (t->stats.sink_error[0] && t->session_ok) {
+			char msg[700];
+
+			snprintf(msg, sizeof(msg), "--trace: %s", t->stats.sink_error);
+			cmd_trace_error(t, msg);
+		}
+	}
+	t->report = (struct trace_report){
+		.path = t->session.dir ? t->session.dir : cfg->trace_dir,
+		.error = t->error[0] ? t->error : NULL,
+		.stats = t->have_stats ? &t->stats : NULL,
+	};
+}
+
+/* The trace summary lines. */
+static void cmd_trace_print(const struct cmd_trace *t, const struct run_config *cfg)
+{
+	const struct trace_stats *st = &t->stats;
+
+	if (!t->have_stats || cfg->quiet)
+		return;
+	printf("trace: %llu events", (unsigned long long)st->emitted);
+	for (uint32_t i = 1; i < NESTLAB_TRACE_NR; i++)
+		if (st->events[i])
+			printf(", %s %llu", trace_type_info(i)->name,
+			       (unsigned long long)st->events[i]);
+	printf("; lost: dropped %llu, rejected %llu\n", (unsigned long long)st->dropped,
+	       (unsigned long long)st->rejected);
+	if (t->session_ok)
+		printf("trace: %s (babeltrace2 %s; nestlab trace-stats %s)\n", t->session.dir,
+		       t->session.dir, t->session.dir);
+}
 
 static volatile sig_atomic_t cmd_run_stop;
 
@@ -109,6 +259,16 @@ int cmd_run(const struct run_config *cfg)
 	char extra[3][400];
 	double wall = 0;
 	int rc = L0_EXIT_CONFIG;
+	static struct cmd_trace tr;
+
+	memset(&tr, 0, sizeof(tr));
+	tr.on = cfg->trace_dir != NULL;
+	if (tr.on && (trace_args_place(cfg->mem_mib, &tr.region) ||
+		      trace_args_format(&tr.region, tr.arg, sizeof(tr.arg)))) {
+		fprintf(stderr, "nestlab: --trace: no room for the trace region in %u MiB\n",
+			cfg->mem_mib);
+		goto out;
+	}
 
 	if (cfg->level == 2 &&
 	    !(l1 = cmd_run_image(cfg->l1_image, "l1hyp/l1hyp.bin", "L1 image", "--l1-image")))
@@ -144,6 +304,7 @@ int cmd_run(const struct run_config *cfg)
 		.l2mem_mib = cfg->l2mem_mib, .npt_lazy = cfg->npt_lazy,
 		.workload = cfg->workload, .iterations = cfg->iterations,
 		.transport = cfg->transport, .l1_image = l1, .l2_image = l2, .rundir = rundir,
+		.trace_arg = tr.on ? tr.arg : NULL,
 	};
 	if (qemu_cmdline_build(&qp, &qa, err, sizeof(err))) {
 		fprintf(stderr, "nestlab: %s\n", err);
@@ -157,12 +318,16 @@ int cmd_run(const struct run_config *cfg)
 	}
 
 	cmd_run_install_signals();
+	if (tr.on)
+		cmd_trace_start(&tr, cfg, rundir);
 	struct run_spawn sp = {
 		.argv = qa.argv, .stderr_path = p_err, .console_path = p_con,
 		.echo = cfg->verbose ? stdout : NULL, .timeout_s = cfg->timeout_s,
 		.grace_ms = 2000, .stop = &cmd_run_stop,
 	};
 	run_qemu(&sp, &qr, &wall);
+	if (tr.on)
+		cmd_trace_finish(&tr, cfg);
 
 	res_text = paths_read_file(p_res, CMD_RUN_RESULTS_MAX, 0, &res_len);
 	err_text = paths_read_file(p_err, CMD_RUN_STDERR_MAX, 0, &err_len);
@@ -209,6 +374,7 @@ int cmd_run(const struct run_config *cfg)
 		.qemu_exit = qr.how == QEMU_EXITED ? qr.code : -1, .wall_seconds = wall,
 		.errors = errors, .nerrors = nerr,
 		.results = prc == RESULTS_EMPTY ? NULL : &rs,
+		.trace = tr.on ? &tr.report : NULL,
 	};
 
 	if (cfg->quiet)
@@ -233,6 +399,13 @@ int cmd_run(const struct run_config *cfg)
 		}
 	}
 	rc = oc.pass ? L0_EXIT_PASS : L0_EXIT_FAIL;
+	if (tr.on) {
+		cmd_trace_print(&tr, cfg);
+		if (tr.error[0]) {
+			fprintf(stderr, "nestlab: FAIL: tracing: %s\n", tr.error);
+			rc = L0_EXIT_FAIL;
+		}
+	}
 
 	if (cfg->json_path) {
 		json = results_json_render(&rep);
@@ -251,6 +424,18 @@ out:
 		else
 			paths_rundir_remove(rundir);
 	}
+	if (tr.child_ok && tr.child.pid > 0) {
+		struct trace_stats dummy;
+		char e[100];
+
+		trace_child_finish(&tr.child, &dummy, 1000, e, sizeof(e));
+	}
+	if (tr.session_ok && tr.session.created) {
+		char e[100];
+
+		trace_session_end(&tr.session, e, sizeof(e));
+	}
+	trace_session_free(&tr.session);
 	qemu_argv_free(&qa);
 	free(l1);
 	free(l2);

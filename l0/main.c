@@ -1,12 +1,14 @@
 /*
  * Entry point of the `nestlab` launcher: dispatches the subcommand, `run`
- * (cmd_run.c) or `expect` (cmd_expect.c); `nestlab --help` describes them.
+ * (cmd_run.c), `expect` (cmd_expect.c) or `trace-stats` (cmd_trace_stats.c);
+ * `nestlab --help` describes them.
  */
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
 #include "cmd_expect.h"
 #include "cmd_run.h"
+#include "cmd_trace_stats.h"
 
 static int main_run(int argc, char **argv)
 {
@@ -29,6 +31,7 @@ static const struct {
 } main_cmds[] = {
 	{ "run",    main_run },
 	{ "expect", cmd_expect },
+	{ "trace-stats", cmd_trace_stats },
 };
 
 int main(int argc, char **argv)

@@ -5,6 +5,9 @@
  * from a shared memory-backend file in the run directory. Values inside QEMU
  * option strings (key=value,...) have their commas doubled; the multiboot
  * module string of -initrd uses the same escape (QEMU splits modules on ',').
+ * With tracing, the top-level guest gets the trace region (`trace=<phys>:
+ * <bytes>`) and, at level 2, the L2 kernel `trace=hc` (register your ring
+ * with L1 by hypercall).
  */
 #include "qemu_cmdline.h"
 
@@ -121,8 +124,9 @@ int qemu_cmdline_build(const struct qemu_params *p, struct qemu_argv *out,
 	}
 
 	if (p->level == 2) {
-		if (asprintf(&module, "%s workload=%s iterations=%lu transport=%s",
-			     p->l2_image, p->workload, p->iterations, transport) < 0) {
+		if (asprintf(&module, "%s workload=%s iterations=%lu transport=%s%s",
+			     p->l2_image, p->workload, p->iterations, transport,
+			     p->trace_arg ? " trace=hc" : "") < 0) {
 			module = NULL;
 			goto out;
 		}
@@ -130,15 +134,17 @@ int qemu_cmdline_build(const struct qemu_params *p, struct qemu_argv *out,
 		if (!module_esc ||
 		    qemu_argv_addf(out, "-kernel") || qemu_argv_addf(out, "%s", p->l1_image) ||
 		    qemu_argv_addf(out, "-append") ||
-		    qemu_argv_addf(out, "l2mem=%u npt=%s", p->l2mem_mib,
-				   p->npt_lazy ? "lazy" : "eager") ||
+		    qemu_argv_addf(out, "l2mem=%u npt=%s%s%s", p->l2mem_mib,
+				   p->npt_lazy ? "lazy" : "eager", p->trace_arg ? " " : "",
+				   p->trace_arg ? p->trace_arg : "") ||
 		    qemu_argv_addf(out, "-initrd") || qemu_argv_addf(out, "%s", module_esc))
 			goto out;
 	} else {
 		if (qemu_argv_addf(out, "-kernel") || qemu_argv_addf(out, "%s", p->l2_image) ||
 		    qemu_argv_addf(out, "-append") ||
-		    qemu_argv_addf(out, "workload=%s iterations=%lu transport=%s",
-				   p->workload, p->iterations, transport))
+		    qemu_argv_addf(out, "workload=%s iterations=%lu transport=%s%s%s",
+				   p->workload, p->iterations, transport, p->trace_arg ? " " : "",
+				   p->trace_arg ? p->trace_arg : ""))
 			goto out;
 	}
 

@@ -30,6 +30,7 @@ struct qemu_params {
 	const char *l1_image;      /* level 2 */
 	const char *l2_image;
 	const char *rundir;
+	const char *trace_arg;     /* "trace=<phys>:<bytes>" of the top-level guest, or NULL */
 };
 
 struct qemu_argv {

@@ -64,6 +64,57 @@ static void json_int_or_null(FILE *f, int v)
 		fprintf(f, "%d", v);
 }
 
+static void json_u64(FILE *f, const char *key, uint64_t v, int first)
+{
+	fprintf(f, "%s\"%s\": %llu", first ? "" : ", ", key, (unsigned long long)v);
+}
+
+/* "trace": null, or the collector's counts (docs/tracing.md). */
+static void results_json_trace(FILE *f, const struct trace_report *t)
+{
+	const struct trace_stats *st;
+
+	if (!t) {
+		fputs("null", f);
+		return;
+	}
+	st = t->stats;
+	fputs("{\"path\": ", f);
+	json_str(f, t->path);
+	fprintf(f, ",\n            \"directory\": %s, \"error\": ",
+		st && st->dir_rc == TRACE_DIR_OK ? "true" : "false");
+	json_str(f, t->error);
+	fputs(",\n            \"events\": {", f);
+	for (uint32_t i = 1; i < NESTLAB_TRACE_NR; i++)
+		json_u64(f, trace_type_info(i)->name, st ? st->events[i] : 0, i == 1);
+	fputs("},\n            ", f);
+	json_u64(f, "emitted", st ? st->emitted : 0, 1);
+	json_u64(f, "dropped", st ? st->dropped : 0, 0);
+	json_u64(f, "rejected", st ? st->rejected : 0, 0);
+	json_u64(f, "resyncs", st ? st->resyncs : 0, 0);
+	json_u64(f, "lost_events", st ? st->lost_events : 0, 0);
+	fputs(",\n            \"rings\": [", f);
+	for (uint32_t k = 0; st && k < st->nrings; k++) {
+		const struct trace_ring_stats *rs = &st->ring[k];
+
+		fputs(k ? ",\n              {\"producer\": " : "\n              {\"producer\": ", f);
+		json_str(f, trace_producer_name(rs->producer));
+		fprintf(f, ", \"phys\": \"0x%llx\"", (unsigned long long)rs->phys);
+		json_u64(f, "bytes", rs->bytes, 0);
+		json_u64(f, "capacity", rs->capacity, 0);
+		json_u64(f, "tsc_hz", rs->tsc_hz, 0);
+		json_u64(f, "emitted", rs->emitted, 0);
+		json_u64(f, "dropped", rs->dropped, 0);
+		json_u64(f, "rejected", rs->rejected, 0);
+		json_u64(f, "resyncs", rs->resyncs, 0);
+		fputs(", \"rejects\": {", f);
+		for (int i = 0; i < TRACE_REJECT_NR; i++)
+			json_u64(f, trace_reject_name(i), rs->reject[i], i == 0);
+		fputs("}}", f);
+	}
+	fputs(st && st->nrings ? "]}" : "]}", f);
+}
+
 char *results_json_render(const struct run_report *r)
 {
 	const struct results_stream *rs = r->results;
@@ -119,7 +170,9 @@ char *results_json_render(const struct run_report *r)
 	results_json_exit_map(f, rs ? &rs->totals : &no_exits, 0);
 	fputs(", \"l1_cycles\": ", f);
 	results_json_exit_map(f, rs ? &rs->totals : &no_exits, 1);
-	fputs("}\n}\n", f);
+	fputs("},\n  \"trace\": ", f);
+	results_json_trace(f, r->trace);
+	fputs("\n}\n", f);
 
 	if (fclose(f)) {
 		free(buf);

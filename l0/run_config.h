@@ -37,6 +37,7 @@ struct run_config {
 	bool keep;                     /* keep the run directory */
 	bool verbose;
 	bool quiet;
+	const char *trace_dir;         /* --trace: LTTng trace output; NULL: no tracing */
 	const char *l1_image;          /* NULL: next to the nestlab binary */
 	const char *l2_image;
 };

@@ -8,6 +8,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "results_parse.h"
+#include "trace_stats.h"
+
+/* The "trace" object of a --trace run (docs/tracing.md). */
+struct trace_report {
+	const char *path;             /* the trace directory */
+	const char *error;            /* what went wrong with tracing; NULL: nothing */
+	const struct trace_stats *stats; /* the collector's report; NULL: none */
+};
 
 struct run_report {
 	const char *workload;
@@ -26,6 +34,7 @@ struct run_report {
 	const char *const *errors;    /* launcher and stream diagnoses */
 	size_t nerrors;
 	const struct results_stream *results; /* NULL: no stream parsed */
+	const struct trace_report *trace;     /* NULL: no --trace (JSON null) */
 };
 
 #endif

@@ -208,3 +208,28 @@ Test(cli, parse_ulong)
 	cr_assert(eq(int, cli_parse_ulong("+1", &v), -1));
 	cr_assert(eq(int, cli_parse_ulong("", &v), -1));
 }
+
+Test(cli, trace_option)
+{
+	struct run_config c;
+
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", NULL), CLI_RUN));
+	cr_assert(eq(ptr, (void *)c.trace_dir, NULL));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--trace", "/tmp/t", NULL), CLI_RUN));
+	cr_assert(eq(str, (char *)c.trace_dir, "/tmp/t"));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--trace=", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--trace", NULL), CLI_USAGE));
+	/* the region takes 9 MiB (8 and the firmware's top) from L1's share */
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--trace", "t", "--mem", "89", NULL),
+		     CLI_RUN));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--trace", "t", "--mem", "88", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--trace takes 9 MiB"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--level", "1", "--trace", "t",
+				"--mem", "24", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--level", "1", "--trace", "t",
+				"--mem", "25", NULL), CLI_RUN));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--trace", "t", "--mem", "3584", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "at most 3583 MiB"), NULL)));
+}

@@ -176,3 +176,34 @@ Test(qemu_cmdline, escape_and_join)
 	free(s);
 	qemu_argv_free(&a);
 }
+
+Test(qemu_cmdline, trace_level2_region_for_l1_hc_for_l2)
+{
+	struct qemu_params p = base(2);
+	const char *const want[] = {
+		COMMON("256"), "-accel", "tcg", "-cpu", "qemu64,+svm,+npt",
+		"-icount", "shift=0,sleep=off",
+		"-kernel", "/b/l1hyp/l1hyp.bin", "-append",
+		"l2mem=64 npt=eager trace=0xf700000:0x800000",
+		"-initrd", "/b/guests/l2kernel.bin workload=cpuid iterations=1000 transport=vmmcall "
+		"trace=hc",
+		SERIALS
+	};
+
+	p.trace_arg = "trace=0xf700000:0x800000";
+	expect(&p, want);
+}
+
+Test(qemu_cmdline, trace_level1_region_for_l2)
+{
+	struct qemu_params p = base(1);
+	const char *const want[] = {
+		COMMON("128"), "-accel", "tcg", "-cpu", "qemu64", "-icount", "shift=0,sleep=off",
+		"-kernel", "/b/guests/l2kernel.bin", "-append",
+		"workload=cpuid iterations=1000 transport=vmmcall trace=0x7700000:0x800000",
+		SERIALS
+	};
+
+	p.trace_arg = "trace=0x7700000:0x800000";
+	expect(&p, want);
+}

@@ -74,7 +74,8 @@ Test(results_json, level2_pass_exact)
 		"     \"tsc\": 9}\n"
 		"  ],\n"
 		"  \"totals\": {\"exits\": {\"cpuid\": 1010, \"vmmcall\": 9}, "
-		"\"l1_cycles\": {\"cpuid\": 86000, \"vmmcall\": 900}}\n"
+		"\"l1_cycles\": {\"cpuid\": 86000, \"vmmcall\": 900}},\n"
+		"  \"trace\": null\n"
 		"}\n"));
 	free(j);
 }
@@ -113,7 +114,8 @@ Test(results_json, level1_run_exact)
 		"     \"l1_cycles\": {},\n"
 		"     \"tsc\": 777}\n"
 		"  ],\n"
-		"  \"totals\": {\"exits\": {}, \"l1_cycles\": {}}\n"
+		"  \"totals\": {\"exits\": {}, \"l1_cycles\": {}},\n"
+		"  \"trace\": null\n"
 		"}\n"));
 	free(j);
 }
@@ -151,7 +153,8 @@ Test(results_json, failure_without_stream_exact)
 		"    \"ctl\\u0001\"\n"
 		"  ],\n"
 		"  \"phases\": [],\n"
-		"  \"totals\": {\"exits\": {}, \"l1_cycles\": {}}\n"
+		"  \"totals\": {\"exits\": {}, \"l1_cycles\": {}},\n"
+		"  \"trace\": null\n"
 		"}\n"));
 	free(j);
 }
@@ -245,4 +248,47 @@ Test(results_json, unwritable_directory_keeps_old_file, .init = mkscratch, .fini
 	cr_assert(not(eq(ptr, strstr(err, "Permission denied"), NULL)), "%s", err);
 	cr_assert(eq(str, slurp(path), "old\n"));
 	cr_assert(eq(int, count_entries(dir), 1));
+}
+
+Test(results_json, trace_object)
+{
+	static struct trace_stats st;
+	struct trace_report t = { .path = "/tmp/tr", .error = NULL, .stats = &st };
+	struct run_report r = {
+		.workload = "cpuid", .iterations = 1, .level = 2, .accel = "tcg",
+		.accel_reason = "x", .transport = "vmmcall", .npt = "eager", .l2mem_mib = 64,
+		.status = "pass", .status_code = 0, .qemu_exit = 1, .trace = &t,
+	};
+	char *j;
+
+	st.dir_rc = TRACE_DIR_OK;
+	st.events[NESTLAB_TRACE_L1_EXIT] = 1000;
+	st.emitted = 1003;
+	st.dropped = 2;
+	st.rejected = 1;
+	st.nrings = 1;
+	st.ring[0] = (struct trace_ring_stats){ .producer = NESTLAB_TRACE_L1, .capacity = 65536,
+						.phys = 0xf701000, .bytes = 4096, .emitted = 1003,
+						.dropped = 2, .rejected = 1 };
+	st.ring[0].reject[TRACE_REJECT_SEQ] = 1;
+	j = results_json_render(&r);
+	cr_assert(not(eq(ptr, j, NULL)));
+	cr_assert(not(eq(ptr, strstr(j, "\"trace\": {\"path\": \"/tmp/tr\",\n"
+				     "            \"directory\": true, \"error\": null,\n"
+				     "            \"events\": {\"l1_exit\": 1000, \"l1_hypercall\": 0"),
+			 NULL)), "%s", j);
+	cr_assert(not(eq(ptr, strstr(j, "\"emitted\": 1003, \"dropped\": 2, \"rejected\": 1, "
+				     "\"resyncs\": 0, \"lost_events\": 0"), NULL)), "%s", j);
+	cr_assert(not(eq(ptr, strstr(j, "{\"producer\": \"l1\", \"phys\": \"0xf701000\", "
+				     "\"bytes\": 4096, \"capacity\": 65536"), NULL)), "%s", j);
+	cr_assert(not(eq(ptr, strstr(j, "\"rejects\": {\"bad_seq\": 1, \"bad_type\": 0"), NULL)),
+		  "%s", j);
+	free(j);
+	t.error = "no trace directory";
+	t.stats = NULL;
+	j = results_json_render(&r);
+	cr_assert(not(eq(ptr, strstr(j, "\"directory\": false, \"error\": \"no trace directory\""),
+			 NULL)), "%s", j);
+	cr_assert(not(eq(ptr, strstr(j, "\"rings\": []}\n}\n"), NULL)), "%s", j);
+	free(j);
 }
