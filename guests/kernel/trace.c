@@ -10,7 +10,7 @@
 #include "trace.h"
 #include "arch.h"
 
-#define L2_TRACE_HC_PAGES 64            /* 256 KiB: 4095 records -> a 2048 ring */
+#define L2_TRACE_HC_PAGES 1024          /* 4 MiB: a ring of 32768 records */
 
 struct trace_producer l2_trace;
 
