@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "cmd_bench.h"
 #include "cmd_expect.h"
 #include "cmd_run.h"
 
@@ -29,6 +30,8 @@ static const struct {
 } main_cmds[] = {
 	{ "run",    main_run },
 	{ "expect", cmd_expect },
+	{ "bench",  cmd_bench },
+	{ "bench-compare", cmd_bench_compare },
 };
 
 int main(int argc, char **argv)

@@ -8,7 +8,9 @@ L0_SRCS  := l0/accel.c l0/cli.c l0/cli_expect.c l0/cmd_expect.c l0/cmd_run.c \
 # `nestlab bench` and `bench-compare` (docs/bench.md): jansson for JSON,
 # inih for the experiment files.
 L0_SRCS  += l0/bench_exp.c l0/bench_exp_keys.c l0/bench_exp_check.c l0/bench_expr.c \
-	l0/bench_matrix.c l0/bench_plan.c l0/bench_util.c
+	l0/bench_matrix.c l0/bench_plan.c l0/bench_exec.c l0/bench_collect.c \
+	l0/bench_manifest.c l0/bench_suite.c l0/bench_util.c l0/cmd_bench.c \
+	l0/cmd_bench_compare.c
 L0_LIBS  := -ljansson -linih -lm
 L0_OBJS  := $(patsubst l0/%.c,$(L0_BUILD)/%.o,$(L0_SRCS))
 L0_TEST_NAMES := test_cli test_accel test_qemu_cmdline test_results_parse \
@@ -18,7 +20,7 @@ L0_TESTS := $(addprefix $(L0_BUILD)/,$(L0_TEST_NAMES))
 
 ALL_TARGETS  += $(BUILD)/nestlab
 UNIT_TESTS   += $(L0_TESTS)
-TEST_SCRIPTS += l0/tests/cli.sh l0/tests/run_fake.sh
+TEST_SCRIPTS += l0/tests/cli.sh l0/tests/run_fake.sh l0/tests/bench_fake.sh
 TEST_DEPS    += $(BUILD)/nestlab
 
 $(L0_BUILD)/%.o: l0/%.c
