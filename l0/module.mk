@@ -20,7 +20,8 @@ L0_TESTS := $(addprefix $(L0_BUILD)/,$(L0_TEST_NAMES))
 
 ALL_TARGETS  += $(BUILD)/nestlab
 UNIT_TESTS   += $(L0_TESTS)
-TEST_SCRIPTS += l0/tests/cli.sh l0/tests/run_fake.sh l0/tests/bench_fake.sh
+TEST_SCRIPTS += l0/tests/cli.sh l0/tests/run_fake.sh l0/tests/bench_fake.sh \
+	tests/integration/bench.sh
 TEST_DEPS    += $(BUILD)/nestlab
 
 $(L0_BUILD)/%.o: l0/%.c
