@@ -126,6 +126,13 @@ def member_rows(rs, exp):
     return rows
 
 
+def applies(row, metric):
+    """Whether `metric` can have a value for `row` had its run passed."""
+    if row["level"] == "1" and metric in COUNTED:
+        return False
+    return row["per_iteration"] or metric not in PER_ITER
+
+
 def select(rows, sel):
     """The row matching every key=value of `sel` (strings), the largest N
     when several do; (row, None) or (None, reason)."""

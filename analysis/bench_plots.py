@@ -6,12 +6,14 @@ so that the same figures give the same file.
 """
 
 import os
+import textwrap
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+import bench_data  # noqa: E402
 import bench_tables  # noqa: E402
 
 plt.rcParams["svg.hashsalt"] = "nestlab-bench"
@@ -75,13 +77,18 @@ def draw(rows, plot, exp_name):
         ax.set_xticks([j + width * (len(live) - 1) / 2 for j in range(len(cats))])
         ax.set_xticklabels(cats, rotation=30 if len(cats) > 5 else 0, ha="right"
                            if len(cats) > 5 else "center")
-    missing = [sv for sv in series if not _points(rows, plot, sv)]
+    # series without a point because runs did not pass (not those to which
+    # the metric does not apply) are named under the plot, with the reasons
+    failed = [r for r in rows if r["state"] != "pass" and bench_data.applies(r, plot["y"])]
+    missing = [sv for sv in series if not _points(rows, plot, sv) and
+               any(tuple(r[k] for k in plot["series"]) == sv for r in failed)]
+    note = ""
     if missing:
-        why = sorted({r["why"] or r["mark"] for r in rows if r["state"] != "pass"
-                      and tuple(r[k] for k in plot["series"]) in missing})
-        fig.text(0.01, 0.01, "not shown: %s%s" % (
-            ", ".join(_label(plot["series"], sv) for sv in missing),
-            " (%s)" % "; ".join(why) if why else ""), fontsize="small", color="0.4")
+        why = sorted({r["why"] or r["mark"] for r in failed
+                      if tuple(r[k] for k in plot["series"]) in missing})
+        note = textwrap.fill("not shown: %s (%s)" % (
+            ", ".join(_label(plot["series"], sv) for sv in missing), "; ".join(why)), 120)
+        fig.text(0.01, 0.01, note, fontsize="small", color="0.4", va="bottom")
     if plot.get("logx"):
         ax.set_xscale("log")
     if plot.get("logy") and drawn:
@@ -94,7 +101,7 @@ def draw(rows, plot, exp_name):
     else:
         ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
     ax.grid(True, axis="y", alpha=0.3)
-    fig.tight_layout(rect=(0, 0.04 if missing else 0, 1, 1))
+    fig.tight_layout(rect=(0, 0.035 * (note.count("\n") + 1) if note else 0, 1, 1))
     return fig
 
 

@@ -172,7 +172,10 @@ def fits(rows, fit):
         for metric in fit["y"]:
             pts = sorted((r["n"], r[metric]) for r in grp
                          if r["state"] == "pass" and r.get(metric) is not None)
+            models = [r.get("model_ok") for r in grp if r["state"] == "pass"]
             res = {"group": " ".join(g), "metric": metric, "points": len(pts),
+                   "model": (all(m == 1 for m in models) if metric == "exits" and models
+                             and None not in models else None),
                    "slope": None, "intercept": None, "r2": None, "max_residual_pct": None,
                    "linear": None, "exact": None,
                    "missing": [r["cell"] for r in grp if r["state"] != "pass"]}
@@ -208,7 +211,10 @@ def fit_markdown(results, fit):
         verdict = "yes" if r["linear"] else "NO"
         if r["exact"]:
             verdict += ", exact"
+        if r["model"] is not None:
+            verdict += ", = model" if r["model"] else ", NOT the model"
         body.append([r["group"], LABELS.get(r["metric"], r["metric"]), str(r["points"]),
-                     "%.4f" % r["slope"], "%.1f" % r["intercept"], "%.6f" % r["r2"],
+                     "%.4f" % (round(r["slope"], 4) + 0.0), "%.1f" % (round(r["intercept"], 1) + 0.0),
+                     "%.6f" % r["r2"],
                      "%.3f %%" % r["max_residual_pct"], verdict])
     return _md(header, body)
