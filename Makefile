@@ -6,6 +6,7 @@
 #   make            build everything             make test   unit + integration tests
 #   make run WORKLOAD=cpuid ITERATIONS=1000 [LEVEL=2] [ACCEL=auto] [TRANSPORT=vmmcall] [NPT=eager] [TRACE=DIR]
 #   make deps       install missing packages     make clean
+#   make bench [EXPERIMENTS=a,b] [FULL=1] [JOBS=N] [REPEAT=K]   experiments/ -> build/bench/report.md
 
 .DEFAULT_GOAL := all
 include mk/config.mk
@@ -27,7 +28,7 @@ NPT        ?= eager
 JSON       ?= $(BUILD)/results/$(WORKLOAD)-l$(LEVEL).json
 TRACE      ?=
 
-.PHONY: all build build-tests deps test unit-test integration-test run clean bench-build
+.PHONY: all build build-tests deps test unit-test integration-test run clean bench-build bench
 
 all:
 	@scripts/deps.sh
@@ -64,6 +65,14 @@ run:
 		$(if $(filter lazy,$(NPT)),--npt-lazy) $(if $(TRACE),--trace $(TRACE)) --json $(JSON)
 
 bench-build: $(BENCH_TARGETS)
+
+# The experiments of experiments/ (docs/bench.md): quick matrix by default.
+bench:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory build
+	$(BUILD)/nestlab bench --out $(BUILD)/bench $(if $(EXPERIMENTS),--experiments $(EXPERIMENTS)) \
+		$(if $(filter-out 0 no,$(FULL)),--full) $(if $(JOBS),--jobs $(JOBS)) \
+		$(if $(REPEAT),--repeat $(REPEAT))
 
 clean:
 	rm -rf $(BUILD)

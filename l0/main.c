@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "cmd_bench.h"
 #include "cmd_expect.h"
 #include "cmd_run.h"
 #include "cmd_trace_stats.h"
@@ -32,6 +33,8 @@ static const struct {
 	{ "run",    main_run },
 	{ "expect", cmd_expect },
 	{ "trace-stats", cmd_trace_stats },
+	{ "bench",  cmd_bench },
+	{ "bench-compare", cmd_bench_compare },
 };
 
 int main(int argc, char **argv)

@@ -6,14 +6,23 @@ L0_SRCS  := l0/accel.c l0/cli.c l0/cli_expect.c l0/cmd_expect.c l0/cmd_run.c \
 	l0/expect.c l0/outcome.c l0/paths.c l0/qemu_cmdline.c l0/results_json.c \
 	l0/results_parse.c l0/run.c l0/status_names.c l0/table.c l0/trace_session.c \
 	l0/json_read.c l0/trace_tally.c l0/trace_read.c l0/cmd_trace_stats.c
+# `nestlab bench` and `bench-compare` (docs/bench.md): jansson for JSON,
+# inih for the experiment files.
+L0_SRCS  += l0/bench_exp.c l0/bench_exp_keys.c l0/bench_exp_check.c l0/bench_expr.c \
+	l0/bench_matrix.c l0/bench_plan.c l0/bench_exec.c l0/bench_collect.c \
+	l0/bench_manifest.c l0/bench_suite.c l0/bench_util.c l0/cmd_bench.c \
+	l0/cmd_bench_compare.c
+L0_LIBS  := -ljansson -linih -lm
 L0_OBJS  := $(patsubst l0/%.c,$(L0_BUILD)/%.o,$(L0_SRCS))
 L0_TEST_NAMES := test_cli test_accel test_qemu_cmdline test_results_parse \
-	test_results_json test_outcome test_expect test_cli_expect test_json_read test_trace_tally
+	test_results_json test_outcome test_expect test_cli_expect test_json_read test_trace_tally \
+	test_bench_exp test_bench_matrix
 L0_TESTS := $(addprefix $(L0_BUILD)/,$(L0_TEST_NAMES))
 
 ALL_TARGETS  += $(BUILD)/nestlab
 UNIT_TESTS   += $(L0_TESTS)
-TEST_SCRIPTS += l0/tests/cli.sh l0/tests/run_fake.sh
+TEST_SCRIPTS += l0/tests/cli.sh l0/tests/run_fake.sh l0/tests/bench_fake.sh \
+	tests/integration/bench.sh
 TEST_DEPS    += $(BUILD)/nestlab
 
 $(L0_BUILD)/%.o: l0/%.c
@@ -21,7 +30,7 @@ $(L0_BUILD)/%.o: l0/%.c
 	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -Il0 -Itracing/ust -c -o $@ $<
 
 $(BUILD)/nestlab: $(L0_OBJS) $(L0_BUILD)/main.o
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LDLIBS) $(TRACE_LIBS) -lbabeltrace2
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LDLIBS) $(TRACE_LIBS) -lbabeltrace2 $(L0_LIBS)
 
 $(L0_TESTS): $(L0_BUILD)/%: $(L0_BUILD)/tests/%.o $(L0_OBJS)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LDLIBS) $(CRITERION_LIBS) $(TRACE_LIBS) -lbabeltrace2
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LDLIBS) $(CRITERION_LIBS) $(TRACE_LIBS) -lbabeltrace2 $(L0_LIBS)

@@ -5,7 +5,9 @@
 set -e
 PKGS="gcc make binutils libc6-dev qemu-system-x86 libcriterion-dev libzydis-dev \
 clang llvm lld libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
-liblttng-ust-dev lttng-tools babeltrace2 libbabeltrace2-dev jq"
+liblttng-ust-dev lttng-tools babeltrace2 libbabeltrace2-dev jq \
+libjansson-dev libinih-dev python3 python3-pandas python3-matplotlib parallel \
+slurmctld slurmd slurm-client munge"
 
 missing=""
 for p in $PKGS; do
