@@ -132,12 +132,16 @@ void cli_usage(FILE *f)
 	fputs("usage: nestlab run --workload NAME [options]     run one workload, print and save its trap counts\n"
 	      "       nestlab expect --workload NAME [options]  print the exits and status a run must show\n"
 	      "       nestlab trace-stats DIR [--check RESULTS.json]  count a --trace run's events\n"
-	      "       nestlab --help | nestlab run --help | nestlab expect --help\n"
+	      "       nestlab bench [--list] [--experiments LIST] [--full] [--jobs N] [--repeat K]\n"
+	      "                     [--out DIR] [--plan DIR | --collect DIR]   run experiments/\n"
+	      "       nestlab bench-compare A B [--threshold PCT]  what changed between two result sets\n"
+	      "       nestlab --help | nestlab run --help | nestlab expect --help | nestlab bench --help\n"
 	      "\n"
 	      "nestlab runs a workload in the L2 guest kernel, either directly on QEMU\n"
 	      "(--level 1) or under nestlab's L1 hypervisor (--level 2, the default), and\n"
 	      "reports the exits L1 counted per workload phase; `expect` evaluates the\n"
-	      "workload's exit model (include/nestlab/workload_model.h). See docs/launcher.md.\n"
+	      "workload's exit model (include/nestlab/workload_model.h); `bench` runs the\n"
+	      "experiments (docs/bench.md). See docs/launcher.md.\n"
 	      "Exit status: 0 run passed (expect: printed), 1 run failed, 2 bad command line or\n"
 	      "configuration.\n", f);
 }
