@@ -26,6 +26,7 @@ KVML1_TEST_C := $(wildcard $(KVML1_DIR)/tests/test_*.c)
 
 ALL_TARGETS += $(KVML1_VMM)
 UNIT_TESTS  += $(KVML1_TEST)
+TEST_SCRIPTS += tests/integration/kvm_l1.sh
 TEST_DEPS   += $(KVML1_VMM) $(KVML1_DIR)/init.sh $(KVML1_DIR)/mkinitramfs.sh
 
 $(KVML1_OUT)/obj/%.o: %.c
