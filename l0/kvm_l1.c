@@ -140,6 +140,12 @@ int kvm_l1_qemu_boot(const struct qemu_params *p, struct qemu_argv *out)
 {
 	const char *extra = p->kvm_append && *p->kvm_append ? p->kvm_append : NULL;
 
+	/* Deterministic runs: the L1 Linux's clock starts from the RTC, so
+	 * with icount the RTC starts at a fixed date and follows the virtual
+	 * clock; otherwise the phase TSC varies a little run to run. */
+	if (p->icount && (qemu_argv_addf(out, "-rtc") ||
+			  qemu_argv_addf(out, "base=2024-01-01T00:00:00,clock=vm")))
+		return -1;
 	/* console on COM1, results on COM2 (the VMM's /dev/ttyS1); panic=-1
 	 * reboots at once, which -no-reboot turns into QEMU exiting. */
 	return qemu_argv_addf(out, "-kernel") || qemu_argv_addf(out, "%s", p->l1_image) ||

@@ -91,7 +91,7 @@ Test(kvm_l1, qemu_boots_the_l1_linux)
 	};
 	const char *const want[] = {
 		"-accel", "tcg", "-cpu", "qemu64,+svm,+npt", "-icount", "shift=0,sleep=off",
-		"-kernel", "/b/kvm-l1/vmlinuz", "-append",
+		"-rtc", "base=2024-01-01T00:00:00,clock=vm", "-kernel", "/b/kvm-l1/vmlinuz", "-append",
 		"console=ttyS0 quiet panic=-1 nestlab.l2mem=64 nestlab.l2=\"l2kernel.bin "
 		"workload=hypercall iterations=7 transport=backdoor l1=kvm\" nestlab.count=vmm",
 		"-initrd", "/tmp/r/kvm-initrd.cpio", "-serial", "file:/tmp/r/console.log",
