@@ -67,9 +67,13 @@ run:
 bench-build: $(BENCH_TARGETS)
 
 # The experiments of experiments/ (docs/bench.md): quick matrix by default.
+# The KVM-as-L1 columns need the L1 Linux of `make kvm-l1` (Debian's kernel,
+# fetched with apt-get download); where it cannot be built they read n/a.
 bench:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory kvm-l1 >$(BUILD)/kvm-l1.log 2>&1 || \
+		echo "bench: the L1 Linux of --l1 kvm could not be built (see $(BUILD)/kvm-l1.log): KVM columns n/a"
 	$(BUILD)/nestlab bench --out $(BUILD)/bench $(if $(EXPERIMENTS),--experiments $(EXPERIMENTS)) \
 		$(if $(filter-out 0 no,$(FULL)),--full) $(if $(JOBS),--jobs $(JOBS)) \
 		$(if $(REPEAT),--repeat $(REPEAT))

@@ -14,7 +14,7 @@ enum cli_opt {
 	OPT_WORKLOAD, OPT_ITERATIONS, OPT_LEVEL, OPT_ACCEL, OPT_TRANSPORT,
 	OPT_NPT_LAZY, OPT_JSON, OPT_TIMEOUT, OPT_L2MEM, OPT_MEM, OPT_QEMU,
 	OPT_NO_ICOUNT, OPT_KEEP, OPT_VERBOSE, OPT_QUIET, OPT_L1_IMAGE,
-	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP,
+	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP, OPT_L1,
 };
 
 static const struct cli_option cli_options[] = {
@@ -38,6 +38,7 @@ static const struct cli_option cli_options[] = {
 	{ "--l1-image",   true,  OPT_L1_IMAGE },
 	{ "--l2-image",   true,  OPT_L2_IMAGE },
 	{ "--trace",      true,  OPT_TRACE },
+	{ "--l1",         true,  OPT_L1 },
 	{ "--help",       false, OPT_HELP },
 	{ "-h",           false, OPT_HELP },
 };
@@ -72,6 +73,11 @@ const char *l0_transport_name(enum nestlab_transport t)
 	case NESTLAB_TRANSPORT_BACKDOOR: return "backdoor";
 	}
 	return "?";
+}
+
+const char *l0_l1_name(enum l0_l1 l1)
+{
+	return l1 == L0_L1_KVM ? "kvm" : "nestlab";
 }
 
 void cli_config_defaults(struct run_config *cfg)
@@ -151,7 +157,8 @@ static void cli_synopsis(FILE *f)
 	fputs("usage: nestlab run --workload NAME [--iterations N] [--level 1|2] [--accel auto|kvm|tcg]\n"
 	      "                   [--transport vmmcall|backdoor] [--npt-lazy] [--json FILE] [--timeout S]\n"
 	      "                   [--l2mem MiB] [--mem MiB] [--qemu PATH] [--no-icount] [--l1-image FILE]\n"
-	      "                   [--l2-image FILE] [--trace DIR] [--keep] [--verbose] [--quiet]\n", f);
+	      "                   [--l2-image FILE] [--trace DIR] [--l1 nestlab|kvm] [--keep] [--verbose]\n"
+	      "                   [--quiet]\n", f);
 }
 
 void cli_usage_run(FILE *f)
@@ -180,8 +187,11 @@ void cli_usage_run(FILE *f)
 		"  --l1-image FILE     L1 image (default <dir of nestlab>/l1hyp/l1hyp.bin)\n"
 		"  --l2-image FILE     L2 kernel image (default <dir of nestlab>/guests/l2kernel.bin)\n"
 		"  --trace DIR         record an LTTng trace of L1's and L2's trace rings into DIR\n"
-		"                      (empty or new; docs/tracing.md); 8 MiB at the top of --mem\n"
-		"                      become the trace region\n"
+		"                      (empty or new; docs/tracing.md); the 8 MiB ending 1 MiB below\n"
+		"                      the top of --mem become the trace region\n"
+		"  --l1 nestlab|kvm    level 2: nestlab's L1 (default) or Linux KVM with nestlab's VMM\n"
+		"                      (docs/kvm-l1.md; build it with 'make kvm-l1'; transport backdoor,\n"
+		"                      --mem %u by default, the L1 Linux boots in ~15 s under TCG)\n"
 		"  --keep              keep the run directory (console, results stream, guest RAM)\n"
 		"  -v, --verbose       print the QEMU command line and echo the console live\n"
 		"  -q, --quiet         print only the result line and errors\n"
@@ -190,7 +200,7 @@ void cli_usage_run(FILE *f)
 		"Exit status: 0 run passed, 1 run failed, 2 bad command line or configuration.\n",
 		NESTLAB_ITERATIONS_MAX, NESTLAB_ITERATIONS_DEFAULT, L0_TIMEOUT_MAX_S,
 		L0_TIMEOUT_DEFAULT_S, NESTLAB_L2MEM_MIN_MIB, NESTLAB_L2MEM_DEFAULT_MIB,
-		L0_MEM_DEFAULT_L2_MIB, L0_MEM_DEFAULT_L1_MIB);
+		L0_MEM_DEFAULT_L2_MIB, L0_MEM_DEFAULT_L1_MIB, L0_MEM_DEFAULT_KVM_MIB);
 }
 
 static enum cli_rc cli_fail(FILE *err, const char *fmt, ...)
@@ -239,7 +249,8 @@ static int cli_uint_opt(const char *val, unsigned long lo, unsigned long hi,
 enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 			  FILE *out, FILE *err)
 {
-	bool l2mem_given = false, npt_given = false, mem_given = false;
+	bool l2mem_given = false, npt_given = false, mem_given = false, l1_given = false;
+	bool transport_given = false, timeout_given = false;
 	unsigned long v;
 
 	cli_config_defaults(cfg);
@@ -297,6 +308,16 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 				cfg->transport = NESTLAB_TRANSPORT_BACKDOOR;
 			else
 				return cli_fail(err, "--transport '%s': want vmmcall or backdoor", val);
+			transport_given = true;
+			break;
+		case OPT_L1:
+			if (!strcmp(val, "nestlab"))
+				cfg->l1 = L0_L1_NESTLAB;
+			else if (!strcmp(val, "kvm"))
+				cfg->l1 = L0_L1_KVM;
+			else
+				return cli_fail(err, "--l1 '%s': want nestlab or kvm", val);
+			l1_given = true;
 			break;
 		case OPT_NPT_LAZY:
 			cfg->npt_lazy = true;
@@ -312,6 +333,7 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 				return cli_fail(err, "--timeout '%s': want seconds in 1..%u", val,
 						L0_TIMEOUT_MAX_S);
 			cfg->timeout_s = (unsigned)v;
+			timeout_given = true;
 			break;
 		case OPT_L2MEM:
 			if (cli_uint_opt(val, NESTLAB_L2MEM_MIN_MIB, L0_MEM_MAX_MIB, &v))
@@ -365,6 +387,27 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 	if (cfg->level == 1 && (npt_given || l2mem_given))
 		return cli_fail(err, "%s applies to --level 2 only",
 				npt_given ? "--npt-lazy" : "--l2mem");
+	if (cfg->level == 1 && l1_given)
+		return cli_fail(err, "--l1 applies to --level 2 only");
+	if (cfg->l1 == L0_L1_KVM) {
+		if (npt_given)
+			return cli_fail(err, "--npt-lazy applies to --l1 nestlab only (KVM "
+					"manages its own nested page tables)");
+		if (timeout_given && cfg->timeout_s < L0_TIMEOUT_MIN_KVM_S)
+			return cli_fail(err, "--timeout %u: with --l1 kvm the L1 Linux boots "
+					"first (~15 s under TCG); give at least %u", cfg->timeout_s,
+					L0_TIMEOUT_MIN_KVM_S);
+		/* KVM answers VMMCALL itself: only the backdoor reaches the VMM. */
+		cfg->transport_forced = transport_given &&
+					cfg->transport != NESTLAB_TRANSPORT_BACKDOOR;
+		cfg->transport = NESTLAB_TRANSPORT_BACKDOOR;
+		if (!mem_given)
+			cfg->mem_mib = L0_MEM_DEFAULT_KVM_MIB;
+		if (cfg->l2mem_mib + L0_MEM_KVM_LINUX_MIB > cfg->mem_mib)
+			return cli_fail(err, "--l2mem must leave the L1 Linux at least %u MiB "
+					"of --mem", L0_MEM_KVM_LINUX_MIB);
+		return CLI_RUN;
+	}
 	if (!mem_given)
 		cfg->mem_mib = cfg->level == 2 ? L0_MEM_DEFAULT_L2_MIB : L0_MEM_DEFAULT_L1_MIB;
 	/* L1 keeps its own image, page tables and NPT outside L2's RAM. */

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "bench_util.h"
 #include "cli.h"
 #include "cmd_run.h"
+#include "kvm_l1.h"
 #include "paths.h"
 
 #define BENCH_TIMEOUT_DEFAULT_S 300u
@@ -201,6 +203,20 @@ static int mentions_l1(const char *text)
 			return 1;
 	}
 	return 0;
+}
+
+/* The KVM cells run only where the launcher's --l1 kvm has its L1 Linux
+ * (`make kvm-l1`, docs/kvm-l1.md): the kernel beside the launcher. */
+static bool kvm_l1_built(const char *launcher)
+{
+	char *dir = strdup(launcher), *kernel = NULL;
+	bool ok = false;
+
+	if (dir && asprintf(&kernel, "%s/" KVM_L1_KERNEL_REL, dirname(dir)) >= 0)
+		ok = access(kernel, R_OK) == 0;
+	free(kernel);
+	free(dir);
+	return ok;
 }
 
 /* A result set folder may be replaced; anything else non-empty is refused. */
@@ -415,7 +431,7 @@ int cmd_bench(int argc, char **argv)
 	help_argv[1] = "run";
 	help_argv[2] = "--help";
 	help_argv[3] = NULL;
-	o.l1_kvm = bench_output_matches(help_argv, mentions_l1);
+	o.l1_kvm = bench_output_matches(help_argv, mentions_l1) && kvm_l1_built(launcher);
 	if (c.list) {
 		list_experiments(&s, o.l1_kvm);
 		rc = L0_EXIT_PASS;
@@ -448,8 +464,9 @@ int cmd_bench(int argc, char **argv)
 	if (!o.l1_kvm && !c.quiet)
 		for (unsigned i = 0; i < m.ncells; i++)
 			if (m.cells[i].l1 == BENCH_L1_KVM) {
-				printf("bench: %s run has no --l1: the KVM-as-L1 cells are "
-				       "marked not available\n", launcher);
+				printf("bench: %s run has no --l1, or no L1 Linux beside it "
+				       "(make kvm-l1): the KVM-as-L1 cells are marked not "
+				       "available\n", launcher);
 				break;
 			}
 	if (c.plan) {

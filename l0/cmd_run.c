@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "accel.h"
+#include "kvm_l1.h"
 #include "outcome.h"
 #include "paths.h"
 #include "qemu_cmdline.h"
@@ -247,7 +248,7 @@ int cmd_run(const struct run_config *cfg)
 {
 	char *l1 = NULL, *l2 = NULL, *rundir = NULL, *p_res = NULL, *p_con = NULL;
 	char *p_err = NULL, *res_text = NULL, *err_text = NULL, *con_text = NULL;
-	char *json = NULL, why[300], err[512];
+	char *json = NULL, why[300], err[512], *kvm_base = NULL, *kvm_initrd = NULL;
 	const char *errors[CMD_RUN_ERRORS_MAX];
 	static struct results_stream rs;
 	struct qemu_argv qa = { 0 };
@@ -270,9 +271,16 @@ int cmd_run(const struct run_config *cfg)
 		goto out;
 	}
 
-	if (cfg->level == 2 &&
-	    !(l1 = cmd_run_image(cfg->l1_image, "l1hyp/l1hyp.bin", "L1 image", "--l1-image")))
+	if (cfg->level == 2 && cfg->l1 == L0_L1_KVM) {
+		if (kvm_l1_images(cfg->l1_image, &l1, &kvm_base, err, sizeof(err))) {
+			fprintf(stderr, "nestlab: %s\n", err);
+			goto out;
+		}
+	} else if (cfg->level == 2 &&
+		   !(l1 = cmd_run_image(cfg->l1_image, "l1hyp/l1hyp.bin", "L1 image",
+					"--l1-image"))) {
 		goto out;
+	}
 	if (!(l2 = cmd_run_image(cfg->l2_image, "guests/l2kernel.bin", "L2 kernel image",
 				 "--l2-image")))
 		goto out;
@@ -282,6 +290,9 @@ int cmd_run(const struct run_config *cfg)
 	}
 	if (!cfg->quiet)
 		printf("accel: %s (%s)\n", l0_accel_name(ac.accel), ac.reason);
+	if (!cfg->quiet && cfg->transport_forced)
+		printf("transport: backdoor, not vmmcall (--l1 kvm: KVM answers VMMCALL "
+		       "itself, only the backdoor port reaches the VMM)\n");
 
 	rc = L0_EXIT_FAIL;
 	rundir = paths_rundir_create();
@@ -297,6 +308,12 @@ int cmd_run(const struct run_config *cfg)
 		fprintf(stderr, "nestlab: out of memory\n");
 		goto out;
 	}
+	err[0] = '\0';
+	if (kvm_base && !(kvm_initrd = kvm_l1_make_initrd(kvm_base, l2, rundir, err,
+							  sizeof(err)))) {
+		fprintf(stderr, "nestlab: the run's initramfs: %s\n", err);
+		goto out;
+	}
 
 	struct qemu_params qp = {
 		.qemu = cfg->qemu, .level = cfg->level, .accel = ac.accel,
@@ -305,6 +322,7 @@ int cmd_run(const struct run_config *cfg)
 		.workload = cfg->workload, .iterations = cfg->iterations,
 		.transport = cfg->transport, .l1_image = l1, .l2_image = l2, .rundir = rundir,
 		.trace_arg = tr.on ? tr.arg : NULL,
+		.l1 = cfg->l1, .kvm_initrd = kvm_initrd, .kvm_append = getenv(KVM_L1_APPEND_ENV),
 	};
 	if (qemu_cmdline_build(&qp, &qa, err, sizeof(err))) {
 		fprintf(stderr, "nestlab: %s\n", err);
@@ -367,9 +385,11 @@ int cmd_run(const struct run_config *cfg)
 
 	struct run_report rep = {
 		.workload = cfg->workload, .iterations = cfg->iterations, .level = cfg->level,
+		.l1 = cfg->level == 2 ? l0_l1_name(cfg->l1) : NULL,
 		.accel = l0_accel_name(ac.accel), .accel_reason = ac.reason,
 		.transport = l0_transport_name(cfg->transport),
-		.npt = cfg->npt_lazy ? "lazy" : "eager", .l2mem_mib = cfg->l2mem_mib,
+		.npt = cfg->l1 == L0_L1_KVM ? NULL : cfg->npt_lazy ? "lazy" : "eager",
+		.l2mem_mib = cfg->l2mem_mib,
 		.icount = qp.icount, .status = oc.status, .status_code = oc.status_code,
 		.qemu_exit = qr.how == QEMU_EXITED ? qr.code : -1, .wall_seconds = wall,
 		.errors = errors, .nerrors = nerr,
@@ -439,6 +459,8 @@ out:
 	qemu_argv_free(&qa);
 	free(l1);
 	free(l2);
+	free(kvm_base);
+	free(kvm_initrd);
 	free(rundir);
 	free(p_res);
 	free(p_con);

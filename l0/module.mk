@@ -3,7 +3,7 @@
 
 L0_BUILD := $(BUILD)/l0
 L0_SRCS  := l0/accel.c l0/cli.c l0/cli_expect.c l0/cmd_expect.c l0/cmd_run.c \
-	l0/expect.c l0/outcome.c l0/paths.c l0/qemu_cmdline.c l0/results_json.c \
+	l0/expect.c l0/kvm_l1.c l0/outcome.c l0/paths.c l0/qemu_cmdline.c l0/results_json.c \
 	l0/results_parse.c l0/run.c l0/status_names.c l0/table.c l0/trace_session.c \
 	l0/json_read.c l0/trace_tally.c l0/trace_read.c l0/cmd_trace_stats.c
 # `nestlab bench` and `bench-compare` (docs/bench.md): jansson for JSON,
@@ -16,7 +16,7 @@ L0_LIBS  := -ljansson -linih -lm
 L0_OBJS  := $(patsubst l0/%.c,$(L0_BUILD)/%.o,$(L0_SRCS))
 L0_TEST_NAMES := test_cli test_accel test_qemu_cmdline test_results_parse \
 	test_results_json test_outcome test_expect test_cli_expect test_json_read test_trace_tally \
-	test_bench_exp test_bench_matrix
+	test_bench_exp test_bench_matrix test_kvm_l1
 L0_TESTS := $(addprefix $(L0_BUILD)/,$(L0_TEST_NAMES))
 
 ALL_TARGETS  += $(BUILD)/nestlab

@@ -10,6 +10,7 @@
  * with L1 by hypercall).
  */
 #include "qemu_cmdline.h"
+#include "kvm_l1.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,8 +43,7 @@ char *qemu_rundir_file(const char *rundir, const char *name)
 	return asprintf(&s, "%s/%s", rundir, name) < 0 ? NULL : s;
 }
 
-/* Appends a formatted argument; -1 on ENOMEM. */
-static int qemu_argv_addf(struct qemu_argv *a, const char *fmt, ...)
+int qemu_argv_addf(struct qemu_argv *a, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -123,7 +123,10 @@ int qemu_cmdline_build(const struct qemu_params *p, struct qemu_argv *out,
 			goto out;
 	}
 
-	if (p->level == 2) {
+	if (p->level == 2 && p->l1 == L0_L1_KVM) {
+		if (kvm_l1_qemu_boot(p, out))
+			goto out;
+	} else if (p->level == 2) {
 		if (asprintf(&module, "%s workload=%s iterations=%lu transport=%s%s",
 			     p->l2_image, p->workload, p->iterations, transport,
 			     p->trace_arg ? " trace=hc" : "") < 0) {

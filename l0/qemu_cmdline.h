@@ -31,6 +31,9 @@ struct qemu_params {
 	const char *l2_image;
 	const char *rundir;
 	const char *trace_arg;     /* "trace=<phys>:<bytes>" of the top-level guest, or NULL */
+	enum l0_l1 l1;             /* level 2: nestlab's L1 or Linux KVM (kvm_l1.h) */
+	const char *kvm_initrd;    /* --l1 kvm: the run's initramfs (l1_image is vmlinuz) */
+	const char *kvm_append;    /* --l1 kvm: extra words for Linux's command line, or NULL */
 };
 
 struct qemu_argv {
@@ -38,6 +41,10 @@ struct qemu_argv {
 	size_t argc;
 	size_t cap;
 };
+
+/* Appends a formatted argument; -1 on ENOMEM. */
+int qemu_argv_addf(struct qemu_argv *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Builds the argv. 0 on success; -1 with `err` filled (unusable path, no memory). */
 int qemu_cmdline_build(const struct qemu_params *p, struct qemu_argv *out,

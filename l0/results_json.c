@@ -127,8 +127,10 @@ char *results_json_render(const struct run_report *r)
 		return NULL;
 	fputs("{\n  \"workload\": ", f);
 	json_str(f, r->workload);
-	fprintf(f, ",\n  \"iterations\": %lu,\n  \"level\": %d,\n  \"accel\": ",
+	fprintf(f, ",\n  \"iterations\": %lu,\n  \"level\": %d,\n  \"l1\": ",
 		r->iterations, r->level);
+	json_str(f, r->level == 2 ? (r->l1 ? r->l1 : "nestlab") : NULL);
+	fputs(",\n  \"accel\": ", f);
 	json_str(f, r->accel);
 	fputs(",\n  \"accel_reason\": ", f);
 	json_str(f, r->accel_reason);

@@ -15,11 +15,20 @@ enum l0_accel {
 	L0_ACCEL_TCG  = 2,
 };
 
+/* Which L1 runs the L2 kernel at level 2 (--l1). */
+enum l0_l1 {
+	L0_L1_NESTLAB = 0,   /* nestlab's own L1 (l1hyp/) */
+	L0_L1_KVM     = 1,   /* Linux KVM + experiments/kvm-l1's VMM (docs/kvm-l1.md) */
+};
+
 #define L0_TIMEOUT_DEFAULT_S   120u
 #define L0_MEM_DEFAULT_L2_MIB  256u /* machine RAM at level 2 (L1 + L2) */
 #define L0_MEM_DEFAULT_L1_MIB  128u /* machine RAM at level 1 (L2 kernel alone) */
 #define L0_MEM_MAX_MIB         16384u
 #define L0_TIMEOUT_MAX_S       86400u
+#define L0_MEM_DEFAULT_KVM_MIB 512u /* --l1 kvm: the L1 Linux + L2 */
+#define L0_MEM_KVM_LINUX_MIB   192u /* what the L1 Linux keeps of --mem at least */
+#define L0_TIMEOUT_MIN_KVM_S   30u  /* --l1 kvm: the Linux boot comes first */
 
 struct run_config {
 	const char *workload;          /* validated against NESTLAB_WORKLOADS */
@@ -28,6 +37,8 @@ struct run_config {
 	enum l0_accel accel;
 	enum nestlab_transport transport;
 	bool npt_lazy;                 /* level 2: L1's npt=lazy */
+	enum l0_l1 l1;                 /* level 2: which L1 */
+	bool transport_forced;         /* --l1 kvm turned a --transport vmmcall into backdoor */
 	const char *json_path;         /* NULL: no JSON file */
 	unsigned timeout_s;
 	unsigned l2mem_mib;            /* level 2: L2 RAM given to L1 */
@@ -45,5 +56,6 @@ struct run_config {
 /* Names as written on the command line and in the JSON file. */
 const char *l0_accel_name(enum l0_accel a);
 const char *l0_transport_name(enum nestlab_transport t);
+const char *l0_l1_name(enum l0_l1 l1);
 
 #endif

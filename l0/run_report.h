@@ -21,6 +21,7 @@ struct run_report {
 	const char *workload;
 	unsigned long iterations;
 	int level;
+	const char *l1;               /* "nestlab" / "kvm"; NULL at level 1 */
 	const char *accel;            /* "kvm" / "tcg" */
 	const char *accel_reason;
 	const char *transport;

@@ -32,9 +32,11 @@ void table_print_result(FILE *f, const struct run_report *r)
 {
 	bool pass = r->status && !strcmp(r->status, "pass");
 
-	fprintf(f, "result: %s%s%s (%s, level %d, %s) in %.2f s\n", pass ? "PASS" : "FAIL",
+	bool kvm = r->level == 2 && r->l1 && !strcmp(r->l1, "kvm");
+
+	fprintf(f, "result: %s%s%s (%s, level %d, %s%s) in %.2f s\n", pass ? "PASS" : "FAIL",
 		pass ? "" : " ", pass ? "" : (r->status ? r->status : "?"),
-		r->workload, r->level, r->accel, r->wall_seconds);
+		r->workload, r->level, kvm ? "l1 kvm, " : "", r->accel, r->wall_seconds);
 }
 
 void table_print(FILE *f, const struct run_report *r)
@@ -44,7 +46,9 @@ void table_print(FILE *f, const struct run_report *r)
 	fprintf(f, "workload %s, %lu iterations, level %d, accel %s%s, transport %s",
 		r->workload, r->iterations, r->level, r->accel,
 		r->icount ? " (icount)" : "", r->transport);
-	if (r->level == 2)
+	if (r->level == 2 && r->l1 && !strcmp(r->l1, "kvm"))
+		fprintf(f, ", l1 kvm, l2mem %u MiB", r->l2mem_mib);
+	else if (r->level == 2)
 		fprintf(f, ", npt %s, l2mem %u MiB", r->npt, r->l2mem_mib);
 	fputc('\n', f);
 

@@ -2,12 +2,20 @@
 # Install the Debian packages nestlab needs, only those missing. Idempotent
 # and silent when everything is present; called by `make deps` and by the
 # `test`, `run` and `bench` targets before they build.
+#   deps.sh          the packages every build and test needs
+#   deps.sh kvm-l1   also those of the KVM-as-L1 reference (make kvm-l1,
+#                    nestlab run --l1 kvm; docs/kvm-l1.md): cpio, which
+#                    builds its initramfs. The Debian kernel and
+#                    busybox-static it packs are fetched by
+#                    experiments/kvm-l1/mkinitramfs.sh with `apt-get
+#                    download` and unpacked under build/kvm-l1, not installed.
 set -e
 PKGS="gcc make binutils libc6-dev qemu-system-x86 libcriterion-dev libzydis-dev \
 clang llvm lld libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 liblttng-ust-dev lttng-tools babeltrace2 libbabeltrace2-dev jq \
 libjansson-dev libinih-dev python3 python3-pandas python3-matplotlib parallel \
 slurmctld slurmd slurm-client munge"
+[ "${1:-}" = kvm-l1 ] && PKGS="$PKGS cpio"
 
 missing=""
 for p in $PKGS; do

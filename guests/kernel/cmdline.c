@@ -37,6 +37,7 @@ void l2_config_default(struct l2_config *cfg)
 	cfg->transport = NESTLAB_TRANSPORT_VMMCALL;
 	cfg->trace = L2_TRACE_OFF;
 	cfg->trace_pa = cfg->trace_bytes = 0;
+	cfg->l1 = L2_L1_NESTLAB;
 }
 
 /* Does [s, s+n) equal the C string word? */
@@ -153,9 +154,37 @@ int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t err
 					"bytes> (4 KiB aligned, >= 8 KiB), got: ", val, vlen);
 				return -1;
 			}
+		} else if (word_eq(word, klen, "l1")) {
+			if (word_eq(val, vlen, "nestlab")) {
+				cfg->l1 = L2_L1_NESTLAB;
+			} else if (word_eq(val, vlen, "kvm")) {
+				cfg->l1 = L2_L1_KVM;
+			} else {
+				err_set(err, errlen, "l1 must be nestlab or kvm, got: ",
+					val, vlen);
+				return -1;
+			}
 		} else {
 			err_set(err, errlen, "unknown key: ", word, klen);
 			return -1;
 		}
 	}
+}
+
+int l2_config_check_l1(const struct l2_config *cfg, unsigned level, char *err,
+		       size_t errlen)
+{
+	if (cfg->l1 != L2_L1_KVM)
+		return 0;
+	if (level != 2) {
+		err_set(err, errlen, "l1=kvm, but CPUID 0x40000000 has no nestlab "
+			"signature: not running under nestlab's KVM VMM", NULL, 0);
+		return -1;
+	}
+	if (cfg->transport != NESTLAB_TRANSPORT_BACKDOOR) {
+		err_set(err, errlen, "l1=kvm needs transport=backdoor: KVM answers "
+			"VMMCALL itself, it never reaches the VMM", NULL, 0);
+		return -1;
+	}
+	return 0;
 }

@@ -1,7 +1,10 @@
 /*
  * Parsing of the L2 kernel's command line (bootargs.h): "workload=<name>
- * iterations=<N> transport=vmmcall|backdoor [trace=hc|<addr>:<bytes>]", keys
- * in any order, separated by spaces. A first word without '=' is the image name QEMU and L1 put in front
+ * iterations=<N> transport=vmmcall|backdoor [trace=hc|<addr>:<bytes>]
+ * [l1=nestlab|kvm]", keys in any order, separated by spaces. l1= names the L1
+ * the kernel expects at level 2 (docs/kvm-l1.md): "kvm" is nestlab's KVM-based
+ * VMM under Linux KVM, where KVM answers VMMCALL itself, so only the backdoor
+ * transport reaches the VMM. A first word without '=' is the image name QEMU and L1 put in front
  * of the arguments, and is skipped. Pure C, host-tested.
  */
 #ifndef L2_CMDLINE_H
@@ -17,12 +20,19 @@ enum l2_trace_mode {
 	L2_TRACE_REGION,     /* trace=<addr>:<bytes>: the launcher's region (level 1) */
 };
 
+/* l1=: which L1 serves the hypercall ABI at level 2. */
+enum l2_l1_kind {
+	L2_L1_NESTLAB = 0,   /* nestlab's own L1 (l1hyp/), the default */
+	L2_L1_KVM,           /* Linux KVM + experiments/kvm-l1's VMM */
+};
+
 struct l2_config {
 	unsigned workload;   /* enum nestlab_workload */
 	uint64_t iterations; /* 0..NESTLAB_ITERATIONS_MAX */
 	unsigned transport;  /* enum nestlab_transport */
 	unsigned trace;      /* enum l2_trace_mode */
 	uint64_t trace_pa, trace_bytes;
+	unsigned l1;         /* enum l2_l1_kind */
 };
 
 /* Defaults: workload cpuid, NESTLAB_ITERATIONS_DEFAULT, vmmcall. */
@@ -31,6 +41,12 @@ void l2_config_default(struct l2_config *cfg);
 /* Parse s into cfg (starting from the defaults). Returns 0, or -1 with a
  * NUL-terminated reason in err (errlen bytes, truncated to fit). */
 int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t errlen);
+
+/* With l1=kvm the kernel must find itself at level 2 (the VMM's CPUID
+ * signature) and use transport=backdoor. Returns 0, or -1 with the reason
+ * in err. Anything goes with l1=nestlab. */
+int l2_config_check_l1(const struct l2_config *cfg, unsigned level, char *err,
+		       size_t errlen);
 
 /* Name of a workload id, or NULL when out of range. */
 const char *l2_workload_name(unsigned id);

@@ -118,3 +118,32 @@ Test(cmdline, trace_modes)
 	cr_assert(eq(int, l2_cmdline_parse("trace=on", &cfg, err, sizeof(err)), -1));
 	cr_assert(eq(int, l2_cmdline_parse("trace=0x1000:0x1000", &cfg, err, sizeof(err)), -1));
 }
+
+Test(cmdline, l1_kind)
+{
+	cr_assert(eq(int, l2_cmdline_parse("workload=null", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(u32, cfg.l1, L2_L1_NESTLAB));
+	cr_assert(eq(int, l2_cmdline_parse("workload=null l1=kvm transport=backdoor", &cfg, err,
+					   sizeof(err)), 0));
+	cr_assert(eq(u32, cfg.l1, L2_L1_KVM));
+	cr_assert(eq(int, l2_cmdline_parse("l1=nestlab", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(u32, cfg.l1, L2_L1_NESTLAB));
+	cr_assert(eq(int, l2_cmdline_parse("l1=qemu", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "l1 must be nestlab or kvm, got: qemu"));
+}
+
+Test(cmdline, l1_kvm_needs_level2_and_backdoor)
+{
+	cr_assert(eq(int, l2_cmdline_parse("l1=kvm transport=backdoor", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(int, l2_config_check_l1(&cfg, 2, err, sizeof(err)), 0));
+	cr_assert(eq(int, l2_config_check_l1(&cfg, 1, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "l1=kvm, but CPUID 0x40000000 has no nestlab signature: "
+		     "not running under nestlab's KVM VMM"));
+	cr_assert(eq(int, l2_cmdline_parse("l1=kvm", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(int, l2_config_check_l1(&cfg, 2, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "l1=kvm needs transport=backdoor: KVM answers VMMCALL itself, "
+		     "it never reaches the VMM"));
+	/* l1=nestlab (the default) accepts any level and transport */
+	cr_assert(eq(int, l2_cmdline_parse("transport=vmmcall", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(int, l2_config_check_l1(&cfg, 1, err, sizeof(err)), 0));
+}

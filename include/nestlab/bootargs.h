@@ -6,7 +6,8 @@
  *   npt=eager|lazy    eager (default): all of L2 RAM mapped in the NPT at boot;
  *                     lazy: one NPF exit per first touch of each 4 KiB page
  * L2's command line (multiboot module string at level 2, -append at level 1):
- *   workload=<name> iterations=<N> transport=vmmcall|backdoor
+ *   workload=<name> iterations=<N> transport=vmmcall|backdoor [l1=nestlab|kvm]
+ *                     (l1=kvm: under Linux KVM and nestlab's VMM, docs/kvm-l1.md)
  *
  * Both kernels are flat binaries with a multiboot v1 header using the a.out
  * kludge (flags bit 16), loaded and entered the way QEMU's -kernel does.

@@ -67,7 +67,13 @@ check "report figures from the results"        'grep -q "^| cpuid | 14.0 | 480.0
 check "manifest names commit, QEMU, CPU, date" '[ "$(jq -r "[.nestlab_commit, .qemu_version, .host_cpu, .date, .accel, (.icount|tostring)] | map(length > 0) | all" "$work/o1/manifest.json")" = true ]'
 check "results files are JSON"                 'jq -e . "$work/o1/plan.json" >/dev/null && jq -e . "$c" >/dev/null'
 
-FAKE_L1=1 bench --experiments mix --out "$work/o2" --timeout 1 --no-report >"$work/out" 2>&1
+# With --l1 in its help and the L1 Linux beside it (`make kvm-l1`'s
+# kvm-l1/vmlinuz), the launcher runs KVM cells; --l1 alone is not enough.
+mkdir -p "$work/fl/kvm-l1" && cp "$FAKE" "$work/fl/" && : >"$work/fl/kvm-l1/vmlinuz"
+FAKE_L1=1 bench --experiments mix --out "$work/o5" --timeout 1 --no-report >"$work/out" 2>&1
+check "with --l1 but no L1 Linux the kvm cell is not available" '[ "$(jq -r ".cells[] | select(.id == \"cpuid-l2-kvm-vmmcall-eager-n100\") | .state" "$work/o5/collected.json")" = not_available ]'
+FAKE_L1=1 "$NESTLAB" bench --root . --experiments-dir "$work/exp" --nestlab "$work/fl/fake_launcher.sh" \
+	--experiments mix --out "$work/o2" --timeout 1 --no-report >"$work/out" 2>&1
 check "with --l1 in run --help the kvm cell runs" '[ "$(jq -r ".cells[] | select(.id == \"cpuid-l2-kvm-vmmcall-eager-n100\") | .state" "$work/o2/collected.json")" = pass ]'
 check "... with --l1 kvm on its command line"     'grep -q -- "--l1 kvm" "$work/o2/runs/cpuid-l2-kvm-vmmcall-eager-n100/r1/argv"'
 
