@@ -42,6 +42,13 @@ enum fuzz_crumb_state {
 	FUZZ_CRUMB_DONE    = 4, /* summary printed, exiting */
 };
 
+/* Indexes of fuzz_crumb.ends: vectors 0-31, then these. */
+#define FUZZ_END_SYSCALL   32
+#define FUZZ_END_WATCHDOG  33
+#define FUZZ_END_ESCAPED   34
+#define FUZZ_END_AVOIDED   35  /* + enum unit_avoid (1..): 36.. */
+#define FUZZ_END_NR        48
+
 struct fuzz_crumb {
 	uint64_t magic;         /* FUZZ_CRUMB_MAGIC once the guest is up */
 	uint64_t seed;
@@ -52,6 +59,11 @@ struct fuzz_crumb {
 	uint64_t findings;      /* guest-side findings so far */
 	uint32_t cpl, steps;    /* current unit's CPL, #DB steps taken */
 	uint8_t  code[16];      /* current block's code bytes */
+	/* Counters of this run, kept up to date so that the host has them
+	 * also when the run ends early: how units ended (FUZZ_END_*), and
+	 * guest-side findings by class (the guest's check_names order). */
+	uint32_t ends[FUZZ_END_NR];
+	uint32_t found[16];
 };
 
 /* Statuses the guest ends with (include/nestlab/status.h values). */

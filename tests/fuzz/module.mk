@@ -4,6 +4,16 @@
 #            image), mkimages (malformed multiboot images), l1check (L1
 #            integrity in a run's guest-RAM file)
 #   unit/    Criterion tests of the guest's pure modules
+#   campaign.sh   a campaign through the launcher (make fuzz-l1)
+#
+#   make fuzz-l1 [BLOCKS=N] [SEED=S] [HCALLS=N] [IMAGES=N] [PER_RUN=N] [JOBS=N]
+#   make fuzz-l1 REPLAY=seed:block [CPL=0|3|mix] [NPT=eager|lazy] [TMPL=list]
+#   make fuzz-l1 REPLAY=h:seed:index [TRANSPORT=vmmcall|backdoor|mix]
+#   campaign.sh   runs a campaign through the launcher (make fuzz-l1)
+#   fuzz_smoke.sh the seeded slice `make test` runs
+#
+#   make fuzz-l1 [BLOCKS=N] [SEED=S] [HCALLS=N] [IMAGES=N] [PER_RUN=N]
+#   make fuzz-l1 REPLAY=seed:block [CPL=0|3|mix] [NPT=eager|lazy] [TMPL=list]
 
 FUZZ_OUT       := $(BUILD)/fuzz
 FUZZ_GUEST_C   := $(wildcard tests/fuzz/guest/*.c)
@@ -51,3 +61,14 @@ $(FUZZ_TEST): $(wildcard tests/fuzz/unit/test_*.c) $(FUZZ_PURE_C) $(X86DEC_HOST_
 	$(HOST_CC) $(HOST_CFLAGS) -Ilib -Ilib/x86dec -Itests/fuzz/guest -o $@ \
 		$(wildcard tests/fuzz/unit/test_*.c) $(FUZZ_PURE_C) $(X86DEC_HOST_LIB) $(CRITERION_LIBS)
 
+# The campaign (docs/fuzz-l1.md). Every variable is optional; NPT and
+# TRANSPORT are passed on only when given on the command line (the top
+# Makefile's defaults are for `make run`).
+FUZZ_VARS := BLOCKS SEED PER_RUN HCALLS IMAGES REPLAY CPL TMPL CHECKS AVOID JOBS FUZZ_DIR
+.PHONY: fuzz-l1
+fuzz-l1:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory build
+	@env BUILD=$(BUILD) $(foreach v,$(FUZZ_VARS),$(if $($(v)),$(v)='$($(v))')) \
+		$(foreach v,NPT TRANSPORT,$(if $(filter command line environment,$(origin $(v))),$(v)='$($(v))')) \
+		tests/fuzz/campaign.sh

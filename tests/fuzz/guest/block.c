@@ -29,13 +29,16 @@ _Static_assert(__builtin_offsetof(struct block_ctx, ds) == CTX_DS, "CTX_DS");
 
 #define DR6_STATUS 0x600Full    /* B0-B3, BD, BS */
 
-enum end_count {
-	EC_VEC0 = 0,                /* 0..31: by vector */
-	EC_SYSCALL = 32, EC_WATCHDOG, EC_ESCAPED, EC_AVOIDED, EC_NR
-};
+#define EC_SYSCALL  FUZZ_END_SYSCALL
+#define EC_WATCHDOG FUZZ_END_WATCHDOG
+#define EC_ESCAPED  FUZZ_END_ESCAPED
+#define EC_AVOIDED  FUZZ_END_AVOIDED
 
-static unsigned end_counts[EC_NR];
-static unsigned avoid_counts[AV_NR];
+_Static_assert(EC_AVOIDED + AV_NR <= FUZZ_END_NR, "crumb end counters");
+
+/* The counters live in the breadcrumb (fuzz_abi.h), for the host. */
+#define end_counts   (crumb->ends)
+#define avoid_counts (crumb->ends + EC_AVOIDED)
 
 static const char *const vec_names[32] = {
 	"de", "db", "nmi", "bp", "of", "br", "ud", "nm", "df", "v9", "ts", "np",
@@ -183,7 +186,8 @@ static void count_end(void)
 	case END_ESCAPED:  end_counts[EC_ESCAPED]++; break;
 	case END_AVOIDED:
 		end_counts[EC_AVOIDED]++;
-		avoid_counts[unit.avoid]++;
+		if (unit.avoid)
+			avoid_counts[unit.avoid]++;
 		break;
 	case END_NONE:
 		break;
@@ -213,6 +217,23 @@ static void print_summary(const struct fuzz_opts *o, uint64_t ran)
 	con_puts("\n");
 }
 
+/* The names of the breadcrumb's counters, for the host (campaign.sh). */
+void print_counter_names(void)
+{
+	unsigned i;
+
+	con_puts("nestlab-fuzz: ends ");
+	for (i = 0; i < 32; i++)
+		con_printf("%s,", vec_names[i]);
+	con_puts("syscall,watchdog,escaped,avoided");
+	for (i = 1; i < AV_NR; i++)
+		con_printf(",av_%s", avoid_names[i]);
+	con_puts("\nnestlab-fuzz: checks ");
+	for (i = 0; i < CHECK_NR; i++)
+		con_printf("%s%s", i ? "," : "", check_names[i]);
+	con_puts("\n");
+}
+
 static void verbose_block(const struct gen_block *g, uint64_t b)
 {
 	unsigned i;
@@ -223,7 +244,10 @@ static void verbose_block(const struct gen_block *g, uint64_t b)
 	con_puts(" code");
 	for (i = 0; i < BLOCK_CODE_LEN; i++)
 		con_printf(" %02x", g->code[i]);
-	con_puts("\n");
+	con_printf("\nblock %lu regs", b);
+	for (i = 0; i < 16; i++)
+		con_printf(" %lx", g->gpr[i]);
+	con_printf(" rflags %lx\n", g->rflags);
 }
 
 void run_blocks(const struct fuzz_opts *o, uint64_t tmpl_mask, uint64_t checks,

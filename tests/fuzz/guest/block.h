@@ -20,6 +20,7 @@ void unit_after(void);
 void ctx_for_cpl(struct block_ctx *ctx, unsigned cpl);
 void gen_env_get(struct gen_env *env);
 
+void print_counter_names(void);
 void run_blocks(const struct fuzz_opts *o, uint64_t tmpl_mask, uint64_t checks,
 		uint64_t quirks);
 

@@ -28,12 +28,16 @@ void con_reset(void)
 	outb(b + UART_MCR, UART_MCR_DTR_RTS); /* loopback off */
 }
 
+/* Under L1 the UART's transmitter is always ready (L1's 16550 model):
+ * polling LSR would double the exits per byte. */
+int con_nopoll;
+
 static void con_putc(void *ctx, char c)
 {
 	unsigned spins = 1000;
 
 	(void)ctx;
-	while (!(inb(NESTLAB_COM1_PORT + UART_LSR) & UART_LSR_THRE) && --spins)
+	while (!con_nopoll && !(inb(NESTLAB_COM1_PORT + UART_LSR) & UART_LSR_THRE) && --spins)
 		;
 	outb(NESTLAB_COM1_PORT + UART_THR, (uint8_t)c);
 }

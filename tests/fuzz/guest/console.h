@@ -8,6 +8,8 @@
 #ifndef FUZZ_CONSOLE_H
 #define FUZZ_CONSOLE_H
 
+extern int con_nopoll;     /* set at level 2: L1's UART is always ready */
+
 void con_reset(void);
 void con_puts(const char *s);
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

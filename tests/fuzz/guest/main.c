@@ -112,6 +112,7 @@ void fuzz_main(uint32_t magic, uint32_t info_pa)
 		if ((r.eax & 0xFF) >= 32 && (r.eax & 0xFF) <= 52)
 			fuzz_phys_bits = r.eax & 0xFF;
 	}
+	con_nopoll = level2();
 	vm_init(ram_top);
 	write_cr3(vm.kernel_cr3);
 	desc_init();
@@ -119,6 +120,11 @@ void fuzz_main(uint32_t magic, uint32_t info_pa)
 		   "blocks %lu count %lu tmpl %lx checks %lx avoid %lx\n", level2() ? 2 : 1,
 		   ram_top >> 10, mode_names[o.mode], o.seed, o.start, o.blocks, o.count,
 		   tmpl_mask, checks, quirks);
+	con_puts("nestlab-fuzz: templates ");
+	for (unsigned i = 0; i < tmpl_count; i++)
+		con_printf("%s%s", i ? "," : "", tmpl_names[i]);
+	con_puts("\n");
+	print_counter_names();
 	crumb->state = FUZZ_CRUMB_IDLE;
 	if (o.mode == FUZZ_MODE_BLOCKS)
 		run_blocks(&o, tmpl_mask, checks, quirks);

@@ -136,6 +136,7 @@ void oracle_arm(const struct trap_frame *f, const struct x86dec_insn *in,
 		uint64_t rip, unsigned mode32, uint64_t rflags_set)
 {
 	struct oracle *o = &unit.oracle;
+	uint64_t origin = mode32 ? (uint32_t)f->rip : f->rip;
 	unsigned i;
 
 	*o = (struct oracle){
@@ -144,6 +145,7 @@ void oracle_arm(const struct trap_frame *f, const struct x86dec_insn *in,
 		.expect = EXP_COMPLETE,
 	};
 	o->modrm = in->modrm;
+	o->origin = origin;
 	o->next = rip + in->length;
 	if (mode32)
 		o->next = (uint32_t)o->next;
@@ -389,6 +391,8 @@ void oracle_check_exc(const struct trap_frame *f)
 	oracle_disarm();
 	if (v >= 32)
 		return;                             /* SYSCALL: not after our insn */
+	if (rip == o->origin && o->origin != o->rip)
+		return;     /* the MOV SS / STI in front of it faulted: it never ran */
 	if (rip != o->rip) {
 		unit_finding(CHECK_RIPADV, "%s at=+%lx vector %u at +%lx",
 			     what(o), off(o->rip), v, off(rip));

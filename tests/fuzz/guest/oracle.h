@@ -44,6 +44,8 @@ struct oracle {
 	int armed;
 	enum insn_kind kind;
 	uint64_t rip, next;
+	uint64_t origin;            /* where the guest stood when arming: rip, or
+				     * the MOV SS / STI whose shadow rip is in */
 	unsigned len, mode32, cpl;
 	uint64_t gpr[16], rflags;
 	unsigned port, size;        /* IN/OUT */

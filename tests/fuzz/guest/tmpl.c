@@ -73,12 +73,23 @@ static unsigned reg_any(struct gen_ctx *c)
 	return PRNG_PICK(c->p, r);
 }
 
-/* A register usable as [reg] with mod = 00 (not RSP: SIB; not RBP: RIP). */
-static unsigned reg_mem(struct gen_ctx *c)
+/* A register for an operand a later intercepted instruction does not
+ * clobber (CPUID, RDMSR, IN and hypercalls write RAX/RBX/RCX/RDX/RSI):
+ * RBP, RDI or R8-R15, in REX numbering. `mem`: usable as [reg] with
+ * mod = 00 (not R12: SIB; not R13: RIP-relative). */
+static unsigned reg_safe(struct gen_ctx *c, int mem)
 {
-	static const uint8_t r[] = { RAX, RCX, RDX, RBX, RSI, RDI };
+	static const uint8_t any[] = { 5, RDI, 8, 9, 10, 11, 12, 13, 14, 15 };
+	static const uint8_t m[] = { RDI, 8, 9, 10, 11, 14, 15 };
 
-	return PRNG_PICK(c->p, r);
+	return mem ? PRNG_PICK(c->p, m) : PRNG_PICK(c->p, any);
+}
+
+/* REX.B for a register operand >= 8 (and R for a CR/DR number >= 8). */
+static void rex_for(struct eb *e, unsigned rm, unsigned reg)
+{
+	if (rm >= 8 || reg >= 8)
+		e1(e, (uint8_t)(0x40 | (reg >= 8 ? 4 : 0) | (rm >= 8 ? 1 : 0)));
 }
 
 /* The guest-virtual address of the next code byte. */
@@ -420,14 +431,13 @@ static int t_svmbad(struct gen_ctx *c)
 static int emit_mov_cr(struct gen_ctx *c, unsigned cr, uint64_t v)
 {
 	struct eb e = { .n = 0 };
-	unsigned r = reg_any(c);
+	unsigned r = reg_safe(c, 0);
 
 	pin(c, r, v);
-	if (cr >= 8)
-		e1(&e, 0x44);
+	rex_for(&e, r, cr);
 	e1(&e, 0x0F);
 	e1(&e, 0x22);
-	e1(&e, (uint8_t)(0xC0 | ((cr & 7) << 3) | r));
+	e1(&e, (uint8_t)(0xC0 | ((cr & 7) << 3) | (r & 7)));
 	return commit(c, &e);
 }
 
@@ -441,13 +451,16 @@ static int t_crw(struct gen_ctx *c)
 {
 	const struct gen_env *env = c->env;
 
-	/* The last two end the run (a triple fault, or a walk outside RAM). */
 	uint64_t cr3s[] = {
 		env->block_cr3, env->block_cr3, env->block_cr3 | 0x18, env->alt_cr3,
 		env->alt_cr3, env->block_cr3, env->block_cr3 | 0x8, env->alt_cr3 | 0x10,
 		env->block_cr3 | 0x7, env->alt_cr3 | 0x800,
-		prng_below(c->p, env->ram_top) & ~0xFFFull, env->ram_top,
 	};
+	/* Rarely a root that ends the run: garbage tables (a triple fault)
+	 * or one outside RAM (an NPF outside L2 RAM during the walk). */
+	uint64_t cr3 = prng_chance(c->p, 1, 32) ?
+		       (prng_chance(c->p, 1, 2) ? prng_below(c->p, env->ram_top) & ~0xFFFull
+						: env->ram_top) : PRNG_PICK(c->p, cr3s);
 
 	switch (prng_below(c->p, 4)) {
 	case 0: {
@@ -459,7 +472,7 @@ static int t_crw(struct gen_ctx *c)
 		return emit_mov_cr(c, 0, v);
 	}
 	case 1:
-		return emit_mov_cr(c, 3, PRNG_PICK(c->p, cr3s));
+		return emit_mov_cr(c, 3, cr3);
 	case 2:
 		return emit_mov_cr(c, 8, prng_below(c->p, 16));
 	default:
@@ -471,12 +484,13 @@ static int t_crw(struct gen_ctx *c)
 static int emit_mov_dr(struct gen_ctx *c, unsigned dr, uint64_t v)
 {
 	struct eb e = { .n = 0 };
-	unsigned r = reg_any(c);
+	unsigned r = reg_safe(c, 0);
 
 	pin(c, r, v);
+	rex_for(&e, r, 0);
 	e1(&e, 0x0F);
 	e1(&e, 0x23);
-	e1(&e, (uint8_t)(0xC0 | (dr << 3) | r));
+	e1(&e, (uint8_t)(0xC0 | (dr << 3) | (r & 7)));
 	return commit(c, &e);
 }
 
@@ -531,12 +545,12 @@ static int t_desc(struct gen_ctx *c)
 {
 	struct eb e = { .n = 0 };
 	const struct gen_env *env = c->env;
-	unsigned k = (unsigned)prng_below(c->p, 16), r = reg_mem(c);
+	unsigned k = (unsigned)prng_below(c->p, 16), r = reg_safe(c, 1);
 	uint8_t *d;
 	uint64_t va;
 
-	if (k < 2) {                                /* LGDT / LIDT [reg] */
-		int idt = (int)(k & 1);
+	if (k < 1) {                                /* LGDT / LIDT [reg] */
+		int idt = (int)(prng_next(c->p) & 1);
 		uint64_t base = idt ? env->idt_base : env->gdt_base;
 		uint16_t lim = idt ? env->idt_limit : env->gdt_limit;
 
@@ -552,30 +566,35 @@ static int t_desc(struct gen_ctx *c)
 		put16(d, lim);
 		put64(d + 2, base);
 		pin(c, r, va);
+		rex_for(&e, r, 0);
 		e1(&e, 0x0F);
 		e1(&e, 0x01);
-		e1(&e, (uint8_t)((idt ? 0x18 : 0x10) | r));
+		e1(&e, (uint8_t)((idt ? 0x18 : 0x10) | (r & 7)));
 	} else if (k < 7) {                         /* LLDT reg */
 		static const uint16_t sels[] = { 0, SEL_TSS, SEL_KCODE, 0x50, 0xFFFF, 4 };
 
 		pin(c, r, PRNG_PICK(c->p, sels));
+		rex_for(&e, r, 0);
 		e1(&e, 0x0F);
 		e1(&e, 0x00);
-		e1(&e, (uint8_t)(0xD0 | r));
+		e1(&e, (uint8_t)(0xD0 | (r & 7)));
 	} else if (k < 12) {                        /* SGDT / SIDT [reg] */
 		pin(c, r, prng_chance(c->p, 3, 4) ? BLOCK_SCRATCH + prng_below(c->p, 8192)
 						  : gen_pointer(c));
+		rex_for(&e, r, 0);
 		e1(&e, 0x0F);
 		e1(&e, 0x01);
-		e1(&e, (uint8_t)((k & 1) << 3 | r));
+		e1(&e, (uint8_t)((k & 1) << 3 | (r & 7)));
 	} else if (prng_chance(c->p, 1, 3)) {       /* SMSW reg */
+		rex_for(&e, r, 0);
 		e1(&e, 0x0F);
 		e1(&e, 0x01);
-		e1(&e, (uint8_t)(0xE0 | r));
+		e1(&e, (uint8_t)(0xE0 | (r & 7)));
 	} else {                                    /* STR / SLDT reg */
+		rex_for(&e, r, 0);
 		e1(&e, 0x0F);
 		e1(&e, 0x00);
-		e1(&e, (uint8_t)(0xC0 | (prng_chance(c->p, 1, 2) ? 1 : 0) << 3 | r));
+		e1(&e, (uint8_t)(0xC0 | (prng_chance(c->p, 1, 2) ? 1 : 0) << 3 | (r & 7)));
 	}
 	return commit(c, &e);
 }
@@ -586,14 +605,15 @@ static int t_ltr(struct gen_ctx *c)
 		SEL_TSS, SEL_TSS | 3, SEL_KCODE, SEL_KDATA, 0x38, 0x50, 0xFFF8, 4,
 	};
 	struct eb e = { .n = 0 };
-	unsigned r = reg_any(c);
+	unsigned r = reg_safe(c, 0);
 	uint16_t sel = prng_chance(c->p, 1, 4) ? (uint16_t)(prng_next(c->p) | 4)
 					      : PRNG_PICK(c->p, sels);
 
 	pin(c, r, sel ? sel : 4);                   /* never the null selector */
+	rex_for(&e, r, 0);
 	e1(&e, 0x0F);
 	e1(&e, 0x00);
-	e1(&e, (uint8_t)(0xD8 | r));                /* ltr reg */
+	e1(&e, (uint8_t)(0xD8 | (r & 7)));          /* ltr reg */
 	return commit(c, &e);
 }
 
@@ -926,36 +946,38 @@ static int t_misc(struct gen_ctx *c)
 	return commit(c, &e);
 }
 
-/* Weights are relative; names are the tmpl= list names. */
+/* Weights are relative (a block picks about four templates); templates
+ * that usually end the run weigh little, so that a run of 2,000 blocks
+ * restarts a few times only. Names are the tmpl= list names. */
 const struct tmpl tmpl_table[] = {
-	{ "raw",      300, TMPL_DEFAULT, t_raw,      "1-4 random bytes" },
-	{ "cpuid",     80, TMPL_DEFAULT, t_cpuid,    "CPUID, interesting and random leaves" },
-	{ "rdmsr",     60, TMPL_DEFAULT, t_rdmsr,    "RDMSR, interesting and out-of-range MSRs" },
-	{ "wrmsr",     60, TMPL_DEFAULT, t_wrmsr,    "WRMSR, EFER/PAT/bases with edge values" },
-	{ "pio",       80, TMPL_DEFAULT, t_pio,      "IN/OUT imm8 and DX, UART/backdoor/PC ports" },
-	{ "backdoor",  30, TMPL_DEFAULT, t_backdoor, "backdoor IN with the magic, random command" },
-	{ "vmmcall",   40, TMPL_DEFAULT, t_vmmcall,  "VMMCALL, random command and arguments" },
-	{ "svm",       40, TMPL_DEFAULT, t_svm,      "VMRUN/VMLOAD/VMSAVE/STGI/CLGI/SKINIT/INVLPGA" },
-	{ "svmbad",    10, TMPL_DEFAULT, t_svmbad,   "the same with rAX unaligned or beyond MAXPHYADDR" },
-	{ "crw",       40, TMPL_DEFAULT, t_crw,      "MOV CR0/CR2/CR3/CR8: bit flips, other roots" },
-	{ "crrsv",     10, TMPL_DEFAULT, t_crrsv,    "MOV CR0/CR3/CR8/DR6/DR7 with reserved bits" },
-	{ "cr4",       20, TMPL_DEFAULT, t_cr4,      "MOV CR4 with a defined bit flipped" },
-	{ "cr4rsv",    10, TMPL_DEFAULT, t_cr4rsv,   "MOV CR4 with an architecturally reserved bit" },
-	{ "drw",       30, TMPL_DEFAULT, t_drw,      "MOV DR0-DR7, breakpoints on the block" },
-	{ "desc",      20, TMPL_DEFAULT, t_desc,     "LGDT/LIDT/LLDT/SGDT/SIDT/STR/SLDT/SMSW" },
-	{ "ltr",       10, TMPL_DEFAULT, t_ltr,      "LTR with a non-null selector" },
-	{ "ltrnull",    5, TMPL_DEFAULT, t_ltrnull,  "xor eax,eax; ltr ax (null selector)" },
-	{ "intn",      40, TMPL_DEFAULT, t_intn,     "INT n, INT3, INTO, INT1, UD0, UD2" },
-	{ "far",       30, TMPL_DEFAULT, t_far,      "far JMP/CALL/RETF/IRETQ, odd selectors" },
-	{ "compat",    20, TMPL_DEFAULT, t_compat,   "far JMP into 32-bit compatibility mode" },
-	{ "tf",        30, TMPL_DEFAULT, t_tf,       "PUSHF/POPF flipping TF/AC/DF/IOPL/NT/IF" },
-	{ "sys",       20, TMPL_DEFAULT, t_sys,      "SYSCALL/SYSRET/SWAPGS/SYSENTER/SYSEXIT" },
-	{ "mem",       50, TMPL_DEFAULT, t_mem,      "loads/stores/rep/invlpg on edge pages" },
-	{ "badram",     3, TMPL_DEFAULT | TMPL_ENDS_RUN, t_badram, "access past L2 RAM (l2_bad_access)" },
-	{ "smc",       20, TMPL_DEFAULT, t_smc,      "self-modifying code, direct and via an alias" },
-	{ "strio",      5, TMPL_DEFAULT | TMPL_ENDS_RUN, t_strio, "INS/OUTS (L1 stops L2: l2_bad_insn)" },
-	{ "movss",     20, TMPL_DEFAULT, t_movss,    "MOV SS shadow over an intercepted instruction" },
-	{ "misc",      40, TMPL_DEFAULT, t_misc,     "INVLPG/WBINVD/INVD/XSETBV/MONITOR/RDTSCP/..." },
+	{ "raw",       3000, TMPL_DEFAULT, t_raw,      "1-4 random bytes" },
+	{ "cpuid",      800, TMPL_DEFAULT, t_cpuid,    "CPUID, interesting and random leaves" },
+	{ "rdmsr",      600, TMPL_DEFAULT, t_rdmsr,    "RDMSR, interesting and out-of-range MSRs" },
+	{ "wrmsr",      600, TMPL_DEFAULT, t_wrmsr,    "WRMSR, EFER/PAT/bases with edge values" },
+	{ "pio",        800, TMPL_DEFAULT, t_pio,      "IN/OUT imm8 and DX, UART/backdoor/PC ports" },
+	{ "backdoor",   300, TMPL_DEFAULT, t_backdoor, "backdoor IN with the magic, random command" },
+	{ "vmmcall",    400, TMPL_DEFAULT, t_vmmcall,  "VMMCALL, random command and arguments" },
+	{ "svm",        400, TMPL_DEFAULT, t_svm,      "VMRUN/VMLOAD/VMSAVE/STGI/CLGI/SKINIT/INVLPGA" },
+	{ "svmbad",      30, TMPL_DEFAULT, t_svmbad,   "the same with rAX unaligned or beyond MAXPHYADDR" },
+	{ "crw",        300, TMPL_DEFAULT, t_crw,      "MOV CR0/CR2/CR3/CR8: bit flips, other roots" },
+	{ "crrsv",       10, TMPL_DEFAULT, t_crrsv,    "MOV CR0/CR3/CR8/DR6/DR7 with reserved bits" },
+	{ "cr4",         10, TMPL_DEFAULT, t_cr4,      "MOV CR4 with a defined bit flipped" },
+	{ "cr4rsv",       5, TMPL_DEFAULT, t_cr4rsv,   "MOV CR4 with an architecturally reserved bit" },
+	{ "drw",        300, TMPL_DEFAULT, t_drw,      "MOV DR0-DR7, breakpoints on the block" },
+	{ "desc",       100, TMPL_DEFAULT, t_desc,     "LGDT/LIDT/LLDT/SGDT/SIDT/STR/SLDT/SMSW" },
+	{ "ltr",         10, TMPL_DEFAULT, t_ltr,      "LTR with a non-null selector" },
+	{ "ltrnull",      5, TMPL_DEFAULT, t_ltrnull,  "xor eax,eax; ltr ax (null selector)" },
+	{ "intn",       400, TMPL_DEFAULT, t_intn,     "INT n, INT3, INTO, INT1, UD0, UD2" },
+	{ "far",        300, TMPL_DEFAULT, t_far,      "far JMP/CALL/RETF/IRETQ, odd selectors" },
+	{ "compat",     100, TMPL_DEFAULT, t_compat,   "far JMP into 32-bit compatibility mode" },
+	{ "tf",         300, TMPL_DEFAULT, t_tf,       "PUSHF/POPF flipping TF/AC/DF/IOPL/NT/IF" },
+	{ "sys",        200, TMPL_DEFAULT, t_sys,      "SYSCALL/SYSRET/SWAPGS/SYSENTER/SYSEXIT" },
+	{ "mem",        500, TMPL_DEFAULT, t_mem,      "loads/stores/rep/invlpg on edge pages" },
+	{ "badram",       5, TMPL_DEFAULT | TMPL_ENDS_RUN, t_badram, "access past L2 RAM (l2_bad_access)" },
+	{ "smc",        200, TMPL_DEFAULT, t_smc,      "self-modifying code, direct and via an alias" },
+	{ "strio",        5, TMPL_DEFAULT | TMPL_ENDS_RUN, t_strio, "INS/OUTS (L1 stops L2: l2_bad_insn)" },
+	{ "movss",      200, TMPL_DEFAULT, t_movss,    "MOV SS shadow over an intercepted instruction" },
+	{ "misc",       400, TMPL_DEFAULT, t_misc,     "INVLPG/WBINVD/INVD/XSETBV/MONITOR/RDTSCP/..." },
 };
 
 const unsigned tmpl_count = sizeof(tmpl_table) / sizeof(tmpl_table[0]);

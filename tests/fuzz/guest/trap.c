@@ -44,6 +44,7 @@ void unit_finding(unsigned cls, const char *fmt, ...)
 	unit.findings++;
 	fuzz_findings[cls]++;
 	crumb->findings++;
+	crumb->found[cls]++;
 	va_start(ap, fmt);
 	format_vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
