@@ -32,6 +32,7 @@ L1ELF=$BUILD/l1hyp/l1hyp.elf
 BLOCKS=${BLOCKS:-20000}
 SEED=${SEED:-1}
 PER_RUN=${PER_RUN:-2000}
+HC_PER_RUN=${HC_PER_RUN:-$PER_RUN}
 HCALLS=${HCALLS:-$(( BLOCKS / 10 > 500 ? BLOCKS / 10 : 500 ))}
 IMAGES=${IMAGES:-48}
 CPL=${CPL:-}
@@ -68,6 +69,13 @@ opts() {
 	[ -n "$CHECKS" ] && o="$o checks=$CHECKS"
 	[ -n "$AVOID" ] && o="$o avoid=$AVOID"
 	echo "$o"
+}
+
+# The generation options of the campaign, as make fuzz-l1 arguments.
+replay_opts() {
+	[ -n "$TMPL" ] && printf ' TMPL=%s' "$TMPL"
+	[ -n "$CHECKS" ] && printf ' CHECKS=%s' "$CHECKS"
+	[ -n "$AVOID" ] && printf ' AVOID=%s' "$AVOID"
 }
 
 # crumb NAME RUNDIR: the breadcrumb (tests/fuzz/fuzz_abi.h) as
@@ -150,7 +158,10 @@ collect() {
 		while IFS= read -r line; do
 			cls=$(echo "$line" | sed -n 's/.* class=\([a-z0-9_]*\).*/\1/p')
 			blk=$(echo "$line" | sed -n 's/.* block=\([0-9]*\).*/\1/p')
-			ev finding "$cls" "REPLAY=$SEED:$blk $replay_args" "${line#L2: }"
+			# Alone, or from the block its run began with (state a block
+			# leaves behind can matter).
+			ev finding "$cls" "REPLAY=$SEED:$blk $replay_args" \
+				"${line#L2: } [its run began at block $RUN_START: REPLAY=$SEED:$RUN_START-$blk]"
 		done < <(grep -a '^L2: FINDING seed=[0-9]* block=' "$W/runs/$name.con")
 	else
 		while IFS= read -r line; do
@@ -166,7 +177,8 @@ sum_summary() { grep -a '^L2: FUZZ-SUMMARY' "$W/runs/$1.con" | tail -1 | cut -c5
 # [START, END) of SEED, resumed after each early end.
 part_units() {
 	local kind=$1 id=$2 s=$3 e=$4 cpl=$5 npt=$6 tr=$7 n=0 name st c unit state tm cmd
-	local rargs="CPL=$cpl NPT=$npt" what
+	local c0 c1
+	local rargs="CPL=$cpl NPT=$npt$(replay_opts)" what
 	[ "$kind" = hypercalls ] && rargs="CPL=$cpl NPT=$npt TRANSPORT=$tr"
 	EVFILE=$W/$id.events
 	: >"$EVFILE"
@@ -179,8 +191,8 @@ part_units() {
 		fi
 		fz_run "$name" "$npt" "$([ "$tr" = mix ] && echo vmmcall || echo "$tr")" "$cmd"
 		st=$(status_of "$name")
-		read -r c _ unit state tm _ <<<"$(cat "$W/runs/$name.crumb")"
-		collect "$name" "$rargs" "$kind"
+		read -r c _ unit state tm _ _ _ c0 c1 <<<"$(cat "$W/runs/$name.crumb")"
+		RUN_START=$s collect "$name" "$rargs" "$kind"
 		[ "$kind" = blocks ] && [ -s "$W/runs/$name.counts" ] &&
 			cat "$W/runs/$name.counts" >>"$W/$id.counts"
 		if [ "$st" = pass ]; then
@@ -210,7 +222,7 @@ part_units() {
 		*)
 			if [ "$kind" = blocks ]; then
 				ev finding "$st" "REPLAY=$SEED:$unit $rargs" \
-					"$what $unit (tmpl $(tmpl_names "$tm")): $(diag_of "$name")"
+					"$what $unit (tmpl $(tmpl_names "$tm"), code $(code_hex "$c0" "$c1")): $(diag_of "$name")"
 			else
 				ev finding "$st" "REPLAY=h:$SEED:$unit $rargs" \
 					"$what $unit: $(diag_of "$name")"
@@ -219,6 +231,15 @@ part_units() {
 		s=$((unit + 1))
 		n=$((n + 1))
 	done
+}
+
+# The 16 code bytes of the breadcrumb's two little-endian qwords.
+code_hex() {
+	local q out="" i
+	for q in "$1" "$2"; do
+		for ((i = 14; i >= 0; i -= 2)); do out="$out${q:i:2}"; done
+	done
+	echo "$out"
 }
 
 # Template names of a mask (hex), from the guest's own table.
@@ -354,6 +375,18 @@ report() {
 		printf '    %-16s %6s  replay: make fuzz-l1 %s\n' "" "" "$(echo "$f" | cut -f3)"
 	done
 	echo "  all events: $W/all.events"
+	{
+		echo "blocks_ran=$blocks_ran"
+		echo "hypercalls_ran=$hc_ran"
+		echo "images_ran=$img_ran"
+		echo "l2_ends=$l2ends"
+		echo "findings=$total"
+		echo "findings_blocks=$(cat "$W"/blk*.events 2>/dev/null | grep -c '^finding')"
+		echo "findings_hypercalls=$(cat "$W"/hc*.events 2>/dev/null | grep -c '^finding')"
+		echo "findings_images=$(cat "$W"/img-*.events 2>/dev/null | grep -c '^finding')"
+		echo "findings_integrity=$(grep -cP '^finding\tintegrity' "$W/all.events")"
+		echo "integrity_checked=$(cat "$W"/runs/*.int 2>/dev/null | grep -c '^INTEGRITY code')"
+	} >"$W/summary.env"
 	[ "$total" -eq 0 ]
 }
 
@@ -379,8 +412,8 @@ done
 trs=(vmmcall backdoor mix mix backdoor vmmcall)
 hnpt=(eager lazy eager lazy eager lazy)
 k=0
-for ((s = 0; s < HCALLS; s += PER_RUN)); do
-	e=$((s + PER_RUN < HCALLS ? s + PER_RUN : HCALLS))
+for ((s = 0; s < HCALLS; s += HC_PER_RUN)); do
+	e=$((s + HC_PER_RUN < HCALLS ? s + HC_PER_RUN : HCALLS))
 	spawn part_units hypercalls "hc$k" "$s" "$e" "$(cfg_cpl mix)" "$(cfg_npt "${hnpt[k % 6]}")" \
 		"${trs[k % 6]}"
 	k=$((k + 1))

@@ -31,6 +31,7 @@ FUZZ_TEST      := $(FUZZ_OUT)/test_fuzz
 
 ALL_TARGETS  += $(FUZZ_IMAGE) $(FUZZ_TOOLS)
 UNIT_TESTS   += $(FUZZ_TEST)
+TEST_SCRIPTS += tests/fuzz/fuzz_smoke.sh
 TEST_DEPS    += $(FUZZ_IMAGE) $(FUZZ_TOOLS) $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin \
 	$(BUILD)/guests/l2kernel.bin
 

@@ -153,7 +153,7 @@ void unit_after(void)
 
 static int vector_explained(unsigned v)
 {
-	if ((unit.flags & U_SOFTINT) && unit.softint_vec == v)
+	if ((unit.flags & U_SOFTINT) && v < 32 && (unit.softint & (1u << v)))
 		return 1;
 	switch (v) {
 	case 2: case 9: case 15: case 18:

@@ -17,8 +17,9 @@
  *    frame from ctx (RIP, CS, RFLAGS, RSP, SS; APM vol.2 8.9.3), loads DS/ES,
  *    the block CR3 and every GPR, and IRETQs into the block.
  *  - block_resume: the way back from any block end: CR0/CR4 as they were,
- *    the guest's GDT with CS/SS/DS/ES/FS/GS reloaded, its IDT, the stack and
- *    callee-saved registers of block_enter, which then returns 1.
+ *    the guest's GDT with CS/SS/DS/ES/FS/GS reloaded, RFLAGS = 2, its IDT,
+ *    the stack and callee-saved registers of block_enter, which then
+ *    returns 1.
  */
 #include "layout.h"
 #include "entry.h"
@@ -204,10 +205,16 @@ block_resume:
 	mov %rax, %cr4
 2:	lgdt fuzz_gdtr(%rip)
 	mov fuzz_jmp_rsp(%rip), %rsp
-	lea 3f(%rip), %rax
-	pushq $SEL_KCODE
+	/* IRETQ, not LRETQ: it reloads CS and SS and all of RFLAGS (VIF and
+	 * VIP included, which POPF leaves alone; APM vol.3 "IRET", "POPF"). */
+	mov %rsp, %rax
+	lea 3f(%rip), %rbx
+	pushq $SEL_KDATA
 	pushq %rax
-	lretq
+	pushq $0x2
+	pushq $SEL_KCODE
+	pushq %rbx
+	iretq
 3:	mov $SEL_KDATA, %eax
 	mov %eax, %ss
 	mov %eax, %ds

@@ -37,28 +37,59 @@
 #define DR6_BD    (1ull << 13)
 #define DR6_BS    (1ull << 14)
 #define LOOKAHEAD 8
+#define CR0_NW    (1ull << 29)
+#define CR0_CD    (1ull << 30)
 
 const char *const quirk_names[QUIRK_NR] = {
-	"msrhi", "cr4", "ltrnull", "cr0pg", "crrsv", "svmrax",
+	"msrhi", "cr4bits", "ltrnull", "cr0bits", "cr3rsv", "svmrax", "lock", "rexpfx",
 };
 unsigned fuzz_phys_bits = 40;
 
-/* MOV CRn/DRn, reg writing a value with reserved bits (64-bit mode). */
-static int writes_reserved(const struct x86dec_insn *in, uint64_t v)
+/* The CR number of a MOV CRn, reg (REX.R selects CR8-CR15). */
+static unsigned cr_number(const struct x86dec_insn *in)
 {
-	unsigned n = ((in->modrm >> 3) & 7) | ((in->rex & 4) << 1);
+	return ((in->modrm >> 3) & 7) | ((in->rex & 4) << 1);
+}
 
-	if (in->opcode == 0x23)
-		return (n == 6 || n == 7 || n == 4 || n == 5) && (v >> 32);
-	switch (n) {
-	case 0: return !!(v >> 32);
-	case 3: return !!(v >> fuzz_phys_bits);
-	case 8: return v > 15;
+/* The avoid= forms (unit.h). */
+/* A REX prefix with a legacy prefix after it (the REX is then ignored,
+ * APM vol.3 1.2.7; QEMU's TCG honours it). */
+static int rex_then_prefix(const uint8_t *b, unsigned len)
+{
+	unsigned i;
+	int rex = 0;
+
+	for (i = 0; i < len; i++) {
+		switch (b[i]) {
+		case 0x66: case 0x67: case 0xF0: case 0xF2: case 0xF3:
+		case 0x26: case 0x2E: case 0x36: case 0x3E: case 0x64: case 0x65:
+			if (rex)
+				return 1;
+			continue;
+		}
+		if ((b[i] & 0xF0) == 0x40) {
+			rex = 1;
+			continue;
+		}
+		return 0;
 	}
 	return 0;
 }
 
-/* The avoid= forms (unit.h). */
+/* The instruction a LOCK prefix makes invalid, decoded without it. */
+static enum insn_kind kind_without_lock(const uint8_t *b, unsigned len, int mode32)
+{
+	uint8_t buf[X86DEC_MAX_LEN];
+	struct x86dec_insn in;
+	unsigned i, n = 0;
+
+	for (i = 0; i < len && n < sizeof(buf); i++)
+		if (b[i] != 0xF0)
+			buf[n++] = b[i];
+	x86dec_decode_buf(&in, mode32 ? X86DEC_MODE_32 : X86DEC_MODE_64, buf, n);
+	return in.status == X86DEC_OK ? insn_kind(&in) : IK_OTHER;
+}
+
 static enum unit_avoid quirk(const struct x86dec_insn *in, const struct trap_frame *f,
 			     int mode32)
 {
@@ -71,22 +102,30 @@ static enum unit_avoid quirk(const struct x86dec_insn *in, const struct trap_fra
 	if ((q & (1u << QUIRK_MSRHI)) && (in->opcode == 0x30 || in->opcode == 0x32) &&
 	    (!f || (f->rcx >> 32)))
 		return AV_QUIRK;
-	if ((q & (1u << QUIRK_CR4)) && in->opcode == 0x22 && reg == 4)
-		return AV_QUIRK;
+	if ((q & (1u << QUIRK_CR4BITS)) && in->opcode == 0x22 && cr_number(in) == 4) {
+		/* All 64 bits, also in compatibility mode: QEMU writes them. */
+		uint64_t v = f ? *frame_gpr((struct trap_frame *)f, rm) : ~0ull;
+
+		if ((v & ~CR4_SAFE & ~CR4_PAE) || !(v & CR4_PAE))
+			return AV_QUIRK;
+	}
 	if ((q & (1u << QUIRK_LTRNULL)) && in->opcode == 0x00 && reg == 3) {
 		if ((in->modrm >> 6) != 3 || !f ||
 		    !(*frame_gpr((struct trap_frame *)f, rm) & 0xFFFC))
 			return AV_QUIRK;
 	}
-	if ((q & (1u << QUIRK_CR0PG)) && in->opcode == 0x22 && reg == 0 &&
-	    !(in->rex & 4) && (!f || !(*frame_gpr((struct trap_frame *)f, rm) & CR0_PG)))
-		return AV_QUIRK;
+	if ((q & (1u << QUIRK_CR0BITS)) && in->opcode == 0x22 && cr_number(in) == 0) {
+		uint64_t v = f ? *frame_gpr((struct trap_frame *)f, rm) : 0;
+
+		if (!(v & CR0_PG) || ((v & CR0_NW) && !(v & CR0_CD)))
+			return AV_QUIRK;
+	}
 	if ((q & (1u << QUIRK_SVMRAX)) && in->opcode == 0x01 &&
 	    (in->modrm == 0xD8 || in->modrm == 0xDA || in->modrm == 0xDB) &&
 	    (!f || (f->rax & 0xFFF) || (f->rax >> fuzz_phys_bits)))
 		return AV_QUIRK;
-	if ((q & (1u << QUIRK_CRRSV)) && !mode32 && (in->opcode == 0x22 || in->opcode == 0x23) &&
-	    (!f || writes_reserved(in, *frame_gpr((struct trap_frame *)f, rm))))
+	if ((q & (1u << QUIRK_CR3RSV)) && in->opcode == 0x22 && cr_number(in) == 3 &&
+	    (!f || (*frame_gpr((struct trap_frame *)f, rm) >> fuzz_phys_bits)))
 		return AV_QUIRK;
 	return AV_NONE;
 }
@@ -104,6 +143,13 @@ static int code_mode32(uint64_t cs, int *mode32)
 		return 0;
 	}
 	return -1;
+}
+
+static unsigned code_left(uint64_t rip)
+{
+	uint64_t n = BLOCK_CODE + PAGE_SIZE - rip;
+
+	return n < X86DEC_MAX_LEN ? (unsigned)n : X86DEC_MAX_LEN;
 }
 
 /* Decodes the instruction at rip if it lies in the code page: 0, or -1
@@ -243,7 +289,6 @@ static void note_insn(const struct x86dec_insn *in, const struct trap_frame *f)
 {
 	unsigned reg = (in->modrm >> 3) & 7;
 
-	unit.flags &= ~U_SOFTINT;
 	if (in->map == 0) {
 		unsigned vec = 0x100;
 
@@ -257,9 +302,9 @@ static void note_insn(const struct x86dec_insn *in, const struct trap_frame *f)
 			vec = 1;
 		else if (in->opcode == 0x8E && reg == 2)
 			unit.flags |= U_DESC;
-		if (vec < 0x100) {
+		if (vec < 32) {
 			unit.flags |= U_SOFTINT;
-			unit.softint_vec = vec;
+			unit.softint |= 1u << vec;
 		}
 		if (insn_kind(in) == IK_OUT || insn_kind(in) == IK_OUTS) {
 			unsigned port = (in->opcode & 0x08) || insn_kind(in) == IK_OUTS ?
@@ -286,6 +331,32 @@ static void note_insn(const struct x86dec_insn *in, const struct trap_frame *f)
 	}
 }
 
+/* What an instruction that may run without a precheck of its own could
+ * do that the end-of-block checks must allow for. */
+static void note_unchecked(const struct x86dec_insn *in)
+{
+	unsigned reg = (in->modrm >> 3) & 7;
+
+	if (in->map == 0 && (in->opcode == 0xCC || in->opcode == 0xCD ||
+			     in->opcode == 0xCE || in->opcode == 0xF1)) {
+		unit.flags |= U_SOFTINT;
+		if (in->opcode == 0xCD)
+			unit.softint |= (in->imm & 0xFF) < 32 ? 1u << (in->imm & 0xFF) : 0;
+		else
+			unit.softint |= in->opcode == 0xCC ? 1u << 3 :
+					in->opcode == 0xCE ? 1u << 4 : 1u << 1;
+	}
+	if (insn_kind(in) == IK_OUT || insn_kind(in) == IK_OUTS)
+		unit.flags |= U_TOUCHED_UART;
+	if ((in->map == 0 && in->opcode == 0x8E && reg == 2) ||
+	    (in->map == 1 && ((in->opcode == 0x01 && (reg == 2 || reg == 3)) ||
+			      (in->opcode == 0x00 && (reg == 2 || reg == 3)) ||
+			      (in->opcode == 0x22 && reg == 3))))
+		unit.flags |= U_DESC;
+	if (in->map == 1 && in->opcode == 0x23)
+		unit.flags |= U_TOUCHED_DR;
+}
+
 static int avoid(enum unit_avoid why)
 {
 	unit.end = END_AVOIDED;
@@ -305,6 +376,8 @@ static int lookahead(uint64_t rip, int mode32, unsigned cpl, unsigned iopl)
 			return avoid(AV_LOOKAHEAD);
 		if (danger(&in, 0, cpl, iopl, mode32))
 			return avoid(AV_LOOKAHEAD);
+		if (in.status == X86DEC_OK)
+			note_unchecked(&in);
 		if (in.status != X86DEC_OK ||
 		    (!insn_exits(insn_kind(&in)) && !is_mov_ss(&in, mode32)))
 			return 0;
@@ -328,8 +401,17 @@ int step_precheck(struct trap_frame *f)
 		unit.end = END_ESCAPED;
 		return -1;
 	}
-	if (in.status != X86DEC_OK)
-		return 0;                           /* the CPU raises #UD or #GP */
+	if (in.status != X86DEC_OK) {
+		/* The CPU raises #UD or #GP, except that QEMU lets a LOCKed
+		 * CPUID/RDMSR/... reach L1, which cannot decode it. */
+		if ((unit.quirks & (1u << QUIRK_LOCK)) && in.status == X86DEC_INVALID &&
+		    insn_exits(kind_without_lock(vm_block_ptr(rip), code_left(rip), mode32)))
+			return avoid(AV_QUIRK);
+		return 0;
+	}
+	if ((unit.quirks & (1u << QUIRK_REXPFX)) && insn_exits(insn_kind(&in)) &&
+	    rex_then_prefix(vm_block_ptr(rip), in.length))
+		return avoid(AV_QUIRK);
 	av = danger(&in, f, cpl, iopl, mode32);
 	if (av)
 		return avoid(av);

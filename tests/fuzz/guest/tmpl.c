@@ -61,8 +61,21 @@ static int commit(struct gen_ctx *c, const struct eb *e)
 
 static void pin(struct gen_ctx *c, unsigned reg, uint64_t v)
 {
-	if (reg != RSP)
+	if (reg != RSP) {
 		c->b->gpr[reg] = v;
+		c->pinned |= (uint16_t)(1u << reg);
+	}
+}
+
+/* One of regs[0..n), preferring one no earlier template pinned (its
+ * instruction would otherwise see this template's value). */
+static unsigned pick_reg(struct gen_ctx *c, const uint8_t *regs, unsigned n)
+{
+	unsigned i, r = regs[prng_below(c->p, n)];
+
+	for (i = 0; i < 8 && (c->pinned & (1u << r)); i++)
+		r = regs[prng_below(c->p, n)];
+	return r;
 }
 
 /* A register for a ModRM register operand: never RSP. */
@@ -70,7 +83,7 @@ static unsigned reg_any(struct gen_ctx *c)
 {
 	static const uint8_t r[] = { RAX, RCX, RDX, RBX, 5, RSI, RDI };
 
-	return PRNG_PICK(c->p, r);
+	return pick_reg(c, r, sizeof(r));
 }
 
 /* A register for an operand a later intercepted instruction does not
@@ -82,7 +95,7 @@ static unsigned reg_safe(struct gen_ctx *c, int mem)
 	static const uint8_t any[] = { 5, RDI, 8, 9, 10, 11, 12, 13, 14, 15 };
 	static const uint8_t m[] = { RDI, 8, 9, 10, 11, 14, 15 };
 
-	return mem ? PRNG_PICK(c->p, m) : PRNG_PICK(c->p, any);
+	return mem ? pick_reg(c, m, sizeof(m)) : pick_reg(c, any, sizeof(any));
 }
 
 /* REX.B for a register operand >= 8 (and R for a CR/DR number >= 8). */

@@ -22,6 +22,7 @@ struct gen_ctx {
 	struct gen_block *b;
 	unsigned len;             /* code bytes used */
 	unsigned pool_used;
+	uint16_t pinned;          /* registers a template already set */
 };
 
 /* Flags of a template. */

@@ -29,7 +29,7 @@ enum unit_avoid {
 #define U_TOUCHED_DR    (1u << 0)   /* a MOV to a debug register ran */
 #define U_TOUCHED_UART  (1u << 1)   /* an OUT to COM1 ran */
 #define U_DESC          (1u << 2)   /* LGDT/LIDT/LLDT/LTR/MOV CR3/MOV SS ran */
-#define U_SOFTINT       (1u << 3)   /* the last instruction was INT n/INT3/INTO/INT1 */
+#define U_SOFTINT       (1u << 3)   /* an INT n/INT3/INTO/INT1 ran (unit.softint) */
 
 #define UNIT_MAX_STEPS  64
 
@@ -37,13 +37,19 @@ enum unit_avoid {
  * hits a known open defect below the guest (docs/fuzz-l1.md). */
 enum quirk {
 	QUIRK_MSRHI,    /* RDMSR/WRMSR with RCX[63:32] != 0 */
-	QUIRK_CR4,      /* any MOV to CR4 */
+	QUIRK_CR4BITS,  /* MOV CR4 setting a bit outside CR4_SAFE, or clearing PAE */
 	QUIRK_LTRNULL,  /* LTR of a null selector (or of a memory operand) */
-	QUIRK_CR0PG,    /* MOV to CR0 that clears PG */
-	QUIRK_CRRSV,    /* MOV to CR0/CR3/CR8/DR6/DR7 setting reserved bits */
+	QUIRK_CR0BITS,  /* MOV CR0 clearing PG, or setting NW without CD */
+	QUIRK_CR3RSV,   /* MOV CR3 with bits at or above MAXPHYADDR */
 	QUIRK_SVMRAX,   /* VMRUN/VMLOAD/VMSAVE with rAX unaligned or too wide */
+	QUIRK_LOCK,     /* LOCK on an instruction L1 intercepts (CPUID, RDMSR, ...) */
+	QUIRK_REXPFX,   /* an intercepted instruction with REX before a legacy prefix */
 	QUIRK_NR
 };
+
+/* CR4 bits QEMU's TCG (qemu64,+svm,+npt) lets L2 set without breaking
+ * L1's next VMRUN: VME PVI TSD DE PSE MCE PGE PCE OSFXSR OSXMMEXCPT PCIDE. */
+#define CR4_SAFE 0x207DFull
 
 extern const char *const quirk_names[QUIRK_NR];
 extern unsigned fuzz_phys_bits;    /* MAXPHYADDR, CPUID 8000_0008h EAX[7:0] */
@@ -55,7 +61,7 @@ struct unit {
 	unsigned steps;
 	int allow_strio;
 	unsigned flags;
-	unsigned softint_vec;
+	uint32_t softint;           /* vectors < 32 a software INT may have raised */
 	enum unit_end end;
 	enum unit_avoid avoid;
 	uint64_t end_dr6;
