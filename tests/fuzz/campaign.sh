@@ -17,7 +17,7 @@
 # itself (workload_fail), an image verdict other than expected, an
 # integrity failure. Each prints how to replay it.
 #
-#   BLOCKS=N SEED=S [PER_RUN=N] [HCALLS=N] [IMAGES=N] [CPL=0|3|mix] [NPT=eager|lazy]
+#   BLOCKS=N SEED=S [PER_RUN=N] [HC_PER_RUN=N] [HCALLS=N] [IMAGES=N] [CPL=0|3|mix] [NPT=eager|lazy]
 #   [TMPL=list] [CHECKS=list] [AVOID=list] [JOBS=N] [FUZZ_DIR=dir] campaign.sh
 #   REPLAY=seed:block[-last] | REPLAY=h:seed:index [CPL=..] [NPT=..] campaign.sh
 # Exit status: 0 no finding, 1 findings, 2 setup error.
@@ -32,7 +32,7 @@ L1ELF=$BUILD/l1hyp/l1hyp.elf
 BLOCKS=${BLOCKS:-20000}
 SEED=${SEED:-1}
 PER_RUN=${PER_RUN:-2000}
-HC_PER_RUN=${HC_PER_RUN:-$PER_RUN}
+HC_PER_RUN=${HC_PER_RUN:-500}
 HCALLS=${HCALLS:-$(( BLOCKS / 10 > 500 ? BLOCKS / 10 : 500 ))}
 IMAGES=${IMAGES:-48}
 CPL=${CPL:-}
@@ -45,7 +45,8 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 TIMEOUT=${TIMEOUT:-60}
 L2MEM=${L2MEM:-16}           # MiB: L1 zeroes L2 RAM at boot, so small is fast
 QUIET=${QUIET:-0}
-W=${FUZZ_DIR:-$BUILD/fuzz/campaign}
+# A replay gets its own folder, so that it leaves the campaign's results.
+W=${FUZZ_DIR:-$BUILD/fuzz/$([ -n "${REPLAY:-}" ] && echo replay || echo campaign)}
 MAX_RESTARTS=${MAX_RESTARTS:-400}
 
 for f in "$NESTLAB" "$IMAGE" "$FUZZIMG" "$L1CHECK" "$L1ELF" "$BUILD/l1hyp/l1hyp.bin"; do
@@ -112,6 +113,7 @@ fz_run() {
 	dir=$(sed -n 's/^run directory kept: //p' "$W/runs/$name.out")
 	if [ -n "$dir" ] && [ -d "$dir" ]; then
 		cp "$dir/console.log" "$W/runs/$name.con"
+		cp "$dir/qemu.stderr" "$W/runs/$name.qerr" 2>/dev/null
 		crumb "$name" "$dir" >"$W/runs/$name.crumb"
 		counts "$name" "$dir" >"$W/runs/$name.counts"
 		if [ -f "$base" ]; then
@@ -136,7 +138,10 @@ status_of() { jq -r '.status // "none"' "$W/runs/$1.json" 2>/dev/null || echo no
 diag_of() {
 	case "$(status_of "$1")" in
 	qemu_failed|timeout|no_status|incomplete|bad_results|no_results|status_mismatch|none)
-		jq -r '.errors[0] // "no results file"' "$W/runs/$1.json" 2>/dev/null | cut -c1-200
+		# QEMU's own complaint comes first in its stderr ("qemu: fatal: ..."),
+		# before a register dump; else the launcher's verdict.
+		grep -a -m1 '^qemu' "$W/runs/$1.qerr" 2>/dev/null | cut -c1-200 | grep . ||
+			jq -r '.errors[0] // "no results file"' "$W/runs/$1.json" 2>/dev/null | cut -c1-200
 		return ;;
 	esac
 	grep -a '^nestlab-l1: ' "$W/runs/$1.con" | grep -v 'run ended with status' | tail -1 |
@@ -171,7 +176,6 @@ collect() {
 	fi
 }
 
-sum_summary() { grep -a '^L2: FUZZ-SUMMARY' "$W/runs/$1.con" | tail -1 | cut -c5-; }
 
 # part_units KIND ID START END CPL NPT TRANSPORT: blocks or hypercalls
 # [START, END) of SEED, resumed after each early end.
@@ -345,12 +349,36 @@ replay() {
 	return 0
 }
 
+# known_tags: for each finding event on stdin, the known defect whose
+# "match" line in known-defects.list explains it, or "new".
+known_tags() {
+	local kind def cls re f_cls f_det i tag
+	local -a defs=() clss=() res=()
+	while read -r kind def cls re; do
+		[ "$kind" = match ] || continue
+		defs+=("$def"); clss+=("$cls"); res+=("$re")
+	done <tests/fuzz/known-defects.list
+	while IFS=$'\t' read -r kind f_cls _ f_det; do
+		[ "$kind" = finding ] || continue
+		tag=new
+		for i in "${!defs[@]}"; do
+			if [ "$f_cls" = "${clss[i]}" ] && grep -Eq -- "${res[i]}" <<<"$f_det"; then
+				tag=${defs[i]}; break
+			fi
+		done
+		echo "$tag"
+	done
+}
+
 report() {
 	local f total
 	cat "$W"/*.events 2>/dev/null >"$W/all.events"
 	total=$(grep -c '^finding' "$W/all.events")
-	echo "fuzz-l1: seed $SEED: $(grep -c . "$W/blocks.parts" 2>/dev/null || echo 0) block parts," \
-		"$(ls "$W"/runs/*.json 2>/dev/null | wc -l) runs"
+	echo "fuzz-l1: seed $SEED: $(ls "$W"/runs/*.json 2>/dev/null | wc -l) runs:" \
+		"$(cat "$W"/blk*.events 2>/dev/null | grep -c '^run') with blocks" \
+		"($(grep -c . "$W/blocks.parts" 2>/dev/null || echo 0) parts)," \
+		"$(cat "$W"/hc*.events 2>/dev/null | grep -c '^run') with hypercalls," \
+		"$(cat "$W"/img-*.events 2>/dev/null | grep -c '^run') images, 2 references"
 	awk -F'\t' '
 		FILENAME ~ /all.events/ && $1 == "run" { st[$2]++; }
 		END { printf "  L1 statuses seen:"; for (s in st) printf " %s=%d", s, st[s]; printf "\n" }
@@ -374,6 +402,9 @@ report() {
 		printf '    %-16s %6d  e.g. %s\n' "$cls" "$n" "$(echo "$f" | cut -f4 | cut -c1-150)"
 		printf '    %-16s %6s  replay: make fuzz-l1 %s\n' "" "" "$(echo "$f" | cut -f3)"
 	done
+	echo "  findings by known defect (tests/fuzz/known-defects.list):"
+	known_tags <"$W/all.events" | sort | uniq -c | sort -rn |
+		awk '{ printf "    %-16s %6d\n", $2, $1 }'
 	echo "  all events: $W/all.events"
 	{
 		echo "blocks_ran=$blocks_ran"

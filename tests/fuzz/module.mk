@@ -65,7 +65,7 @@ $(FUZZ_TEST): $(wildcard tests/fuzz/unit/test_*.c) $(FUZZ_PURE_C) $(X86DEC_HOST_
 # The campaign (docs/fuzz-l1.md). Every variable is optional; NPT and
 # TRANSPORT are passed on only when given on the command line (the top
 # Makefile's defaults are for `make run`).
-FUZZ_VARS := BLOCKS SEED PER_RUN HCALLS IMAGES REPLAY CPL TMPL CHECKS AVOID JOBS FUZZ_DIR
+FUZZ_VARS := BLOCKS SEED PER_RUN HC_PER_RUN HCALLS IMAGES REPLAY CPL TMPL CHECKS AVOID JOBS FUZZ_DIR
 .PHONY: fuzz-l1
 fuzz-l1:
 	@scripts/deps.sh

@@ -426,6 +426,7 @@ int step_precheck(struct trap_frame *f)
 				return avoid(av);
 			if (is_tf_loader(&in2) && keep_tf(&in2, f, mode32))
 				return avoid(AV_TF);
+			note_unchecked(&in2);
 			if (insn_exits(insn_kind(&in2)) && in.opcode != 0x17 &&
 			    !(unit.flags & U_TOUCHED_DR))
 				oracle_arm(f, &in2, rip2, (unsigned)mode32,

@@ -67,7 +67,8 @@ void unit_flush(void)
 __attribute__((noreturn)) void fuzz_lost(const char *what, const struct trap_frame *f)
 {
 	con_reset();
-	con_printf("\nFUZZ-LOST seed=%lu unit=%lu: %s", unit.seed, unit.index, what);
+	con_printf("\nFUZZ-LOST seed=%lu %s=%lu: %s", unit.seed,
+		   unit.stepping ? "block" : "index", unit.index, what);
 	if (f)
 		con_printf(": vector %lu error %lx rip %lx cs %lx rflags %lx rsp %lx cr2 %lx",
 			   f->vector, f->error, f->rip, f->cs, f->rflags, f->rsp, read_cr2());
