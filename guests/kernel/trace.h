@@ -22,6 +22,13 @@ void trace_init(void);
 void trace_event_slow(uint16_t type, uint8_t cpl, uint32_t code, uint64_t rip,
 		      uint64_t a0, uint64_t a1, uint64_t a2);
 
+/* Whether this run is traced (hot paths test it once, then record with
+ * trace_event_slow). */
+static inline int trace_on(void)
+{
+	return l2_trace.ring != 0;
+}
+
 static inline void trace_event(uint16_t type, uint8_t cpl, uint32_t code, uint64_t rip,
 			       uint64_t a0, uint64_t a1, uint64_t a2)
 {

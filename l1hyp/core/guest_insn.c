@@ -119,6 +119,10 @@ static __attribute__((noinline)) int decode_miss(struct vcpu *v, uint8_t mode,
 	x86dec_decode_buf(&c->insn, mode, (const uint8_t *)q, n);
 	if (c->insn.status == X86DEC_TRUNCATED)
 		return GUEST_INSN_E_FETCH;      /* ends on a page L2 cannot read */
+	if (c->insn.status == X86DEC_INVALID)
+		return GUEST_INSN_E_INVALID;
+	if (c->insn.status == X86DEC_TOO_LONG)
+		return GUEST_INSN_E_TOO_LONG;
 	if (c->insn.status != X86DEC_OK)
 		return GUEST_INSN_E_DECODE;
 	c->kind = kind_of(&c->insn);
@@ -242,6 +246,19 @@ unsigned guest_insn_fail(struct vcpu *v, int rc, const char *what)
 		return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, true,
 				 "%s exit: cannot read L2's instruction at RIP %lx: %s",
 				 what, v->regs.rip, guest_mem_strerror(f->reason));
+	case GUEST_INSN_E_INVALID:
+		/* The instruction at RIP cannot execute: the CPU raises #UD for
+		 * an undefined encoding, a LOCK prefix on an instruction that
+		 * cannot take it included, before any intercept check (SDM
+		 * vol.2 2.1.1 "Lock prefix"; APM vol.3 1.2.5). An L0 that let it
+		 * reach L1 (QEMU's TCG does, for LOCK on intercepted opcodes)
+		 * gets the architectural answer here. */
+		vendor_inject_exception(v, X86_EXC_UD, false, 0, 0);
+		return 0;
+	case GUEST_INSN_E_TOO_LONG:
+		/* More than 15 bytes: #GP(0) (SDM vol.2 2.3.11; APM vol.3 1.1). */
+		vendor_inject_exception(v, X86_EXC_GP, true, 0, 0);
+		return 0;
 	case GUEST_INSN_E_DECODE:
 	case GUEST_INSN_E_MISMATCH:
 		if (v->retry_rip == v->regs.rip && ++v->retries > INSN_RETRIES_MAX)
@@ -271,6 +288,8 @@ const char *guest_insn_strerror(int rc)
 	case GUEST_INSN_E_MODE:     return "L2 runs 16-bit code (not decoded)";
 	case GUEST_INSN_E_DECODE:   return "no valid instruction at L2 RIP";
 	case GUEST_INSN_E_MISMATCH: return "instruction at L2 RIP is not the intercepted one";
+	case GUEST_INSN_E_INVALID:  return "invalid encoding at L2 RIP (#UD)";
+	case GUEST_INSN_E_TOO_LONG: return "instruction at L2 RIP longer than 15 bytes (#GP)";
 	}
 	return "unknown error";
 }

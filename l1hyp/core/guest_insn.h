@@ -32,6 +32,8 @@ enum guest_insn_kind {
 #define GUEST_INSN_E_MODE     (-21)  /* L2 runs in a mode the decoder does not handle (16-bit) */
 #define GUEST_INSN_E_DECODE   (-22)  /* the bytes at RIP are no valid instruction */
 #define GUEST_INSN_E_MISMATCH (-23)  /* valid, but not the intercepted instruction */
+#define GUEST_INSN_E_INVALID  (-24)  /* an undefined encoding (e.g. LOCK on CPUID): #UD */
+#define GUEST_INSN_E_TOO_LONG (-25)  /* longer than 15 bytes: #GP(0) */
 
 /* Decode the instruction at CS:RIP; *insn points at the decoded form (the
  * vCPU's cache, valid until the next decode). 0 or GUEST_INSN_E_*. */

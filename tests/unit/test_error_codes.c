@@ -31,6 +31,7 @@ static const struct code codes[] = {
 	C(GUEST_MEM_E_RETRY, guest_mem_strerror, ""),
 	C(GUEST_INSN_E_FETCH, guest_insn_strerror, ""), C(GUEST_INSN_E_MODE, guest_insn_strerror, ""),
 	C(GUEST_INSN_E_DECODE, guest_insn_strerror, ""), C(GUEST_INSN_E_MISMATCH, guest_insn_strerror, ""),
+	C(GUEST_INSN_E_INVALID, guest_insn_strerror, ""), C(GUEST_INSN_E_TOO_LONG, guest_insn_strerror, ""),
 	C(MSR_TABLE_E_FULL, msr_table_strerror, "MSR_TABLE_E_FULL"),
 	C(MSR_TABLE_E_INVAL, msr_table_strerror, "MSR_TABLE_E_INVAL"),
 	C(EXIT_TABLE_E_REASON, exit_table_strerror, "EXIT_TABLE_E_REASON"),

@@ -101,7 +101,11 @@ Test(guest_insn, wrong_instruction_is_a_mismatch)
 	put(0x10000, "\x0f\x32", 2);                  /* RDMSR, not WRMSR */
 	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_WRMSR, &len), GUEST_INSN_E_MISMATCH));
 	put(0x10000, "\x0f\x04", 2);                  /* undefined opcode */
-	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), GUEST_INSN_E_DECODE));
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), GUEST_INSN_E_INVALID));
+	put(0x10000, "\xf0\x0f\xa2", 3);              /* LOCK CPUID: #UD */
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), GUEST_INSN_E_INVALID));
+	put(0x10000, "\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x0f\xa2", 16);
+	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), GUEST_INSN_E_TOO_LONG));
 }
 
 Test(guest_insn, next_rip_from_the_cpu_skips_the_fetch)

@@ -56,6 +56,9 @@ Test(svm_check, l2_state)
 	vmcb.save.cr3 |= 1ull << 60;
 	expect("an MBZ bit of CR3 is set", true);
 	setup();
+	vmcb.save.cr3 |= 1ull << 40;                /* at MAXPHYADDR (40 here) */
+	expect("an MBZ bit of CR3 is set", true);
+	setup();
 	vmcb.save.cr4 = 0x8000015890ull;            /* the fuzzer's MOV CR4 value */
 	expect("an MBZ bit of CR4 is set", true);
 	setup();

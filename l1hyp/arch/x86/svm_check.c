@@ -32,8 +32,10 @@ const char *svm_vmcb_check(const struct vmcb *vmcb, uint64_t cr4_valid,
 		return "CR0.CD is zero and CR0.NW is set";
 	if (s->cr0 >> 32)
 		return "CR0[63:32] are not zero";
-	if ((s->efer & EFER_LMA) && (s->cr3 & CR3_MBZ_LONG))
-		return "an MBZ bit of CR3 is set";
+	if ((s->efer & EFER_LMA) && (s->cr3 & (CR3_MBZ_LONG | ~(pa_limit - 1))))
+		return "an MBZ bit of CR3 is set";     /* 63:52 and MAXPHYADDR..51 */
+	if (!(s->efer & EFER_LMA) && (s->cr3 >> 32))
+		return "an MBZ bit of CR3 is set";     /* legacy CR3 is 32 bits */
 	if (s->cr4 & ~cr4_valid)
 		return "an MBZ bit of CR4 is set";
 	if (s->dr6 >> 32)
