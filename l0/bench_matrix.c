@@ -124,6 +124,20 @@ static unsigned workloads_at(const struct dim *d, int level, unsigned *out, unsi
 	return n;
 }
 
+/* Cells that make no sense with Linux KVM as L1 (docs/kvm-l1.md): KVM keeps
+ * its own nested page tables (the launcher refuses --npt-lazy with --l1
+ * kvm), and hcerrors and intercepts check nestlab L1's own answers (its
+ * hypercall error codes; #GP for refused MSRs such as a TSC write), which
+ * KVM as L1 gives differently by design. The reason, or NULL. */
+static const char *kvm_not_applicable(const struct bench_cell *c)
+{
+	if (c->npt == BENCH_NPT_LAZY)
+		return "not applicable (--l1 kvm: KVM keeps its own nested page tables)";
+	if (c->workload == NESTLAB_WL_HCERRORS || c->workload == NESTLAB_WL_INTERCEPTS)
+		return "not applicable (--l1 kvm: the workload checks nestlab L1's own answers)";
+	return NULL;
+}
+
 static int expand_case(struct bench_matrix *m, unsigned exp, const struct bench_exp *x,
 		       const struct bench_case *c, const struct bench_matrix_opts *o)
 {
@@ -174,6 +188,9 @@ static int expand_case(struct bench_matrix *m, unsigned exp, const struct bench_
 			if (cell.l1 == BENCH_L1_KVM && !o->l1_kvm) {
 				cell.available = false;
 				snprintf(cell.why, sizeof(cell.why), "not available (--l1 kvm not built)");
+			} else if (cell.l1 == BENCH_L1_KVM && kvm_not_applicable(&cell)) {
+				cell.available = false;
+				snprintf(cell.why, sizeof(cell.why), "%s", kvm_not_applicable(&cell));
 			}
 			bench_cell_id(&cell, cell.id, sizeof(cell.id));
 			idx = add_cell(m, &cell);

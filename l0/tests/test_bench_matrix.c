@@ -121,6 +121,22 @@ Test(bench_matrix, kvm_cells_available_with_l1_option)
 	cr_assert(m.cells[0].available);
 }
 
+Test(bench_matrix, kvm_cells_not_applicable_for_lazy_npt_and_policy_workloads)
+{
+	load("a", "[case c]\nworkload = pagefault intercepts hcerrors cpuid\nnpt = eager lazy\n"
+	     "l1 = kvm\n");
+	expand(false, true);
+	cr_assert(eq(u32, m.ncells, 8));
+	cr_assert(cell("cpuid-l2-kvm-vmmcall-eager-n1000")->available);
+	cr_assert(cell("pagefault-l2-kvm-vmmcall-eager-n1000")->available);
+	cr_assert(not(cell("pagefault-l2-kvm-vmmcall-lazy-n1000")->available));
+	cr_assert(eq(str, (char *)cell("pagefault-l2-kvm-vmmcall-lazy-n1000")->why,
+		     "not applicable (--l1 kvm: KVM keeps its own nested page tables)"));
+	cr_assert(not(cell("intercepts-l2-kvm-vmmcall-eager-n1000")->available));
+	cr_assert(eq(str, (char *)cell("hcerrors-l2-kvm-vmmcall-eager-n1000")->why,
+		     "not applicable (--l1 kvm: the workload checks nestlab L1's own answers)"));
+}
+
 Test(bench_matrix, cells_shared_between_experiments)
 {
 	load("a", "[case c]\nworkload = cpuid\n");
