@@ -137,6 +137,15 @@ Test(bench_matrix, kvm_cells_not_applicable_for_lazy_npt_and_policy_workloads)
 		     "not applicable (--l1 kvm: the workload checks nestlab L1's own answers)"));
 }
 
+Test(bench_matrix, kvm_vmmcall_hypercall_cell_not_applicable)
+{
+	load("a", "[case c]\nworkload = hypercall\ntransport = vmmcall backdoor\nl1 = kvm\n");
+	expand(false, true);
+	cr_assert(eq(u32, m.ncells, 2));
+	cr_assert(not(cell("hypercall-l2-kvm-vmmcall-eager-n1000")->available));
+	cr_assert(cell("hypercall-l2-kvm-backdoor-eager-n1000")->available);
+}
+
 Test(bench_matrix, cells_shared_between_experiments)
 {
 	load("a", "[case c]\nworkload = cpuid\n");
