@@ -10,30 +10,22 @@
 #include <string.h>
 #include <nestlab/bootargs.h>
 #include "cli.h"
-
-static char *out_buf, *err_buf;
-static size_t out_len, err_len;
+#include "cli_capture.h"
 
 /* Parses a NULL-terminated argument list after "run". */
 static enum cli_rc parse(struct run_config *cfg, const char *first, ...)
 {
-	char *argv[32] = { "run" };
-	int argc = 1;
+	char *argv[CLI_CAPTURE_ARGS_MAX];
 	va_list ap;
-	FILE *out, *err;
 	enum cli_rc rc;
+	int argc;
 
 	va_start(ap, first);
-	for (const char *a = first; a; a = va_arg(ap, const char *))
-		argv[argc++] = (char *)a;
+	argc = cli_capture_argv(argv, "run", first, ap);
 	va_end(ap);
-	free(out_buf);
-	free(err_buf);
-	out = open_memstream(&out_buf, &out_len);
-	err = open_memstream(&err_buf, &err_len);
-	rc = cli_parse_run(argc, argv, cfg, out, err);
-	fclose(out);
-	fclose(err);
+	cli_capture_begin();
+	rc = cli_parse_run(argc, argv, cfg, cap_out, cap_err);
+	cli_capture_end();
 	return rc;
 }
 
