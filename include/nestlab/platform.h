@@ -18,6 +18,16 @@
 #define NESTLAB_RESULTS_PORT     NESTLAB_COM2_PORT
 #define NESTLAB_DEBUG_EXIT_PORT  0xF4
 
+/* The PC devices nestlab's L1 models for L2 on its port bus
+ * (l1hyp/devices/): the 8259A pair, the 8254 PIT with port 0x61 (its gate
+ * and output), fw_cfg's selector and data ports. Anything an L2 or a test
+ * guest must know about L1's ports comes from here. */
+#define NESTLAB_PIC_MASTER_PORT  0x20   /* 2 ports */
+#define NESTLAB_PIC_SLAVE_PORT   0xA0   /* 2 ports */
+#define NESTLAB_PIT_PORT         0x40   /* 4 ports: counters 0-2, mode/command */
+#define NESTLAB_PORT61           0x61   /* PIT channel 2 gate and output */
+#define NESTLAB_FW_CFG_PORT      0x510  /* 2 ports: selector, data */
+
 /* The port the "pio" workload reads: the scratch register of COM1
  * (16550 offset 7), emulated by L1 at level 2, QEMU's UART at level 1. */
 #define NESTLAB_PIO_WORKLOAD_PORT (NESTLAB_COM1_PORT + 7)

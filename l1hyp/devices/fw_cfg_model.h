@@ -13,9 +13,10 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <nestlab/platform.h>
 
-#define FW_CFG_PORT_SEL   0x510
-#define FW_CFG_PORT_DATA  0x511
+#define FW_CFG_PORT_SEL   NESTLAB_FW_CFG_PORT
+#define FW_CFG_PORT_DATA  (NESTLAB_FW_CFG_PORT + 1)
 
 /* Selector keys (QEMU include/standard-headers/linux/qemu_fw_cfg.h values). */
 #define FW_CFG_SIGNATURE  0x0000

@@ -4,13 +4,14 @@
  */
 #include "devices.h"
 #include "pic_model.h"
+#include <nestlab/platform.h>
 #include "../core/io_bus.h"
 
 static struct pic pics[2];
 
 static struct pic *pic_of(uint16_t port)
 {
-	return &pics[port >= 0xA0];
+	return &pics[port >= NESTLAB_PIC_SLAVE_PORT];
 }
 
 static uint32_t pic_port_read(struct vcpu *v, void *ctx, uint16_t port, unsigned size)
@@ -25,11 +26,11 @@ static void pic_port_write(struct vcpu *v, void *ctx, uint16_t port, unsigned si
 }
 
 static const struct port_device pic_master = {
-	.name = "PIC master", .base = 0x20, .count = 2,
+	.name = "PIC master", .base = NESTLAB_PIC_MASTER_PORT, .count = 2,
 	.read = pic_port_read, .write = pic_port_write,
 };
 static const struct port_device pic_slave = {
-	.name = "PIC slave", .base = 0xA0, .count = 2,
+	.name = "PIC slave", .base = NESTLAB_PIC_SLAVE_PORT, .count = 2,
 	.read = pic_port_read, .write = pic_port_write,
 };
 

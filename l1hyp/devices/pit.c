@@ -5,6 +5,7 @@
  */
 #include "devices.h"
 #include "pit_model.h"
+#include <nestlab/platform.h>
 #include "../core/io_bus.h"
 #include "../core/l1.h"
 
@@ -12,25 +13,25 @@ static struct pit pit;
 
 static uint32_t pit_port_read(struct vcpu *v, void *ctx, uint16_t port, unsigned size)
 {
-	return port == 0x61 ? pit_port61_read(&pit, v->exit_tsc) :
-			      pit_read(&pit, port - 0x40, v->exit_tsc);
+	return port == NESTLAB_PORT61 ? pit_port61_read(&pit, v->exit_tsc) :
+					 pit_read(&pit, port - NESTLAB_PIT_PORT, v->exit_tsc);
 }
 
 static void pit_port_write(struct vcpu *v, void *ctx, uint16_t port, unsigned size,
 			   uint32_t val)
 {
-	if (port == 0x61)
+	if (port == NESTLAB_PORT61)
 		pit_port61_write(&pit, (uint8_t)val, v->exit_tsc);
 	else
-		pit_write(&pit, port - 0x40, (uint8_t)val, v->exit_tsc);
+		pit_write(&pit, port - NESTLAB_PIT_PORT, (uint8_t)val, v->exit_tsc);
 }
 
 static const struct port_device pit_dev = {
-	.name = "PIT", .base = 0x40, .count = 4,
+	.name = "PIT", .base = NESTLAB_PIT_PORT, .count = 4,
 	.read = pit_port_read, .write = pit_port_write,
 };
 static const struct port_device port61_dev = {
-	.name = "port 0x61", .base = 0x61, .count = 1,
+	.name = "port 0x61", .base = NESTLAB_PORT61, .count = 1,
 	.read = pit_port_read, .write = pit_port_write,
 };
 

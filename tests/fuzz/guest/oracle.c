@@ -269,15 +269,15 @@ static void check_cpuid(const struct oracle *o, const struct trap_frame *f)
 		unit_finding(CHECK_RESULT, "insn=cpuid leaf=80000001 SVM visible ecx=%lx", c);
 }
 
-/* The ports L1's own device models answer (l1hyp/devices/devices.c: PIC
- * 0x20-0x21 and 0xA0-0xA1, PIT 0x40-0x43, port 0x61, fw_cfg 0x510-0x511;
+/* The ports L1's own device models answer (include/nestlab/platform.h;
  * COM1 is checked on its own): their values follow the models, not the
  * all-ones of a port without a device. True if any byte of the access
  * touches one. */
 static int l1_device_port(unsigned port, unsigned size)
 {
 	static const struct { uint16_t base, count; } dev[] = {
-		{ 0x20, 2 }, { 0xA0, 2 }, { 0x40, 4 }, { 0x61, 1 }, { 0x510, 2 },
+		{ NESTLAB_PIC_MASTER_PORT, 2 }, { NESTLAB_PIC_SLAVE_PORT, 2 },
+		{ NESTLAB_PIT_PORT, 4 }, { NESTLAB_PORT61, 1 }, { NESTLAB_FW_CFG_PORT, 2 },
 	};
 
 	for (unsigned i = 0; i < sizeof(dev) / sizeof(dev[0]); i++)
