@@ -126,14 +126,14 @@ static unsigned workloads_at(const struct dim *d, int level, unsigned *out, unsi
 
 /* Cells that make no sense with Linux KVM as L1 (docs/kvm-l1.md): KVM keeps
  * its own nested page tables (the launcher refuses --npt-lazy with --l1
- * kvm), and hcerrors and intercepts check nestlab L1's own answers (its
- * hypercall error codes; #GP for refused MSRs such as a TSC write), which
- * KVM as L1 gives differently by design. The reason, or NULL. */
+ * kvm), and some workloads check nestlab L1's own answers (the workload
+ * model's nestlab_l1_only), which KVM as L1 gives differently by design.
+ * The reason, or NULL. */
 static const char *kvm_not_applicable(const struct bench_cell *c)
 {
 	if (c->npt == BENCH_NPT_LAZY)
 		return "not applicable (--l1 kvm: KVM keeps its own nested page tables)";
-	if (c->workload == NESTLAB_WL_HCERRORS || c->workload == NESTLAB_WL_INTERCEPTS)
+	if (nestlab_workload_model(c->workload)->nestlab_l1_only)
 		return "not applicable (--l1 kvm: the workload checks nestlab L1's own answers)";
 	/* KVM answers VMMCALL itself, so the launcher runs L2's hypercalls
 	 * over the backdoor: a VMMCALL hypercall cell would be the backdoor
