@@ -41,6 +41,7 @@
 	X(TASK_SWITCH,"task_switch")        \
 	X(CR0_WRITE,  "cr0_write")          \
 	X(CR4_WRITE,  "cr4_write")          \
+	X(CR8_WRITE,  "cr8_write")          \
 	X(TR_WRITE,   "tr_write")           \
 	X(EXCP_DE,    "excp_de")            \
 	X(EXCP_DB,    "excp_db")            \

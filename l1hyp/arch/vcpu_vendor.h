@@ -105,6 +105,27 @@ void vendor_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
  * DR6.BS for single step) set in the guest's DR6. */
 void vendor_inject_debug_trap(struct vcpu *v, uint64_t dr6_bits);
 
+/* ---- external interrupts (svm_irq.c on SVM) ---- */
+/* An event is queued for the next entry already (an exception, or an event
+ * whose delivery an exit interrupted and that the vendor re-queued). */
+bool vendor_event_pending(const struct vcpu *v);
+/* L2 would take a maskable interrupt now: RFLAGS.IF = 1 and no STI / MOV SS
+ * interrupt shadow (APM vol.2 8.5 and 15.21.5; SDM vol.3 6.8.3). */
+bool vendor_interruptible(const struct vcpu *v);
+/* Queue external interrupt vector (32..255) for the next entry: L2 takes
+ * it through its IDT before its first instruction (APM 15.20 EVENTINJ). */
+void vendor_inject_interrupt(struct vcpu *v, unsigned vector);
+/* Queue an NMI for the next entry. */
+void vendor_inject_nmi(struct vcpu *v);
+/* Ask for an exit as soon as L2 can take an interrupt of priority class
+ * prio (1..15) under its TPR (tpr_gates) or whatever its TPR says, or stop
+ * asking (on = false): the exit is NESTLAB_EXIT_VINTR. */
+void vendor_interrupt_window(struct vcpu *v, bool on, unsigned prio, bool tpr_gates);
+/* The guest's CR8 as the CPU keeps it without exits (APM 15.21.4 V_TPR),
+ * and setting it (an APIC TPR write L1 emulated). */
+unsigned vendor_get_cr8(const struct vcpu *v);
+void vendor_set_cr8(struct vcpu *v, unsigned cr8);
+
 /* ---- intercepts ---- */
 enum vcpu_intercept {
 	VCPU_INTERCEPT_CPUID, VCPU_INTERCEPT_HLT, VCPU_INTERCEPT_IO,
@@ -114,6 +135,8 @@ enum vcpu_intercept {
 	VCPU_INTERCEPT_RDTSCP, VCPU_INTERCEPT_XSETBV,
 	VCPU_INTERCEPT_CR0_WRITE, VCPU_INTERCEPT_CR4_WRITE, /* MOV CRn, LMSW, CLTS */
 	VCPU_INTERCEPT_TR_WRITE,                            /* LTR */
+	VCPU_INTERCEPT_INTR,            /* L1's own interrupts end the guest's run */
+	VCPU_INTERCEPT_CR8_WRITE,       /* MOV CR8 (TPR) */
 	VCPU_INTERCEPT_NR
 };
 void vendor_set_intercept(struct vcpu *v, enum vcpu_intercept what, bool on);

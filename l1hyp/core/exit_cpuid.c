@@ -1,6 +1,7 @@
 /*
  * CPUID exits: L2 sees the host's values minus SVM, VMX and MONITOR, plus
- * the hypervisor-present bit and nestlab's leaves 0x40000000.. (signature,
+ * the hypervisor-present bit, the APIC features L2's APIC offers
+ * (devices/apic_dev.h), and nestlab's leaves 0x40000000.. (signature,
  * ABI version, features; include/nestlab/platform.h). RIP advances past the
  * instruction (guest_insn.h).
  */
@@ -9,6 +10,7 @@
 #include "guest_insn.h"
 #include "../arch/x86/cpu.h"
 #include <nestlab/platform.h>
+#include "../devices/apic_dev.h"
 
 static void cpuid_for_l2(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
@@ -30,6 +32,7 @@ static void cpuid_for_l2(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 	case 1:
 		r->ecx &= ~((1u << 5) | (1u << 3));   /* VMX, MONITOR */
 		r->ecx |= 1u << 31;                    /* hypervisor present */
+		r->ecx = lapic_dev_cpuid1_ecx(r->ecx); /* x2APIC, TSC-deadline */
 		break;
 	case 0x80000001u:
 		r->ecx &= ~(1u << 2);                  /* SVM */

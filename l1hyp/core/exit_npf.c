@@ -1,5 +1,7 @@
 /*
- * Nested page faults (APM vol.2 15.25.6). Under lazy NPT the first touch of
+ * Nested page faults (APM vol.2 15.25.6). A data access (not a fetch, not
+ * a step of L2's own page-table walk) to a device's MMIO range
+ * (mmio_bus.h) is emulated (mmio_emul.c). Under lazy NPT the first touch of
  * an L2 RAM page maps it (4 KiB, RWX, in the active view) and L2 retries
  * the access. An access outside L2 RAM ends the run as l2_bad_access with
  * the address, the access kind and L2's CPL; any other fault inside RAM is
@@ -7,12 +9,18 @@
  */
 #include "l1.h"
 #include "exit_core.h"
+#include "mmio_emul.h"
 #include <nestlab/status.h>
 
 unsigned exit_npf(struct vcpu *v)
 {
 	const struct exit_npf *f = &v->exit.npf;
 	uint64_t page = f->gpa & ~0xFFFull;
+	struct mmio_device *dev;
+
+	if (!(f->flags & (EXIT_NPF_FETCH | EXIT_NPF_IN_WALK)) &&
+	    (dev = mmio_bus_find(f->gpa)))
+		return mmio_emulate(v, dev, f->gpa);
 
 	if (f->gpa < l1.l2_ram_size && l1.cfg.npt_lazy &&
 	    !(f->flags & (EXIT_NPF_RSVD | EXIT_NPF_PRESENT))) {

@@ -1,7 +1,8 @@
 /*
  * Exits that end the run, each with its status and a diagnosis:
- *   HLT          L1 injects no interrupts, so a halted L2 could never wake
- *                (l2_halted);
+ *   HLT          with interrupts disabled (RFLAGS.IF = 0), a halted L2 could
+ *                never wake (l2_halted); devices/apic_deliver.c takes HLT
+ *                first and sends only that case here;
  *   SHUTDOWN     L2 triple-faulted (l2_shutdown);
  *   task switch  hardware task switches are not supported (l2_bad_insn);
  *   invalid      VMRUN refused the state (APM vol.2 15.5.1): l2_bad_state
@@ -15,8 +16,8 @@
 unsigned exit_hlt(struct vcpu *v)
 {
 	return vcpu_stop(v, NESTLAB_STATUS_L2_HALTED, true,
-			 "L2 executed HLT at RIP %lx; L1 injects no interrupts, so it "
-			 "could never wake: stopping", v->regs.rip);
+			 "L2 executed HLT at RIP %lx with interrupts disabled "
+			 "(RFLAGS.IF=0): it could never wake: stopping", v->regs.rip);
 }
 
 unsigned exit_shutdown(struct vcpu *v)

@@ -14,6 +14,7 @@
 #include "msr_table.h"
 #include "../mech/mech.h"
 #include "../devices/devices.h"
+#include "../devices/apic_dev.h"
 #include "io_bus.h"
 #include "../arch/x86/console.h"
 #include "../arch/x86/cpu.h"
@@ -315,6 +316,12 @@ static void vcpu_init(struct vcpu *v, uint32_t entry)
 	msr_table_init();
 	msr_table_apply(v);
 	exit_core_register();
+	{
+		const char *why_apic = 0;
+
+		if (lapic_dev_attach(v, &l1.cfg, &why_apic))
+			l1_end_run(NESTLAB_STATUS_L1_ERROR, "L2's local APIC: %s", why_apic);
+	}
 	if (mech_init_all(v, &l1.cfg, why, sizeof(why)))
 		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "bad L1 command line: %s", why);
 	if (l1_config_check_taken(&l1.cfg, why, sizeof(why)))

@@ -43,10 +43,16 @@ void msr_table_init(void)
 		table[nr_entries++] = core_entries[i];
 }
 
+static uint32_t span(const struct msr_entry *e)
+{
+	return e->count ? e->count : 1;
+}
+
 static struct msr_entry *find(uint32_t msr)
 {
-	for (unsigned i = 0; i < nr_entries; i++)
-		if (table[i].index == msr)
+	/* Later entries first: a single MSR set inside a block overrides it. */
+	for (unsigned i = nr_entries; i-- > 0;)
+		if (msr - table[i].index < span(&table[i]))
 			return &table[i];
 	return 0;
 }
@@ -58,7 +64,9 @@ const struct msr_entry *msr_table_find(uint32_t msr)
 
 static void apply_one(struct vcpu *v, const struct msr_entry *e)
 {
-	vendor_set_msr_intercept(v, e->index, e->read != MSR_PASS, e->write != MSR_PASS);
+	for (uint32_t i = 0; i < span(e); i++)
+		vendor_set_msr_intercept(v, e->index + i, e->read != MSR_PASS,
+					 e->write != MSR_PASS);
 }
 
 static bool entry_valid(const struct msr_entry *e)
@@ -69,6 +77,8 @@ static bool entry_valid(const struct msr_entry *e)
 	if ((e->read == MSR_SHADOW || e->write == MSR_SHADOW) &&
 	    e->shadow_slot >= VCPU_MSR_SHADOWS)
 		return false;
+	if (e->index + span(e) - 1 < e->index)
+		return false;                   /* the block wraps */
 	return e->read <= MSR_SHADOW && e->write <= MSR_SHADOW;
 }
 
@@ -78,7 +88,10 @@ int msr_table_set(struct vcpu *v, const struct msr_entry *e)
 
 	if (!entry_valid(e))
 		return MSR_TABLE_E_INVAL;
-	slot = find(e->index);
+	slot = 0;
+	for (unsigned i = 0; i < nr_entries && !slot; i++)
+		if (table[i].index == e->index)
+			slot = &table[i];     /* replace the entry of that index */
 	if (!slot) {
 		if (nr_entries == MSR_TABLE_MAX)
 			return MSR_TABLE_E_FULL;

@@ -8,7 +8,8 @@
  *                (vcpu->msr_shadow[slot]): reads return it, writes store it
  *                (then the handler, if any, runs);
  *   MSR_REFUSE   exit, #GP(0), as for an MSR the CPU does not have.
- * An MSR not in the table is refused both ways. msr_table_apply generates
+ * An entry may cover a block of consecutive MSRs (count). An MSR not in
+ * the table is refused both ways. msr_table_apply generates
  * the vendor's MSR intercepts (the MSRPM on SVM) from the table, and the
  * MSR exit handler dispatches through the same table, so the two can never
  * disagree. Mechanisms change entries with msr_table_set (e.g. a hooked
@@ -31,6 +32,8 @@ typedef int (*msr_write_fn)(struct vcpu *v, uint32_t msr, uint64_t val);
 
 struct msr_entry {
 	uint32_t index;
+	uint32_t count;             /* MSRs index..index+count-1 (0 means 1):
+				     * one entry for a block such as x2APIC's */
 	uint8_t read, write;        /* enum msr_access */
 	uint8_t shadow_slot;        /* MSR_SHADOW: index into vcpu->msr_shadow */
 	msr_read_fn on_read;        /* MSR_EMULATE reads */

@@ -15,6 +15,7 @@
  *     state pointer per mechanism (mech/mech.h);
  *   - the L2 memory accessor with its walk cache, and the last decoded
  *     instruction (guest_insn.h);
+ *   - when the interrupt controller must look at L2 again before entry;
  *   - a stop request: a handler that must end the run records the status
  *     and diagnosis here, and the vCPU loop ends the run.
  */
@@ -73,6 +74,13 @@ struct vcpu {
 	struct guest_fault fetch_fault;         /* why the last fetch at RIP failed */
 	uint64_t retry_rip;                     /* re-executions at the same RIP */
 	unsigned retries;
+
+	/* Interrupt delivery (devices/apic_deliver.c): the loop asks the
+	 * interrupt controller to look again before the next entry when
+	 * irq_recheck is set or the TSC at the exit reached irq_deadline
+	 * (UINT64_MAX: no event due). */
+	bool irq_recheck;
+	uint64_t irq_deadline;
 
 	bool stop;                      /* end the run after this exit */
 	bool stop_dump;                 /* print the guest state first */

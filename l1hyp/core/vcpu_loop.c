@@ -1,5 +1,6 @@
 /*
- * The vCPU loop: enter L2, take the exit, dispatch it through the exit
+ * The vCPU loop: let L2's interrupt controller deliver what is due, enter
+ * L2, take the exit, dispatch it through the exit
  * table, trace it if the run is traced, account it with the L1 TSC cycles
  * its handling took (from right after the exit to the end of the handler,
  * or of its trace record), and go back in, until a handler asks to stop.
@@ -8,6 +9,7 @@
 #include "l1.h"
 #include "exit_table.h"
 #include "../mech/mech.h"
+#include "../devices/apic_dev.h"
 #include "../arch/vcpu_vendor.h"
 #include "../arch/x86/cpu.h"
 
@@ -18,6 +20,10 @@ void vcpu_run(struct vcpu *v)
 		unsigned flags;
 		bool traced;
 
+		/* The interrupt controller looks at L2 only when something
+		 * happened to it or its next event is due. */
+		if (__builtin_expect(v->irq_recheck || v->exit_tsc >= v->irq_deadline, 0))
+			lapic_dev_prepare_entry(v);
 		vendor_vcpu_run(v);
 		traced = l1.trace.on;
 		if (__builtin_expect(traced, 0))

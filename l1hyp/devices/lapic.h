@@ -267,6 +267,10 @@ int lapic_cr8_write(struct lapic *apic, uint64_t cr8);
  * class is above PPR's, or -1 (APIC disabled, IRR empty, or masked by
  * PPR). Call lapic_tick first so that expired timers are in IRR. */
 int lapic_pending_vector(const struct lapic *apic);
+/* The highest IRR vector when TPR alone holds it back (its class is above
+ * the highest in-service class but not above TPR[7:4]), else -1: lowering
+ * TPR (CR8) would make it deliverable, so L1 watches CR8 writes. */
+int lapic_tpr_blocked_vector(const struct lapic *apic);
 /* The vector was delivered to L2 (EVENTINJ, or a V_IRQ L2 took): its IRR
  * bit moves to ISR. LAPIC_E_INVAL if the vector is not in IRR. */
 int lapic_accept(struct lapic *apic, int vector);

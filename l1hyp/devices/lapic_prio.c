@@ -102,6 +102,19 @@ int lapic_pending_vector(const struct lapic *apic)
 	return v;
 }
 
+int lapic_tpr_blocked_vector(const struct lapic *apic)
+{
+	int v, isrv;
+
+	if (!apic || lapic_mode(apic) == LAPIC_MODE_DISABLED)
+		return -1;
+	v = lapic_vec_highest(apic->irr);
+	isrv = lapic_vec_highest(apic->isr);
+	if (v < 0 || (isrv >= 0 && ((unsigned)v >> 4) <= ((unsigned)isrv >> 4)))
+		return -1;                      /* nothing, or held by ISR */
+	return ((unsigned)v >> 4) <= (apic->tpr >> 4) ? v : -1;
+}
+
 int lapic_accept(struct lapic *apic, int vector)
 {
 	if (!apic || vector < 16 || vector > 255)

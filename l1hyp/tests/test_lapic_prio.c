@@ -448,3 +448,28 @@ Test(lapic_prio, lint_level_remote_irr, .init = setup)
 	cr_assert(eq(int, lapic_lvt_fire(&a, LAPIC_LVT_LINT1, a.now), 0));
 	cr_assert(irr_has(&a, 0x58));
 }
+
+/* The vector TPR alone holds back, the one L1 watches CR8 writes for. */
+Test(lapic_prio, tpr_blocked_vector, .init = setup)
+{
+	cr_assert(eq(int, lapic_tpr_blocked_vector(&a), -1));         /* IRR empty */
+	cr_assert(eq(int, lapic_raise(&a, 0x51, false, 0), 0));
+	cr_assert(eq(int, lapic_tpr_blocked_vector(&a), -1));         /* deliverable */
+	wr(&a, LAPIC_REG_TPR, 0x50);                                  /* class 5 = 5: held */
+	cr_assert(eq(int, lapic_pending_vector(&a), -1));
+	cr_assert(eq(int, lapic_tpr_blocked_vector(&a), 0x51));
+	wr(&a, LAPIC_REG_TPR, 0x4F);                                  /* class 4: deliverable */
+	cr_assert(eq(int, lapic_tpr_blocked_vector(&a), -1));
+	cr_assert(eq(int, lapic_pending_vector(&a), 0x51));
+	/* In service at class 6: ISR holds 0x51, TPR does not matter */
+	wr(&a, LAPIC_REG_TPR, 0);
+	cr_assert(eq(int, lapic_raise(&a, 0x61, false, 0), 0));
+	cr_assert(eq(int, lapic_accept(&a, 0x61), 0));
+	wr(&a, LAPIC_REG_TPR, 0xF0);
+	cr_assert(eq(int, lapic_tpr_blocked_vector(&a), -1));
+	wr(&a, LAPIC_REG_EOI, 0);                                     /* ISR empty again */
+	cr_assert(eq(int, lapic_tpr_blocked_vector(&a), 0x51));
+	lapic_cr8_write(&a, 0);                                       /* CR8 lowers TPR */
+	cr_assert(eq(int, lapic_tpr_blocked_vector(&a), -1));
+	cr_assert(eq(int, lapic_pending_vector(&a), 0x51));
+}

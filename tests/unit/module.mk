@@ -4,7 +4,7 @@
 
 UNIT_CORE_TESTS := hypercall exit_stats uart_emul l1_config results_writer format \
                    exit_table msr_table guest_insn svm_msrpm error_codes cr_rules svm_check \
-                   trace_producer io_bus fw_cfg pic pit
+                   trace_producer io_bus fw_cfg pic pit mmio
 
 UNIT_CORE_SRCS_hypercall      := l1hyp/core/hypercall.c l1hyp/core/exit_stats.c lib/results/results_writer.c
 UNIT_CORE_SRCS_exit_stats     := l1hyp/core/exit_stats.c lib/results/results_writer.c
@@ -24,6 +24,7 @@ UNIT_CORE_SRCS_cr_rules       := l1hyp/core/cr_rules.c
 UNIT_CORE_SRCS_svm_check      := l1hyp/arch/x86/svm_check.c
 UNIT_CORE_SRCS_trace_producer :=
 UNIT_CORE_SRCS_io_bus         := l1hyp/core/io_bus.c
+UNIT_CORE_SRCS_mmio           := l1hyp/core/mmio_bus.c l1hyp/core/mmio_insn.c $(wildcard lib/x86dec/*.c)
 UNIT_CORE_SRCS_fw_cfg         := l1hyp/devices/fw_cfg_model.c
 UNIT_CORE_SRCS_pic            := l1hyp/devices/pic_model.c
 UNIT_CORE_SRCS_pit            := l1hyp/devices/pit_model.c
@@ -31,6 +32,7 @@ UNIT_CORE_SRCS_error_codes    := l1hyp/core/guest_mem.c l1hyp/core/guest_insn.c 
                                  l1hyp/core/msr_table.c l1hyp/core/msr_efer.c \
                                  l1hyp/core/exit_table.c l1hyp/core/exit_stats.c \
                                  l1hyp/mm/npt.c l1hyp/boot/mb_loader.c guests/kernel/pt.c l1hyp/core/io_bus.c \
+                                 l1hyp/core/mmio_bus.c \
                                  $(wildcard l1hyp/devices/lapic*.c) \
                                  lib/results/results_writer.c $(wildcard lib/x86dec/*.c) \
                                  $(UNIT_FAKE_VENDOR)

@@ -13,6 +13,7 @@
 #include "../../l1hyp/boot/mb_loader.h"
 #include "../../guests/kernel/pt.h"
 #include "../../l1hyp/core/io_bus.h"
+#include "../../l1hyp/core/mmio_bus.h"
 #include "../../l1hyp/devices/lapic.h"
 
 struct code {
@@ -58,6 +59,8 @@ static const struct code codes[] = {
 	C(IO_BUS_E_OVERLAP, io_bus_strerror, "IO_BUS_E_OVERLAP"),
 	C(IO_BUS_E_FULL, io_bus_strerror, "IO_BUS_E_FULL"),
 	C(IO_BUS_E_RANGE, io_bus_strerror, "IO_BUS_E_RANGE"),
+	C(MMIO_BUS_E_FULL, mmio_bus_strerror, "MMIO_BUS_E_FULL"),
+	C(MMIO_BUS_E_RANGE, mmio_bus_strerror, "MMIO_BUS_E_RANGE"),
 	C(LAPIC_E_GP, lapic_strerror, ""), C(LAPIC_E_NOT_DECODED, lapic_strerror, ""),
 	C(LAPIC_E_RANGE, lapic_strerror, ""), C(LAPIC_E_NOT_MINE, lapic_strerror, ""),
 	C(LAPIC_E_INVAL, lapic_strerror, ""),

@@ -157,3 +157,36 @@ Test(msr_table, efer_lme_cannot_change_with_paging_on)
 	cr_assert(eq(int, msr_table_write(&v, MSR_EFER, EFER_LME | EFER_NXE), 0));
 	cr_assert(eq(u64, f.efer, EFER_LME | EFER_NXE));
 }
+
+static int block_read(struct vcpu *vc, uint32_t msr, uint64_t *val) { *val = msr; return 0; }
+static int block_write(struct vcpu *vc, uint32_t msr, uint64_t val) { return val == msr ? 0 : -1; }
+
+/* One entry for a block of MSRs (x2APIC's 800H-BFFH): every MSR of the
+ * block dispatches to it with its own index, the neighbours stay refused,
+ * a single entry set later inside the block overrides it, a block that
+ * wraps is refused. */
+Test(msr_table, a_block_of_msrs)
+{
+	const struct msr_entry block = { .index = 0x800, .count = 0x400, .read = MSR_EMULATE,
+					 .write = MSR_EMULATE, .on_read = block_read,
+					 .on_write = block_write, .name = "block" };
+	const struct msr_entry one = { .index = 0x808, .read = MSR_REFUSE, .write = MSR_REFUSE,
+				       .name = "one" };
+	const struct msr_entry wraps = { .index = 0xFFFFFFF0u, .count = 0x20,
+					 .read = MSR_REFUSE, .write = MSR_REFUSE, .name = "w" };
+	uint64_t val = 0;
+
+	cr_assert(eq(int, msr_table_set(&v, &block), 0));
+	cr_assert(eq(int, msr_table_read(&v, 0x800, &val), 0));
+	cr_assert(eq(u64, val, 0x800));
+	cr_assert(eq(int, msr_table_read(&v, 0xBFF, &val), 0));
+	cr_assert(eq(u64, val, 0xBFF));
+	cr_assert(eq(int, msr_table_write(&v, 0x830, 0x830), 0));
+	cr_assert(eq(int, msr_table_write(&v, 0x830, 1), -1));
+	cr_assert(lt(int, msr_table_read(&v, 0x7FF, &val), 0));
+	cr_assert(lt(int, msr_table_read(&v, 0xC00, &val), 0));
+	cr_assert(eq(int, msr_table_set(&v, &one), 0));
+	cr_assert(lt(int, msr_table_read(&v, 0x808, &val), 0));
+	cr_assert(eq(int, msr_table_read(&v, 0x809, &val), 0));
+	cr_assert(eq(int, msr_table_set(&v, &wraps), MSR_TABLE_E_INVAL));
+}

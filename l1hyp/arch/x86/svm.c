@@ -130,12 +130,14 @@ static void boot_state(struct vmcb_save *s, const struct vcpu_boot_state *b)
  * instructions, which L2's CPUID does not offer (#UD), and the writes of
  * CR0, CR4 and TR, which L1 checks as a CPU does (QEMU's TCG, the L0
  * below, accepts values a CPU refuses and then fails the next VMRUN, or
- * aborts on a null LTR). */
+ * aborts on a null LTR), and physical interrupts (L1's own timer, which
+ * brings L1 back when L2's APIC has an event due). */
 static const enum vcpu_intercept initial_intercepts[] = {
 	VCPU_INTERCEPT_CPUID, VCPU_INTERCEPT_HLT, VCPU_INTERCEPT_IO,
 	VCPU_INTERCEPT_MSR, VCPU_INTERCEPT_SHUTDOWN, VCPU_INTERCEPT_TASK_SWITCH,
 	VCPU_INTERCEPT_VMMCALL, VCPU_INTERCEPT_VIRT_INSNS, VCPU_INTERCEPT_MONITOR,
 	VCPU_INTERCEPT_CR0_WRITE, VCPU_INTERCEPT_CR4_WRITE, VCPU_INTERCEPT_TR_WRITE,
+	VCPU_INTERCEPT_INTR,
 };
 
 int vendor_vcpu_create(struct vcpu *v, const struct vcpu_boot_state *boot)

@@ -193,6 +193,8 @@ static const struct { uint32_t misc1, misc2, cr; } intercept_bits[VCPU_INTERCEPT
 	[VCPU_INTERCEPT_CR0_WRITE]   = { 0, 0, SVM_INTERCEPT_CR_WRITE(0) },
 	[VCPU_INTERCEPT_CR4_WRITE]   = { 0, 0, SVM_INTERCEPT_CR_WRITE(4) },
 	[VCPU_INTERCEPT_TR_WRITE]    = { SVM_INTERCEPT_TR_WRITE, 0 },
+	[VCPU_INTERCEPT_INTR]        = { SVM_INTERCEPT_INTR, 0 },
+	[VCPU_INTERCEPT_CR8_WRITE]   = { 0, 0, SVM_INTERCEPT_CR_WRITE(8) },
 };
 
 void vendor_set_intercept(struct vcpu *v, enum vcpu_intercept what, bool on)

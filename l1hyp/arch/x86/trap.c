@@ -10,6 +10,7 @@
 #include "../../core/l1.h"
 #include "console.h"
 #include "cpu.h"
+#include "trap.h"
 #include <nestlab/status.h>
 #include "../../../lib/freestanding/isr.h"
 #include "../../../lib/freestanding/x86_exceptions.h"
@@ -23,21 +24,29 @@ struct idt_gate {
 
 extern const uint64_t __extable_start[], __extable_end[];
 
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+
+static void set_gate(unsigned vector, uint64_t a)
+{
+	idt[vector] = (struct idt_gate){
+		.off_lo = (uint16_t)a, .sel = 0x08, .ist = 0,
+		.type = 0x8E,                    /* present, DPL0, interrupt gate */
+		.off_mid = (uint16_t)(a >> 16), .off_hi = (uint32_t)(a >> 32),
+	};
+}
+
+void l1_idt_set_gate(unsigned vector, uint64_t handler)
+{
+	if (vector >= 32 && vector < 256)
+		set_gate(vector, handler);
+}
 
 void l1_idt_init(void)
 {
 	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) idtr;
 
-	for (int v = 0; v < 32; v++) {
-		uint64_t a = isr_table[v];
-
-		idt[v] = (struct idt_gate){
-			.off_lo = (uint16_t)a, .sel = 0x08, .ist = 0,
-			.type = 0x8E,                    /* present, DPL0, interrupt gate */
-			.off_mid = (uint16_t)(a >> 16), .off_hi = (uint32_t)(a >> 32),
-		};
-	}
+	for (unsigned v = 0; v < 32; v++)
+		set_gate(v, isr_table[v]);
 	idtr.limit = sizeof(idt) - 1;
 	idtr.base = (uint64_t)idt;
 	__asm__ volatile("lidt %0" : : "m"(idtr));

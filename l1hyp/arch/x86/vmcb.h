@@ -15,6 +15,7 @@
 
 /* Intercept vector 3 (offset 0x0C) bits, APM table B-1 */
 #define SVM_INTERCEPT_INTR         (1u << 0)
+#define SVM_INTERCEPT_VINTR        (1u << 4)
 #define SVM_INTERCEPT_NMI          (1u << 1)
 #define SVM_INTERCEPT_TR_WRITE     (1u << 13)
 #define SVM_INTERCEPT_CPUID        (1u << 18)
@@ -100,8 +101,14 @@
 #define SVM_TLB_CONTROL_FLUSH_ASID        0x03  /* this guest's ASID (needs FlushByAsid) */
 #define SVM_TLB_CONTROL_FLUSH_ASID_LOCAL  0x07  /* ... except global entries */
 
-/* VINTR control (VMCB 0x060, APM 15.21.1 and table B-1) */
+/* VINTR control (VMCB 0x060, APM 15.21.1-15.21.4 and table B-1) */
+#define SVM_INT_CTL_V_TPR          0x0Full      /* bits 3:0: the guest's CR8 */
+#define SVM_INT_CTL_V_IRQ          (1ull << 8)  /* a virtual interrupt is pending */
+#define SVM_INT_CTL_V_INTR_PRIO_SHIFT 16        /* bits 19:16: its priority */
+#define SVM_INT_CTL_V_INTR_PRIO    (0xFull << 16)
+#define SVM_INT_CTL_V_IGN_TPR      (1ull << 20) /* deliver whatever V_TPR says */
 #define SVM_INT_CTL_V_INTR_MASKING (1ull << 24) /* host RFLAGS.IF gates physical INTR */
+#define SVM_INT_CTL_V_INTR_VECTOR_SHIFT 32      /* bits 39:32: its vector */
 
 /* Nested paging control (VMCB 0x090, APM 15.25.3) */
 #define SVM_NP_ENABLE        (1ull << 0)

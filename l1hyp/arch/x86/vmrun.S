@@ -8,7 +8,7 @@
  * VMRUN saves and restores only part of the host state and loads only part
  * of the guest's: FS/GS/TR/LDTR bases, KernelGsBase, STAR/LSTAR/CSTAR/SFMASK
  * and SYSENTER_* move with VMLOAD/VMSAVE, so the switch is
- *   CLGI; VMLOAD guest; VMRUN; VMSAVE guest; VMLOAD host; STGI.
+ *   CLGI; STI; VMLOAD guest; VMRUN; VMSAVE guest; VMLOAD host; CLI; STGI.
  * RAX and RSP travel in the VMCB; every other GPR is loaded from and stored
  * back to gprs[] here, which is struct x86emu_regs.gpr in architectural
  * (REX) order: RAX 0x00, RCX 0x08, RDX 0x10, RBX 0x18, RSP 0x20, RBP 0x28,
@@ -30,6 +30,11 @@ svm_vmrun:
 
 	movq %rsi, %rax            /* guest VMCB */
 	clgi
+	/* Run L2 with L1's RFLAGS.IF = 1: under V_INTR_MASKING the host's IF
+	 * gates physical interrupts in the guest (APM 15.21.1), so L1's own
+	 * timer interrupt ends L2's run as #VMEXIT(INTR). GIF = 0 keeps it
+	 * from being taken here; L1 is back to IF = 0 before STGI. */
+	sti
 	vmload %rax
 
 	movq 0x08(%rdi), %rcx
@@ -70,6 +75,7 @@ svm_vmrun:
 	popq %rdi
 	popq %rax                  /* host save area */
 	vmload %rax
+	cli
 	stgi
 
 	popq %r15
