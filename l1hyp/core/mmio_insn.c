@@ -23,10 +23,22 @@ int mmio_insn_access(const struct x86dec_insn *insn, const struct x86emu_regs *r
 {
 	const struct x86dec_operand *dst = &insn->op[0], *src = &insn->op[1];
 
-	if (insn->status != X86DEC_OK || insn->operand_count != 2 || insn->pfx_lock ||
-	    insn->pfx_rep)
+	if (insn->status != X86DEC_OK || insn->pfx_lock || insn->pfx_rep)
 		return -1;
 	*a = (struct mmio_access){ 0 };
+	/* MOV AL/eAX <-> moffs (A0-A3: an absolute address, no ModRM) */
+	if (insn->encoding == X86DEC_ENC_LEGACY && insn->map == 0 &&
+	    insn->opcode >= 0xA0 && insn->opcode <= 0xA3) {
+		a->size = (insn->opcode & 1) ? insn->opsize : 1;
+		a->write = insn->opcode >= 0xA2;
+		a->reg = X86_RAX;
+		a->reg_size = a->size;
+		if (a->write)
+			a->value = reg_value(regs, X86_RAX, a->size);
+		return 0;
+	}
+	if (insn->operand_count != 2)
+		return -1;
 	if (insn->mnemonic == X86DEC_MN_MOV && dst->kind == X86DEC_OP_MEM) {
 		if (src->kind == X86DEC_OP_REG)
 			a->value = reg_value(regs, src->reg, dst->size);

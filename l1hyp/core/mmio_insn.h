@@ -3,10 +3,12 @@
  * form (lib/x86dec): the MOV forms device drivers use for MMIO registers
  * (SDM vol.2 "MOV", "MOVZX"; APM vol.3 the same), in 64-bit and 32-bit
  * mode:
- *   MOV m, r / MOV m, imm      a store of the operand size;
+ *   MOV m, r / MOV m, imm      a store of the operand size (also the
+ *                              moffs forms A2/A3 from AL/eAX);
  *   MOV r, m                   a load into r (8/16-bit loads merge, 32-bit
  *                              ones zero-extend into the 64-bit register,
  *                              SDM vol.1 3.4.1.1);
+ *                              (also A0/A1 into AL/eAX);
  *   MOVZX r, m8 / m16          a load, zero-extended to r's size.
  * Anything else (an ALU operation on MMIO, string instructions, LOCKed
  * accesses) is refused: the caller reports it. Pure: host-tested.

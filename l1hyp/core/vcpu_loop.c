@@ -1,9 +1,10 @@
 /*
- * The vCPU loop: let L2's interrupt controller deliver what is due, enter
- * L2, take the exit, dispatch it through the exit
- * table, trace it if the run is traced, account it with the L1 TSC cycles
- * its handling took (from right after the exit to the end of the handler,
- * or of its trace record), and go back in, until a handler asks to stop.
+ * The vCPU loop: enter L2, take the exit, dispatch it through the exit
+ * table, trace it if the run is traced, let L2's interrupt controller
+ * deliver what became due, account the exit with the L1 TSC cycles its
+ * handling took (from right after the exit to the end of the handler, its
+ * trace record and the delivery it caused), and go back in, until a
+ * handler asks to stop.
  * The loop knows no reason and no vendor structure.
  */
 #include "l1.h"
@@ -20,10 +21,6 @@ void vcpu_run(struct vcpu *v)
 		unsigned flags;
 		bool traced;
 
-		/* The interrupt controller looks at L2 only when something
-		 * happened to it or its next event is due. */
-		if (__builtin_expect(v->irq_recheck || v->exit_tsc >= v->irq_deadline, 0))
-			lapic_dev_prepare_entry(v);
 		vendor_vcpu_run(v);
 		traced = l1.trace.on;
 		if (__builtin_expect(traced, 0))
@@ -33,6 +30,11 @@ void vcpu_run(struct vcpu *v)
 		 * cycles; the record itself holds the handler's. */
 		if (__builtin_expect(traced, 0))
 			trace_l1_exit(v, &tc, rdtsc() - v->exit_tsc, flags);
+		/* The interrupt controller looks at L2 only when something
+		 * happened to it or its next event is due; what delivery costs
+		 * counts in the exit that made it necessary. */
+		if (__builtin_expect(v->irq_recheck || v->exit_tsc >= v->irq_deadline, 0))
+			lapic_dev_prepare_entry(v);
 		exit_stats_record(&l1.stats, v->exit.reason, rdtsc() - v->exit_tsc,
 				  !(flags & EXIT_NOT_IN_PHASE));
 		if (v->stop) {

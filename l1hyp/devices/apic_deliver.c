@@ -63,15 +63,18 @@ void lapic_dev_prepare_entry(struct vcpu *v)
 		vendor_inject_nmi(v);
 	vec = lapic_pending_vector(apic);
 	if (vec >= 0 && !vendor_event_pending(v) && vendor_interruptible(v)) {
+		/* Taken: nothing else can be deliverable or held by TPR alone
+		 * now (vec was the highest in IRR; its class is in service). */
 		vendor_inject_interrupt(v, (unsigned)vec);
 		lapic_accept(apic, vec);
-		vendor_set_cr8(v, (unsigned)lapic_cr8_read(apic));
-		vec = lapic_pending_vector(apic);
+		vendor_interrupt_window(v, false, 0, false);
+		watch_cr8(v, false);
+	} else {
+		/* One to deliver: exit when L2 can take it (the window ignores
+		 * V_TPR: the model decides priority). */
+		vendor_interrupt_window(v, vec >= 0, 0xF, false);
+		watch_cr8(v, vec < 0 && lapic_tpr_blocked_vector(apic) >= 0);
 	}
-	/* Still one to deliver: exit when L2 can take it (the window ignores
-	 * V_TPR: the model decides priority). */
-	vendor_interrupt_window(v, vec >= 0, 0xF, false);
-	watch_cr8(v, vec < 0 && lapic_tpr_blocked_vector(apic) >= 0);
 	next = lapic_next_event(apic, now);
 	v->irq_deadline = next;
 	host_apic_arm(next == LAPIC_NO_EVENT ? HOST_APIC_NO_DEADLINE : next);

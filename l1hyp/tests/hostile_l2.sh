@@ -31,6 +31,7 @@ softint_once|pass|INT 0x80 and INT3 pushing onto an untouched stack page (lazy N
 single_step|pass|TF=1: one #DB with DR6.BS after each emulated instruction, MOV SS shadow respected
 badaccess_cpl0|bad_access|a CPL0 write past L2 RAM ends the run as l2_bad_access, diagnosed as a write at CPL0
 efer_lme|pass|WRMSR EFER clearing LME in long mode raises #GP(0), EFER unchanged
+apic_timer|pass|L2's APIC timer interrupts a spin loop and wakes HLT; a self IPI with IF=0 waits in IRR; TPR holds a vector back
 "
 
 if [ ! -x "$NESTLAB" ] || [ ! -f "$IMG/ltr_null.bin" ]; then

@@ -99,6 +99,11 @@ Test(mmio_insn, stores)
 	cr_assert(eq(int, access_of("\x89\x0d\x80\x00\xe0\xfe", 6, X86DEC_MODE_32, &a), 0));
 	cr_assert(eq(u32, a.size, 4));
 	cr_assert(eq(u64, a.value, 0x22222222));
+	/* 32-bit mode: mov %eax, 0xfee000b0 (A3 moffs) */
+	cr_assert(eq(int, access_of("\xa3\xb0\x00\xe0\xfe", 5, X86DEC_MODE_32, &a), 0));
+	cr_assert(a.write);
+	cr_assert(eq(u32, a.size, 4));
+	cr_assert(eq(u64, a.value, 0x11111111));
 }
 
 Test(mmio_insn, loads_write_the_register_as_the_cpu_does)
@@ -129,6 +134,15 @@ Test(mmio_insn, loads_write_the_register_as_the_cpu_does)
 	cr_assert(eq(u32, a.size, 8));
 	mmio_insn_complete_read(&a, &regs, 0x0123456789ABCDEFull);
 	cr_assert(eq(u64, regs.gpr[7], 0x0123456789ABCDEFull));
+	/* 32-bit mode: mov 0xfee00220, %eax (A1 moffs) */
+	cr_assert(eq(int, access_of("\xa1\x20\x02\xe0\xfe", 5, X86DEC_MODE_32, &a), 0));
+	cr_assert(not(a.write));
+	cr_assert(eq(u32, a.size, 4));
+	mmio_insn_complete_read(&a, &regs, 0x20);
+	cr_assert(eq(u64, regs.gpr[0], 0x20));
+	/* mov 0xfee00020, %al (A0) */
+	cr_assert(eq(int, access_of("\xa0\x20\x00\xe0\xfe", 5, X86DEC_MODE_32, &a), 0));
+	cr_assert(eq(u32, a.size, 1));
 }
 
 Test(mmio_insn, other_forms_are_refused)

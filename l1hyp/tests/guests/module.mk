@@ -7,7 +7,7 @@
 HOSTILE_SRC       := l1hyp/tests/guests
 HOSTILE_OUT       := $(BUILD)/l1hyp/tests/guests
 HOSTILE_SCENARIOS := ltr_null cr4_reserved cr0_nw cs_l_and_d paging32 pae stale_tlb \
-                     pml4_bit8 softint_once single_step badaccess_cpl0 efer_lme
+                     pml4_bit8 softint_once single_step badaccess_cpl0 efer_lme apic_timer
 HOSTILE_BINS      := $(patsubst %,$(HOSTILE_OUT)/%.bin,$(HOSTILE_SCENARIOS))
 HOSTILE_ELFS      := $(HOSTILE_BINS:.bin=.elf)
 HOSTILE_ASFLAGS   := $(FREESTANDING_ASFLAGS) -I$(HOSTILE_SRC)
