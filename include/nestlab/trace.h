@@ -62,6 +62,7 @@ enum nestlab_trace_producer {
 	X(L1_PHASE_BEGIN, "l1_phase_begin", "phase",  "",          "",     "")   \
 	X(L1_PHASE_END,   "l1_phase_end",   "phase",  "",          "",     "")   \
 	X(L1_MECH,        "l1_mech",        "mech",   "what",      "arg",  "arg2") \
+	X(L1_IRQ_INJECT,  "l1_irq_inject",  "vector", "tpr",       "",     "")   \
 	/* L2 */                                                                \
 	X(L2_SYSCALL_ENTRY, "l2_syscall_entry", "nr", "arg0",     "arg1", "arg2") \
 	X(L2_SYSCALL_EXIT,  "l2_syscall_exit",  "nr", "result",   "",     "")   \

@@ -13,6 +13,8 @@
 #include "l1.h"
 #include "trace_l1.h"
 #include "exit_table.h"
+#include "../arch/vcpu_vendor.h"
+#include "../arch/x86/cpu.h"
 #include <nestlab/hypercall.h>
 
 uint32_t trace_l1_init(struct l1_trace *t, uint64_t pa, uint64_t bytes)
@@ -100,6 +102,14 @@ void trace_l1_mech(struct vcpu *v, uint32_t mech, uint64_t what, uint64_t arg,
 		trace_emit(&l1.trace.p, v->exit_tsc, NESTLAB_TRACE_L1_MECH, v->exit.cpl,
 			   l1.stats.open_counts ? NESTLAB_TRACE_F_IN_PHASE : 0, mech,
 			   v->regs.rip, what, arg, arg2);
+}
+
+void trace_l1_irq(struct vcpu *v, unsigned vector, unsigned tpr)
+{
+	if (l1.trace.on)
+		trace_emit(&l1.trace.p, rdtsc(), NESTLAB_TRACE_L1_IRQ_INJECT, vendor_cpl(v),
+			   l1.stats.open_counts ? NESTLAB_TRACE_F_IN_PHASE : 0, vector,
+			   v->regs.rip, tpr, 0, 0);
 }
 
 void trace_l1_set_tsc_hz(struct l1_trace *t, uint64_t hz)

@@ -45,6 +45,8 @@ void trace_l1_hypercall(struct vcpu *v, uint64_t cmd, uint64_t arg0, uint32_t st
 /* An event of mechanism mech (its slot), for mechanisms' own use. */
 void trace_l1_mech(struct vcpu *v, uint32_t mech, uint64_t what, uint64_t arg,
 		   uint64_t arg2);
+/* L1 injected external interrupt vector into L2, whose TPR was tpr. */
+void trace_l1_irq(struct vcpu *v, unsigned vector, unsigned tpr);
 /* The TSC rate of every ring's producer (L1 and L2 share the TSC), once
  * it is known; rings registered later get it too. */
 void trace_l1_set_tsc_hz(struct l1_trace *t, uint64_t hz);

@@ -29,6 +29,7 @@
 #include "../core/l1.h"
 #include "../core/exit_table.h"
 #include "../core/exit_core.h"
+#include "../core/trace_l1.h"
 #include "../core/guest_insn.h"
 #include "../arch/vcpu_vendor.h"
 #include "../arch/x86/cpu.h"
@@ -67,6 +68,7 @@ void lapic_dev_prepare_entry(struct vcpu *v)
 		 * now (vec was the highest in IRR; its class is in service). */
 		vendor_inject_interrupt(v, (unsigned)vec);
 		lapic_accept(apic, vec);
+		trace_l1_irq(v, (unsigned)vec, apic->tpr);
 		vendor_interrupt_window(v, false, 0, false);
 		watch_cr8(v, false);
 	} else {

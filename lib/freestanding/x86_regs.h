@@ -9,6 +9,7 @@
 
 /* MSRs (AMD APM vol.2 appendix A) */
 #define MSR_TSC            0x00000010u
+#define MSR_APIC_BASE      0x0000001Bu  /* SDM vol.3 11.4.4 */
 #define MSR_SYSENTER_CS    0x00000174u
 #define MSR_SYSENTER_ESP   0x00000175u
 #define MSR_SYSENTER_EIP   0x00000176u

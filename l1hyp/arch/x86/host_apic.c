@@ -9,7 +9,6 @@
 #include "cpu.h"
 #include "trap.h"
 
-#define MSR_APIC_BASE        0x1Bu
 #define APIC_BASE_EN         (1ull << 11)
 #define APIC_BASE_EXTD       (1ull << 10)
 #define APIC_BASE_ADDR       0xFFFFFF000ull    /* bits 35:12: below 4 GiB here */

@@ -81,6 +81,7 @@ static int msr_readable(uint32_t m)
 	case MSR_LSTAR: case MSR_CSTAR: case MSR_SFMASK: case MSR_SYSENTER_CS:
 	case MSR_SYSENTER_ESP: case MSR_SYSENTER_EIP: case MSR_PAT: case MSR_TSC:
 	case MSR_EFER:
+	case MSR_APIC_BASE:     /* L2's APIC, emulated (docs/platform.md) */
 		return 1;
 	}
 	return 0;
@@ -172,7 +173,8 @@ void oracle_arm(const struct trap_frame *f, const struct x86dec_insn *in,
 		    (m == MSR_EFER && !efer_write_ok(v, rdmsr(MSR_EFER))))
 			expect_fault(o, 13, 13);
 		else if (m != MSR_EFER)
-			o->expect = EXP_EITHER;     /* the CPU checks the value */
+			o->expect = EXP_EITHER;     /* the CPU (APIC_BASE: L1's APIC
+						     * model) checks the value */
 		break;
 	}
 	case IK_IN:
