@@ -23,14 +23,12 @@
 #define APIC_ID       0x020
 #define APIC_VERSION  0x030
 #define APIC_TPR      0x080
-#define APIC_APR      0x090
 #define APIC_PPR      0x0A0
 #define APIC_EOI      0x0B0
 #define APIC_LDR      0x0D0
 #define APIC_DFR      0x0E0
 #define APIC_SVR      0x0F0
 #define APIC_ISR      0x100
-#define APIC_TMR      0x180
 #define APIC_IRR      0x200
 #define APIC_ESR      0x280
 #define APIC_ICR_LO   0x300
@@ -53,8 +51,6 @@
 #define APIC_ICR_ASSERT    (1u << 14)
 #define APIC_ICR_BUSY      (1u << 12)
 #define APIC_ICR_SELF      (1u << 18)  /* destination shorthand 01b */
-#define APIC_ESR_SEND_ILLEGAL_VECTOR (1u << 5)
-#define APIC_ESR_RECV_ILLEGAL_VECTOR (1u << 6)
 #define APIC_ESR_ILLEGAL_REGISTER    (1u << 7)
 #define APIC_TDCR_DIV1     0xB
 
@@ -68,7 +64,7 @@ uint64_t apic_map(void);
 void apic_use_x2apic(bool on);
 uint32_t apic_read(uint32_t off);
 void apic_write(uint32_t off, uint32_t val);
-/* Bit `vector` of the 256-bit register at off (ISR, TMR, IRR). */
+/* Bit `vector` of the 256-bit register at off (ISR or IRR). */
 bool apic_bit(uint32_t off, unsigned vector);
 /* Fixed, edge, shorthand self (SDM 11.6.1). */
 void apic_self_ipi(unsigned vector);

@@ -50,15 +50,6 @@ static void print(const char *fmt, ...)
 	va_end(ap);
 }
 
-void tk_printf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprint(fmt, ap);
-	va_end(ap);
-}
-
 static bool vcheck(const char *group, bool ok, uint64_t got, uint64_t want,
 		   const char *what, va_list ap)
 {

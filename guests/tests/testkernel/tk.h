@@ -30,8 +30,6 @@ bool tk_expect(const char *group, uint64_t got, uint64_t want, const char *what,
 	__attribute__((format(printf, 4, 5)));
 /* "SKIP: <group>: <why>" */
 void tk_skip(const char *group, const char *why, ...) __attribute__((format(printf, 2, 3)));
-/* A free-form line on COM1 (never counted), e.g. a diagnosis. */
-void tk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "SUMMARY: N tests, F unexpected failures, S skipped", then the run's
  * status through isa-debug-exit (include/nestlab/status.h). */
 __attribute__((noreturn)) void tk_finish(void);
