@@ -24,6 +24,9 @@
 #define VEC_BUSY   0x85
 #define VEC_LATER  0x45
 
+/* The one check that waits without a bound: a platform that never delivers
+ * the timer's interrupt leaves the HLT asleep, which the launcher reports
+ * as a timeout. */
 static void hlt_wakes(void)
 {
 	irqlog_reset();
