@@ -4,6 +4,9 @@
 # l2kernel.elf for symbols. The workloads are linked on their own at
 # L2_USER_BASE, flattened, and embedded in the kernel with .incbin.
 # Host unit tests of the pure modules: $(BUILD)/guests/test_guests.
+# The test kernel, $(BUILD)/guests/testkernel.elf, has its own fragment,
+# guests/tests/testkernel/module.mk (the top-level Makefile includes every
+# module.mk up to three folders deep).
 # Boot tests of every workload: tests/integration/ (level1.sh, nested_*.sh).
 
 GUESTS_OUT      := $(BUILD)/guests

@@ -44,9 +44,14 @@ struct outcome {
 /*
  * q: how QEMU ended; prc/rs/why: the parsed stream (results_parse());
  * qemu_stderr: QEMU's stderr text (may be "" or NULL); timeout_s: the limit.
+ * stream_optional: the guest may be an image that does not speak the
+ * results protocol (a --l2-image at level 1, where no L1 writes the stream
+ * for it): then an empty stream is no failure, and QEMU's exit code alone
+ * decides, as L1's stream carries nothing but that status at level 2.
  */
 void outcome_decide(const struct qemu_result *q, enum results_parse_rc prc,
 		    const struct results_stream *rs, const char *why,
-		    const char *qemu_stderr, unsigned timeout_s, struct outcome *out);
+		    const char *qemu_stderr, unsigned timeout_s, bool stream_optional,
+		    struct outcome *out);
 
 #endif

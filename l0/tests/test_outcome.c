@@ -26,7 +26,15 @@ static void decide(enum qemu_end how, int code, const char *err)
 {
 	struct qemu_result q = { how, code };
 
-	outcome_decide(&q, prc, &rs, why, err, 120, &o);
+	outcome_decide(&q, prc, &rs, why, err, 120, false, &o);
+}
+
+/* The same for an image that need not write a stream (--l2-image, level 1). */
+static void decide_foreign(enum qemu_end how, int code, const char *err)
+{
+	struct qemu_result q = { how, code };
+
+	outcome_decide(&q, prc, &rs, why, err, 120, true, &o);
 }
 
 #define PASS_STREAM "nestlab-results 1 producer=l1\nphase 0 cpuid tsc=1\nstatus 0\nend\n"
@@ -149,4 +157,37 @@ Test(outcome, every_status_has_a_name)
 	}
 	cr_assert(eq(str, (char *)status_name(NESTLAB_STATUS_LAST + 1), "unknown"));
 	cr_assert(eq(str, (char *)status_name(127), "unknown"));
+}
+
+Test(outcome, foreign_image_without_a_stream)
+{
+	/* isa-debug-exit status 0, no stream: the exit code decides. */
+	stream("");
+	decide_foreign(QEMU_EXITED, 1, "");
+	cr_assert(o.pass);
+	cr_assert(eq(str, (char *)o.status, "pass"));
+	cr_assert(eq(int, o.status_code, 0));
+	cr_assert(eq(str, o.message, ""));
+
+	/* A failure status still fails, with its name. */
+	decide_foreign(QEMU_EXITED, (NESTLAB_STATUS_WORKLOAD_FAIL << 1) | 1, NULL);
+	cr_assert(not(o.pass));
+	cr_assert(eq(str, (char *)o.status, "workload_fail"));
+	cr_assert(eq(int, o.status_code, NESTLAB_STATUS_WORKLOAD_FAIL));
+
+	/* QEMU's own error exits 1 too: still qemu_failed. */
+	decide_foreign(QEMU_EXITED, 1, "qemu-system-x86_64: -kernel x: could not load kernel\n");
+	cr_assert(eq(str, (char *)o.status, OUTCOME_QEMU_FAILED));
+
+	/* No status at all (triple fault at level 1) stays no_status. */
+	decide_foreign(QEMU_EXITED, 0, "");
+	cr_assert(eq(str, (char *)o.status, OUTCOME_NO_STATUS));
+
+	/* A stream it does write is held to the rules. */
+	stream("nestlab-results 1 producer=l2\nphase 0 cpuid tsc=1\n");
+	decide_foreign(QEMU_EXITED, 1, "");
+	cr_assert(eq(str, (char *)o.status, OUTCOME_INCOMPLETE));
+	stream("nestlab-results 1 producer=l2\nstatus 1\nend\n");
+	decide_foreign(QEMU_EXITED, 1, "");
+	cr_assert(eq(str, (char *)o.status, OUTCOME_MISMATCH));
 }
