@@ -10,6 +10,7 @@
  *   process 1 opens the phase (every setup is done by then);
  *   N x (step, yield);
  *   the last process closes the phase (every step is done by then), yield;
+ *   a write process ends its line of dots, yield;
  *   check and report (outside the phase: console output), exit.
  * One phase spans all processes (phases do not overlap, so there is no
  * per-process phase); it holds exactly the steps' own exits, each program's
@@ -105,9 +106,11 @@ int wl_multi(const struct wl_args *a)
 	if (a->index == nprocs - 1 && u_phase_end((int64_t)k->phase_index) < 0)
 		return NESTLAB_STATUS_WORKLOAD_FAIL;
 	u_yield();
-
+	/* the dots' line ends before anyone reports */
 	if (a->program == NESTLAB_WL_WRITE)
 		u_write("\n", 1);
+	u_yield();
+
 	if (st.bad || bad_rounds) {
 		u_printf("FAIL: multi: process %u (%s): %lu of %lu steps wrong, %lu yields not "
 			 "a round of %lu switches\n", a->index + 1, names[a->program], st.bad,
