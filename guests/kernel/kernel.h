@@ -103,7 +103,11 @@ uint64_t process_pid(void);
 
 /* sched.c */
 extern struct l2_kinfo *const l2_kinfo;    /* the page user space reads */
-struct l2_proc *sched_current(void);
+extern struct l2_proc *sched_running;      /* the running process */
+static inline struct l2_proc *sched_current(void)
+{
+	return sched_running;
+}
 /* Make the boot's processes and run the first; never returns. */
 void sched_start(void) __attribute__((noreturn));
 int64_t sched_yield(void);

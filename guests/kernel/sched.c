@@ -50,10 +50,7 @@ static union {
 
 struct l2_kinfo *const l2_kinfo = &kinfo_page.k;
 
-struct l2_proc *sched_current(void)
-{
-	return &procs[rq.current];
-}
+struct l2_proc *sched_running = &procs[0];
 
 /* The programs of the boot's processes, into progs; their number. */
 static unsigned boot_programs(unsigned char *progs)
@@ -103,6 +100,7 @@ static void switch_proc(unsigned next, unsigned why)
 	struct l2_proc *prev = &procs[rq.current], *n = &procs[next];
 
 	runq_switch(&rq, next);
+	sched_running = n;
 	l2_kinfo->switches++;
 	if (why == NESTLAB_TRACE_SWITCH_TIMER)
 		l2_kinfo->preemptions++;
