@@ -14,7 +14,8 @@ GUESTS_CFLAGS   := $(FREESTANDING_CFLAGS) -Iguests -Ilib -fno-tree-loop-distribu
 GUESTS_ASFLAGS  := $(FREESTANDING_ASFLAGS) -Iguests
 
 GUESTS_KERNEL_C := $(wildcard guests/kernel/*.c)
-GUESTS_KERNEL_S := guests/kernel/boot.S guests/kernel/entry.S
+GUESTS_KERNEL_S := guests/kernel/boot.S guests/kernel/entry.S guests/kernel/switch.S \
+	guests/kernel/irq_entry.S
 GUESTS_KERNEL_OBJS := $(patsubst guests/kernel/%.c,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_C)) \
 	$(patsubst guests/kernel/%.S,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_S)) \
 	$(GUESTS_OUT)/kernel/user_image.o \
@@ -26,7 +27,7 @@ GUESTS_USER_C   := $(wildcard guests/workloads/*.c)
 GUESTS_USER_OBJS := $(patsubst guests/workloads/%.c,$(GUESTS_OUT)/user/%.o,$(GUESTS_USER_C)) \
 	$(GUESTS_OUT)/user/format.o $(GUESTS_OUT)/user/string.o
 
-GUESTS_PURE_C   := guests/kernel/cmdline.c guests/kernel/pmm.c guests/kernel/pt.c \
+GUESTS_PURE_C   := guests/kernel/cmdline.c guests/kernel/pmm.c guests/kernel/pt.c guests/kernel/runq.c \
 	lib/trace/trace_region.c
 GUESTS_TEST_C   := $(wildcard guests/tests/test_*.c)
 
@@ -39,7 +40,7 @@ $(GUESTS_OUT)/kernel/%.o: guests/kernel/%.c
 	@mkdir -p $(@D)
 	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(GUESTS_OUT)/kernel/boot.o $(GUESTS_OUT)/kernel/entry.o: $(GUESTS_OUT)/kernel/%.o: guests/kernel/%.S
+$(patsubst guests/kernel/%.S,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_S)): $(GUESTS_OUT)/kernel/%.o: guests/kernel/%.S
 	@mkdir -p $(@D)
 	$(CC) $(GUESTS_ASFLAGS) $(DEPFLAGS) -c $< -o $@
 

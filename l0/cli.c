@@ -14,7 +14,7 @@ enum cli_opt {
 	OPT_WORKLOAD, OPT_ITERATIONS, OPT_LEVEL, OPT_ACCEL, OPT_TRANSPORT,
 	OPT_NPT_LAZY, OPT_JSON, OPT_TIMEOUT, OPT_L2MEM, OPT_MEM, OPT_QEMU,
 	OPT_NO_ICOUNT, OPT_KEEP, OPT_VERBOSE, OPT_QUIET, OPT_L1_IMAGE,
-	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP, OPT_L1,
+	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP, OPT_L1, OPT_PROCS, OPT_TIMER_HZ,
 };
 
 static const struct cli_option cli_options[] = {
@@ -39,6 +39,8 @@ static const struct cli_option cli_options[] = {
 	{ "--l2-image",   true,  OPT_L2_IMAGE },
 	{ "--trace",      true,  OPT_TRACE },
 	{ "--l1",         true,  OPT_L1 },
+	{ "--procs",      true,  OPT_PROCS },
+	{ "--timer-hz",   true,  OPT_TIMER_HZ },
 	{ "--help",       false, OPT_HELP },
 	{ "-h",           false, OPT_HELP },
 };
@@ -133,6 +135,55 @@ int cli_parse_ulong(const char *s, unsigned long *out)
 	return 0;
 }
 
+int cli_procs_parse(const char *val, struct nestlab_procs *out, char *why, size_t whylen)
+{
+	size_t off = 0, n = 0;
+	int e = nestlab_procs_parse(val, strlen(val), out, &off, &n);
+
+	if (!e)
+		return 0;
+	if (e == NESTLAB_PROCS_E_UNKNOWN || e == NESTLAB_PROCS_E_NOT_PROGRAM)
+		snprintf(why, whylen, "%s '%.*s'", nestlab_procs_strerror(e), (int)n, val + off);
+	else
+		snprintf(why, whylen, "%s", nestlab_procs_strerror(e));
+	return -1;
+}
+
+int cli_timer_hz_parse(const char *val, unsigned *hz)
+{
+	unsigned long v;
+
+	if (cli_parse_ulong(val, &v) || v < NESTLAB_TIMER_HZ_MIN || v > NESTLAB_TIMER_HZ_MAX)
+		return -1;
+	*hz = (unsigned)v;
+	return 0;
+}
+
+int cli_l2_args(const struct run_config *cfg, char *buf, size_t len)
+{
+	int wl = cli_workload_index(cfg->workload ? cfg->workload : "");
+	size_t used = 0;
+	int n = 0;
+
+	if (!len)
+		return -1;
+	buf[0] = '\0';
+	if (wl == NESTLAB_WL_TIMER)
+		n = snprintf(buf, len, " timer_hz=%u",
+			     cfg->timer_hz ? cfg->timer_hz : NESTLAB_TIMER_HZ_DEFAULT);
+	else if (wl == NESTLAB_WL_MULTI && !cfg->procs.n)
+		n = snprintf(buf, len, " procs=%s", NESTLAB_PROCS_DEFAULT);
+	for (unsigned i = 0; wl == NESTLAB_WL_MULTI && i < cfg->procs.n; i++) {
+		n = snprintf(buf + used, len - used, "%s%s", i ? "," : " procs=",
+			     cli_workload_name(cfg->procs.prog[i]));
+		if (n < 0 || used + (size_t)n >= len)
+			return -1;
+		used += (size_t)n;
+		n = 0;
+	}
+	return n < 0 || used + (size_t)n >= len ? -1 : 0;
+}
+
 void cli_usage(FILE *f)
 {
 	fputs("usage: nestlab run --workload NAME [options]     run one workload, print and save its trap counts\n"
@@ -157,8 +208,8 @@ static void cli_synopsis(FILE *f)
 	fputs("usage: nestlab run --workload NAME [--iterations N] [--level 1|2] [--accel auto|kvm|tcg]\n"
 	      "                   [--transport vmmcall|backdoor] [--npt-lazy] [--json FILE] [--timeout S]\n"
 	      "                   [--l2mem MiB] [--mem MiB] [--qemu PATH] [--no-icount] [--l1-image FILE]\n"
-	      "                   [--l2-image FILE] [--trace DIR] [--l1 nestlab|kvm] [--keep] [--verbose]\n"
-	      "                   [--quiet]\n", f);
+	      "                   [--l2-image FILE] [--trace DIR] [--l1 nestlab|kvm] [--procs LIST]\n"
+	      "                   [--timer-hz N] [--keep] [--verbose] [--quiet]\n", f);
 }
 
 void cli_usage_run(FILE *f)
@@ -192,6 +243,10 @@ void cli_usage_run(FILE *f)
 		"  --l1 nestlab|kvm    level 2: nestlab's L1 (default) or Linux KVM with nestlab's VMM\n"
 		"                      (docs/kvm-l1.md; build it with 'make kvm-l1'; transport backdoor,\n"
 		"                      --mem %u by default, the L1 Linux boots in ~15 s under TCG)\n"
+		"  --procs LIST        multi: its processes' programs, comma-separated, 1..%u of\n"
+		"                      null, cpuid, hypercall, pio, getpid, write (default %s)\n"
+		"  --timer-hz N        timer: local APIC timer interrupts per second, %u..%u\n"
+		"                      (default %u)\n"
 		"  --keep              keep the run directory (console, results stream, guest RAM)\n"
 		"  -v, --verbose       print the QEMU command line and echo the console live\n"
 		"  -q, --quiet         print only the result line and errors\n"
@@ -200,7 +255,9 @@ void cli_usage_run(FILE *f)
 		"Exit status: 0 run passed, 1 run failed, 2 bad command line or configuration.\n",
 		NESTLAB_ITERATIONS_MAX, NESTLAB_ITERATIONS_DEFAULT, L0_TIMEOUT_MAX_S,
 		L0_TIMEOUT_DEFAULT_S, NESTLAB_L2MEM_MIN_MIB, NESTLAB_L2MEM_DEFAULT_MIB,
-		L0_MEM_DEFAULT_L2_MIB, L0_MEM_DEFAULT_L1_MIB, L0_MEM_DEFAULT_KVM_MIB);
+		L0_MEM_DEFAULT_L2_MIB, L0_MEM_DEFAULT_L1_MIB, L0_MEM_DEFAULT_KVM_MIB,
+		NESTLAB_PROCS_MAX, NESTLAB_PROCS_DEFAULT, NESTLAB_TIMER_HZ_MIN,
+		NESTLAB_TIMER_HZ_MAX, NESTLAB_TIMER_HZ_DEFAULT);
 }
 
 static enum cli_rc cli_fail(FILE *err, const char *fmt, ...)
@@ -252,6 +309,7 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 	bool l2mem_given = false, npt_given = false, mem_given = false, l1_given = false;
 	bool transport_given = false, timeout_given = false;
 	unsigned long v;
+	char why[96];
 
 	cli_config_defaults(cfg);
 	for (int i = 1; i < argc; i++) {
@@ -377,11 +435,24 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 				return cli_fail(err, "--trace needs a directory");
 			cfg->trace_dir = val;
 			break;
+		case OPT_PROCS:
+			if (cli_procs_parse(val, &cfg->procs, why, sizeof(why)))
+				return cli_fail(err, "--procs '%s': %s", val, why);
+			break;
+		case OPT_TIMER_HZ:
+			if (cli_timer_hz_parse(val, &cfg->timer_hz))
+				return cli_fail(err, "--timer-hz '%s': want an integer in %u..%u", val,
+						NESTLAB_TIMER_HZ_MIN, NESTLAB_TIMER_HZ_MAX);
+			break;
 		}
 	}
 
 	if (!cfg->workload)
 		return cli_fail(err, "--workload is required");
+	if (cfg->procs.n && cli_workload_index(cfg->workload) != NESTLAB_WL_MULTI)
+		return cli_fail(err, "--procs applies to --workload multi only");
+	if (cfg->timer_hz && cli_workload_index(cfg->workload) != NESTLAB_WL_TIMER)
+		return cli_fail(err, "--timer-hz applies to --workload timer only");
 	if (cfg->verbose && cfg->quiet)
 		return cli_fail(err, "--verbose and --quiet exclude each other");
 	if (cfg->level == 1 && (npt_given || l2mem_given))

@@ -53,6 +53,18 @@ const char *cli_workload_what(unsigned wl);
 /* Strict decimal parse: digits only, no sign, no overflow. 0 on success. */
 int cli_parse_ulong(const char *s, unsigned long *out);
 
+/* --procs LIST (include/nestlab/procs.h): 0, or -1 with the reason (naming
+ * the bad entry) in why. */
+int cli_procs_parse(const char *val, struct nestlab_procs *out, char *why, size_t whylen);
+
+/* --timer-hz N: 0 with *hz set, or -1 (not NESTLAB_TIMER_HZ_MIN..MAX). */
+int cli_timer_hz_parse(const char *val, unsigned *hz);
+
+/* The words the L2 kernel's command line gets besides workload, iterations
+ * and transport: " procs=LIST" for multi, " timer_hz=N" for timer (the
+ * given values or the defaults), "" otherwise. Into buf; -1 if it does not fit. */
+int cli_l2_args(const struct run_config *cfg, char *buf, size_t len);
+
 void cli_usage(FILE *f);     /* `nestlab --help` */
 void cli_usage_run(FILE *f); /* `nestlab run --help` */
 

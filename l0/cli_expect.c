@@ -10,7 +10,7 @@
 
 enum {
 	EOPT_WORKLOAD, EOPT_ITERATIONS, EOPT_LEVEL, EOPT_TRANSPORT, EOPT_NPT_LAZY,
-	EOPT_LIST, EOPT_HELP,
+	EOPT_LIST, EOPT_HELP, EOPT_PROCS, EOPT_TIMER_HZ,
 };
 
 static const struct cli_option expect_options[] = {
@@ -19,6 +19,8 @@ static const struct cli_option expect_options[] = {
 	{ "--level",      true,  EOPT_LEVEL },
 	{ "--transport",  true,  EOPT_TRANSPORT },
 	{ "--npt-lazy",   false, EOPT_NPT_LAZY },
+	{ "--procs",      true,  EOPT_PROCS },
+	{ "--timer-hz",   true,  EOPT_TIMER_HZ },
 	{ "--list",       false, EOPT_LIST },
 	{ "--help",       false, EOPT_HELP },
 	{ "-h",           false, EOPT_HELP },
@@ -27,7 +29,8 @@ static const struct cli_option expect_options[] = {
 static void expect_synopsis(FILE *f)
 {
 	fputs("usage: nestlab expect --workload NAME [--iterations N] [--level 1|2]\n"
-	      "                      [--transport vmmcall|backdoor] [--npt-lazy]\n"
+	      "                      [--transport vmmcall|backdoor] [--npt-lazy] [--procs LIST]\n"
+	      "                      [--timer-hz N]\n"
 	      "       nestlab expect --list\n", f);
 }
 
@@ -49,11 +52,15 @@ void cli_usage_expect(FILE *f)
 		"  --level 1|2         default 2\n"
 		"  --transport vmmcall|backdoor  default vmmcall\n"
 		"  --npt-lazy          level 2: L1's npt=lazy (default eager)\n"
+		"  --procs LIST        multi: its processes' programs (default %s): the exits\n"
+		"                      are the sum of theirs, the checks one per process\n"
+		"  --timer-hz N        timer: %u..%u; the model does not depend on it\n"
 		"  --list              print the workload names, one a line\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Exit status: 0 printed, 2 bad command line.\n",
-		NESTLAB_ITERATIONS_MAX, NESTLAB_ITERATIONS_DEFAULT);
+		NESTLAB_ITERATIONS_MAX, NESTLAB_ITERATIONS_DEFAULT, NESTLAB_PROCS_DEFAULT,
+		NESTLAB_TIMER_HZ_MIN, NESTLAB_TIMER_HZ_MAX);
 }
 
 static enum cli_rc expect_fail(FILE *err, const char *fmt, ...)
@@ -78,6 +85,8 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 {
 	bool have_workload = false, npt_given = false;
 	unsigned long v;
+	unsigned hz = 0;
+	char why[96];
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->p.iterations = NESTLAB_ITERATIONS_DEFAULT;
@@ -138,6 +147,15 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 		case EOPT_LIST:
 			cfg->list = true;
 			break;
+		case EOPT_PROCS:
+			if (cli_procs_parse(val, &cfg->p.procs, why, sizeof(why)))
+				return expect_fail(err, "--procs '%s': %s", val, why);
+			break;
+		case EOPT_TIMER_HZ:
+			if (cli_timer_hz_parse(val, &hz))
+				return expect_fail(err, "--timer-hz '%s': want an integer in %u..%u",
+						   val, NESTLAB_TIMER_HZ_MIN, NESTLAB_TIMER_HZ_MAX);
+			break;
 		}
 	}
 
@@ -147,5 +165,9 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 		return expect_fail(err, "--workload is required");
 	if (cfg->p.level == 1 && npt_given)
 		return expect_fail(err, "--npt-lazy applies to --level 2 only");
+	if (cfg->p.procs.n && cfg->p.workload != NESTLAB_WL_MULTI)
+		return expect_fail(err, "--procs applies to --workload multi only");
+	if (hz && cfg->p.workload != NESTLAB_WL_TIMER)
+		return expect_fail(err, "--timer-hz applies to --workload timer only");
 	return CLI_RUN;
 }

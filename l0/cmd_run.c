@@ -10,6 +10,7 @@
  * status 1.
  */
 #include "cmd_run.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -249,6 +250,7 @@ int cmd_run(const struct run_config *cfg)
 	char *l1 = NULL, *l2 = NULL, *rundir = NULL, *p_res = NULL, *p_con = NULL;
 	char *p_err = NULL, *res_text = NULL, *err_text = NULL, *con_text = NULL;
 	char *json = NULL, why[300], err[512], *kvm_base = NULL, *kvm_initrd = NULL;
+	char l2_args[200];
 	const char *errors[CMD_RUN_ERRORS_MAX];
 	static struct results_stream rs;
 	struct qemu_argv qa = { 0 };
@@ -294,6 +296,11 @@ int cmd_run(const struct run_config *cfg)
 		printf("transport: backdoor, not vmmcall (--l1 kvm: KVM answers VMMCALL "
 		       "itself, only the backdoor port reaches the VMM)\n");
 
+	if (cli_l2_args(cfg, l2_args, sizeof(l2_args))) {
+		fprintf(stderr, "nestlab: the L2 kernel's command line does not fit\n");
+		goto out;
+	}
+
 	rc = L0_EXIT_FAIL;
 	rundir = paths_rundir_create();
 	if (!rundir) {
@@ -320,7 +327,8 @@ int cmd_run(const struct run_config *cfg)
 		.icount = cfg->icount && ac.accel == L0_ACCEL_TCG, .mem_mib = cfg->mem_mib,
 		.l2mem_mib = cfg->l2mem_mib, .npt_lazy = cfg->npt_lazy,
 		.workload = cfg->workload, .iterations = cfg->iterations,
-		.transport = cfg->transport, .l1_image = l1, .l2_image = l2, .rundir = rundir,
+		.transport = cfg->transport, .l2_args = l2_args,
+		.l1_image = l1, .l2_image = l2, .rundir = rundir,
 		.trace_arg = tr.on ? tr.arg : NULL,
 		.l1 = cfg->l1, .kvm_initrd = kvm_initrd, .kvm_append = getenv(KVM_L1_APPEND_ENV),
 	};

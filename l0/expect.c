@@ -2,7 +2,8 @@
  * Evaluation of a workload's exit model: each term adds per_iter * N + fixed
  * exits to its reason (the transport's exit for NESTLAB_WM_HC), lazy-only
  * terms only under lazy NPT, nothing at level 1; a reason whose sum is 0 is
- * absent, as in the results. The status name is the launcher's (status_name,
+ * absent, as in the results. A per-process workload (multi) adds the terms
+ * of each of its processes' programs and counts its checks per process. The status name is the launcher's (status_name,
  * or "no_status" as outcome.c says when QEMU stops without a status).
  */
 #include "expect.h"
@@ -24,21 +25,9 @@ static void expect_add(struct results_exits *ex, unsigned reason, unsigned long 
 	ex->present |= 1ull << reason;
 }
 
-int expect_compute(const struct expect_params *p, struct expect *e)
+static void expect_add_terms(struct expect *e, const struct nestlab_workload_model *m,
+			     const struct expect_params *p)
 {
-	const struct nestlab_workload_model *m = nestlab_workload_model(p->workload);
-	int lvl = p->level == 2;
-
-	memset(e, 0, sizeof(*e));
-	if (!m || !m->defined)
-		return -1;
-	e->status_code = m->status[lvl];
-	e->status = e->status_code < 0 ? OUTCOME_NO_STATUS : status_name(e->status_code);
-	e->qemu_exit = e->status_code < 0 ? 0 : (e->status_code << 1) | 1;
-	e->checks = m->checks[lvl];
-	e->exits_known = e->status_code == NESTLAB_STATUS_PASS;
-	if (!e->exits_known || !lvl)
-		return 0;
 	for (unsigned i = 0; i < NESTLAB_WM_TERMS_MAX; i++) {
 		const struct nestlab_wm_term *t = &m->exits[i];
 		unsigned reason = t->reason == NESTLAB_WM_HC ? nestlab_wm_hc_exit(p->transport)
@@ -49,6 +38,41 @@ int expect_compute(const struct expect_params *p, struct expect *e)
 		expect_add(&e->exits, reason,
 			   (unsigned long long)t->per_iter * p->iterations + t->fixed);
 	}
+}
+
+/* The processes' programs: p->procs, or NESTLAB_PROCS_DEFAULT. */
+static struct nestlab_procs expect_procs(const struct expect_params *p)
+{
+	struct nestlab_procs procs = p->procs;
+
+	if (!procs.n)
+		nestlab_procs_parse(NESTLAB_PROCS_DEFAULT, strlen(NESTLAB_PROCS_DEFAULT), &procs,
+				    NULL, NULL);
+	return procs;
+}
+
+int expect_compute(const struct expect_params *p, struct expect *e)
+{
+	const struct nestlab_workload_model *m = nestlab_workload_model(p->workload);
+	int lvl = p->level == 2;
+	struct nestlab_procs procs = expect_procs(p);
+
+	memset(e, 0, sizeof(*e));
+	if (!m || !m->defined)
+		return -1;
+	e->status_code = m->status[lvl];
+	e->status = e->status_code < 0 ? OUTCOME_NO_STATUS : status_name(e->status_code);
+	e->qemu_exit = e->status_code < 0 ? 0 : (e->status_code << 1) | 1;
+	e->checks = m->checks[lvl] * (m->per_proc ? procs.n : 1);
+	e->exits_known = e->status_code == NESTLAB_STATUS_PASS;
+	if (!e->exits_known || !lvl)
+		return 0;
+	if (!m->per_proc) {
+		expect_add_terms(e, m, p);
+		return 0;
+	}
+	for (unsigned i = 0; i < procs.n; i++)
+		expect_add_terms(e, nestlab_workload_model(procs.prog[i]), p);
 	return 0;
 }
 

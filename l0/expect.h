@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <nestlab/hypercall.h>
+#include <nestlab/procs.h>
 #include "results_parse.h"
 
 struct expect_params {
@@ -19,6 +20,7 @@ struct expect_params {
 	int level;                      /* 1 or 2 */
 	enum nestlab_transport transport;
 	bool npt_lazy;                  /* level 2 only */
+	struct nestlab_procs procs;     /* multi's programs; n = 0: NESTLAB_PROCS_DEFAULT */
 };
 
 struct expect {

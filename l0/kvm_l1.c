@@ -152,7 +152,8 @@ int kvm_l1_qemu_boot(const struct qemu_params *p, struct qemu_argv *out)
 	       qemu_argv_addf(out, "-append") ||
 	       qemu_argv_addf(out, "console=ttyS0 quiet panic=-1 nestlab.l2mem=%u "
 			      "nestlab.l2=\"l2kernel.bin workload=%s iterations=%lu "
-			      "transport=backdoor l1=kvm\"%s%s", p->l2mem_mib, p->workload,
-			      p->iterations, extra ? " " : "", extra ? extra : "") ||
+			      "transport=backdoor l1=kvm%s\"%s%s", p->l2mem_mib, p->workload,
+			      p->iterations, p->l2_args ? p->l2_args : "", extra ? " " : "",
+			      extra ? extra : "") ||
 	       qemu_argv_addf(out, "-initrd") || qemu_argv_addf(out, "%s", p->kvm_initrd);
 }

@@ -81,6 +81,7 @@ int qemu_cmdline_build(const struct qemu_params *p, struct qemu_argv *out,
 {
 	char *ram_esc = NULL, *module = NULL, *module_esc = NULL;
 	const char *transport = l0_transport_name(p->transport);
+	const char *l2_args = p->l2_args ? p->l2_args : "";
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -127,8 +128,8 @@ int qemu_cmdline_build(const struct qemu_params *p, struct qemu_argv *out,
 		if (kvm_l1_qemu_boot(p, out))
 			goto out;
 	} else if (p->level == 2) {
-		if (asprintf(&module, "%s workload=%s iterations=%lu transport=%s%s",
-			     p->l2_image, p->workload, p->iterations, transport,
+		if (asprintf(&module, "%s workload=%s iterations=%lu transport=%s%s%s",
+			     p->l2_image, p->workload, p->iterations, transport, l2_args,
 			     p->trace_arg ? " trace=hc" : "") < 0) {
 			module = NULL;
 			goto out;
@@ -145,8 +146,9 @@ int qemu_cmdline_build(const struct qemu_params *p, struct qemu_argv *out,
 	} else {
 		if (qemu_argv_addf(out, "-kernel") || qemu_argv_addf(out, "%s", p->l2_image) ||
 		    qemu_argv_addf(out, "-append") ||
-		    qemu_argv_addf(out, "workload=%s iterations=%lu transport=%s%s%s",
-				   p->workload, p->iterations, transport, p->trace_arg ? " " : "",
+		    qemu_argv_addf(out, "workload=%s iterations=%lu transport=%s%s%s%s",
+				   p->workload, p->iterations, transport, l2_args,
+				   p->trace_arg ? " " : "",
 				   p->trace_arg ? p->trace_arg : ""))
 			goto out;
 	}

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <nestlab/hypercall.h>
+#include <nestlab/procs.h>
 
 enum l0_accel {
 	L0_ACCEL_AUTO = 0,
@@ -49,6 +50,8 @@ struct run_config {
 	bool verbose;
 	bool quiet;
 	const char *trace_dir;         /* --trace: LTTng trace output; NULL: no tracing */
+	struct nestlab_procs procs;    /* --procs (multi only); n = 0: not given */
+	unsigned timer_hz;             /* --timer-hz (timer only); 0: not given */
 	const char *l1_image;          /* NULL: next to the nestlab binary */
 	const char *l2_image;
 };

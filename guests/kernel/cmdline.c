@@ -38,6 +38,9 @@ void l2_config_default(struct l2_config *cfg)
 	cfg->trace = L2_TRACE_OFF;
 	cfg->trace_pa = cfg->trace_bytes = 0;
 	cfg->l1 = L2_L1_NESTLAB;
+	nestlab_procs_parse(NESTLAB_PROCS_DEFAULT, sizeof(NESTLAB_PROCS_DEFAULT) - 1,
+			    &cfg->procs, NULL, NULL);
+	cfg->timer_hz = NESTLAB_TIMER_HZ_DEFAULT;
 }
 
 /* Does [s, s+n) equal the C string word? */
@@ -63,6 +66,17 @@ static void err_set(char *err, size_t errlen, const char *src, const char *s, si
 	while (s && n-- && len + 1 < errlen)
 		err[len++] = *s++;
 	err[len] = '\0';
+}
+
+/* Append the C string src and the n bytes at s to err, truncating. */
+static void err_append(char *err, size_t errlen, const char *src, const char *s, size_t n)
+{
+	size_t len = 0;
+
+	while (len < errlen && err[len])
+		len++;
+	if (len < errlen)
+		err_set(err + len, errlen - len, src, s, n);
 }
 
 static int parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
@@ -164,6 +178,24 @@ int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t err
 					val, vlen);
 				return -1;
 			}
+		} else if (word_eq(word, klen, "procs")) {
+			int e = nestlab_procs_parse(val, vlen, &cfg->procs, NULL, NULL);
+
+			if (e) {
+				err_set(err, errlen, nestlab_procs_strerror(e), NULL, 0);
+				err_append(err, errlen, " in procs=", val, vlen);
+				return -1;
+			}
+		} else if (word_eq(word, klen, "timer_hz")) {
+			uint64_t hz;
+
+			if (parse_u64(val, vlen, NESTLAB_TIMER_HZ_MAX, &hz) ||
+			    hz < NESTLAB_TIMER_HZ_MIN) {
+				err_set(err, errlen, "timer_hz must be a decimal number "
+					"100..100000, got: ", val, vlen);
+				return -1;
+			}
+			cfg->timer_hz = (uint32_t)hz;
 		} else {
 			err_set(err, errlen, "unknown key: ", word, klen);
 			return -1;

@@ -1,7 +1,9 @@
 /*
  * Parsing of the L2 kernel's command line (bootargs.h): "workload=<name>
  * iterations=<N> transport=vmmcall|backdoor [trace=hc|<addr>:<bytes>]
- * [l1=nestlab|kvm]", keys in any order, separated by spaces. l1= names the L1
+ * [l1=nestlab|kvm] [procs=<program>,...] [timer_hz=<N>]", keys in any order,
+ * separated by spaces. procs= (include/nestlab/procs.h) are the programs of
+ * workload multi's processes; timer_hz= the timer workload's interrupt rate. l1= names the L1
  * the kernel expects at level 2 (docs/kvm-l1.md): "kvm" is nestlab's KVM-based
  * VMM under Linux KVM, where KVM answers VMMCALL itself, so only the backdoor
  * transport reaches the VMM. A first word without '=' is the image name QEMU and L1 put in front
@@ -12,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <nestlab/procs.h>
 
 /* trace=: where the kernel's trace ring goes (include/nestlab/trace.h). */
 enum l2_trace_mode {
@@ -33,9 +36,12 @@ struct l2_config {
 	unsigned trace;      /* enum l2_trace_mode */
 	uint64_t trace_pa, trace_bytes;
 	unsigned l1;         /* enum l2_l1_kind */
+	struct nestlab_procs procs;  /* multi's programs */
+	uint32_t timer_hz;   /* NESTLAB_TIMER_HZ_MIN..MAX */
 };
 
-/* Defaults: workload cpuid, NESTLAB_ITERATIONS_DEFAULT, vmmcall. */
+/* Defaults: workload cpuid, NESTLAB_ITERATIONS_DEFAULT, vmmcall,
+ * NESTLAB_PROCS_DEFAULT, NESTLAB_TIMER_HZ_DEFAULT. */
 void l2_config_default(struct l2_config *cfg);
 
 /* Parse s into cfg (starting from the defaults). Returns 0, or -1 with a

@@ -1,14 +1,17 @@
 /*
  * Descriptor tables and the SYSCALL MSRs of the L2 kernel:
- *  - the TSS (AMD APM vol.2 12.2.5, 64-bit TSS format): RSP0 = the kernel
- *    stack for entries from ring 3, IST1 = a separate stack for #DF, and an
+ *  - the TSS (AMD APM vol.2 12.2.5, 64-bit TSS format): RSP0 = the running
+ *    process's kernel stack for interrupts and exceptions from ring 3 (the
+ *    scheduler sets it at every switch, with the stack syscall_entry loads),
+ *    IST1 = a separate stack for #DF, and an
  *    I/O permission bitmap (APM vol.2 12.2.4; Intel SDM vol.1 19.5.2) that
  *    lets ring 3 use exactly two ports: NESTLAB_HC_BACKDOOR_PORT (the
  *    backdoor hypercall) and NESTLAB_PIO_WORKLOAD_PORT (the pio workload).
  *    A multi-byte access checks one bit per byte it covers (APM 12.2.4), so
  *    the backdoor's 32-bit "IN EAX, DX" needs the bits of 0x5658..0x565B.
  *    IOPL stays 0, so CLI/STI and every other port fault in ring 3.
- *  - the IDT (APM vol.2 8.9.1): 64-bit interrupt gates for vectors 0-31.
+ *  - the IDT (APM vol.2 8.9.1): 64-bit interrupt gates for vectors 0-31,
+ *    and those irq.c adds (the APIC timer and spurious vectors).
  *  - SYSCALL/SYSRET (APM vol.2 6.1.1): EFER.SCE, STAR selectors (kernel CS
  *    0x08 / SS 0x10; SYSRET: CS 0x28|3, SS 0x20|3 from the 0x18 base), LSTAR =
  *    syscall_entry, SFMASK clears IF, TF, DF and AC on entry.
@@ -49,7 +52,6 @@ extern char syscall_entry[];
 
 static struct tss64 tss __attribute__((aligned(4096)));
 static struct idt_gate idt[256] __attribute__((aligned(4096)));
-static uint8_t kernel_stack[16384] __attribute__((aligned(16)));
 static uint8_t df_stack[8192] __attribute__((aligned(16)));
 uint64_t kernel_stack_top;
 
@@ -64,8 +66,6 @@ static void tss_init(void)
 	uint64_t limit = sizeof(tss) - 1;
 	unsigned i;
 
-	kernel_stack_top = (uint64_t)(uintptr_t)(kernel_stack + sizeof(kernel_stack));
-	tss.rsp[0] = kernel_stack_top;
 	tss.ist[0] = (uint64_t)(uintptr_t)(df_stack + sizeof(df_stack));
 	tss.iopb_offset = (uint16_t)offsetof(struct tss64, iopb);
 	memset(tss.iopb, 0xff, sizeof(tss.iopb));
@@ -82,21 +82,31 @@ static void tss_init(void)
 	ltr(TSS_SEL);
 }
 
+void desc_set_kernel_stack(uint64_t top)
+{
+	tss.rsp[0] = top;
+	kernel_stack_top = top;
+}
+
+void desc_set_gate(unsigned vec, uint64_t off)
+{
+	struct idt_gate *g = &idt[vec & 0xFF];
+
+	g->off_lo = (uint16_t)off;
+	g->sel = KERNEL_CS;
+	g->ist = vec == 8 ? 1 : 0;   /* #DF on its own stack */
+	g->type_attr = 0x8E;         /* P, DPL 0, 64-bit interrupt gate */
+	g->off_mid = (uint16_t)(off >> 16);
+	g->off_hi = (uint32_t)(off >> 32);
+}
+
 static void idt_init(void)
 {
 	struct desc_ptr p;
 	unsigned v;
 
-	for (v = 0; v < 32; v++) {
-		uint64_t off = isr_table[v];
-
-		idt[v].off_lo = (uint16_t)off;
-		idt[v].sel = KERNEL_CS;
-		idt[v].ist = v == 8 ? 1 : 0; /* #DF on its own stack */
-		idt[v].type_attr = 0x8E;     /* P, DPL 0, 64-bit interrupt gate */
-		idt[v].off_mid = (uint16_t)(off >> 16);
-		idt[v].off_hi = (uint32_t)(off >> 32);
-	}
+	for (v = 0; v < 32; v++)
+		desc_set_gate(v, isr_table[v]);
 	p.limit = sizeof(idt) - 1;
 	p.base = (uint64_t)(uintptr_t)idt;
 	lidt(&p);

@@ -1,15 +1,15 @@
 /*
- * Kernel entry and exit paths in assembly (the exception stubs are shared
- * with L1: lib/freestanding/isr_entry.S, calling isr_dispatch in trap.c):
+ * The system-call entry in assembly (the exception stubs are shared with L1:
+ * lib/freestanding/isr_entry.S, calling isr_dispatch in trap.c; interrupts:
+ * irq_entry.S; process switches: switch.S):
  *  - syscall_entry: the LSTAR target (APM vol.2 6.1.1 SYSCALL). SYSCALL does
- *    not switch stacks: save the user RSP, load the kernel stack, call
+ *    not switch stacks: save the user RSP, load the running process's kernel
+ *    stack (kernel_stack_top, set at every switch), call
  *    syscall_dispatch(nr, a0..a4) (C, an indirect call through the table) and
  *    return with SYSRETQ. Interrupts are off (SFMASK clears IF), one CPU, so
- *    a global holds the user RSP for the instant it takes to push it.
- *  - enter_user: first entry to ring 3 through an IRETQ frame.
+ *    a global holds the user RSP for the instant it takes to push it; a
+ *    yield that switches process returns here later, on this same stack.
  */
-#define USER_CS   (0x28 | 3)
-#define USER_DS   (0x20 | 3)
 
 	.text
 
@@ -45,33 +45,6 @@ syscall_entry:
 	popq %rcx
 	popq %rsp
 	sysretq
-
-/* enter_user(rip, rsp, a0, a1, a2, a3): IRETQ to ring 3 with RDI = a0,
- * RSI = a1, RDX = a2, RCX = a3, every other register zero, RFLAGS = 0x2
- * (IF off: nothing may interrupt L2), CS/SS = user selectors (APM vol.2 8.7.3). */
-	.globl enter_user
-enter_user:
-	pushq $USER_DS
-	pushq %rsi
-	pushq $0x2
-	pushq $USER_CS
-	pushq %rdi
-	mov %rdx, %rdi
-	mov %rcx, %rsi
-	mov %r8, %rdx
-	mov %r9, %rcx
-	xor %eax, %eax
-	xor %ebx, %ebx
-	xor %ebp, %ebp
-	xor %r8d, %r8d
-	xor %r9d, %r9d
-	xor %r10d, %r10d
-	xor %r11d, %r11d
-	xor %r12d, %r12d
-	xor %r13d, %r13d
-	xor %r14d, %r14d
-	xor %r15d, %r15d
-	iretq
 
 	.bss
 	.balign 8

@@ -1,8 +1,11 @@
 /*
  * The L2 kernel's shared state and the entry points its files offer each
- * other. One CPU, no interrupts, one ring-3 process per boot: the state is a
- * single struct, set up once by kmain() and then read by the system-call and
- * trap paths.
+ * other. One CPU; the ring-3 processes are all made at boot (one, or the
+ * workload's several) and scheduled round robin; the kernel itself always
+ * runs with IF = 0, so the only interrupt it takes (the local APIC timer of
+ * the timer workload) arrives from ring 3. The state is a single struct, set
+ * up once by kmain() and then read by the system-call and trap paths, plus
+ * the process table (sched.c).
  */
 #ifndef L2_KERNEL_H
 #define L2_KERNEL_H
@@ -12,6 +15,7 @@
 #include "cmdline.h"
 #include "pmm.h"
 #include "pt.h"
+#include "uapi.h"
 
 /* Physical memory above this is not in the kernel's direct map (the first
  * PDPT entry, 1 GiB): RAM beyond it is left unused. */
@@ -25,8 +29,31 @@ struct l2_kernel {
 	struct pmm pmm;
 	uint64_t ram_top;       /* end of the highest available RAM range */
 	uint64_t kernel_root;   /* kernel PML4 (physical) */
-	uint64_t kernel_pdpt0;  /* its PDPT entry 0: the direct map, supervisor */
+	uint64_t kernel_pdpt;   /* its PDPT (physical): the kernel half, PML4 entry 0 */
+	int timer_ready;        /* the APIC is mapped: the workload uses the timer */
 	int finishing;
+};
+
+#define L2_MAX_REGIONS 8
+
+struct l2_demand_region {
+	uint64_t start, end;
+};
+
+/* One ring-3 process: its address space (process.c) and its kernel context
+ * (sched.c). */
+struct l2_proc {
+	uint64_t pid;           /* index + 1 */
+	unsigned index;
+	unsigned program;       /* enum nestlab_workload it runs */
+	uint64_t root;          /* its PML4 (physical) */
+	uint64_t mmap_next;
+	struct l2_demand_region regions[L2_MAX_REGIONS];
+	unsigned nregions;
+	int probe_mapped;
+	uint64_t kstack_top;    /* its kernel stack: TSS.RSP0 and SYSCALL's stack */
+	uint64_t ksp;           /* saved kernel RSP while it does not run */
+	unsigned status;        /* exit status, once exited */
 };
 
 extern struct l2_kernel l2k;
@@ -47,6 +74,10 @@ int64_t console_write_user(const char *buf, size_t len);
 /* desc.c */
 void desc_init(void);
 void desc_load_empty_idt(void);
+/* IDT entry `vec`: a 64-bit interrupt gate (IF cleared on entry), DPL 0. */
+void desc_set_gate(unsigned vec, uint64_t handler);
+/* The stack ring-3 entries use: TSS.RSP0 (interrupts) and SYSCALL's. */
+void desc_set_kernel_stack(uint64_t top);
 extern uint64_t kernel_stack_top;
 
 /* phase.c */
@@ -62,13 +93,40 @@ unsigned level_detect(void);
 void run_set_error(const char *text);
 void run_finish(unsigned status) __attribute__((noreturn));
 
-/* process.c */
-void process_start(void) __attribute__((noreturn));
+/* process.c: address spaces; the calls act on the running process */
+void process_create(struct l2_proc *p, unsigned index, unsigned program);
 int64_t process_mmap(uint64_t len);
 int process_demand_fault(uint64_t addr);
 int process_user_range_ok(uint64_t ptr, uint64_t len);
 int64_t process_map_outside(uint64_t va);
 uint64_t process_pid(void);
+
+/* sched.c */
+extern struct l2_kinfo *const l2_kinfo;    /* the page user space reads */
+extern struct l2_proc *sched_running;      /* the running process */
+static inline struct l2_proc *sched_current(void)
+{
+	return sched_running;
+}
+/* Make the boot's processes and run the first; never returns. */
+void sched_start(void) __attribute__((noreturn));
+int64_t sched_yield(void);
+void sched_exit(unsigned status) __attribute__((noreturn));
+/* From the timer interrupt: the next runnable process runs, if another is. */
+void sched_preempt(void);
+/* The run's scheduler and timer figures, one console line (multi-process
+ * or timer runs). */
+void sched_report(void);
+
+/* apic.c: the local APIC timer (xAPIC MMIO) */
+int apic_map(char *why, size_t whylen);
+void apic_timer_start(uint32_t hz);
+void apic_timer_stop(void);
+void apic_eoi(void);
+
+/* irq.c */
+void irq_init(void);
+uint64_t irq_spurious_count(void);
 
 
 #endif

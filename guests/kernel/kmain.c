@@ -5,7 +5,8 @@
  * multiboot info (memory map, command line), touch every page of the kernel
  * image (under L1's lazy NPT no page of it may fault later, inside a measured
  * phase), pick the free frames, build the kernel's page tables, parse the
- * command line, and start the ring-3 workload.
+ * command line, map the local APIC if the workload uses the timer, and start
+ * the ring-3 processes.
  */
 #include <nestlab/multiboot.h>
 #include <nestlab/status.h>
@@ -138,7 +139,7 @@ static void touch_kernel_image(void)
 
 static void build_kernel_tables(void)
 {
-	uint64_t top = l2k.ram_top, pa, *pml4, *pdpt;
+	uint64_t top = l2k.ram_top, pa, *pml4;
 	int err = 0;
 
 	if (top > L2_DIRECT_MAP_END)
@@ -154,8 +155,7 @@ static void build_kernel_tables(void)
 	if (err)
 		boot_fail("cannot build the kernel page tables");
 	pml4 = kphys_to_virt(NULL, l2k.kernel_root);
-	pdpt = kphys_to_virt(NULL, pml4[0] & PTE_ADDR);
-	l2k.kernel_pdpt0 = pdpt[0];
+	l2k.kernel_pdpt = pml4[0] & PTE_ADDR;
 	write_cr3(l2k.kernel_root);
 }
 
@@ -185,8 +185,9 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	if (!l2k.cfg_ok) {
 		kprintf("nestlab-l2: bad command line: %s\n", err);
 		kprintf("nestlab-l2: usage: workload=<name> iterations=<0..%u> "
-			"transport=vmmcall|backdoor [trace=hc|<addr>:<bytes>] [l1=nestlab|kvm]\n",
-			NESTLAB_ITERATIONS_MAX);
+			"transport=vmmcall|backdoor [trace=hc|<addr>:<bytes>] [l1=nestlab|kvm] "
+			"[procs=<program>,...] [timer_hz=<%u..%u>]\n",
+			NESTLAB_ITERATIONS_MAX, NESTLAB_TIMER_HZ_MIN, NESTLAB_TIMER_HZ_MAX);
 		run_set_error(err);
 		run_finish(NESTLAB_STATUS_BAD_CONFIG);
 	}
@@ -205,6 +206,12 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	kprintf("nestlab-l2: workload %s iterations %lu transport %s, free frames %lu\n",
 		l2_workload_name(l2k.cfg.workload), l2k.cfg.iterations,
 		l2_transport_name(l2k.transport), pmm_free_frames(&l2k.pmm));
+	irq_init();
+	if (l2k.cfg.workload == NESTLAB_WL_TIMER) {
+		if (apic_map(err, sizeof(err)))
+			boot_fail(err);
+		l2k.timer_ready = 1;
+	}
 	trace_init();
-	process_start();
+	sched_start();
 }

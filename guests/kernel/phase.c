@@ -3,9 +3,12 @@
  * kernel turns them into NESTLAB_HC_PHASE_BEGIN/END hypercalls at level 2
  * (L1 counts the exits in between) or, at level 1, records the TSC itself at
  * begin and end and reports the phases in the results stream at the end of
- * the run. Phases do not nest (hypercall.h). Nothing here exits to L1 at
- * level 2 except the marker hypercall itself: the name is already checked and
- * copied, and the kernel pages it touches were touched at boot.
+ * the run. Phases do not nest (hypercall.h); one phase may span several
+ * processes (multi: one process opens it, another closes it), and the open
+ * phase is published in the kernel's counters page (struct l2_kinfo).
+ * Nothing here exits to L1 at level 2 except the marker hypercall itself:
+ * the name is already checked and copied, and the kernel pages it touches
+ * were touched at boot.
  */
 #include <nestlab/hypercall_guest.h>
 #include <nestlab/results.h>
@@ -32,6 +35,15 @@ int phase_is_open(void)
 	return l2k.level == 2 ? hc_phase_open : open_index >= 0;
 }
 static char hc_name[NESTLAB_PHASE_NAME_MAX + 1];
+
+/* What user space sees of the open phase (struct l2_kinfo). */
+static void kinfo_phase_begin(uint64_t index)
+{
+	l2_kinfo->phase_index = index;
+	l2_kinfo->phase_ticks = l2_kinfo->ticks;
+	l2_kinfo->phases++;
+	l2_kinfo->phase_open = 1;
+}
 
 static int name_char_ok(char c)
 {
@@ -60,6 +72,7 @@ int64_t phase_begin(const char *name, size_t len)
 		if (r.status != NESTLAB_HC_OK)
 			return -(int64_t)(L2_EHC_BASE + r.status);
 		hc_phase_open = 1;
+		kinfo_phase_begin(r.ret0);
 		trace_event(NESTLAB_TRACE_L2_PHASE_BEGIN, 0, (uint32_t)r.ret0, 0, 0, 0, 0);
 		return (int64_t)r.ret0;
 	}
@@ -69,6 +82,7 @@ int64_t phase_begin(const char *name, size_t len)
 		return -(int64_t)(L2_EHC_BASE + NESTLAB_HC_E_RANGE);
 	memcpy(phases[nphases].name, hc_name, len + 1);
 	open_index = (int)nphases++;
+	kinfo_phase_begin((uint64_t)open_index);
 	trace_event(NESTLAB_TRACE_L2_PHASE_BEGIN, 0, (uint32_t)open_index, 0, 0, 0, 0);
 	phases[open_index].begin = rdtsc(); /* last thing before returning */
 	return open_index;
@@ -85,6 +99,7 @@ int64_t phase_end(uint64_t index)
 		if (r.status != NESTLAB_HC_OK)
 			return -(int64_t)(L2_EHC_BASE + r.status);
 		hc_phase_open = 0;
+		l2_kinfo->phase_open = 0;
 		trace_event(NESTLAB_TRACE_L2_PHASE_END, 0, (uint32_t)index, 0, 0, 0, 0);
 		return 0;
 	}
@@ -96,6 +111,7 @@ int64_t phase_end(uint64_t index)
 	phases[index].tsc = now - phases[index].begin;
 	phases[index].done = 1;
 	open_index = -1;
+	l2_kinfo->phase_open = 0;
 	trace_event(NESTLAB_TRACE_L2_PHASE_END, 0, (uint32_t)index, 0, 0, 0, 0);
 	return 0;
 }

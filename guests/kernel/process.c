@@ -1,11 +1,15 @@
 /*
- * The ring-3 process: one per boot, running the workload program.
+ * The ring-3 processes' address spaces: one per process, all made at boot.
  *
- * Address space (uapi.h): a PML4 and PDPT of its own; PDPT entry 0 is the
- * kernel's direct map of RAM (2 MiB pages, supervisor-only: U/S = 0 at that
- * level makes all of [0, 1 GiB) kernel-only, AMD APM vol.2 5.6.1), PDPT entry
- * 1 is user space [1 GiB, 2 GiB): the user image (frames inside the kernel
- * image, mapped U/W), a stack, and demand-paged regions.
+ * Address space (uapi.h): a PML4 and PDPT of its own; the kernel half is
+ * shared: every entry of the kernel's PDPT but the user one is copied (entry
+ * 0: the direct map of RAM, 2 MiB pages, supervisor-only: U/S = 0 at that
+ * level makes all of [0, 1 GiB) kernel-only, AMD APM vol.2 5.6.1; entry 3:
+ * the xAPIC page when the timer is used). PDPT entry 1 is the process's own
+ * user space [1 GiB, 2 GiB): the user image, a stack, the kernel's counters
+ * page (read-only), and demand-paged regions. The first process maps the
+ * user image's frames inside the kernel image; the others get a copy made
+ * at boot, before any process ran, so that each has its own data.
  *
  * Demand paging: L2_SYS_MMAP reserves a range and builds every page table
  * its pages will need right away (so a first touch later writes one PTE in a
@@ -13,6 +17,8 @@
  * the bump allocator, zeroes it (the first touch of that frame anywhere) and
  * maps it. No TLB flush is needed: a not-present translation is never cached
  * (APM vol.2 5.5.3; Intel SDM vol.3 4.10.4.3).
+ *
+ * Every call but process_create acts on the running process.
  */
 #include <nestlab/bootargs.h>
 #include <nestlab/status.h>
@@ -21,49 +27,32 @@
 #include "kernel.h"
 #include "arch.h"
 
-#define MAX_REGIONS 8
-
-struct demand_region {
-	uint64_t start, end;
-};
-
-static struct {
-	uint64_t pid;
-	uint64_t root;
-	uint64_t mmap_next;
-	struct demand_region regions[MAX_REGIONS];
-	unsigned nregions;
-	uint64_t probe_mapped;
-} proc;
-
-void enter_user(uint64_t rip, uint64_t rsp, uint64_t a0, uint64_t a1, uint64_t a2,
-		uint64_t a3) __attribute__((noreturn));
-
 uint64_t process_pid(void)
 {
-	return proc.pid;
+	return sched_current()->pid;
 }
 
-static int in_region(uint64_t addr)
+static int in_region(const struct l2_proc *p, uint64_t addr)
 {
 	unsigned i;
 
-	for (i = 0; i < proc.nregions; i++)
-		if (addr >= proc.regions[i].start && addr < proc.regions[i].end)
+	for (i = 0; i < p->nregions; i++)
+		if (addr >= p->regions[i].start && addr < p->regions[i].end)
 			return 1;
 	return 0;
 }
 
 int process_user_range_ok(uint64_t ptr, uint64_t len)
 {
+	const struct l2_proc *p = sched_current();
 	uint64_t a, end = ptr + len, pa, flags;
 
-	if (!proc.root || end < ptr || ptr < L2_USER_BASE || end > L2_USER_END)
+	if (!p->root || end < ptr || ptr < L2_USER_BASE || end > L2_USER_END)
 		return 0;
 	for (a = ptr & ~(PT_4K - 1); a < end; a += PT_4K) {
-		if (in_region(a))
+		if (in_region(p, a))
 			continue;
-		if (pt_walk(&l2_pt_ops, proc.root, a, &pa, &flags) || !(flags & PTE_U))
+		if (pt_walk(&l2_pt_ops, p->root, a, &pa, &flags) || !(flags & PTE_U))
 			return 0;
 	}
 	return 1;
@@ -80,58 +69,61 @@ static void zero_frame(uint64_t pa)
 
 int process_demand_fault(uint64_t addr)
 {
+	const struct l2_proc *p = sched_current();
 	uint64_t page = addr & ~(PT_4K - 1), frame;
 
-	if (!proc.root || !in_region(addr))
+	if (!p->root || !in_region(p, addr))
 		return -1;
 	frame = pmm_alloc(&l2k.pmm);
 	if (!frame)
 		return -1;
 	zero_frame(frame);
-	return pt_map(&l2_pt_ops, proc.root, page, frame, PT_4K, PTE_U | PTE_W) ? -1 : 0;
+	return pt_map(&l2_pt_ops, p->root, page, frame, PT_4K, PTE_U | PTE_W) ? -1 : 0;
 }
 
 int64_t process_mmap(uint64_t len)
 {
-	uint64_t start = proc.mmap_next, pages, tables;
+	struct l2_proc *p = sched_current();
+	uint64_t start = p->mmap_next, pages, tables;
 
 	if (len == 0 || len > L2_USER_END - L2_USER_MMAP_BASE)
 		return -L2_EINVAL;
 	len = (len + PT_4K - 1) & ~(PT_4K - 1);
-	if (proc.nregions == MAX_REGIONS || len > L2_USER_END - start)
+	if (p->nregions == L2_MAX_REGIONS || len > L2_USER_END - start)
 		return -L2_ENOMEM;
 	/* Every page must be backable when touched: frames + tables. */
 	pages = len / PT_4K;
 	tables = len / PT_2M + 2;
 	if (pmm_free_frames(&l2k.pmm) < pages + tables)
 		return -L2_ENOMEM;
-	if (pt_prepare(&l2_pt_ops, proc.root, start, len, PTE_U | PTE_W))
+	if (pt_prepare(&l2_pt_ops, p->root, start, len, PTE_U | PTE_W))
 		return -L2_ENOMEM;
-	proc.regions[proc.nregions].start = start;
-	proc.regions[proc.nregions].end = start + len;
-	proc.nregions++;
+	p->regions[p->nregions].start = start;
+	p->regions[p->nregions].end = start + len;
+	p->nregions++;
 	/* Next region starts on a fresh 2 MiB boundary, after a guard gap. */
-	proc.mmap_next = (start + len + 2 * PT_2M - 1) & ~(PT_2M - 1);
+	p->mmap_next = (start + len + 2 * PT_2M - 1) & ~(PT_2M - 1);
 	return (int64_t)start;
 }
 
 int64_t process_map_outside(uint64_t va)
 {
+	struct l2_proc *p = sched_current();
 	uint64_t gpa = ((l2k.ram_top + PT_2M - 1) & ~(PT_2M - 1)) + 16 * 1024 * 1024;
 
-	if (va != L2_USER_PROBE_VA || proc.probe_mapped)
+	if (va != L2_USER_PROBE_VA || p->probe_mapped)
 		return -L2_EINVAL;
 	if (gpa >= 0xC0000000ull) /* stay below the 32-bit PCI hole */
 		return -L2_ENOMEM;
-	if (pt_map(&l2_pt_ops, proc.root, va, gpa, PT_4K, PTE_U))
+	if (pt_map(&l2_pt_ops, p->root, va, gpa, PT_4K, PTE_U))
 		return -L2_ENOMEM;
-	proc.probe_mapped = 1;
+	p->probe_mapped = 1;
 	return (int64_t)gpa;
 }
 
-static void map_or_die(uint64_t va, uint64_t pa, uint64_t flags)
+static void map_or_die(const struct l2_proc *p, uint64_t va, uint64_t pa, uint64_t flags)
 {
-	int err = pt_map(&l2_pt_ops, proc.root, va, pa, PT_4K, flags);
+	int err = pt_map(&l2_pt_ops, p->root, va, pa, PT_4K, flags);
 
 	if (err) {
 		kprintf("nestlab-l2: cannot map user page %lx -> %lx: %s\n", va, pa,
@@ -140,36 +132,49 @@ static void map_or_die(uint64_t va, uint64_t pa, uint64_t flags)
 	}
 }
 
-void process_start(void)
+static uint64_t frame_or_die(const char *what)
 {
-	uint64_t pa, va, *pml4, *pdpt, pdpt_pa;
-	uint64_t img = (uint64_t)(uintptr_t)__user_image_start;
-	uint64_t img_end = (uint64_t)(uintptr_t)__user_image_end;
+	uint64_t pa = l2_pt_ops.alloc(l2_pt_ops.ctx); /* zeroed: touched now */
 
-	proc.pid = 1;
-	proc.mmap_next = L2_USER_MMAP_BASE;
-	proc.root = l2_pt_ops.alloc(l2_pt_ops.ctx);
-	pdpt_pa = l2_pt_ops.alloc(l2_pt_ops.ctx);
-	if (!proc.root || !pdpt_pa) {
-		kprintf("nestlab-l2: out of memory for the process page tables\n");
+	if (!pa) {
+		kprintf("nestlab-l2: out of memory for %s\n", what);
 		run_finish(NESTLAB_STATUS_L2_EXCEPTION);
 	}
-	pml4 = l2_pt_ops.phys_to_virt(l2_pt_ops.ctx, proc.root);
-	pdpt = l2_pt_ops.phys_to_virt(l2_pt_ops.ctx, pdpt_pa);
-	pml4[0] = pdpt_pa | PTE_P | PTE_W | PTE_U;
-	pdpt[0] = l2k.kernel_pdpt0;   /* the direct map, supervisor-only */
+	return pa;
+}
 
-	for (pa = img, va = L2_USER_BASE; pa < img_end; pa += PT_4K, va += PT_4K)
-		map_or_die(va, pa, PTE_U | PTE_W);
-	for (va = L2_USER_STACK_TOP - L2_USER_STACK_SIZE; va < L2_USER_STACK_TOP; va += PT_4K) {
-		pa = l2_pt_ops.alloc(l2_pt_ops.ctx); /* zeroed: touched now */
-		if (!pa) {
-			kprintf("nestlab-l2: out of memory for the user stack\n");
-			run_finish(NESTLAB_STATUS_L2_EXCEPTION);
+void process_create(struct l2_proc *p, unsigned index, unsigned program)
+{
+	uint64_t pa, va, *pml4, *pdpt, *kpdpt, pdpt_pa;
+	uint64_t img = (uint64_t)(uintptr_t)__user_image_start;
+	uint64_t img_end = (uint64_t)(uintptr_t)__user_image_end;
+	unsigned user_slot = pt_index(L2_USER_BASE, 3), i;
+
+	p->index = index;
+	p->pid = index + 1;
+	p->program = program;
+	p->mmap_next = L2_USER_MMAP_BASE;
+	p->root = frame_or_die("the process page tables");
+	pdpt_pa = frame_or_die("the process page tables");
+	pml4 = l2_pt_ops.phys_to_virt(l2_pt_ops.ctx, p->root);
+	pdpt = l2_pt_ops.phys_to_virt(l2_pt_ops.ctx, pdpt_pa);
+	kpdpt = l2_pt_ops.phys_to_virt(l2_pt_ops.ctx, l2k.kernel_pdpt);
+	pml4[0] = pdpt_pa | PTE_P | PTE_W | PTE_U;
+	for (i = 0; i < X86_PT_ENTRIES; i++)    /* the kernel half, supervisor-only */
+		if (i != user_slot)
+			pdpt[i] = kpdpt[i];
+
+	for (pa = img, va = L2_USER_BASE; pa < img_end; pa += PT_4K, va += PT_4K) {
+		uint64_t frame = pa;
+
+		if (index > 0) {
+			frame = frame_or_die("a copy of the user image");
+			memcpy((void *)(uintptr_t)frame, (const void *)(uintptr_t)pa, PT_4K);
 		}
-		map_or_die(va, pa, PTE_U | PTE_W);
+		map_or_die(p, va, frame, PTE_U | PTE_W);
 	}
-	write_cr3(proc.root);
-	enter_user(L2_USER_BASE, L2_USER_STACK_TOP - 8, l2k.cfg.workload,
-		   l2k.cfg.iterations, l2k.cfg.transport, l2k.level);
+	for (va = L2_USER_STACK_TOP - L2_USER_STACK_SIZE; va < L2_USER_STACK_TOP; va += PT_4K)
+		map_or_die(p, va, frame_or_die("the user stack"), PTE_U | PTE_W);
+	/* the counters page: the kernel's direct map is the identity */
+	map_or_die(p, L2_USER_KINFO_VA, (uint64_t)(uintptr_t)l2_kinfo, PTE_U);
 }

@@ -19,15 +19,9 @@ uint64_t syscall_counts[L2_SYS_NR];
 
 static int64_t sys_exit(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
-	const char *name = l2_workload_name(l2k.cfg.workload);
-
 	if (status > NESTLAB_STATUS_MAX)
 		status = NESTLAB_STATUS_WORKLOAD_FAIL;
-	kprintf("nestlab-l2: workload %s iterations %lu: %s\n", name, l2k.cfg.iterations,
-		status == NESTLAB_STATUS_PASS ? "PASS" :
-		status == NESTLAB_STATUS_WORKLOAD_FAIL ? "WORKLOAD_FAIL" :
-		status == NESTLAB_STATUS_BAD_CONFIG ? "BAD_CONFIG" : "ERROR");
-	run_finish((unsigned)status);
+	sched_exit((unsigned)status);
 }
 
 static int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t len, uint64_t a3, uint64_t a4)
@@ -91,6 +85,22 @@ static int64_t sys_level(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uin
 	return l2k.level;
 }
 
+static int64_t sys_yield(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	return sched_yield();
+}
+
+static int64_t sys_timer(uint64_t on, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	if (!l2k.timer_ready)
+		return -L2_EPERM;
+	if (on)
+		apic_timer_start(l2k.cfg.timer_hz);
+	else
+		apic_timer_stop();
+	return 0;
+}
+
 static const syscall_fn syscall_table[L2_SYS_NR] = {
 	[L2_SYS_EXIT]        = sys_exit,
 	[L2_SYS_WRITE]       = sys_write,
@@ -102,6 +112,8 @@ static const syscall_fn syscall_table[L2_SYS_NR] = {
 	[L2_SYS_MMAP]        = sys_mmap,
 	[L2_SYS_TEST]        = sys_test,
 	[L2_SYS_LEVEL]       = sys_level,
+	[L2_SYS_YIELD]       = sys_yield,
+	[L2_SYS_TIMER]       = sys_timer,
 };
 
 /* The traced path: entry and exit records around the call. Out of line so

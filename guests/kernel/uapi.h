@@ -13,6 +13,8 @@
 #ifndef L2_UAPI_H
 #define L2_UAPI_H
 
+#include <stdint.h>
+
 enum l2_sysno {
 	L2_SYS_EXIT        = 0, /* (status): ends the run with that status */
 	L2_SYS_WRITE       = 1, /* (fd 1|2, buf, len <= L2_WRITE_MAX) -> len */
@@ -24,6 +26,9 @@ enum l2_sysno {
 	L2_SYS_MMAP        = 7, /* (len) -> address of a demand-paged region */
 	L2_SYS_TEST        = 8, /* (L2_TEST_*, arg) negative tests, see below */
 	L2_SYS_LEVEL       = 9, /* () -> 1 (directly on QEMU) or 2 (under L1) */
+	L2_SYS_YIELD       = 10, /* () -> 0: the next runnable process runs first */
+	L2_SYS_TIMER       = 11, /* (1 start | 0 stop) the periodic APIC timer -> 0;
+				  * -L2_EPERM unless the workload is timer */
 	L2_SYS_NR
 };
 
@@ -66,12 +71,31 @@ enum l2_sysno {
 #define L2_USER_STACK_TOP  0x50000000ull
 #define L2_USER_STACK_SIZE 0x4000ull
 #define L2_USER_PROBE_VA   0x58000000ull /* where MAP_OUTSIDE tests may map */
+#define L2_USER_KINFO_VA   0x5F000000ull /* struct l2_kinfo, read-only */
 #define L2_USER_MMAP_BASE  0x60000000ull /* demand-paged regions */
 #define L2_USER_END        0x80000000ull
 
 /* A program starts at L2_USER_BASE with RDI = workload (enum
  * nestlab_workload), RSI = iterations, RDX = transport (enum
- * nestlab_transport), RCX = level (1 or 2), RSP 8 below a 16-byte boundary
- * (as after a CALL). It must end with L2_SYS_EXIT. */
+ * nestlab_transport), RCX = level (1 or 2), R8 = the process's program (the
+ * workload itself, or its procs= entry under multi), R9 = the process's index
+ * (0 .. nprocs-1; pid = index + 1), RSP 8 below a 16-byte boundary (as after
+ * a CALL), RFLAGS.IF set only under the timer workload. It must end with
+ * L2_SYS_EXIT. */
+
+/* The kernel's counters, one page mapped read-only at L2_USER_KINFO_VA in
+ * every process: a program can watch them change without a system call (a
+ * system call runs with IF = 0 and would hold off the timer interrupt). */
+struct l2_kinfo {
+	uint64_t nprocs;      /* processes created at boot */
+	uint64_t switches;    /* context switches so far */
+	uint64_t preemptions; /* of which the timer interrupt made */
+	uint64_t ticks;       /* timer interrupts taken */
+	uint64_t ticks_user;  /* of which interrupted ring 3 */
+	uint64_t phases;      /* phases begun so far */
+	uint64_t phase_open;  /* 1 while a phase is open */
+	uint64_t phase_index; /* the last phase begun */
+	uint64_t phase_ticks; /* ticks when it began */
+};
 
 #endif

@@ -147,3 +147,37 @@ Test(cmdline, l1_kvm_needs_level2_and_backdoor)
 	cr_assert(eq(int, l2_cmdline_parse("transport=vmmcall", &cfg, err, sizeof(err)), 0));
 	cr_assert(eq(int, l2_config_check_l1(&cfg, 1, err, sizeof(err)), 0));
 }
+
+Test(cmdline, procs_and_timer_hz_defaults)
+{
+	cr_assert(eq(int, l2_cmdline_parse("workload=multi", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(u32, cfg.procs.n, 2));
+	cr_assert(eq(u32, cfg.procs.prog[0], NESTLAB_WL_CPUID));
+	cr_assert(eq(u32, cfg.procs.prog[1], NESTLAB_WL_GETPID));
+	cr_assert(eq(u32, cfg.timer_hz, NESTLAB_TIMER_HZ_DEFAULT));
+}
+
+Test(cmdline, procs_and_timer_hz_parse)
+{
+	cr_assert(eq(int, l2_cmdline_parse("workload=multi procs=pio,write,null timer_hz=100",
+					   &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(u32, cfg.procs.n, 3));
+	cr_assert(eq(u32, cfg.procs.prog[2], NESTLAB_WL_NULL_));
+	cr_assert(eq(u32, cfg.timer_hz, NESTLAB_TIMER_HZ_MIN));
+	cr_assert(eq(int, l2_cmdline_parse("timer_hz=100000", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(u32, cfg.timer_hz, NESTLAB_TIMER_HZ_MAX));
+}
+
+Test(cmdline, bad_procs_and_timer_hz)
+{
+	cr_assert(eq(int, l2_cmdline_parse("procs=cpuid,frob", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "unknown program in procs=cpuid,frob"));
+	cr_assert(eq(int, l2_cmdline_parse("procs=", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "empty program name in procs="));
+	cr_assert(eq(int, l2_cmdline_parse("procs=pagefault", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(int, l2_cmdline_parse("timer_hz=99", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "timer_hz must be a decimal number 100..100000, got: 99"));
+	cr_assert(eq(int, l2_cmdline_parse("timer_hz=100001", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(int, l2_cmdline_parse("timer_hz=0", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(int, l2_cmdline_parse("timer_hz=1k", &cfg, err, sizeof(err)), -1));
+}

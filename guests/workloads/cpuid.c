@@ -5,25 +5,18 @@
  */
 #include "ulib.h"
 
-static inline void cpuid0(uint32_t r[4])
-{
-	__asm__ __volatile__("cpuid"
-			     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			     : "a"(0), "c"(0));
-}
-
 int wl_cpuid(const struct wl_args *a)
 {
 	uint32_t ref[4], r[4], diff = 0;
 	uint64_t i;
 	int64_t ph;
 
-	cpuid0(ref);
+	u_cpuid0(ref);
 	ph = u_phase_begin(a);
 	if (ph < 0)
 		return NESTLAB_STATUS_WORKLOAD_FAIL;
 	for (i = 0; i < a->iterations; i++) {
-		cpuid0(r);
+		u_cpuid0(r);
 		diff |= (r[0] ^ ref[0]) | (r[1] ^ ref[1]) | (r[2] ^ ref[2]) | (r[3] ^ ref[3]);
 	}
 	if (u_phase_end(ph) < 0)

@@ -1,8 +1,8 @@
 /*
  * Entry point of the ring-3 program image. The kernel enters user_start at
- * L2_USER_BASE with the run's parameters in registers (uapi.h); it picks the
- * workload from the table generated from NESTLAB_WORKLOADS, runs it and exits
- * with its status. One image holds every workload: each is a separate
+ * L2_USER_BASE in each process with the run's and the process's parameters
+ * in registers (uapi.h); it picks the workload from the table generated from
+ * NESTLAB_WORKLOADS, runs it and exits with its status. One image holds every workload: each is a separate
  * function in its own file, so "a program" is the image plus a workload id.
  */
 #include "ulib.h"
@@ -28,13 +28,16 @@ static const wl_fn workload_fns[NESTLAB_WL_NR] = {
 	[NESTLAB_WL_SYSCALL_MIX] = wl_syscall_mix,
 	[NESTLAB_WL_HCERRORS]    = wl_hcerrors,
 	[NESTLAB_WL_INTERCEPTS]  = wl_intercepts,
+	[NESTLAB_WL_TIMER]       = wl_timer,
+	[NESTLAB_WL_MULTI]       = wl_multi,
 	[NESTLAB_WL_TRIPLEFAULT] = wl_triplefault,
 	[NESTLAB_WL_BADACCESS]   = wl_badaccess,
 };
-_Static_assert(NESTLAB_WL_NR == 12, "a workload was added to bootargs.h: add it here");
+_Static_assert(NESTLAB_WL_NR == 14, "a workload was added to bootargs.h: add it here");
 
 __attribute__((section(".text.user_start"), noreturn, used))
-void user_start(uint64_t workload, uint64_t iterations, uint64_t transport, uint64_t level)
+void user_start(uint64_t workload, uint64_t iterations, uint64_t transport, uint64_t level,
+		uint64_t program, uint64_t index)
 {
 	struct wl_args a;
 
@@ -46,5 +49,7 @@ void user_start(uint64_t workload, uint64_t iterations, uint64_t transport, uint
 	a.iterations = iterations;
 	a.transport = (unsigned)transport;
 	a.level = (unsigned)level;
+	a.program = (unsigned)program;
+	a.index = (unsigned)index;
 	u_exit((unsigned)workload_fns[workload](&a));
 }

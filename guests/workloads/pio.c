@@ -4,16 +4,7 @@
  * one IOIO exit each at level 2. Check: every read returns the same value
  * (nothing writes the scratch register during the phase).
  */
-#include <nestlab/platform.h>
 #include "ulib.h"
-
-static inline uint8_t pio_read(void)
-{
-	uint8_t v;
-
-	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"((uint16_t)NESTLAB_PIO_WORKLOAD_PORT));
-	return v;
-}
 
 int wl_pio(const struct wl_args *a)
 {
@@ -24,7 +15,7 @@ int wl_pio(const struct wl_args *a)
 	if (ph < 0)
 		return NESTLAB_STATUS_WORKLOAD_FAIL;
 	for (i = 0; i < a->iterations; i++) {
-		v = pio_read();
+		v = u_pio_read();
 		if (i == 0)
 			first = v;
 		diff |= (uint64_t)(v ^ first);

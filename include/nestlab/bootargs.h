@@ -7,7 +7,10 @@
  *                     lazy: one NPF exit per first touch of each 4 KiB page
  * L2's command line (multiboot module string at level 2, -append at level 1):
  *   workload=<name> iterations=<N> transport=vmmcall|backdoor [l1=nestlab|kvm]
- *                     (l1=kvm: under Linux KVM and nestlab's VMM, docs/kvm-l1.md)
+ *   [procs=<program>,<program>...] [timer_hz=<N>]
+ *                     (l1=kvm: under Linux KVM and nestlab's VMM, docs/kvm-l1.md;
+ *                     procs=: the programs of workload multi, include/nestlab/procs.h;
+ *                     timer_hz=: the local APIC timer's rate for workload timer)
  *
  * Both kernels are flat binaries with a multiboot v1 header using the a.out
  * kludge (flags bit 16), loaded and entered the way QEMU's -kernel does.
@@ -20,6 +23,17 @@
 #define NESTLAB_L2_LOAD_ADDR       0x100000u /* where the L2 kernel links */
 #define NESTLAB_ITERATIONS_DEFAULT 1000u
 #define NESTLAB_ITERATIONS_MAX     100000000u
+/* timer_hz= (launcher: --timer-hz): periodic local APIC timer interrupts per
+ * second of the timer workload. At the top of the range one period is 10,000
+ * instructions under TCG's -icount shift=0, which leaves L1 room to deliver
+ * each interrupt at level 2; at the bottom a 1000-iteration run takes 10 s of
+ * virtual time. */
+#define NESTLAB_TIMER_HZ_DEFAULT   10000u
+#define NESTLAB_TIMER_HZ_MIN       100u
+#define NESTLAB_TIMER_HZ_MAX       100000u
+/* The timer workload runs this many processes: the one that measures and a
+ * spinner the timer preempts it with (guests/workloads/timer.c). */
+#define NESTLAB_TIMER_PROCS        2u
 
 /*
  * Workloads: X(id, "name", "what one iteration does"). The L2 kernel runs
@@ -39,6 +53,8 @@
 	X(SYSCALL_MIX, "syscall-mix", "a fixed mix of system calls and ALU work")  \
 	X(HCERRORS,    "hcerrors",    "bad hypercalls; checks each error code")   \
 	X(INTERCEPTS,  "intercepts",  "refused MSRs, SVM instructions, CPUID view") \
+	X(TIMER,       "timer",       "one local APIC timer interrupt in user mode") \
+	X(MULTI,       "multi",       "one step of each procs= program, then a yield") \
 	X(TRIPLEFAULT, "triplefault", "negative test: the kernel triple-faults")  \
 	X(BADACCESS,   "badaccess",   "negative test: touch memory outside RAM")
 

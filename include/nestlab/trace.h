@@ -68,7 +68,8 @@ enum nestlab_trace_producer {
 	X(L2_SYSCALL_EXIT,  "l2_syscall_exit",  "nr", "result",   "",     "")   \
 	X(L2_PAGE_FAULT,    "l2_page_fault",    "error", "address", "",   "")   \
 	X(L2_PHASE_BEGIN,   "l2_phase_begin",   "phase", "",       "",     "")   \
-	X(L2_PHASE_END,     "l2_phase_end",     "phase", "",       "",     "")
+	X(L2_PHASE_END,     "l2_phase_end",     "phase", "",       "",     "")   \
+	X(L2_CONTEXT_SWITCH, "l2_context_switch", "to_pid", "from_pid", "why", "")
 
 enum nestlab_trace_event {
 	NESTLAB_TRACE_NONE = 0,
@@ -76,6 +77,13 @@ enum nestlab_trace_event {
 	NESTLAB_TRACE_EVENTS(NESTLAB_TRACE_ENUM_)
 #undef NESTLAB_TRACE_ENUM_
 	NESTLAB_TRACE_NR
+};
+
+/* Why the L2 kernel switched process (l2_context_switch's `why`). */
+enum nestlab_trace_switch_why {
+	NESTLAB_TRACE_SWITCH_YIELD = 0, /* the yield system call */
+	NESTLAB_TRACE_SWITCH_EXIT  = 1, /* the running process exited */
+	NESTLAB_TRACE_SWITCH_TIMER = 2, /* preempted by the timer interrupt */
 };
 
 /* Record flags */

@@ -13,6 +13,11 @@
  *   - how many "PASS: <workload>: ..." lines the workload prints at each
  *     level (one per check it makes; it prints FAIL for a check that fails).
  *
+ * A per-process workload (multi) runs one process per entry of its procs=
+ * list (include/nestlab/procs.h), each running a program that is itself a
+ * workload: its phase holds the sum of those programs' exits (each
+ * program's terms for the same N), and its checks are per process.
+ *
  * Exits are modelled for runs that pass; a negative test ends mid-phase.
  * At level 1 there is no L1 to count exits: every phase shows none. The
  * phase markers (PHASE_BEGIN/PHASE_END hypercalls) never count in a phase.
@@ -55,6 +60,8 @@ struct nestlab_workload_model {
 	 * codes, #GP for a refused MSR...), so it means nothing under another
 	 * L1 such as Linux KVM (docs/kvm-l1.md). */
 	int nestlab_l1_only;
+	/* exits: the sum of the procs= programs' models; checks[]: per process */
+	int per_proc;
 };
 
 #define NESTLAB_WM_EACH(r)      { NESTLAB_EXIT_##r, NESTLAB_WM_ALWAYS, 1, 0 }
@@ -92,6 +99,19 @@ struct nestlab_workload_model {
 #define NESTLAB_WM_INTERCEPTS_CHECKS \
 	(NESTLAB_WM_INTERCEPTS_MSR_PROBES + NESTLAB_WM_INTERCEPTS_SVM + \
 	 NESTLAB_WM_INTERCEPTS_CPUIDS)
+
+/*
+ * timer.c at level 2, the contract of L1's local APIC emulation: L1 emulates
+ * L2's xAPIC page through nested page faults, so each access to it is one
+ * NPF exit, and a timer expiry while L2 runs in ring 3 with IF = 1 is one
+ * INTR exit (L1's own timer fires; L1 injects L2's vector on the same
+ * re-entry). An expiry while L2 has IF = 0 would add a VINTR exit when L2
+ * re-enables interrupts; in the phase L2 only spins in ring 3, and the
+ * timer's setup (4 APIC writes) and stop (1) are outside it. Per interrupt:
+ * one INTR and the handler's EOI write, one NPF. Two checks at each level:
+ * all N in ring 3, N preemptions.
+ */
+#define NESTLAB_WM_TIMER_CHECKS 2
 
 /* The exit reason of one hypercall over transport `t`. */
 static inline unsigned int nestlab_wm_hc_exit(enum nestlab_transport t)
@@ -151,6 +171,16 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 				   NESTLAB_WM_FIXED(INVLPGA, 1) },
 			NESTLAB_WM_PASSES,
 			.checks = { NESTLAB_WM_INTERCEPTS_SVM, NESTLAB_WM_INTERCEPTS_CHECKS },
+		},
+		[NESTLAB_WL_TIMER] = {
+			.defined = 1, .exits = { NESTLAB_WM_EACH(INTR), NESTLAB_WM_EACH(NPF) },
+			NESTLAB_WM_PASSES,
+			.checks = { NESTLAB_WM_TIMER_CHECKS, NESTLAB_WM_TIMER_CHECKS },
+		},
+		/* multi.c: the programs' steps, yields (system calls) and CR3
+		 * loads between them exit nothing; one check per process */
+		[NESTLAB_WL_MULTI] = {
+			.defined = 1, .per_proc = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
 		},
 		/* triplefault.c: L1 sees SHUTDOWN; at level 1 QEMU (-no-reboot)
 		 * stops with no status. The phase never ends: no exits modelled. */

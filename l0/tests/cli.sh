@@ -43,6 +43,14 @@ expect 2 "needs a value"                    "option without its value" -- run --
 expect 2 "applies to --level 2 only"        "--npt-lazy at level 1" -- run --workload cpuid --level 1 --npt-lazy
 expect 2 "L2 kernel image .*not found.*" "missing image names make" -- run --workload cpuid --level 1 --l2-image /nonexistent/l2.bin
 expect 2 "build it with 'make'"             "missing image hint" -- run --workload cpuid --level 1 --l2-image /nonexistent/l2.bin
+expect 2 "--procs 'cpuid,frob': unknown program 'frob'" "--procs unknown program" -- run --workload multi --procs cpuid,frob
+expect 2 "--procs '': empty program name"    "--procs empty list" -- run --workload multi --procs ''
+expect 2 "too many processes"               "--procs too many" -- run --workload multi --procs null,null,null,null,null,null,null,null,null
+expect 2 "applies to --workload multi only" "--procs without multi" -- run --workload cpuid --procs cpuid
+expect 2 "--timer-hz '0': want an integer in 100..100000" "--timer-hz 0" -- run --workload timer --timer-hz 0
+expect 2 "--timer-hz '100001'"              "--timer-hz too big" -- run --workload timer --timer-hz 100001
+expect 2 "applies to --workload timer only" "--timer-hz without timer" -- run --workload cpuid --timer-hz 1000
+expect 2 "$U"                               "bad --procs prints usage" -- run --workload multi --procs frob
 expect 0 "usage: nestlab run"               "nestlab --help" -- --help
 expect 0 "^ +nestlab expect --workload"      "nestlab --help lists expect" -- --help
 E='usage: nestlab expect'
@@ -53,11 +61,15 @@ expect 2 "--iterations 'x'"                 "expect: --iterations x" -- expect -
 expect 2 "applies to --level 2 only"        "expect: --npt-lazy at level 1" -- expect --workload cpuid --level 1 --npt-lazy
 expect 0 "^ +--list"                        "expect --help documents --list" -- expect --help
 expect 0 '"exits": \{"cpuid": 5\}'           "expect cpuid 5" -- expect --workload cpuid --iterations 5
+expect 0 '"exits": \{"cpuid": 10, "ioio": 5\}, "checks": 3' "expect multi sums its programs" -- expect --workload multi --iterations 5 --procs cpuid,pio,cpuid
+expect 0 '"exits": \{"npf": 7, "intr": 7\}, "checks": 2' "expect timer 7" -- expect --workload timer --iterations 7 --timer-hz 1000
+expect 2 "unknown program 'x'"              "expect: --procs unknown program" -- expect --workload multi --procs x
+expect 2 "--timer-hz '5'"                   "expect: --timer-hz out of range" -- expect --workload timer --timer-hz 5
 expect 0 "^syscall-mix$"                    "expect --list" -- expect --list
 expect 0 "syscall-mix"                      "nestlab run --help lists workloads" -- run --help
 for opt in --workload --iterations --level --accel --transport --npt-lazy --json \
 	   --timeout --l2mem --mem --qemu --no-icount --l1-image --l2-image --keep \
-	   --verbose --quiet --help; do
+	   --verbose --quiet --procs --timer-hz --help; do
 	expect 0 "^ *(-., )?$opt" "run --help documents $opt" -- run --help
 done
 

@@ -176,6 +176,77 @@ Test(cli, level_dependent_checks)
 		     CLI_RUN));
 }
 
+Test(cli, procs_option)
+{
+	struct run_config c;
+	char args[200];
+
+	cr_assert(eq(int, parse(&c, "--workload", "multi", NULL), CLI_RUN));
+	cr_assert(eq(u32, c.procs.n, 0));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " procs=cpuid,getpid"));
+	cr_assert(eq(int, parse(&c, "--procs", "pio,write,pio", "--workload", "multi", NULL),
+		     CLI_RUN));
+	cr_assert(eq(u32, c.procs.n, 3));
+	cr_assert(eq(u32, c.procs.prog[1], NESTLAB_WL_WRITE));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " procs=pio,write,pio"));
+	cr_assert(eq(int, cli_l2_args(&c, args, 12), -1));
+	cr_assert(eq(int, parse(&c, "--workload", "multi", "--procs",
+				"null,null,null,null,null,null,null,null", NULL), CLI_RUN));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", NULL), CLI_RUN));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, ""));
+}
+
+Test(cli, bad_procs_are_usage_errors)
+{
+	struct run_config c;
+
+	cr_assert(eq(int, parse(&c, "--workload", "multi", "--procs", "cpuid,frob", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--procs 'cpuid,frob': unknown program 'frob'"),
+			 NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "multi", "--procs", "", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "empty program name"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "multi", "--procs", "cpuid,", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "multi", "--procs",
+				"null,null,null,null,null,null,null,null,null", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "too many processes"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "multi", "--procs", "pagefault", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "not a program"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--procs", "cpuid", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--procs applies to --workload multi only"),
+			 NULL)));
+	cr_assert(not(eq(ptr, strstr(err_buf, "usage: nestlab run"), NULL)));
+}
+
+Test(cli, timer_hz_option)
+{
+	struct run_config c;
+	char args[200];
+
+	cr_assert(eq(int, parse(&c, "--workload", "timer", NULL), CLI_RUN));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " timer_hz=10000"));
+	cr_assert(eq(int, parse(&c, "--timer-hz", "100", "--workload", "timer", NULL), CLI_RUN));
+	cr_assert(eq(u32, c.timer_hz, NESTLAB_TIMER_HZ_MIN));
+	cr_assert(eq(int, parse(&c, "--workload", "timer", "--timer-hz=100000", NULL), CLI_RUN));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " timer_hz=100000"));
+	cr_assert(eq(int, parse(&c, "--workload", "timer", "--timer-hz", "0", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--timer-hz '0': want an integer in 100..100000"),
+			 NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "timer", "--timer-hz", "99", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "timer", "--timer-hz", "100001", NULL),
+		     CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "timer", "--timer-hz", "1e4", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "multi", "--timer-hz", "1000", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--timer-hz applies to --workload timer only"),
+			 NULL)));
+}
+
 Test(cli, help)
 {
 	struct run_config c;

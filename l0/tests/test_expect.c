@@ -140,6 +140,51 @@ Test(expect, intercepts_one_exit_per_probe)
 	cr_assert(eq(u32, e.checks, 7));
 }
 
+Test(expect, timer_one_intr_and_one_eoi_npf_per_interrupt)
+{
+	cr_assert(eq(int, eval("timer", 1000, 2, VMMCALL, false), 2));
+	cr_assert(eq(u64, count(NESTLAB_EXIT_INTR), 1000));
+	cr_assert(eq(u64, count(NESTLAB_EXIT_NPF), 1000));
+	cr_assert(eq(u32, e.checks, 2));
+	cr_assert(eq(int, eval("timer", 77, 2, BACKDOOR, true), 2));
+	cr_assert(eq(u64, count(NESTLAB_EXIT_NPF), 77));
+	cr_assert(eq(int, eval("timer", 1000, 1, VMMCALL, false), 0));
+	cr_assert(eq(u32, e.checks, 2));
+	cr_assert(eq(str, (char *)e.status, "pass"));
+}
+
+/* multi with a procs list: the sum of the programs' models. */
+static unsigned eval_multi(const char *procs, unsigned long n, int level,
+			   enum nestlab_transport t)
+{
+	struct expect_params p = {
+		.workload = NESTLAB_WL_MULTI, .iterations = n, .level = level, .transport = t,
+	};
+	char why[96];
+
+	if (procs)
+		cr_assert(eq(int, cli_procs_parse(procs, &p.procs, why, sizeof(why)), 0));
+	cr_assert(eq(int, expect_compute(&p, &e), 0));
+	return (unsigned)__builtin_popcountll(e.exits.present);
+}
+
+Test(expect, multi_sums_its_programs)
+{
+	/* default procs: cpuid,getpid */
+	cr_assert(eq(int, eval_multi(NULL, 1000, 2, VMMCALL), 1));
+	cr_assert(eq(u64, count(NESTLAB_EXIT_CPUID), 1000));
+	cr_assert(eq(u32, e.checks, 2));
+	cr_assert(eq(int, eval_multi("cpuid,pio,cpuid,write,null", 300, 2, BACKDOOR), 2));
+	cr_assert(eq(u64, count(NESTLAB_EXIT_CPUID), 600));
+	cr_assert(eq(u64, count(NESTLAB_EXIT_IOIO), 600));  /* pio + backdoor write */
+	cr_assert(eq(u32, e.checks, 5));
+	cr_assert(eq(int, eval_multi("hypercall,getpid", 10, 2, VMMCALL), 1));
+	cr_assert(eq(u64, count(NESTLAB_EXIT_VMMCALL), 10));
+	cr_assert(eq(int, eval_multi("getpid,null,getpid", 10, 2, VMMCALL), 0));
+	cr_assert(eq(int, eval_multi("cpuid,pio", 10, 1, VMMCALL), 0));
+	cr_assert(eq(u32, e.checks, 2));
+}
+
 Test(expect, negative_tests_statuses)
 {
 	eval("triplefault", 1, 2, VMMCALL, false);

@@ -207,3 +207,30 @@ Test(qemu_cmdline, trace_level1_region_for_l2)
 	p.trace_arg = "trace=0x7700000:0x800000";
 	expect(&p, want);
 }
+
+Test(qemu_cmdline, l2_args_follow_the_transport)
+{
+	struct qemu_params p = base(2);
+	const char *const want2[] = {
+		COMMON("256"), "-accel", "tcg", "-cpu", "qemu64,+svm,+npt",
+		"-icount", "shift=0,sleep=off",
+		"-kernel", "/b/l1hyp/l1hyp.bin", "-append", "l2mem=64 npt=eager",
+		"-initrd", "/b/guests/l2kernel.bin workload=multi iterations=1000 transport=vmmcall"
+			   " procs=cpuid,,pio",
+		SERIALS
+	};
+	const char *const want1[] = {
+		COMMON("128"), "-accel", "tcg", "-cpu", "qemu64", "-icount", "shift=0,sleep=off",
+		"-kernel", "/b/guests/l2kernel.bin", "-append",
+		"workload=timer iterations=1000 transport=vmmcall timer_hz=500",
+		SERIALS
+	};
+
+	p.workload = "multi";
+	p.l2_args = " procs=cpuid,pio";
+	expect(&p, want2);
+	p = base(1);
+	p.workload = "timer";
+	p.l2_args = " timer_hz=500";
+	expect(&p, want1);
+}

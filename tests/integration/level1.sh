@@ -4,9 +4,10 @@
 # status at level 1 (`nestlab expect --level 1`): the passing ones with their
 # phase, no exit counted, the results stream of producer l2 and their own
 # checks; the negative tests must not pass. Also: the backdoor transport,
-# `write` printing its dots, a pagefault run beyond RAM, and straight from
-# QEMU (what the launcher refuses to pass) iterations=0 and bad L2 command
-# lines.
+# `write` printing its dots, a pagefault run beyond RAM, multi with every
+# program and the most processes, timer at both ends of --timer-hz, and
+# straight from QEMU (what the launcher refuses to pass) iterations=0 and
+# bad L2 command lines.
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init level1
@@ -28,6 +29,11 @@ for wl in $(lib_workloads fail 1); do
 done
 lib_case hypercall-backdoor --workload hypercall --iterations $N --level 1 --transport backdoor
 lib_case write-37 --workload write --iterations 37 --level 1
+lib_case multi-all --workload multi --iterations $N --level 1 \
+	--procs null,cpuid,hypercall,pio,getpid,write,cpuid,getpid
+lib_case multi-one --workload multi --iterations $N --level 1 --procs pio
+lib_case timer-100000hz --workload timer --iterations $N --level 1 --timer-hz 100000
+lib_case timer-100hz --workload timer --iterations 20 --level 1 --timer-hz 100
 lib_spawn pagefault-beyond-ram --workload pagefault --iterations 40000 --level 1
 lib_check_all
 
@@ -60,9 +66,31 @@ else
 	fail "pagefault iterations=0: QEMU exit $rc, want $want"; show "$res"
 fi
 
+# The timer's phase spans N periods of 10^9 / hz TSC ticks (under icount the
+# APIC timer and the TSC both count virtual nanoseconds), give or take the
+# few hundred instructions between a tick and each marker's TSC read.
+for c in timer:$N:10000 timer-100000hz:$N:100000 timer-100hz:20:100; do
+	IFS=: read -r name n hz <<<"$c"
+	tsc=$(jq -r '.phases[0].tsc' "$OUT/$name.json")
+	want=$((n * 1000000000 / hz))
+	if [ -n "$tsc" ] && [ "$tsc" != null ] && [ "$tsc" -gt $((want - 2000)) ] &&
+	   [ "$tsc" -lt $((want + 2000)) ]; then
+		pass "$name: phase of $n interrupts at $hz Hz spans $tsc ticks (10^9 / hz each)"
+	else
+		fail "$name: phase tsc $tsc, want $want +- 2000"
+	fi
+done
+# multi interleaves: the kernel's report counts every switch.
+if grep -q '^nestlab-l2: scheduler: 8 processes, ' "$OUT/multi-all.log"; then
+	pass "multi-all: the kernel reports 8 processes"
+else
+	fail "multi-all: no scheduler report"; show "$OUT/multi-all.log"
+fi
+
 # Bad L2 command lines: status BAD_CONFIG.
 want=$(lib_qemu_exit BAD_CONFIG)
-for bad in "workload=nonesuch" "workload=cpuid iterations=12x" "transport=carrier-pigeon"; do
+for bad in "workload=nonesuch" "workload=cpuid iterations=12x" "transport=carrier-pigeon" \
+	   "workload=multi procs=cpuid,frob" "workload=multi procs=" "workload=timer timer_hz=0"; do
 	lib_boot badcfg "$bad"
 	if [ "$rc" = "$want" ] && grep -qx "status $(lib_status_code BAD_CONFIG)" "$OUT/badcfg.res" &&
 	   grep -q 'bad command line' "$OUT/badcfg.con"; then
