@@ -37,7 +37,6 @@
 #include "arch.h"
 #include "freestanding/format.h"
 
-#define MSR_APIC_BASE      0x0000001Bu
 #define APIC_BASE_EN       (1ull << 11)
 #define APIC_BASE_EXTD     (1ull << 10)
 #define APIC_BASE_ADDR     0x000FFFFFFFFFF000ull

@@ -6,7 +6,7 @@
 #   l1_direct.sh        L1's own failures (no SVM, no NPT, bad L1 command line)
 #   level1.sh           every workload on QEMU alone, bad L2 command lines
 #   trace.sh            --trace end to end: collector, LTTng, trace-stats --check
-#   testkernel.sh       the test kernel's lines at level 1 and (TESTKERNEL_L2=1) level 2
+#   testkernel.sh       the test kernel's lines at level 1 and level 2, identical
 TEST_SCRIPTS += tests/integration/nested_exits.sh tests/integration/nested_failures.sh \
 	tests/integration/l1_direct.sh tests/integration/level1.sh tests/integration/trace.sh \
 	tests/integration/testkernel.sh

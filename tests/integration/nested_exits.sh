@@ -8,9 +8,8 @@
 # transport-dependent ones also over the backdoor; those that run with no
 # hypercall or NPF in their phase also under lazy NPT (no stray NPF); multi
 # with every program, over both transports and under lazy NPT (its context
-# switches and per-process pages must not exit). The timer workload needs
-# L1 to emulate L2's local APIC and deliver its interrupts (the model is
-# written to that contract); until L1 does, it runs only with L2_TIMER=1.
+# switches and per-process pages must not exit); the timer workload also
+# under lazy NPT and at 100 kHz (one intr and one npf exit per tick).
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init nested
@@ -19,7 +18,6 @@ N=1000
 ALL=null,cpuid,hypercall,pio,getpid,write,cpuid,getpid
 
 for wl in $(lib_workloads pass 2); do
-	[ "$wl" = timer ] && [ "${L2_TIMER:-0}" != 1 ] && continue
 	lib_case "$wl" --workload "$wl" --iterations $N
 done
 for wl in hypercall write hcerrors; do
@@ -31,11 +29,7 @@ done
 lib_case multi-all --workload multi --iterations $N --procs $ALL
 lib_case multi-all-backdoor --workload multi --iterations $N --procs $ALL --transport backdoor
 lib_case multi-all-lazy --workload multi --iterations $N --procs $ALL --npt-lazy
-if [ "${L2_TIMER:-0}" = 1 ]; then
-	lib_case timer-lazy --workload timer --iterations $N --npt-lazy
-	lib_case timer-100000hz --workload timer --iterations $N --timer-hz 100000
-else
-	skip "timer: L1's local APIC emulation is pending (set L2_TIMER=1 to run it)"
-fi
+lib_case timer-lazy --workload timer --iterations $N --npt-lazy
+lib_case timer-100000hz --workload timer --iterations $N --timer-hz 100000
 lib_check_all
 lib_done

@@ -11,7 +11,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MSR_APIC_BASE        0x1B
 #define APIC_BASE_BSP        (1u << 8)
 #define APIC_BASE_EXTD       (1u << 10)
 #define APIC_BASE_EN         (1u << 11)
