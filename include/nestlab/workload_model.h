@@ -172,8 +172,11 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			NESTLAB_WM_PASSES,
 			.checks = { NESTLAB_WM_INTERCEPTS_SVM, NESTLAB_WM_INTERCEPTS_CHECKS },
 		},
+		/* Needs L2's local APIC: nestlab's VMM under KVM as L1
+		 * creates none (docs/kvm-l1.md). */
 		[NESTLAB_WL_TIMER] = {
-			.defined = 1, .exits = { NESTLAB_WM_EACH(INTR), NESTLAB_WM_EACH(NPF) },
+			.defined = 1, .nestlab_l1_only = 1,
+			.exits = { NESTLAB_WM_EACH(INTR), NESTLAB_WM_EACH(NPF) },
 			NESTLAB_WM_PASSES,
 			.checks = { NESTLAB_WM_TIMER_CHECKS, NESTLAB_WM_TIMER_CHECKS },
 		},
