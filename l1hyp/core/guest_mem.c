@@ -444,9 +444,11 @@ static bool gm_walk_ad_done(const struct gm_walk *w)
 
 static void gm_cache_fill(struct guest_walk_cache *cache, const struct gm_walk *w)
 {
-	struct guest_walk_entry *c = &cache->way[guest_walk_way(w->acc)];
+	unsigned way = guest_walk_way(w->acc);
+	struct guest_walk_entry *c = &cache->way[way];
 	const struct guest_paging *pg = w->pg;
 
+	cache->older[way] = *c;
 	c->valid = 1;
 	c->cr0 = pg->cr0;
 	c->cr3 = pg->cr3;

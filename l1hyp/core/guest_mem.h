@@ -98,11 +98,14 @@ struct guest_walk_entry {
 
 /* The cache has one way for instruction fetches and one for data, so that
  * a handler that fetches the instruction at RIP and then reads its operand
- * buffer (a hypercall) hits on both. */
+ * buffer (a hypercall) hits on both; each way keeps its last walk (way[])
+ * and the one before (older[]), so that two address spaces taking turns
+ * (L2's processes, each exit from a different CR3) both hit. */
 #define GUEST_WALK_WAY_DATA  0
 #define GUEST_WALK_WAY_FETCH 1
 struct guest_walk_cache {
 	struct guest_walk_entry way[2];
+	struct guest_walk_entry older[2];
 };
 
 struct guest_mem {
@@ -194,23 +197,21 @@ static inline unsigned guest_walk_acc(unsigned acc)
 bool guest_walk_cache_reread(const struct guest_mem *gm, const struct guest_walk_entry *c);
 
 /*
- * The walk cache's hit test: true and *gpa if the last walk of acc's way
- * was for gva's page with the same paging registers and access kind, its
- * entries are unchanged, and (with GUEST_MEM_F_AD, not probing) they
- * already carry the A/D bits the access needs. Inline: it is on the exit
- * path of every intercepted instruction. The entries' addresses were
- * range-checked when the walk read them.
+ * The walk cache's hit test: true and *gpa if one of the last two walks of
+ * acc's way was for gva's page with the same paging registers and access
+ * kind, its entries are unchanged, and (with GUEST_MEM_F_AD, not probing)
+ * they already carry the A/D bits the access needs; a hit on the older one
+ * makes it the last. Inline: it is on the exit path of every intercepted
+ * instruction. The entries' addresses were range-checked when the walk
+ * read them.
  */
-static inline bool guest_walk_cache_hit(const struct guest_mem *gm,
+static inline bool guest_walk_entry_hit(const struct guest_mem *gm,
 					const struct guest_paging *pg,
+					const struct guest_walk_entry *c,
 					uint64_t gva, unsigned acc, uint64_t *gpa)
 {
-	const struct guest_walk_entry *c;
 	bool ad = (gm->flags & GUEST_MEM_F_AD) && !(acc & GUEST_ACC_PROBE);
 
-	if (!gm->cache)
-		return false;
-	c = &gm->cache->way[guest_walk_way(acc)];
 	if (!c->valid || c->va_page != gva >> 12 || c->cr3 != pg->cr3 ||
 	    c->acc != guest_walk_acc(acc) || c->cr0 != pg->cr0 || c->cr4 != pg->cr4 ||
 	    c->efer != pg->efer || (ad && !c->ad_done))
@@ -224,6 +225,25 @@ static inline bool guest_walk_cache_hit(const struct guest_mem *gm,
 	    !guest_walk_cache_reread(gm, c))
 		return false;
 	*gpa = c->pa_page | (gva & 0xFFFull);
+	return true;
+}
+
+static inline bool guest_walk_cache_hit(const struct guest_mem *gm,
+					const struct guest_paging *pg,
+					uint64_t gva, unsigned acc, uint64_t *gpa)
+{
+	unsigned w = guest_walk_way(acc);
+	struct guest_walk_entry t;
+
+	if (!gm->cache)
+		return false;
+	if (guest_walk_entry_hit(gm, pg, &gm->cache->way[w], gva, acc, gpa))
+		return true;
+	if (!guest_walk_entry_hit(gm, pg, &gm->cache->older[w], gva, acc, gpa))
+		return false;
+	t = gm->cache->way[w];
+	gm->cache->way[w] = gm->cache->older[w];
+	gm->cache->older[w] = t;
 	return true;
 }
 

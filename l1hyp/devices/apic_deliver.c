@@ -58,10 +58,12 @@ void lapic_dev_prepare_entry(struct vcpu *v)
 
 	lapic_dev_sync_from_cr8(v);
 	lapic_tick(apic, now);
-	lapic_take_events(apic, &ev);
 	v->irq_recheck = false;
-	if ((ev.mask & LAPIC_EV_NMI) && !vendor_event_pending(v))
-		vendor_inject_nmi(v);
+	if (__builtin_expect(apic->ev.mask != 0, 0)) {
+		lapic_take_events(apic, &ev);
+		if ((ev.mask & LAPIC_EV_NMI) && !vendor_event_pending(v))
+			vendor_inject_nmi(v);
+	}
 	vec = lapic_pending_vector(apic);
 	if (vec >= 0 && !vendor_event_pending(v) && vendor_interruptible(v)) {
 		/* Taken: nothing else can be deliverable or held by TPR alone

@@ -51,12 +51,21 @@ void lapic_dev_sync_from_cr8(struct vcpu *v)
 }
 
 /* After an access: CR8 shows the model's TPR, the page is where the model
- * says, and the next entry looks at IRR again. */
+ * says, and the next entry looks at the APIC again if the access may have
+ * changed what to deliver or when: a vector requested (IRR: it may have
+ * become deliverable, or be the one an open window or CR8 watch waits
+ * for), an event left for L1, or a timer event other than the one L1's
+ * timer is armed for. An EOI that leaves IRR empty (the timer's usual
+ * case) needs none of that. */
 static void after_access(struct vcpu *v)
 {
-	vendor_set_cr8(v, (unsigned)lapic_cr8_read(&l2_apic[v->id]));
+	struct lapic *apic = &l2_apic[v->id];
+
+	vendor_set_cr8(v, (unsigned)lapic_cr8_read(apic));
 	update_page(v);
-	v->irq_recheck = true;
+	if (!lapic_irr_empty(apic) || apic->ev.mask ||
+	    lapic_next_event(apic, apic->now) != v->irq_deadline)
+		v->irq_recheck = true;
 }
 
 static int page_read(struct vcpu *v, void *ctx, uint64_t off, unsigned size, uint64_t *val)

@@ -35,13 +35,6 @@ const char *lapic_strerror(int rc)
 	}
 }
 
-enum lapic_mode lapic_mode(const struct lapic *apic)
-{
-	if (!(apic->apic_base & LAPIC_BASE_EN))
-		return LAPIC_MODE_DISABLED;
-	return (apic->apic_base & LAPIC_BASE_EXTD) ? LAPIC_MODE_X2APIC : LAPIC_MODE_XAPIC;
-}
-
 int lapic_init(struct lapic *apic, const struct lapic_config *cfg, uint64_t now)
 {
 	if (!apic || !cfg)
@@ -124,11 +117,6 @@ int lapic_apic_base_write(struct lapic *apic, uint64_t val, uint64_t now)
 		apic->icr_hi = 0;
 	}
 	return 0;
-}
-
-uint64_t lapic_cr8_read(const struct lapic *apic)
-{
-	return apic ? (apic->tpr >> 4) & 0xF : 0;
 }
 
 int lapic_cr8_write(struct lapic *apic, uint64_t cr8)

@@ -231,7 +231,12 @@ int lapic_init(struct lapic *apic, const struct lapic_config *cfg, uint64_t now)
  * ID are kept. L1 calls it when it carries out an INIT. */
 void lapic_init_reset(struct lapic *apic, uint64_t now);
 
-enum lapic_mode lapic_mode(const struct lapic *apic);
+static inline enum lapic_mode lapic_mode(const struct lapic *apic)
+{
+	if (!(apic->apic_base & LAPIC_BASE_EN))
+		return LAPIC_MODE_DISABLED;
+	return (apic->apic_base & LAPIC_BASE_EXTD) ? LAPIC_MODE_X2APIC : LAPIC_MODE_XAPIC;
+}
 /* true, with the page's guest-physical base, when the xAPIC page is decoded
  * (xAPIC mode): L1 routes NPF accesses to [base, base + 4 KiB) to
  * lapic_mmio_read/write. */
@@ -260,8 +265,20 @@ int lapic_apic_base_write(struct lapic *apic, uint64_t val, uint64_t now);
 
 /* CR8 (SDM 11.8.6; APM "CR8 (Task Priority Register)"): CR8[3:0] is
  * TPR[7:4]; a write clears TPR[3:0]; bits 63:4 set: LAPIC_E_GP. */
-uint64_t lapic_cr8_read(const struct lapic *apic);
+static inline uint64_t lapic_cr8_read(const struct lapic *apic)
+{
+	return apic ? (apic->tpr >> 4) & 0xF : 0;
+}
 int lapic_cr8_write(struct lapic *apic, uint64_t cr8);
+
+/* True when no vector is requested (IRR empty). */
+static inline bool lapic_irr_empty(const struct lapic *apic)
+{
+	for (unsigned i = 0; i < 8; i++)
+		if (apic->irr[i])
+			return false;
+	return true;
+}
 
 /* The vector L1 should inject now: the highest IRR vector if its priority
  * class is above PPR's, or -1 (APIC disabled, IRR empty, or masked by

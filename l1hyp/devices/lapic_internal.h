@@ -17,12 +17,34 @@
 #define LAPIC_REG_FAULT    2 /* x2APIC: reserved bits, read of a write-only
 			      * or write of a read-only register: #GP */
 
-/* 256-bit IRR/ISR/TMR images; vector is taken modulo 256 */
-bool lapic_vec_test(const uint32_t *bits, unsigned vector);
-void lapic_vec_set(uint32_t *bits, unsigned vector);
-void lapic_vec_clear(uint32_t *bits, unsigned vector);
+/* 256-bit IRR/ISR/TMR images; vector is taken modulo 256. Inline: they
+ * are on L1's interrupt delivery path (docs/platform.md, Costs). */
+static inline bool lapic_vec_test(const uint32_t *bits, unsigned vector)
+{
+	vector &= 0xFF;
+	return (bits[vector >> 5] >> (vector & 31)) & 1;
+}
+
+static inline void lapic_vec_set(uint32_t *bits, unsigned vector)
+{
+	vector &= 0xFF;
+	bits[vector >> 5] |= 1u << (vector & 31);
+}
+
+static inline void lapic_vec_clear(uint32_t *bits, unsigned vector)
+{
+	vector &= 0xFF;
+	bits[vector >> 5] &= ~(1u << (vector & 31));
+}
+
 /* highest set vector, or -1 */
-int lapic_vec_highest(const uint32_t *bits);
+static inline int lapic_vec_highest(const uint32_t *bits)
+{
+	for (int i = 7; i >= 0; i--)
+		if (bits[i])
+			return i * 32 + 31 - __builtin_clz(bits[i]);
+	return -1;
+}
 
 uint32_t lapic_ppr(const struct lapic *apic);
 uint32_t lapic_apr(const struct lapic *apic);

@@ -20,32 +20,6 @@
  */
 #include "lapic_internal.h"
 
-bool lapic_vec_test(const uint32_t *bits, unsigned vector)
-{
-	vector &= 0xFF;
-	return (bits[vector >> 5] >> (vector & 31)) & 1;
-}
-
-void lapic_vec_set(uint32_t *bits, unsigned vector)
-{
-	vector &= 0xFF;
-	bits[vector >> 5] |= 1u << (vector & 31);
-}
-
-void lapic_vec_clear(uint32_t *bits, unsigned vector)
-{
-	vector &= 0xFF;
-	bits[vector >> 5] &= ~(1u << (vector & 31));
-}
-
-int lapic_vec_highest(const uint32_t *bits)
-{
-	for (int i = 7; i >= 0; i--)
-		if (bits[i])
-			return i * 32 + 31 - __builtin_clz(bits[i]);
-	return -1;
-}
-
 static unsigned highest_or_zero(const uint32_t *bits)
 {
 	int v = lapic_vec_highest(bits);

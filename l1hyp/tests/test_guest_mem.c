@@ -754,6 +754,52 @@ Test(guest_mem, walk_writes_nothing)
 }
 
 /*
+ * Two address spaces taking turns (L2's processes): each way keeps its last
+ * two walks, so after one walk in each, every translation in either is a
+ * hit (4 re-reads, no walk), the one that hit becomes the last; a third
+ * address space pushes out the least recent.
+ */
+Test(guest_mem, walk_cache_keeps_two_address_spaces)
+{
+	struct guest_walk_cache cache = { 0 };
+	uint64_t cr3_a = pg.cr3, cr3_b, cr3_c;
+	unsigned reads;
+
+	gm.cache = &cache;
+	map_at(0x40001000, 0x200000, 1, P | RW | US);
+	cr3_b = new_table();
+	pg.cr3 = cr3_b;
+	map_at(0x40001000, 0x240000, 1, P | RW | US);
+	cr3_c = new_table();
+	pg.cr3 = cr3_c;
+	map_at(0x40001000, 0x280000, 1, P | RW | US);
+
+	pg.cr3 = cr3_a;
+	assert_xlate(0x40001010, GUEST_ACC_USER, 0x200010);
+	pg.cr3 = cr3_b;
+	assert_xlate(0x40001010, GUEST_ACC_USER, 0x240010);
+	for (int i = 0; i < 3; i++) {
+		pg.cr3 = cr3_a;
+		reads = ram.nr_reads;
+		assert_xlate(0x40001020, GUEST_ACC_USER, 0x200020);
+		cr_assert(eq(u32, ram.nr_reads - reads, 4), "A hits (round %d)", i);
+		cr_assert(eq(u64, cache.way[GUEST_WALK_WAY_DATA].cr3, cr3_a));
+		pg.cr3 = cr3_b;
+		reads = ram.nr_reads;
+		assert_xlate(0x40001020, GUEST_ACC_USER, 0x240020);
+		cr_assert(eq(u32, ram.nr_reads - reads, 4), "B hits (round %d)", i);
+		cr_assert(eq(u64, cache.older[GUEST_WALK_WAY_DATA].cr3, cr3_a));
+	}
+	pg.cr3 = cr3_c;                                  /* walks; A is pushed out */
+	assert_xlate(0x40001030, GUEST_ACC_USER, 0x280030);
+	cr_assert(eq(u64, cache.older[GUEST_WALK_WAY_DATA].cr3, cr3_b));
+	pg.cr3 = cr3_a;
+	reads = ram.nr_reads;
+	assert_xlate(0x40001030, GUEST_ACC_USER, 0x200030);
+	cr_assert(gt(u32, ram.nr_reads - reads, 4), "A walks again");
+}
+
+/*
  * The walk cache: a hit costs only re-reads of the entries the walk used
  * (no reserved-bit or rights work, same result), and any change to those
  * entries, to the paging registers, the access kind or the page is a miss
