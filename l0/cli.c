@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <string.h>
 #include <nestlab/bootargs.h>
@@ -15,6 +16,7 @@ enum cli_opt {
 	OPT_NPT_LAZY, OPT_JSON, OPT_TIMEOUT, OPT_L2MEM, OPT_MEM, OPT_QEMU,
 	OPT_NO_ICOUNT, OPT_KEEP, OPT_VERBOSE, OPT_QUIET, OPT_L1_IMAGE,
 	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP, OPT_L1, OPT_PROCS, OPT_TIMER_HZ,
+	OPT_L1_OPTION,
 };
 
 static const struct cli_option cli_options[] = {
@@ -41,6 +43,7 @@ static const struct cli_option cli_options[] = {
 	{ "--l1",         true,  OPT_L1 },
 	{ "--procs",      true,  OPT_PROCS },
 	{ "--timer-hz",   true,  OPT_TIMER_HZ },
+	{ "--l1-option",  true,  OPT_L1_OPTION },
 	{ "--help",       false, OPT_HELP },
 	{ "-h",           false, OPT_HELP },
 };
@@ -159,6 +162,39 @@ int cli_timer_hz_parse(const char *val, unsigned *hz)
 	return 0;
 }
 
+int cli_l1_option_check(const char *s)
+{
+	size_t n = strlen(s), key = strcspn(s, "=");
+
+	if (!n || n > L0_L1_OPT_LEN_MAX || key == 0 || key >= n - 1)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (i < key ? !(islower(c) || isdigit(c) || c == '_' || c == '-') :
+		    (c <= ' ' || c > '~' || c == ','))
+			return -1;
+	}
+	return 0;
+}
+
+int cli_l1_args(const struct run_config *cfg, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (!len)
+		return -1;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < cfg->nr_l1_opts; i++) {
+		int n = snprintf(buf + used, len - used, " %s", cfg->l1_opts[i]);
+
+		if (n < 0 || used + (size_t)n >= len)
+			return -1;
+		used += (size_t)n;
+	}
+	return 0;
+}
+
 int cli_l2_args(const struct run_config *cfg, char *buf, size_t len)
 {
 	int wl = cli_workload_index(cfg->workload ? cfg->workload : "");
@@ -209,7 +245,7 @@ static void cli_synopsis(FILE *f)
 	      "                   [--transport vmmcall|backdoor] [--npt-lazy] [--json FILE] [--timeout S]\n"
 	      "                   [--l2mem MiB] [--mem MiB] [--qemu PATH] [--no-icount] [--l1-image FILE]\n"
 	      "                   [--l2-image FILE] [--trace DIR] [--l1 nestlab|kvm] [--procs LIST]\n"
-	      "                   [--timer-hz N] [--keep] [--verbose] [--quiet]\n", f);
+	      "                   [--timer-hz N] [--l1-option KEY=VALUE] [--keep] [--verbose] [--quiet]\n", f);
 }
 
 void cli_usage_run(FILE *f)
@@ -229,6 +265,9 @@ void cli_usage_run(FILE *f)
 		"                      /proc/cpuinfo), else TCG; the choice and reason are printed\n"
 		"  --transport vmmcall|backdoor  hypercall transport of the L2 kernel (default vmmcall)\n"
 		"  --npt-lazy          level 2: L1 maps L2 RAM on first touch (npt=lazy; default eager)\n"
+		"  --l1-option KEY=VALUE  level 2, nestlab's L1: one more word of L1's command\n"
+		"                      line (e.g. lapic=full, docs/platform.md); up to 8; L1\n"
+		"                      refuses keys it does not know (bad_config)\n"
 		"  --json FILE         write the results as JSON to FILE (atomically; also on failure)\n"
 		"  --timeout S         kill QEMU after S seconds, 1..%u (default %u)\n"
 		"  --l2mem MiB         level 2: L2 RAM in MiB, >= %u (default %u)\n"
@@ -439,6 +478,16 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 			if (cli_procs_parse(val, &cfg->procs, why, sizeof(why)))
 				return cli_fail(err, "--procs '%s': %s", val, why);
 			break;
+		case OPT_L1_OPTION:
+			if (cli_l1_option_check(val))
+				return cli_fail(err, "--l1-option '%s': want KEY=VALUE (key of "
+						"a-z 0-9 _ -, value of printable characters "
+						"without spaces or commas, %u characters at "
+						"most)", val, L0_L1_OPT_LEN_MAX);
+			if (cfg->nr_l1_opts == L0_L1_OPTS_MAX)
+				return cli_fail(err, "--l1-option: at most %u", L0_L1_OPTS_MAX);
+			cfg->l1_opts[cfg->nr_l1_opts++] = val;
+			break;
 		case OPT_TIMER_HZ:
 			if (cli_timer_hz_parse(val, &cfg->timer_hz))
 				return cli_fail(err, "--timer-hz '%s': want an integer in %u..%u", val,
@@ -460,6 +509,8 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 				npt_given ? "--npt-lazy" : "--l2mem");
 	if (cfg->level == 1 && l1_given)
 		return cli_fail(err, "--l1 applies to --level 2 only");
+	if (cfg->nr_l1_opts && (cfg->level == 1 || cfg->l1 == L0_L1_KVM))
+		return cli_fail(err, "--l1-option applies to --level 2 with --l1 nestlab only");
 	if (cfg->l1 == L0_L1_KVM) {
 		if (npt_given)
 			return cli_fail(err, "--npt-lazy applies to --l1 nestlab only (KVM "

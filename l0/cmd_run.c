@@ -251,6 +251,7 @@ int cmd_run(const struct run_config *cfg)
 	char *p_err = NULL, *res_text = NULL, *err_text = NULL, *con_text = NULL;
 	char *json = NULL, why[300], err[512], *kvm_base = NULL, *kvm_initrd = NULL;
 	char l2_args[200];
+	char l1_args[L0_L1_OPTS_MAX * (L0_L1_OPT_LEN_MAX + 1) + 1];
 	const char *errors[CMD_RUN_ERRORS_MAX];
 	static struct results_stream rs;
 	struct qemu_argv qa = { 0 };
@@ -296,6 +297,10 @@ int cmd_run(const struct run_config *cfg)
 		printf("transport: backdoor, not vmmcall (--l1 kvm: KVM answers VMMCALL "
 		       "itself, only the backdoor port reaches the VMM)\n");
 
+	if (cli_l1_args(cfg, l1_args, sizeof(l1_args))) {
+		fprintf(stderr, "nestlab: L1's command line does not fit\n");
+		goto out;
+	}
 	if (cli_l2_args(cfg, l2_args, sizeof(l2_args))) {
 		fprintf(stderr, "nestlab: the L2 kernel's command line does not fit\n");
 		goto out;
@@ -327,7 +332,7 @@ int cmd_run(const struct run_config *cfg)
 		.icount = cfg->icount && ac.accel == L0_ACCEL_TCG, .mem_mib = cfg->mem_mib,
 		.l2mem_mib = cfg->l2mem_mib, .npt_lazy = cfg->npt_lazy,
 		.workload = cfg->workload, .iterations = cfg->iterations,
-		.transport = cfg->transport, .l2_args = l2_args,
+		.transport = cfg->transport, .l2_args = l2_args, .l1_args = l1_args,
 		.l1_image = l1, .l2_image = l2, .rundir = rundir,
 		.trace_arg = tr.on ? tr.arg : NULL,
 		.l1 = cfg->l1, .kvm_initrd = kvm_initrd, .kvm_append = getenv(KVM_L1_APPEND_ENV),

@@ -138,9 +138,9 @@ int qemu_cmdline_build(const struct qemu_params *p, struct qemu_argv *out,
 		if (!module_esc ||
 		    qemu_argv_addf(out, "-kernel") || qemu_argv_addf(out, "%s", p->l1_image) ||
 		    qemu_argv_addf(out, "-append") ||
-		    qemu_argv_addf(out, "l2mem=%u npt=%s%s%s", p->l2mem_mib,
+		    qemu_argv_addf(out, "l2mem=%u npt=%s%s%s%s", p->l2mem_mib,
 				   p->npt_lazy ? "lazy" : "eager", p->trace_arg ? " " : "",
-				   p->trace_arg ? p->trace_arg : "") ||
+				   p->trace_arg ? p->trace_arg : "", p->l1_args ? p->l1_args : "") ||
 		    qemu_argv_addf(out, "-initrd") || qemu_argv_addf(out, "%s", module_esc))
 			goto out;
 	} else {

@@ -28,6 +28,7 @@ struct qemu_params {
 	unsigned long iterations;
 	enum nestlab_transport transport;
 	const char *l2_args;       /* more L2 kernel words (cli_l2_args: " procs=..."), or NULL */
+	const char *l1_args;       /* level 2: more L1 words (cli_l1_args: " lapic=full"), or NULL */
 	const char *l1_image;      /* level 2 */
 	const char *l2_image;
 	const char *rundir;

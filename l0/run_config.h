@@ -31,6 +31,9 @@ enum l0_l1 {
 #define L0_MEM_KVM_LINUX_MIB   192u /* what the L1 Linux keeps of --mem at least */
 #define L0_TIMEOUT_MIN_KVM_S   30u  /* --l1 kvm: the Linux boot comes first */
 
+#define L0_L1_OPTS_MAX         8u   /* --l1-option, at most */
+#define L0_L1_OPT_LEN_MAX      64u  /* one KEY=VALUE */
+
 struct run_config {
 	const char *workload;          /* validated against NESTLAB_WORKLOADS */
 	unsigned long iterations;      /* 1..NESTLAB_ITERATIONS_MAX */
@@ -52,6 +55,8 @@ struct run_config {
 	const char *trace_dir;         /* --trace: LTTng trace output; NULL: no tracing */
 	struct nestlab_procs procs;    /* --procs (multi only); n = 0: not given */
 	unsigned timer_hz;             /* --timer-hz (timer only); 0: not given */
+	const char *l1_opts[L0_L1_OPTS_MAX]; /* --l1-option KEY=VALUE, as given */
+	unsigned nr_l1_opts;
 	const char *l1_image;          /* NULL: next to the nestlab binary */
 	const char *l2_image;
 };

@@ -247,6 +247,44 @@ Test(cli, timer_hz_option)
 			 NULL)));
 }
 
+/* --l1-option: KEY=VALUE words for nestlab's L1, checked, in order, at
+ * most L0_L1_OPTS_MAX, level 2 with --l1 nestlab only. */
+Test(cli, l1_option)
+{
+	struct run_config c;
+	char args[L0_L1_OPTS_MAX * (L0_L1_OPT_LEN_MAX + 1) + 1];
+
+	cr_assert(eq(int, parse(&c, "--workload", "null", "--l1-option", "lapic=full",
+				"--l1-option=mech-x=on", NULL), CLI_RUN));
+	cr_assert(eq(u32, c.nr_l1_opts, 2));
+	cr_assert(eq(int, cli_l1_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " lapic=full mech-x=on"));
+	cr_assert(eq(int, parse(&c, "--workload", "null", NULL), CLI_RUN));
+	cr_assert(eq(int, cli_l1_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, ""));
+	const char *bad[] = { "lapic", "=full", "lapic=", "Lapic=full", "la pic=full",
+			      "lapic=fu ll", "lapic=a,b", "lapic=\x01" };
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert(eq(int, parse(&c, "--workload", "null", "--l1-option", bad[i], NULL),
+			     CLI_USAGE), "%s", bad[i]);
+		cr_assert(not(eq(ptr, strstr(err_buf, "want KEY=VALUE"), NULL)), "%s", bad[i]);
+	}
+	cr_assert(eq(int, parse(&c, "--workload", "null", "--l1-option",
+				"k=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+				NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "null", "--level", "1", "--l1-option",
+				"lapic=full", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--l1-option applies to --level 2 with --l1 "
+				     "nestlab only"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "null", "--l1", "kvm", "--l1-option",
+				"lapic=full", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "null", "--l1-option", "a=1", "--l1-option",
+				"b=1", "--l1-option", "c=1", "--l1-option", "d=1", "--l1-option",
+				"e=1", "--l1-option", "f=1", "--l1-option", "g=1", "--l1-option",
+				"h=1", "--l1-option", "i=1", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--l1-option: at most 8"), NULL)));
+}
+
 Test(cli, help)
 {
 	struct run_config c;

@@ -234,3 +234,22 @@ Test(qemu_cmdline, l2_args_follow_the_transport)
 	p.l2_args = " timer_hz=500";
 	expect(&p, want1);
 }
+
+/* --l1-option words follow L1's own keys (after the trace region). */
+Test(qemu_cmdline, l1_options_on_l1_command_line)
+{
+	struct qemu_params p = base(2);
+	const char *const want[] = {
+		COMMON("256"), "-accel", "tcg", "-cpu", "qemu64,+svm,+npt",
+		"-icount", "shift=0,sleep=off",
+		"-kernel", "/b/l1hyp/l1hyp.bin", "-append",
+		"l2mem=64 npt=eager trace=0xf700000:0x800000 lapic=full x=1",
+		"-initrd", "/b/guests/l2kernel.bin workload=cpuid iterations=1000 transport=vmmcall "
+		"trace=hc",
+		SERIALS
+	};
+
+	p.trace_arg = "trace=0xf700000:0x800000";
+	p.l1_args = " lapic=full x=1";
+	expect(&p, want);
+}

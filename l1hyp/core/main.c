@@ -319,7 +319,11 @@ static void vcpu_init(struct vcpu *v, uint32_t entry)
 	{
 		const char *why_apic = 0;
 
-		if (lapic_dev_attach(v, &l1.cfg, &why_apic))
+		int arc = lapic_dev_attach(v, &l1.cfg, &why_apic);
+
+		if (arc == LAPIC_DEV_E_CONFIG)
+			l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "bad L1 command line: %s", why_apic);
+		if (arc)
 			l1_end_run(NESTLAB_STATUS_L1_ERROR, "L2's local APIC: %s", why_apic);
 	}
 	if (mech_init_all(v, &l1.cfg, why, sizeof(why)))

@@ -120,28 +120,32 @@ uint32_t lapic_dev_cpuid1_ecx(uint32_t ecx)
 	return ecx;
 }
 
-static int features_from_option(struct l1_config *cfg, uint32_t *features,
-				const char **why)
+/* lapic=mirror|full: 0 with *full set, or -1 for another value. */
+static int lapic_option(struct l1_config *cfg, bool *full, const char **why)
 {
-	struct cpuid_regs r;
 	const char *val;
 	size_t len;
 
-	if (l1_config_take(cfg, "lapic", &val, &len)) {
-		if (len == 4 && !memcmp(val, "full", 4)) {
-			*features = LAPIC_F_ALL;
-			return 0;
-		}
-		if (len != 6 || memcmp(val, "mirror", 6)) {
-			*why = "lapic= takes mirror or full";
-			return -1;
-		}
+	*full = false;
+	if (!l1_config_take(cfg, "lapic", &val, &len) || (len == 6 && !memcmp(val, "mirror", 6)))
+		return 0;
+	if (len == 4 && !memcmp(val, "full", 4)) {
+		*full = true;
+		return 0;
 	}
+	*why = "lapic= takes mirror or full";
+	return -1;
+}
+
+/* What L0's APIC offers L1 (after host_apic_init). */
+static uint32_t mirrored_features(void)
+{
+	struct cpuid_regs r;
+
 	cpuid_count(1, 0, &r);
-	*features = ((r.ecx & CPUID1_ECX_X2APIC) ? LAPIC_F_X2APIC : 0) |
-		    ((r.ecx & CPUID1_ECX_TSC_DEADLINE) ? LAPIC_F_TSC_DEADLINE : 0) |
-		    ((host_apic_version() & LAPIC_VERSION_EOI_SUPP) ? LAPIC_F_EOI_SUPPRESS : 0);
-	return 0;
+	return ((r.ecx & CPUID1_ECX_X2APIC) ? LAPIC_F_X2APIC : 0) |
+	       ((r.ecx & CPUID1_ECX_TSC_DEADLINE) ? LAPIC_F_TSC_DEADLINE : 0) |
+	       ((host_apic_version() & LAPIC_VERSION_EOI_SUPP) ? LAPIC_F_EOI_SUPPRESS : 0);
 }
 
 int lapic_dev_attach(struct vcpu *v, struct l1_config *cfg, const char **why)
@@ -160,10 +164,13 @@ int lapic_dev_attach(struct vcpu *v, struct l1_config *cfg, const char **why)
 	};
 	struct mmio_device *d = &apic_page[v->id];
 
+	bool full;
+
+	if (lapic_option(cfg, &full, why))
+		return LAPIC_DEV_E_CONFIG;
 	if (host_apic_init(l1.tsc_hz, why))
 		return -1;
-	if (features_from_option(cfg, &lc.features, why))
-		return -1;
+	lc.features = full ? LAPIC_F_ALL : mirrored_features();
 	offered = lc.features;
 	/* L2's APIC timer clock is the TSC rate in GHz, at least 1: QEMU's
 	 * APIC timer counts at 1 GHz (one per ns of virtual time), which

@@ -25,7 +25,9 @@ struct lapic;
 struct l1_config;
 
 /* Bind L2's APIC to vCPU v: model, MMIO range, MSRs, exit handlers, L1's
- * timer; takes option lapic= from cfg. 0, or -1 with *why set. */
+ * timer; takes option lapic= from cfg. 0, LAPIC_DEV_E_CONFIG (a bad
+ * lapic= value) or -1 (no usable APIC or tables full), with *why set. */
+#define LAPIC_DEV_E_CONFIG (-2)
 int lapic_dev_attach(struct vcpu *v, struct l1_config *cfg, const char **why);
 
 /* CPUID.1:ECX bits the APIC decides (x2APIC bit 21, TSC-deadline bit 24):

@@ -33,4 +33,19 @@ else
 	echo "FAIL: l1-config: oversized image: rc=$rc"; tail -3 "$tmp/con"; fails=$((fails + 1))
 fi
 
+# lapic= takes mirror or full (docs/platform.md): anything else is bad_config
+# naming the choices, before L2 runs.
+L2K=$BUILD/guests/l2kernel.bin
+if [ -f "$L2K" ]; then
+	boot "l2mem=64 lapic=maybe" "$L2K workload=null iterations=1"
+	if [ "$rc" = 15 ] && grep -q 'bad L1 command line: lapic= takes mirror or full' "$tmp/con" &&
+	   grep -qx 'status 7' "$tmp/res"; then
+		echo "PASS: l1-config: lapic=maybe is bad_config naming mirror and full"
+	else
+		echo "FAIL: l1-config: lapic=maybe: rc=$rc"; tail -3 "$tmp/con"; fails=$((fails + 1))
+	fi
+else
+	echo "SKIP: l1-config: lapic=: $L2K not built"
+fi
+
 [ "$fails" -eq 0 ]
