@@ -33,50 +33,6 @@ uint32_t trace_l1_init(struct l1_trace *t, uint64_t pa, uint64_t bytes)
 	return cap;
 }
 
-static uint8_t in_phase(unsigned exit_flags)
-{
-	return l1.stats.open_counts && !(exit_flags & EXIT_NOT_IN_PHASE) ?
-	       NESTLAB_TRACE_F_IN_PHASE : 0;
-}
-
-void trace_l1_exit(struct vcpu *v, const struct trace_exit_ctx *c,
-		   uint64_t handler_cycles, unsigned exit_flags)
-{
-	const struct exit_info *e = &v->exit;
-	uint64_t qual = 0, qual2 = 0;
-
-	switch (e->reason) {
-	case NESTLAB_EXIT_CPUID:
-		qual = (uint32_t)c->rax;
-		qual2 = (uint32_t)c->rcx;
-		break;
-	case NESTLAB_EXIT_MSR:
-		qual = e->msr.index | (uint64_t)e->msr.write << 32;
-		qual2 = e->msr.write ? (c->rdx << 32) | (uint32_t)c->rax :
-			(v->regs.gpr[X86_RDX] << 32) | (uint32_t)v->regs.gpr[X86_RAX];
-		break;
-	case NESTLAB_EXIT_IOIO:
-		qual = e->io.port | (uint64_t)e->io.flags << 16;
-		qual2 = (uint32_t)v->regs.gpr[X86_RAX];
-		break;
-	case NESTLAB_EXIT_NPF:
-		qual = e->npf.gpa;
-		qual2 = e->npf.flags;
-		break;
-	case NESTLAB_EXIT_VMMCALL:
-		qual = c->rcx;
-		break;
-	case NESTLAB_EXIT_EXCP_DE ... NESTLAB_EXIT_EXCP_OTHER:
-		qual = e->exc.vector | (uint64_t)e->exc.error << 32;
-		qual2 = e->exc.cr2;
-		break;
-	default:
-		break;
-	}
-	trace_emit(&l1.trace.p, v->exit_tsc, NESTLAB_TRACE_L1_EXIT, e->cpl,
-		   in_phase(exit_flags), e->reason, c->rip, handler_cycles, qual, qual2);
-}
-
 void trace_l1_hypercall(struct vcpu *v, uint64_t cmd, uint64_t arg0, uint32_t status,
 			uint64_t ret0, unsigned transport)
 {

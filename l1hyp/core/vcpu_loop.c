@@ -29,7 +29,9 @@ void vcpu_run(struct vcpu *v)
 		/* With tracing on, the record's cost counts in the exit's L1
 		 * cycles; the record itself holds the handler's. */
 		if (__builtin_expect(traced, 0))
-			trace_l1_exit(v, &tc, rdtsc() - v->exit_tsc, flags);
+			trace_l1_exit(&l1.trace, v, &tc, rdtsc() - v->exit_tsc,
+				      l1.stats.open_counts && !(flags & EXIT_NOT_IN_PHASE) ?
+				      NESTLAB_TRACE_F_IN_PHASE : 0);
 		/* The interrupt controller looks at L2 only when something
 		 * happened to it or its next event is due; what delivery costs
 		 * counts in the exit that made it necessary. */
