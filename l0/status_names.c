@@ -29,6 +29,9 @@ static const struct status_entry status_table[] = {
 					   "L2 halted with nothing that could wake it" },
 	[NESTLAB_STATUS_L2_BAD_STATE]  = { "l2_bad_state",
 					   "L2 put itself in a state VMRUN refuses (APM 15.5.1)" },
+	[NESTLAB_STATUS_L2_MBEC_VIOLATION] = { "l2_mbec_violation",
+					   "L2 executed a page its privilege mode may not execute "
+					   "(MBEC emulation, docs/mbec.md)" },
 };
 
 _Static_assert(sizeof(status_table) / sizeof(status_table[0]) == NESTLAB_STATUS_LAST + 1,

@@ -62,8 +62,38 @@ enum nestlab_hc_cmd {
 	 * in the run's trace directory. E_STATE if the run is not traced or a
 	 * ring is registered already. CPL0 only. */
 	NESTLAB_HC_TRACE_REGISTER = 7,
+	/*
+	 * MBEC emulation (docs/mbec.md): L1 gives each guest-physical page of
+	 * L2 RAM separate execute rights for CPL3 (user) and CPL0-2
+	 * (supervisor) fetches, as Intel's MBEC / AMD's GMET do in hardware.
+	 * Only when L1 runs with mbec=exec-fault (or another design): else
+	 * E_STATE. CPL0 only. Read and write rights are never changed.
+	 *
+	 * arg0 = NESTLAB_MBEC_POLICY_VERSION -> ret0 = the number of 4 KiB
+	 * pages of L2 RAM. Turns the per-mode views on; until then, and for
+	 * every page no MBEC_SET names, both modes may execute every page.
+	 * Again once on: E_STATE. A different version: E_INVAL.
+	 */
+	NESTLAB_HC_MBEC_ENABLE    = 8,
+	/* arg0 = guest-physical address (4 KiB aligned), arg1 = pages (>= 1;
+	 * the range inside L2 RAM), arg2 = rights (NESTLAB_MBEC_X_* bits, no
+	 * others) -> ret0 = pages changed. Misaligned, zero pages or unknown
+	 * bits: E_INVAL; outside RAM or wrapping: E_RANGE; before ENABLE:
+	 * E_STATE; L1 out of memory for the views: E_RANGE with nothing
+	 * changed. All or nothing. */
+	NESTLAB_HC_MBEC_SET       = 9,
+	/* arg0 = guest-physical address (in RAM) -> ret0 = the rights of its
+	 * page, ret1 = view switches so far (whole run). E_RANGE outside RAM,
+	 * E_STATE before ENABLE. */
+	NESTLAB_HC_MBEC_QUERY     = 10,
 	NESTLAB_HC_NR_CMDS
 };
+
+/* MBEC execute rights of a page (NESTLAB_HC_MBEC_SET) */
+#define NESTLAB_MBEC_POLICY_VERSION 1u
+#define NESTLAB_MBEC_X_USER       (1u << 0) /* CPL3 may execute it */
+#define NESTLAB_MBEC_X_SUPER      (1u << 1) /* CPL0-2 may execute it */
+#define NESTLAB_MBEC_X_BOTH       (NESTLAB_MBEC_X_USER | NESTLAB_MBEC_X_SUPER)
 
 #define NESTLAB_HC_TOTALS        0xFFFFFFFFu
 #define NESTLAB_HC_CONSOLE_MAX   4096u

@@ -21,7 +21,9 @@ enum nestlab_status {
 	NESTLAB_STATUS_L2_BAD_INSN   = 8, /* L2 executed an instruction L1 refuses */
 	NESTLAB_STATUS_L2_HALTED     = 9, /* L2 halted with nothing that could wake it */
 	NESTLAB_STATUS_L2_BAD_STATE  = 10, /* L2 put itself in a state VMRUN refuses */
-	NESTLAB_STATUS_LAST          = NESTLAB_STATUS_L2_BAD_STATE, /* highest defined */
+	NESTLAB_STATUS_L2_MBEC_VIOLATION = 11, /* L2 fetched from a page its mode may
+					       * not execute (mbec_violation=stop) */
+	NESTLAB_STATUS_LAST          = NESTLAB_STATUS_L2_MBEC_VIOLATION, /* highest defined */
 	NESTLAB_STATUS_MAX           = 127
 };
 

@@ -146,6 +146,7 @@ Test(outcome, every_status_has_a_name)
 	static const char *const names[] = {
 		"pass", "workload_fail", "l2_shutdown", "l2_bad_access", "l2_exception",
 		"l1_error", "no_svm", "bad_config", "l2_bad_insn", "l2_halted", "l2_bad_state",
+		"l2_mbec_violation",
 	};
 
 	_Static_assert(sizeof(names) / sizeof(names[0]) == NESTLAB_STATUS_LAST + 1,
