@@ -134,6 +134,38 @@ static void hc_counter_query(struct hc_regs *r, const struct hc_env *env)
 	ret(r, NESTLAB_HC_OK, c->count[reason], c->cycles[reason]);
 }
 
+static hc_ext_fn ext_handlers[NESTLAB_HC_NR_CMDS];
+
+int hc_ext_register(unsigned cmd, hc_ext_fn fn)
+{
+	if (cmd < HC_EXT_FIRST_CMD || cmd >= NESTLAB_HC_NR_CMDS || !fn || ext_handlers[cmd])
+		return -1;
+	ext_handlers[cmd] = fn;
+	return 0;
+}
+
+void hc_ext_reset(void)
+{
+	for (unsigned i = 0; i < NESTLAB_HC_NR_CMDS; i++)
+		ext_handlers[i] = 0;
+}
+
+static void hc_ext(struct hc_regs *r, const struct hc_env *env, unsigned cmd)
+{
+	const uint64_t args[3] = { r->rbx, r->rsi, r->rdi };
+	uint64_t r0 = 0, r1 = 0;
+	uint32_t st;
+
+	if (!ext_handlers[cmd]) {
+		ret(r, NESTLAB_HC_E_STATE, 0, 0);
+		return;
+	}
+	st = ext_handlers[cmd](env->ctx, args, &r0, &r1);
+	if (st != NESTLAB_HC_OK)
+		r0 = r1 = 0;
+	ret(r, st, r0, r1);
+}
+
 unsigned hc_dispatch(struct hc_regs *r, const struct hc_env *env)
 {
 	uint64_t cmd = r->rcx;
@@ -190,6 +222,11 @@ unsigned hc_dispatch(struct hc_regs *r, const struct hc_env *env)
 			ret(r, env->trace_register(env->ctx, gpa, bytes), 0, 0);
 		return 0;
 	}
+	case NESTLAB_HC_MBEC_ENABLE:
+	case NESTLAB_HC_MBEC_SET:
+	case NESTLAB_HC_MBEC_QUERY:
+		hc_ext(r, env, (unsigned)cmd);
+		return 0;
 	case NESTLAB_HC_NR_CMDS:
 		break;
 	}

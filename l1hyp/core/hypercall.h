@@ -36,6 +36,22 @@ struct hc_env {
 	void *ctx;
 };
 
+/*
+ * Commands a mechanism serves (NESTLAB_HC_MBEC_* ...): from
+ * HC_EXT_FIRST_CMD up. A mechanism that is on registers its handler at
+ * init; a command nobody registered answers NESTLAB_HC_E_STATE (the
+ * command exists, the mechanism is off). CPL0 only. ctx is env->ctx;
+ * args are RBX, RSI, RDI; the handler returns an enum nestlab_hc_status
+ * and, for OK, the two results.
+ */
+#define HC_EXT_FIRST_CMD NESTLAB_HC_MBEC_ENABLE
+typedef uint32_t (*hc_ext_fn)(void *ctx, const uint64_t args[3], uint64_t *ret0,
+			      uint64_t *ret1);
+/* 0, or -1 if cmd is not a mechanism command or has a handler already. */
+int hc_ext_register(unsigned cmd, hc_ext_fn fn);
+/* Forget every registration (tests). */
+void hc_ext_reset(void);
+
 /* Result flags of hc_dispatch */
 #define HC_MARKER  (1u << 0)   /* a phase marker: not counted in phases */
 

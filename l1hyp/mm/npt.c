@@ -303,15 +303,17 @@ int npt_init(struct npt *npt, const struct npt_ops *ops)
 	return 0;
 }
 
+/* Free every table below table, and leave table itself zeroed (tables go
+ * back to ops as they came: zero). */
 static void npt_destroy_level(struct npt *npt, uint64_t *table, int level)
 {
 	for (unsigned i = 0; i < NPT_ENTRIES; i++) {
 		uint64_t e = table[i];
 
+		table[i] = 0;
 		if (!(e & NPTE_P) || npt_is_leaf(e, level))
 			continue;
 		npt_destroy_level(npt, npt_table(npt, e), level - 1);
-		table[i] = 0;
 		npt_free(npt, e);
 	}
 }
@@ -426,4 +428,77 @@ const char *npt_strerror(int rc)
 	case NPT_E_PERM: return "NPT_E_PERM (perms without NPT_R (write-only, exec-only))";
 	}
 	return "unknown error";
+}
+
+/* ---- views: copies of a hierarchy with their own execute rights ---- */
+
+/* Copy src's table at level into a fresh table of dst (*dst_entry). */
+static int npt_clone_level(struct npt *dst, const struct npt *src, const uint64_t *from,
+			   uint64_t *to, int level)
+{
+	for (unsigned i = 0; i < NPT_ENTRIES; i++) {
+		uint64_t e = from[i], *t, phys;
+		int rc;
+
+		if (!(e & NPTE_P) || npt_is_leaf(e, level)) {
+			to[i] = e;
+			continue;
+		}
+		t = dst->ops->alloc_table(dst->ops->ctx, &phys);
+		if (!t)
+			return NPT_E_NOMEM;
+		dst->nr_tables++;
+		to[i] = (phys & NPTE_ADDR) | (e & ~NPTE_ADDR);
+		rc = npt_clone_level(dst, src, npt_table(src, e), t, level - 1);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int npt_clone(struct npt *dst, const struct npt *src)
+{
+	int rc = npt_init(dst, src->ops);
+
+	if (rc)
+		return rc;
+	rc = npt_clone_level(dst, src, src->root, dst->root, 4);
+	if (rc)
+		npt_destroy(dst);       /* frees what the partial copy allocated */
+	return rc;
+}
+
+int npt_prepare_range(struct npt *npt, uint64_t gpa, uint64_t size)
+{
+	int rc = npt_check_range(gpa, size);
+
+	return rc ? rc : npt_split_bounds(npt, gpa, gpa + size);
+}
+
+/* Set or clear NX on every present leaf of [gpa, end) (boundaries split). */
+static void npt_exec_level(struct npt *npt, uint64_t *table, int level, uint64_t gpa,
+			   uint64_t end, bool exec)
+{
+	while (gpa < end) {
+		uint64_t next = npt_chunk_end(gpa, end, level);
+		uint64_t *slot = &table[npt_index(gpa, level)];
+
+		if (!(*slot & NPTE_P))
+			;                       /* a hole: nothing to change */
+		else if (npt_is_leaf(*slot, level))
+			*slot = exec ? *slot & ~NPTE_NX : *slot | NPTE_NX;
+		else
+			npt_exec_level(npt, npt_table(npt, *slot), level - 1, gpa, next, exec);
+		gpa = next;
+	}
+}
+
+int npt_set_exec(struct npt *npt, uint64_t gpa, uint64_t size, bool exec)
+{
+	int rc = npt_prepare_range(npt, gpa, size);
+
+	if (rc)
+		return rc;
+	npt_exec_level(npt, npt->root, 4, gpa, gpa + size, exec);
+	return 0;
 }

@@ -76,4 +76,23 @@ int  npt_unmap(struct npt *npt, uint64_t gpa, uint64_t size);
 int  npt_protect(struct npt *npt, uint64_t gpa, uint64_t size, unsigned perms);
 int  npt_walk(const struct npt *npt, uint64_t gpa, struct npt_walk_result *out);
 
+/*
+ * Views (MBEC emulation, mech/mbec.c): copies of a hierarchy that differ
+ * from it only in execute rights.
+ *   npt_clone      dst becomes a copy of src (its own tables, the same
+ *                  leaves); NPT_E_NOMEM leaves dst empty (destroyed).
+ *   npt_prepare_range  split the 2 MiB leaves the range's two ends fall
+ *                  inside, so that a change of the range touches only its
+ *                  own pages; NPT_E_NOMEM may leave some split, which
+ *                  changes no translation or right.
+ *   npt_set_exec   clear (exec) or set NX on every present leaf of the
+ *                  range, holes skipped, read/write rights kept; after a
+ *                  successful npt_prepare_range of the same range it
+ *                  cannot fail, so a caller changing several views
+ *                  prepares all of them first: all or nothing.
+ */
+int  npt_clone(struct npt *dst, const struct npt *src);
+int  npt_prepare_range(struct npt *npt, uint64_t gpa, uint64_t size);
+int  npt_set_exec(struct npt *npt, uint64_t gpa, uint64_t size, bool exec);
+
 #endif

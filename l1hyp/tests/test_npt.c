@@ -529,3 +529,112 @@ Test(npt, split_nomem_changes_nothing)
 	snap_assert_same(&s);
 	assert_region(0, HPA_BASE, 4 * MiB, NPT_RWX, NPT_PAGE_2M);
 }
+
+/* ---- views (npt_clone, npt_prepare_range, npt_set_exec) ---------------- */
+
+static void assert_walk_in(const struct npt *t, uint64_t gpa, uint64_t hpa, unsigned perms,
+			   uint64_t size)
+{
+	struct npt_walk_result r;
+
+	cr_assert(eq(int, npt_walk(t, gpa, &r), 0), "walk %#lx", (unsigned long)gpa);
+	cr_assert(eq(u64, r.hpa, hpa), "hpa of %#lx", (unsigned long)gpa);
+	cr_assert(eq(uint, r.perms, perms), "perms of %#lx", (unsigned long)gpa);
+	cr_assert(eq(u64, r.page_size, size), "size of %#lx", (unsigned long)gpa);
+}
+
+/* A clone has its own tables with the same leaves; changing it leaves the
+ * source alone; a clone that runs out of memory is destroyed, every table
+ * it took given back. */
+Test(npt, clone_is_a_separate_copy)
+{
+	struct npt view;
+
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 8 * MiB, NPT_RWX, NPT_MAP_ALLOW_2M), 0));
+	cr_assert(eq(int, npt_map(&npt, 1 * GiB, HPA_BASE + 64 * MiB, 0x3000, NPT_R | NPT_W, 0), 0));
+	cr_assert(eq(int, npt_clone(&view, &npt), 0));
+	cr_assert(eq(u64, view.nr_tables, npt.nr_tables));
+	cr_assert(ne(u64, view.root_phys, npt.root_phys));
+	for (uint64_t gpa = 0; gpa < 8 * MiB; gpa += 0x1000)
+		assert_walk_in(&view, gpa, HPA_BASE + gpa, NPT_RWX, NPT_PAGE_2M);
+	assert_walk_in(&view, 1 * GiB + 0x2000, HPA_BASE + 64 * MiB + 0x2000, NPT_R | NPT_W,
+		       NPT_PAGE_4K);
+	cr_assert(eq(int, npt_set_exec(&view, 0, 8 * MiB, false), 0));
+	assert_walk(0x5000, HPA_BASE + 0x5000, NPT_RWX, NPT_PAGE_2M);       /* source unchanged */
+	assert_walk_in(&view, 0x5000, HPA_BASE + 0x5000, NPT_R | NPT_W, NPT_PAGE_2M);
+	npt_destroy(&view);
+
+	for (long fail = 0; fail < (long)npt.nr_tables; fail++) {
+		unsigned before = pool.in_use;
+
+		pool.fail_after = fail;
+		cr_assert(eq(int, npt_clone(&view, &npt), NPT_E_NOMEM), "fail after %ld", fail);
+		cr_assert(eq(uint, pool.in_use, before), "tables leaked (fail after %ld)", fail);
+		cr_assert(eq(ptr, view.root, NULL));
+	}
+	pool.fail_after = -1;
+}
+
+/* Execute rights of a range: only NX changes, on present pages only (holes
+ * skipped, nothing mapped), 2 MiB leaves split where the range cuts them,
+ * kept whole where it covers them. */
+Test(npt, set_exec_changes_only_nx)
+{
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 8 * MiB, NPT_RWX, NPT_MAP_ALLOW_2M), 0));
+	cr_assert(eq(int, npt_map(&npt, 16 * MiB, HPA_BASE + 16 * MiB, 0x2000, NPT_R, 0), 0));
+	cr_assert(eq(int, npt_protect(&npt, 0x3000, 0x1000, NPT_R | NPT_X), 0));  /* read-only page */
+	/* [1 MiB, 5 MiB): cuts the leaves at 0 and 4 MiB, covers [2, 4) whole */
+	cr_assert(eq(int, npt_set_exec(&npt, 1 * MiB, 4 * MiB, false), 0));
+	assert_region(0, HPA_BASE, 0x3000, NPT_RWX, NPT_PAGE_4K);
+	assert_walk(0x3000, HPA_BASE + 0x3000, NPT_R | NPT_X, NPT_PAGE_4K);
+	assert_region(0x4000, HPA_BASE + 0x4000, 1 * MiB - 0x4000, NPT_RWX, NPT_PAGE_4K);
+	assert_region(1 * MiB, HPA_BASE + 1 * MiB, 1 * MiB, NPT_R | NPT_W, NPT_PAGE_4K);
+	assert_region(2 * MiB, HPA_BASE + 2 * MiB, 2 * MiB, NPT_R | NPT_W, NPT_PAGE_2M);
+	assert_region(4 * MiB, HPA_BASE + 4 * MiB, 1 * MiB, NPT_R | NPT_W, NPT_PAGE_4K);
+	assert_region(5 * MiB, HPA_BASE + 5 * MiB, 1 * MiB, NPT_RWX, NPT_PAGE_4K);
+	/* a range over holes and a read-only mapping: rights kept, holes stay */
+	cr_assert(eq(int, npt_set_exec(&npt, 8 * MiB, 16 * MiB, false), 0));
+	assert_hole(8 * MiB);
+	assert_hole(12 * MiB);
+	assert_walk(16 * MiB + 0x1000, HPA_BASE + 16 * MiB + 0x1000, NPT_R, NPT_PAGE_4K);
+	cr_assert(eq(int, npt_set_exec(&npt, 16 * MiB, 0x1000, true), 0));
+	assert_walk(16 * MiB, HPA_BASE + 16 * MiB, NPT_R | NPT_X, NPT_PAGE_4K);
+	assert_walk(16 * MiB + 0x1000, HPA_BASE + 16 * MiB + 0x1000, NPT_R, NPT_PAGE_4K);
+	/* back to executable: X set again, W kept */
+	cr_assert(eq(int, npt_set_exec(&npt, 1 * MiB, 4 * MiB, true), 0));
+	assert_region(1 * MiB, HPA_BASE + 1 * MiB, 1 * MiB, NPT_RWX, NPT_PAGE_4K);
+	assert_region(2 * MiB, HPA_BASE + 2 * MiB, 2 * MiB, NPT_RWX, NPT_PAGE_2M);
+	assert_region(4 * MiB, HPA_BASE + 4 * MiB, 1 * MiB, NPT_RWX, NPT_PAGE_4K);
+	cr_assert(eq(int, npt_set_exec(&npt, 0x1001, 0x1000, true), NPT_E_ALIGN));
+	cr_assert(eq(int, npt_set_exec(&npt, 0, 0, true), NPT_E_ALIGN));
+	cr_assert(eq(int, npt_set_exec(&npt, 1ull << 48, 0x1000, true), NPT_E_RANGE));
+}
+
+/* All or nothing over two views: npt_prepare_range may fail (out of
+ * memory) with no translation or right changed; once it succeeded for a
+ * range, npt_set_exec of that range takes no table. */
+Test(npt, prepare_then_set_exec_cannot_fail)
+{
+	struct npt view;
+	struct npt_walk_result r;
+
+	cr_assert(eq(int, npt_map(&npt, 0, HPA_BASE, 8 * MiB, NPT_RWX, NPT_MAP_ALLOW_2M), 0));
+	cr_assert(eq(int, npt_clone(&view, &npt), 0));
+	pool.fail_after = 1;                           /* the second split fails */
+	cr_assert(eq(int, npt_prepare_range(&view, 1 * MiB, 4 * MiB), NPT_E_NOMEM));
+	pool.fail_after = -1;
+	for (uint64_t gpa = 0; gpa < 8 * MiB; gpa += 0x1000) {
+		cr_assert(eq(int, npt_walk(&view, gpa, &r), 0));
+		cr_assert(eq(u64, r.hpa, HPA_BASE + gpa));
+		cr_assert(eq(uint, r.perms, NPT_RWX));
+	}
+	cr_assert(eq(int, npt_prepare_range(&view, 1 * MiB, 4 * MiB), 0));
+	pool.fail_after = 0;                           /* no table left at all */
+	cr_assert(eq(int, npt_set_exec(&view, 1 * MiB, 4 * MiB, false), 0));
+	pool.fail_after = -1;
+	assert_walk_in(&view, 1 * MiB, HPA_BASE + 1 * MiB, NPT_R | NPT_W, NPT_PAGE_4K);
+	assert_walk_in(&view, 4 * MiB + 0x1000, HPA_BASE + 4 * MiB + 0x1000, NPT_R | NPT_W,
+		       NPT_PAGE_4K);
+	assert_walk_in(&view, 5 * MiB, HPA_BASE + 5 * MiB, NPT_RWX, NPT_PAGE_4K);
+	npt_destroy(&view);
+}

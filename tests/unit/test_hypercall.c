@@ -88,9 +88,62 @@ static void setup(void)
 	traced_gpa = traced_bytes = 0;
 	trace_calls = 0;
 	exit_stats_init(&stats);
+	hc_ext_reset();
 }
 
 TestSuite(hypercall, .init = setup);
+
+static uint64_t ext_args[3];
+static void *ext_ctx;
+
+static uint32_t fake_ext(void *ctx, const uint64_t args[3], uint64_t *r0, uint64_t *r1)
+{
+	ext_ctx = ctx;
+	for (unsigned i = 0; i < 3; i++)
+		ext_args[i] = args[i];
+	if (args[0] == 0)
+		return NESTLAB_HC_E_INVAL;
+	*r0 = args[0] + 1;
+	*r1 = args[1] + 1;
+	return NESTLAB_HC_OK;
+}
+
+/* Mechanism commands: E_STATE until a mechanism registers one; then its
+ * handler gets RBX/RSI/RDI and the env's ctx, its results come back only
+ * with OK; CPL0 only; a command registers once, and only in its range. */
+Test(hypercall, mechanism_commands)
+{
+	struct hc_env env = env_at(0);
+	struct hc_regs r = call(NESTLAB_HC_MBEC_SET, 0x1000, 2);
+
+	env.ctx = &stats;
+	hc_dispatch(&r, &env);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_E_STATE));
+	cr_assert(eq(int, hc_ext_register(NESTLAB_HC_MBEC_SET, fake_ext), 0));
+	cr_assert(eq(int, hc_ext_register(NESTLAB_HC_MBEC_SET, fake_ext), -1));
+	cr_assert(eq(int, hc_ext_register(NESTLAB_HC_NOP, fake_ext), -1));
+	cr_assert(eq(int, hc_ext_register(NESTLAB_HC_NR_CMDS, fake_ext), -1));
+	r = call(NESTLAB_HC_MBEC_SET, 0x1000, 2);
+	hc_dispatch(&r, &env);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_OK));
+	cr_assert(eq(u64, r.rbx, 0x1001));
+	cr_assert(eq(u64, r.rsi, 3));
+	cr_assert(eq(u64, ext_args[2], 0x77));
+	cr_assert(eq(ptr, ext_ctx, &stats));
+	r = call(NESTLAB_HC_MBEC_SET, 0, 2);
+	hc_dispatch(&r, &env);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_E_INVAL));
+	cr_assert(eq(u64, r.rbx, 0));
+	cr_assert(eq(u64, r.rsi, 0));
+	env = env_at(3);
+	r = call(NESTLAB_HC_MBEC_SET, 0x1000, 2);
+	hc_dispatch(&r, &env);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_E_PERM));
+	r = call(NESTLAB_HC_MBEC_QUERY, 0x1000, 0);
+	env = env_at(0);
+	hc_dispatch(&r, &env);
+	cr_assert(eq(u64, r.rax, NESTLAB_HC_E_STATE));
+}
 
 Test(hypercall, version_returns_abi_and_features)
 {
