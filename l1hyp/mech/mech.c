@@ -39,6 +39,14 @@ int mech_init_all(struct vcpu *v, struct l1_config *cfg, char *err, size_t errle
 					VCPU_MECH_SLOTS);
 			return -1;
 		}
+		for (const char *const *k = m->options; k && *k; k++) {
+			const char *ov;
+			size_t olen;
+
+			if (l1_config_take(cfg, *k, &ov, &olen) &&
+			    m->option(slot, *k, ov, olen, err, errlen) < 0)
+				return -1;
+		}
 		l1_config_take(cfg, m->name, &val, &vlen);
 		rc = m->init(v, slot, val, vlen, err, errlen);
 		if (rc < 0)

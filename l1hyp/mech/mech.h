@@ -33,6 +33,12 @@ struct mech {
 	/* Optional: print what the mechanism saw, when the run ends (only
 	 * if init returned 1). */
 	void (*report)(struct vcpu *v);
+	/* Optional: the mechanism's further keys ("mbec_tlb", ...), NULL-
+	 * terminated; option() gets each one the command line has, before
+	 * init. <0 (message in err) on a bad value: bad_config. */
+	const char *const *options;
+	int (*option)(unsigned slot, const char *key, const char *value, size_t vlen,
+		      char *err, size_t errlen);
 };
 
 #define MECH_REGISTER(m) \

@@ -1,0 +1,199 @@
+/*
+ * MBEC emulation, the mechanism (mbec.h, docs/mbec.md): its switches, the
+ * policy hypercalls L2's kernel makes (include/nestlab/hypercall.h,
+ * NESTLAB_HC_MBEC_*), view switches and the report at the end of the run.
+ *
+ * Switches (L1 command line): mbec=off|exec-fault (default off: nothing of
+ * this file runs), mbec_tlb=asid|flush (asid: each view its own ASID, a
+ * switch flushes nothing; flush: the views share the base ASID and every
+ * switch flushes it, APM vol.2 15.16), mbec_violation=stop|inject|report.
+ */
+#include "mech.h"
+#include "mbec.h"
+#include "../core/l1.h"
+#include "../core/hypercall.h"
+#include "../core/trace_l1.h"
+#include "../arch/vcpu_vendor.h"
+#include "../arch/x86/console.h"
+#include "../../lib/freestanding/format.h"
+#include <nestlab/mem.h>
+
+struct mbec_state mbec;
+
+static bool word_is(const char *v, size_t n, const char *lit)
+{
+	return n == strlen(lit) && !memcmp(v, lit, n);
+}
+
+static const char *const mbec_options[] = { "mbec_tlb", "mbec_violation", 0 };
+
+static int mbec_option(unsigned slot, const char *key, const char *val, size_t vlen,
+		       char *err, size_t errlen)
+{
+	(void)slot;
+	if (word_is(key, strlen(key), "mbec_tlb")) {
+		if (word_is(val, vlen, "asid"))
+			mbec.tlb = MBEC_TLB_ASID;
+		else if (word_is(val, vlen, "flush"))
+			mbec.tlb = MBEC_TLB_FLUSH;
+		else {
+			format_snprintf(err, errlen, "mbec_tlb takes asid or flush");
+			return -1;
+		}
+		return 0;
+	}
+	if (word_is(val, vlen, "stop"))
+		mbec.violation = MBEC_VIOL_STOP;
+	else if (word_is(val, vlen, "inject"))
+		mbec.violation = MBEC_VIOL_INJECT;
+	else if (word_is(val, vlen, "report"))
+		mbec.violation = MBEC_VIOL_REPORT;
+	else {
+		format_snprintf(err, errlen, "mbec_violation takes stop, inject or report");
+		return -1;
+	}
+	return 0;
+}
+
+void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa)
+{
+	unsigned from = v->active_view;
+
+	vendor_switch_view(v, view);
+	if (mbec.tlb == MBEC_TLB_FLUSH)
+		vendor_flush_tlb(v, VCPU_FLUSH_ASID);
+	if (view == MBEC_VIEW_USER)
+		mbec.switches_to_user++;
+	else
+		mbec.switches_to_super++;
+	trace_l1_mech(v, mbec.slot, MBEC_TRACE_SWITCH, from << 8 | view, gpa);
+}
+
+/* ---- the policy hypercalls (CPL0 only: hc_dispatch checks) ---- */
+
+static uint32_t hc_enable(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t *r1)
+{
+	struct vcpu *v = ctx;
+	uint64_t bytes;
+	unsigned view_pages;
+
+	(void)r1;
+	if (a[0] != NESTLAB_MBEC_POLICY_VERSION)
+		return NESTLAB_HC_E_INVAL;
+	if (mbec.enabled)
+		return NESTLAB_HC_E_STATE;
+	mbec.pages = l1.l2_ram_size >> 12;
+	bytes = (mbec.pages + 4095) & ~4095ull;
+	view_pages = (unsigned)(bytes >> 12);
+	mbec.rights = (uint8_t *)l1_alloc_pages(view_pages);
+	if (!mbec.rights)
+		return NESTLAB_HC_E_RANGE;
+	memset(mbec.rights, NESTLAB_MBEC_X_BOTH, mbec.pages);
+	for (unsigned i = MBEC_VIEW_USER; i <= MBEC_VIEW_SUPER; i++) {
+		struct vcpu_view *w = &v->views[i];
+
+		if (npt_clone(&w->npt, &v->views[MBEC_VIEW_BASE].npt)) {
+			if (i == MBEC_VIEW_SUPER)
+				npt_destroy(&v->views[MBEC_VIEW_USER].npt);
+			v->views[MBEC_VIEW_USER].in_use = false;
+			return NESTLAB_HC_E_RANGE;      /* the rights pages stay lost */
+		}
+		w->asid = mbec.tlb == MBEC_TLB_ASID ? VCPU_ASID_FIRST + i :
+			  v->views[MBEC_VIEW_BASE].asid;
+		w->in_use = true;
+	}
+	mbec.enabled = true;
+	vendor_switch_view(v, MBEC_VIEW_SUPER);         /* the caller is at CPL0 */
+	vendor_flush_tlb(v, VCPU_FLUSH_ALL);
+	*r0 = mbec.pages;
+	return NESTLAB_HC_OK;
+}
+
+static uint32_t hc_set(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t *r1)
+{
+	struct vcpu *v = ctx;
+	uint64_t gpa = a[0], pages = a[1], size;
+	unsigned rights = (unsigned)a[2];
+
+	(void)r1;
+	if (!mbec.enabled)
+		return NESTLAB_HC_E_STATE;
+	if ((gpa & 0xFFF) || pages == 0 || (a[2] & ~(uint64_t)NESTLAB_MBEC_X_BOTH))
+		return NESTLAB_HC_E_INVAL;
+	if (gpa >= l1.l2_ram_size || pages > (l1.l2_ram_size - gpa) >> 12)
+		return NESTLAB_HC_E_RANGE;
+	size = pages << 12;
+	/* Splits first, in both views: then nothing below can fail. */
+	if (npt_prepare_range(&v->views[MBEC_VIEW_USER].npt, gpa, size) ||
+	    npt_prepare_range(&v->views[MBEC_VIEW_SUPER].npt, gpa, size))
+		return NESTLAB_HC_E_RANGE;
+	memset(mbec.rights + (gpa >> 12), (int)rights, pages);
+	npt_set_exec(&v->views[MBEC_VIEW_USER].npt, gpa, size, rights & NESTLAB_MBEC_X_USER);
+	npt_set_exec(&v->views[MBEC_VIEW_SUPER].npt, gpa, size, rights & NESTLAB_MBEC_X_SUPER);
+	vendor_flush_tlb(v, VCPU_FLUSH_ALL);            /* every view's ASID */
+	*r0 = pages;
+	return NESTLAB_HC_OK;
+}
+
+static uint32_t hc_query(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t *r1)
+{
+	(void)ctx;
+	if (!mbec.enabled)
+		return NESTLAB_HC_E_STATE;
+	if (a[0] >= l1.l2_ram_size)
+		return NESTLAB_HC_E_RANGE;
+	*r0 = mbec_rights(a[0]);
+	*r1 = mbec.switches_to_user + mbec.switches_to_super;
+	return NESTLAB_HC_OK;
+}
+
+static int mbec_init(struct vcpu *v, unsigned slot, const char *val, size_t vlen,
+		     char *err, size_t errlen)
+{
+	(void)v;
+	mbec.slot = slot;
+	if (!val || word_is(val, vlen, "off")) {
+		if (mbec.tlb != MBEC_TLB_ASID || mbec.violation != MBEC_VIOL_STOP) {
+			format_snprintf(err, errlen, "mbec_tlb and mbec_violation need "
+					"mbec=exec-fault");
+			return -1;
+		}
+		return 0;
+	}
+	if (!word_is(val, vlen, "exec-fault")) {
+		format_snprintf(err, errlen, "mbec takes off or exec-fault");
+		return -1;
+	}
+	if (mbec_fault_init() ||
+	    hc_ext_register(NESTLAB_HC_MBEC_ENABLE, hc_enable) ||
+	    hc_ext_register(NESTLAB_HC_MBEC_SET, hc_set) ||
+	    hc_ext_register(NESTLAB_HC_MBEC_QUERY, hc_query)) {
+		format_snprintf(err, errlen, "mbec: cannot install its handlers");
+		return -1;
+	}
+	mbec.on = true;
+	return 1;
+}
+
+static void mbec_report(struct vcpu *v)
+{
+	static const char *const viol[] = { "stop", "inject", "report" };
+
+	(void)v;
+	l1_printf("nestlab-l1: mbec: %s, tlb %s, violations %s: %lu view switches "
+		  "(%lu to user, %lu to supervisor), violations %lu in user mode, "
+		  "%lu in supervisor mode\n", mbec.enabled ? "enabled by L2" : "never enabled",
+		  mbec.tlb == MBEC_TLB_ASID ? "asid" : "flush", viol[mbec.violation],
+		  mbec.switches_to_user + mbec.switches_to_super, mbec.switches_to_user,
+		  mbec.switches_to_super, mbec.violations_user, mbec.violations_super);
+}
+
+static const struct mech mbec_mech = {
+	.name = "mbec",
+	.summary = "mode-based execute control emulated with per-mode NPT views",
+	.init = mbec_init,
+	.report = mbec_report,
+	.options = mbec_options,
+	.option = mbec_option,
+};
+MECH_REGISTER(mbec_mech);

@@ -1,0 +1,81 @@
+/*
+ * MBEC emulation (docs/mbec.md), what its two files share. L1 gives every
+ * 4 KiB page of L2 RAM two execute rights, one for user-mode (CPL3) and
+ * one for supervisor-mode (CPL0-2) fetches, as Intel's mode-based execute
+ * control (SDM vol.3 29.3.3.1 / 26.6.2, "mode-based execute control for
+ * EPT") and AMD's GMET do in hardware; L0 offers neither to L1. Design
+ * exec-fault: two NPT views cloned from the base one (vcpu->views[0]),
+ * the user view executable only where the user right is set, the
+ * supervisor view only where the supervisor right is; the vCPU runs in the
+ * view of its current mode. A privilege change makes the next fetch fault
+ * (a nested page fault with the execute bit, APM vol.2 15.25.10, on a
+ * present page): L1 switches to the other view and L2 retries the fetch.
+ * A fetch that faults in its own mode's view is a violation.
+ *
+ *   mbec.c        the switches, the policy hypercalls, the report
+ *   mbec_fault.c  the nested page faults: view switch, violation, and lazy
+ *                 NPT's newly mapped pages mirrored into every view
+ */
+#ifndef L1_MECH_MBEC_H
+#define L1_MECH_MBEC_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <nestlab/hypercall.h>
+
+struct vcpu;
+
+#define MBEC_VIEW_BASE  0u      /* the identity view: every page executable */
+#define MBEC_VIEW_USER  1u
+#define MBEC_VIEW_SUPER 2u
+
+enum mbec_tlb { MBEC_TLB_ASID = 0, MBEC_TLB_FLUSH };
+enum mbec_violation { MBEC_VIOL_STOP = 0, MBEC_VIOL_INJECT, MBEC_VIOL_REPORT };
+
+/* trace_l1_mech "what" codes */
+#define MBEC_TRACE_SWITCH    1u /* arg: from << 8 | to, arg2: GPA of the fetch */
+#define MBEC_TRACE_VIOLATION 2u /* arg: GPA, arg2: CPL | policy << 8 */
+
+struct mbec_state {
+	unsigned slot;                  /* the mechanism's vcpu->mech[] slot */
+	bool on;                        /* mbec=exec-fault */
+	bool enabled;                   /* L2 sent MBEC_ENABLE */
+	enum mbec_tlb tlb;
+	enum mbec_violation violation;
+	uint8_t *rights;                /* NESTLAB_MBEC_X_* per page of L2 RAM */
+	uint64_t pages;
+	uint64_t switches_to_user, switches_to_super;
+	uint64_t violations_user, violations_super;
+};
+
+extern struct mbec_state mbec;
+
+/* Rights of the page holding gpa (gpa inside L2 RAM). */
+static inline unsigned mbec_rights(uint64_t gpa)
+{
+	return mbec.rights[gpa >> 12];
+}
+
+/* The view whose fetches mode `cpl` makes. */
+static inline unsigned mbec_view_of(unsigned cpl)
+{
+	return cpl == 3 ? MBEC_VIEW_USER : MBEC_VIEW_SUPER;
+}
+
+/* Execute right that view index gives the page holding gpa. */
+static inline bool mbec_view_exec(unsigned view, uint64_t gpa)
+{
+	if (view == MBEC_VIEW_USER)
+		return mbec_rights(gpa) & NESTLAB_MBEC_X_USER;
+	if (view == MBEC_VIEW_SUPER)
+		return mbec_rights(gpa) & NESTLAB_MBEC_X_SUPER;
+	return true;
+}
+
+/* Point the vCPU at view (switch count, trace, the TLB as mbec.tlb says). */
+void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa);
+
+/* Install the NPF handler (mbec_fault.c). 0 or -1. */
+int mbec_fault_init(void);
+
+#endif
