@@ -26,6 +26,9 @@ struct bench_list {
 	int line; /* 0: not given */
 };
 
+/* MBEC emulation of nestlab's L1 (docs/mbec.md): the launcher's --mbec. */
+enum bench_mbec { BENCH_MBEC_OFF = 0, BENCH_MBEC_EXEC_FAULT = 1 };
+
 /* [matrix] (the defaults) or one [case NAME]: a sub-matrix of runs. */
 struct bench_case {
 	char *name;                  /* the case's label in tables and plots */
@@ -40,6 +43,8 @@ struct bench_case {
 	char *exit;                  /* the exit reason the case measures */
 	int per_iteration;           /* -1 unset, 0 no (fixed probes), 1 yes */
 	unsigned long l2mem, mem;    /* 0: the launcher's default */
+	int mbec;                    /* -1 unset, else enum bench_mbec */
+	int mbec_tlb;                /* -1 unset, 0 asid, 1 flush */
 };
 
 /* ratio LABEL = METRIC SEL... / SEL...: a table column of two cells' ratio. */

@@ -17,6 +17,24 @@ void bench_case_init(struct bench_case *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->per_iteration = -1;
+	c->mbec = c->mbec_tlb = -1;
+}
+
+/* A scalar key of one of the words in want (index into *dst). */
+static void case_word(struct bench_ps *ps, const char *name, const char *value,
+		      const char *const *want, int *dst)
+{
+	if (*dst >= 0 && !ps->cont) {
+		bench_error(ps->err, ps->path, ps->line, "duplicate key '%s'", name);
+		return;
+	}
+	for (int i = 0; want[i]; i++)
+		if (!strcmp(value, want[i])) {
+			*dst = i;
+			return;
+		}
+	bench_error(ps->err, ps->path, ps->line, "%s '%s': want %s or %s", name, value,
+		    want[0], want[1]);
 }
 
 static const char *const bench_cell_keys[] = {
@@ -150,10 +168,18 @@ void bench_key_case(struct bench_ps *ps, struct bench_case *c, const char *name,
 		case_mib(ps, name, value, &c->l2mem);
 	} else if (!strcmp(name, "mem")) {
 		case_mib(ps, name, value, &c->mem);
+	} else if (!strcmp(name, "mbec")) {
+		static const char *const w[] = { "off", "exec-fault", NULL };
+
+		case_word(ps, name, value, w, &c->mbec);
+	} else if (!strcmp(name, "mbec_tlb")) {
+		static const char *const w[] = { "asid", "flush", NULL };
+
+		case_word(ps, name, value, w, &c->mbec_tlb);
 	} else {
 		bench_error(ps->err, ps->path, ps->line, "[%s]: unknown key '%s' (workload, "
 			    "transport, npt, iterations, iterations_full, level, l1, exit, "
-			    "per_iteration, l2mem, mem)", ps->section, name);
+			    "per_iteration, l2mem, mem, mbec, mbec_tlb)", ps->section, name);
 	}
 }
 

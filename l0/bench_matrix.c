@@ -38,7 +38,9 @@ void bench_cell_id(const struct bench_cell *c, char *buf, size_t n)
 	if (c->l2mem && k > 0 && (size_t)k < n)
 		k += snprintf(buf + k, n - (size_t)k, "-l2mem%lu", c->l2mem);
 	if (c->mem && k > 0 && (size_t)k < n)
-		snprintf(buf + k, n - (size_t)k, "-mem%lu", c->mem);
+		k += snprintf(buf + k, n - (size_t)k, "-mem%lu", c->mem);
+	if (c->mbec == BENCH_MBEC_EXEC_FAULT && k > 0 && (size_t)k < n)
+		snprintf(buf + k, n - (size_t)k, "-mbec%s", c->mbec_tlb ? "-flush" : "");
 }
 
 static const struct bench_list *pick(const struct bench_list *own,
@@ -185,6 +187,9 @@ static int expand_case(struct bench_matrix *m, unsigned exp, const struct bench_
 				cell.npt = strcmp(npt.v[ni], "lazy") ? BENCH_NPT_EAGER : BENCH_NPT_LAZY;
 				cell.l1 = strcmp(l1.v[ki], "kvm") ? BENCH_L1_NESTLAB : BENCH_L1_KVM;
 				cell.l2mem = c->l2mem ? c->l2mem : d->l2mem;
+				cell.mbec = c->mbec >= 0 ? c->mbec : d->mbec >= 0 ? d->mbec : 0;
+				cell.mbec_tlb = c->mbec_tlb >= 0 ? c->mbec_tlb :
+						d->mbec_tlb >= 0 ? d->mbec_tlb : 0;
 			} else {
 				cell.npt = BENCH_NONE;
 				cell.l1 = BENCH_NONE;
@@ -193,6 +198,10 @@ static int expand_case(struct bench_matrix *m, unsigned exp, const struct bench_
 			if (cell.l1 == BENCH_L1_KVM && !o->l1_kvm) {
 				cell.available = false;
 				snprintf(cell.why, sizeof(cell.why), "not available (--l1 kvm not built)");
+			} else if (cell.l1 == BENCH_L1_KVM && cell.mbec) {
+				cell.available = false;
+				snprintf(cell.why, sizeof(cell.why), "not applicable (--mbec is "
+					 "nestlab L1's mechanism)");
 			} else if (cell.l1 == BENCH_L1_KVM && kvm_not_applicable(&cell)) {
 				cell.available = false;
 				snprintf(cell.why, sizeof(cell.why), "%s", kvm_not_applicable(&cell));

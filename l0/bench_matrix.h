@@ -30,6 +30,8 @@ struct bench_cell {
 	int level;
 	int l1;                       /* enum bench_l1 or BENCH_NONE */
 	unsigned long l2mem, mem;     /* 0: the launcher's default */
+	int mbec;                     /* enum bench_mbec: --mbec (nestlab's L1) */
+	int mbec_tlb;                 /* 0 asid, 1 flush: --mbec-tlb */
 	bool available;
 	char why[96];                 /* why not available */
 };

@@ -136,6 +136,9 @@ char *bench_cell_command(const struct bench_cell *c, unsigned rep, const struct 
 		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --l2mem %lu", c->l2mem);
 	if (c->mem)
 		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --mem %lu", c->mem);
+	if (c->mbec == BENCH_MBEC_EXEC_FAULT)
+		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --mbec exec-fault%s",
+				      c->mbec_tlb ? " --mbec-tlb flush" : "");
 	if (o->accel)
 		snprintf(extra + k, sizeof(extra) - k, " --accel %s", o->accel);
 	cmd = bench_fmt("mkdir -p %s && cd %s && rm -f rc result.json log.txt && "
@@ -172,6 +175,10 @@ static json_t *cell_json(const struct bench_cell *c, const struct bench_opts *o)
 		      "level", c->level, "l1", bench_l1_name(c->l1));
 	json_object_set_new(j, "l2mem", c->l2mem ? json_integer((json_int_t)c->l2mem) : json_null());
 	json_object_set_new(j, "mem", c->mem ? json_integer((json_int_t)c->mem) : json_null());
+	json_object_set_new(j, "mbec", c->level == 2 ? json_string(c->mbec ? "exec-fault" : "off")
+			    : json_null());
+	json_object_set_new(j, "mbec_tlb", c->level == 2 && c->mbec ?
+			    json_string(c->mbec_tlb ? "flush" : "asid") : json_null());
 	json_object_set_new(j, "available", json_boolean(c->available));
 	json_object_set_new(j, "why", c->available ? json_null() : json_string(c->why));
 	json_object_set_new(j, "expect", expect_json(c));

@@ -224,3 +224,36 @@ Test(bench_matrix, memory_in_id_and_command)
 	cr_assert(strstr(cmd, "--l2mem") == NULL);
 	free(cmd);
 }
+
+/* mbec and mbec_tlb: level 2 with nestlab's L1 only; in the id and the
+ * command; the level-1 twin and a KVM cell have none (KVM: not
+ * applicable); off is the default, named in nothing. */
+Test(bench_matrix, mbec_in_id_and_command)
+{
+	struct bench_opts o = {
+		.launcher = "/x/nestlab", .out = "/r", .repeat = 1, .timeout_s = 300,
+	};
+	char *cmd;
+
+	load("a", "[matrix]\nlevel = 1 2\nworkload = getpid\n[case off]\nmbec = off\n"
+	     "[case asid]\nmbec = exec-fault\n[case flush]\nmbec = exec-fault\n"
+	     "mbec_tlb = flush\n[case kvm]\nl1 = kvm\nmbec = exec-fault\nlevel = 2\n");
+	expand(false, true);
+	cr_assert(cell("getpid-l1-vmmcall-n1000") != NULL);
+	cr_assert(cell("getpid-l2-nestlab-vmmcall-eager-n1000") != NULL);
+	cr_assert(cell("getpid-l2-nestlab-vmmcall-eager-n1000-mbec") != NULL);
+	cr_assert(cell("getpid-l2-nestlab-vmmcall-eager-n1000-mbec-flush") != NULL);
+	cmd = bench_cell_command(cell("getpid-l2-nestlab-vmmcall-eager-n1000-mbec-flush"), 1, &o);
+	cr_assert(strstr(cmd, " --mbec exec-fault --mbec-tlb flush ") != NULL, "%s", cmd);
+	free(cmd);
+	cmd = bench_cell_command(cell("getpid-l2-nestlab-vmmcall-eager-n1000-mbec"), 1, &o);
+	cr_assert(strstr(cmd, " --mbec exec-fault ") != NULL, "%s", cmd);
+	cr_assert(strstr(cmd, "--mbec-tlb") == NULL, "%s", cmd);
+	free(cmd);
+	cmd = bench_cell_command(cell("getpid-l2-nestlab-vmmcall-eager-n1000"), 1, &o);
+	cr_assert(strstr(cmd, "--mbec") == NULL, "%s", cmd);
+	free(cmd);
+	cr_assert(not(cell("getpid-l2-kvm-vmmcall-eager-n1000-mbec")->available));
+	cr_assert(strstr(cell("getpid-l2-kvm-vmmcall-eager-n1000-mbec")->why,
+			 "not applicable (--mbec is nestlab L1's mechanism)") != NULL);
+}
