@@ -7,18 +7,21 @@
  * execute rights for supervisor and user fetches; L1 provides the same to L2
  * by hypercall, and this file declares what L2 wants:
  *
- *   - every page of L2 RAM: executable in neither mode (kernel data, bss,
- *     stacks, page tables, the processes' data and stacks, free frames);
  *   - the kernel's code, [__load_start, __text_end) (kernel.ld): supervisor
  *     only (X_SUPER);
+ *   - every other page of L2 RAM, below and above it: executable in neither
+ *     mode (kernel data, bss, stacks, page tables, the processes' data and
+ *     stacks, free frames);
  *   - each process's user code: the frames its [L2_USER_BASE, + the image's
  *     code) maps to, process 1's inside the kernel image, the others' copies
  *     (process.c): user only (X_USER).
  *
  * Addresses are guest-physical: the kernel's direct map is the identity, and
  * a process's frames come from a walk of its page tables. ENABLE comes first
- * (SET before it is refused), then the SETs in that order, later ranges
- * overriding the whole-RAM one. The policy is declared once, after every
+ * (SET before it is refused), then the SETs in that order: the kernel's code
+ * first, because the kernel runs on it while it makes the calls (a SET that
+ * took its rights away, even for a moment, would fault at the next fetch),
+ * then the rest of RAM, then the user code, which overrides the rest. The policy is declared once, after every
  * process is made and before the first runs (sched.c), except for workload
  * mbec-errors, which has it declared when it asks (L2_TEST_MBEC_POLICY) so
  * that it can check the calls made before ENABLE first.
@@ -99,7 +102,8 @@ static int mbec_user_text(const struct l2_proc *p, uint64_t *pages, char *why, s
 int64_t mbec_policy_declare(char *why, size_t whylen)
 {
 	uint64_t ktext = (uint64_t)(uintptr_t)__load_start;
-	uint64_t kpages = (uint64_t)(__text_end - __load_start) / PT_4K, upages = 0;
+	uint64_t ktext_end = (uint64_t)(uintptr_t)__text_end;
+	uint64_t kpages = (ktext_end - ktext) / PT_4K, upages = 0;
 	struct nestlab_hc_ret r;
 	unsigned i;
 	int err;
@@ -119,8 +123,9 @@ int64_t mbec_policy_declare(char *why, size_t whylen)
 	}
 	mbec.declared = 1;
 	mbec.ram_pages = r.ret0;
-	if ((err = mbec_set(0, mbec.ram_pages, 0, why, whylen)) ||
-	    (err = mbec_set(ktext, kpages, NESTLAB_MBEC_X_SUPER, why, whylen)))
+	if ((err = mbec_set(ktext, kpages, NESTLAB_MBEC_X_SUPER, why, whylen)) ||
+	    (err = mbec_set(0, ktext / PT_4K, 0, why, whylen)) ||
+	    (err = mbec_set(ktext_end, mbec.ram_pages - ktext_end / PT_4K, 0, why, whylen)))
 		return err;
 	for (i = 0; i < sched_nprocs(); i++)
 		if ((err = mbec_user_text(sched_proc(i), &upages, why, whylen)))
