@@ -12,10 +12,11 @@
 #     `nestlab expect --mbec exec-fault --mbec-violation P`);
 #   - mbec-errors: the MBEC hypercalls' error codes (20 checks), over both
 #     transports;
-#   - exact view-switch counts, the issue's way: for getpid, syscall-mix and
-#     timer the phase of N=2000 holds exactly mbec_switches_per_iter * 1000
-#     more npf exits than the phase of N=1000 (2 per system call round trip,
-#     2 per timer interrupt from ring 3; with MBEC off none more), every other
+#   - exact view-switch counts, the issue's way: for getpid, syscall-mix,
+#     timer, write and pagefault the phase of N=2000 holds exactly
+#     mbec_switches_per_iter * 1000 more npf exits than the phase of N=1000
+#     (2 per system call round trip, 2 per interrupt or #PF from ring 3;
+#     with MBEC off none more than the model's), every other
 #     reason is what MBEC off shows, and the rest, the same at both N, is the
 #     markers' 2 (the program's first fetch after PHASE_BEGIN's return, the
 #     kernel's first after PHASE_END's entry). getpid also with
@@ -49,7 +50,7 @@ lib_case mbec-errors-backdoor --workload mbec-errors --iterations 1 "${MBEC[@]}"
 	--transport backdoor
 LIB_DIAG[mbec-errors]='nestlab-l2: mbec: kernel text [0-9]+ pages super-exec, user text [0-9]+ pages user-exec, [0-9]+ pages execute-never'
 
-DELTAS=(getpid syscall-mix timer getpid:flush)
+DELTAS=(getpid syscall-mix timer write pagefault getpid:flush)
 for d in "${DELTAS[@]}"; do
 	wl=${d%%:*}; tlb=; [ "$d" != "$wl" ] && tlb=${d#*:}
 	for n in 1000 2000; do
