@@ -5,6 +5,7 @@
 #
 #   make            build everything             make test   unit + integration tests
 #   make run WORKLOAD=cpuid ITERATIONS=1000 [LEVEL=2] [ACCEL=auto] [TRANSPORT=vmmcall] [NPT=eager] [TRACE=DIR]
+#            [MBEC=off|exec-fault] [MBEC_TLB=asid|flush] [MBEC_VIOLATION=report|inject|stop]
 #   make deps       install missing packages     make clean
 #   make bench [EXPERIMENTS=a,b] [FULL=1] [JOBS=N] [REPEAT=K]   experiments/ -> build/bench/report.md
 
@@ -27,6 +28,9 @@ TRANSPORT  ?= vmmcall
 NPT        ?= eager
 JSON       ?= $(BUILD)/results/$(WORKLOAD)-l$(LEVEL).json
 TRACE      ?=
+MBEC       ?= off
+MBEC_TLB   ?=
+MBEC_VIOLATION ?=
 
 .PHONY: all build build-tests deps test unit-test integration-test run clean bench-build bench
 
@@ -62,7 +66,9 @@ run:
 	@mkdir -p $(dir $(JSON))
 	$(BUILD)/nestlab run --workload $(WORKLOAD) --iterations $(ITERATIONS) \
 		--level $(LEVEL) --accel $(ACCEL) --transport $(TRANSPORT) \
-		$(if $(filter lazy,$(NPT)),--npt-lazy) $(if $(TRACE),--trace $(TRACE)) --json $(JSON)
+		$(if $(filter lazy,$(NPT)),--npt-lazy) $(if $(TRACE),--trace $(TRACE)) \
+		--mbec $(MBEC) $(if $(MBEC_TLB),--mbec-tlb $(MBEC_TLB)) \
+		$(if $(MBEC_VIOLATION),--mbec-violation $(MBEC_VIOLATION)) --json $(JSON)
 
 bench-build: $(BENCH_TARGETS)
 

@@ -44,9 +44,13 @@ $(patsubst guests/kernel/%.S,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_S)): $(GUE
 	@mkdir -p $(@D)
 	$(CC) $(GUESTS_ASFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# The user image's code size: __user_text_end - L2_USER_BASE, from user.elf.
 $(GUESTS_OUT)/kernel/user_image.o: guests/kernel/user_image.S $(GUESTS_OUT)/user.bin
 	@mkdir -p $(@D)
-	$(CC) $(GUESTS_ASFLAGS) -DGUESTS_USER_BIN='"$(GUESTS_OUT)/user.bin"' -c $< -o $@
+	$(CC) $(GUESTS_ASFLAGS) -DGUESTS_USER_BIN='"$(GUESTS_OUT)/user.bin"' \
+		-DGUESTS_USER_TEXT_BYTES=$$(( 0x$$($(NM) $(GUESTS_OUT)/user.elf | \
+			sed -n 's/^\([0-9a-f]*\) . __user_text_end$$/\1/p') - 0x40000000 )) \
+		-c $< -o $@
 
 $(GUESTS_OUT)/lib/string.o: lib/freestanding/string.c
 	@mkdir -p $(@D)

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <nestlab/bootargs.h>
+#include "cli_mbec.h"
 #include "trace_layout.h"
 
 enum cli_opt {
@@ -16,7 +17,7 @@ enum cli_opt {
 	OPT_NPT_LAZY, OPT_JSON, OPT_TIMEOUT, OPT_L2MEM, OPT_MEM, OPT_QEMU,
 	OPT_NO_ICOUNT, OPT_KEEP, OPT_VERBOSE, OPT_QUIET, OPT_L1_IMAGE,
 	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP, OPT_L1, OPT_PROCS, OPT_TIMER_HZ,
-	OPT_L1_OPTION,
+	OPT_L1_OPTION, OPT_MBEC, OPT_MBEC_TLB, OPT_MBEC_VIOLATION,
 };
 
 static const struct cli_option cli_options[] = {
@@ -44,6 +45,9 @@ static const struct cli_option cli_options[] = {
 	{ "--procs",      true,  OPT_PROCS },
 	{ "--timer-hz",   true,  OPT_TIMER_HZ },
 	{ "--l1-option",  true,  OPT_L1_OPTION },
+	{ "--mbec",       true,  OPT_MBEC },
+	{ "--mbec-tlb",   true,  OPT_MBEC_TLB },
+	{ "--mbec-violation", true, OPT_MBEC_VIOLATION },
 	{ "--help",       false, OPT_HELP },
 	{ "-h",           false, OPT_HELP },
 };
@@ -180,11 +184,11 @@ int cli_l1_option_check(const char *s)
 
 int cli_l1_args(const struct run_config *cfg, char *buf, size_t len)
 {
-	size_t used = 0;
+	size_t used;
 
-	if (!len)
+	if (cli_mbec_l1_words(cfg, buf, len))
 		return -1;
-	buf[0] = '\0';
+	used = strlen(buf);
 	for (unsigned i = 0; i < cfg->nr_l1_opts; i++) {
 		int n = snprintf(buf + used, len - used, " %s", cfg->l1_opts[i]);
 
@@ -217,7 +221,15 @@ int cli_l2_args(const struct run_config *cfg, char *buf, size_t len)
 		used += (size_t)n;
 		n = 0;
 	}
-	return n < 0 || used + (size_t)n >= len ? -1 : 0;
+	if (n < 0 || used + (size_t)n >= len)
+		return -1;
+	used += (size_t)n;
+	if (cfg->mbec != L0_MBEC_OFF) {
+		n = snprintf(buf + used, len - used, " mbec=on");
+		if (n < 0 || used + (size_t)n >= len)
+			return -1;
+	}
+	return 0;
 }
 
 void cli_usage(FILE *f)
@@ -245,7 +257,9 @@ static void cli_synopsis(FILE *f)
 	      "                   [--transport vmmcall|backdoor] [--npt-lazy] [--json FILE] [--timeout S]\n"
 	      "                   [--l2mem MiB] [--mem MiB] [--qemu PATH] [--no-icount] [--l1-image FILE]\n"
 	      "                   [--l2-image FILE] [--trace DIR] [--l1 nestlab|kvm] [--procs LIST]\n"
-	      "                   [--timer-hz N] [--l1-option KEY=VALUE] [--keep] [--verbose] [--quiet]\n", f);
+	      "                   [--timer-hz N] [--l1-option KEY=VALUE] [--mbec off|exec-fault]\n"
+	      "                   [--mbec-tlb asid|flush] [--mbec-violation report|inject|stop]\n"
+	      "                   [--keep] [--verbose] [--quiet]\n", f);
 }
 
 void cli_usage_run(FILE *f)
@@ -268,6 +282,12 @@ void cli_usage_run(FILE *f)
 		"  --l1-option KEY=VALUE  level 2, nestlab's L1: one more word of L1's command\n"
 		"                      line (e.g. lapic=full, docs/platform.md); up to 8; L1\n"
 		"                      refuses keys it does not know (bad_config)\n"
+		"  --mbec off|exec-fault  level 2, nestlab's L1: L1 emulates mode-based execute\n"
+		"                      control (docs/mbec.md) and the L2 kernel declares its\n"
+		"                      policy (mbec=on); default off (`intercept`: not yet)\n"
+		"  --mbec-tlb asid|flush  with --mbec: one ASID per view (default) or a flush\n"
+		"  --mbec-violation report|inject|stop  with --mbec: a forbidden fetch is\n"
+		"                      counted, a #PF in L2, or the end of the run (default stop)\n"
 		"  --json FILE         write the results as JSON to FILE (atomically; also on failure)\n"
 		"  --timeout S         kill QEMU after S seconds, 1..%u (default %u)\n"
 		"  --l2mem MiB         level 2: L2 RAM in MiB, >= %u (default %u)\n"
@@ -347,8 +367,9 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 {
 	bool l2mem_given = false, npt_given = false, mem_given = false, l1_given = false;
 	bool transport_given = false, timeout_given = false;
+	bool mbec_tlb_given = false, mbec_violation_given = false;
 	unsigned long v;
-	char why[96];
+	char why[160];
 
 	cli_config_defaults(cfg);
 	for (int i = 1; i < argc; i++) {
@@ -488,6 +509,21 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 				return cli_fail(err, "--l1-option: at most %u", L0_L1_OPTS_MAX);
 			cfg->l1_opts[cfg->nr_l1_opts++] = val;
 			break;
+		case OPT_MBEC:
+			if (cli_mbec_parse(val, &cfg->mbec, why, sizeof(why)))
+				return cli_fail(err, "%s", why);
+			break;
+		case OPT_MBEC_TLB:
+			if (cli_mbec_tlb_parse(val, &cfg->mbec_tlb))
+				return cli_fail(err, "--mbec-tlb '%s': want asid or flush", val);
+			mbec_tlb_given = true;
+			break;
+		case OPT_MBEC_VIOLATION:
+			if (cli_mbec_violation_parse(val, &cfg->mbec_violation))
+				return cli_fail(err, "--mbec-violation '%s': want report, inject "
+						"or stop", val);
+			mbec_violation_given = true;
+			break;
 		case OPT_TIMER_HZ:
 			if (cli_timer_hz_parse(val, &cfg->timer_hz))
 				return cli_fail(err, "--timer-hz '%s': want an integer in %u..%u", val,
@@ -511,6 +547,8 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 		return cli_fail(err, "--l1 applies to --level 2 only");
 	if (cfg->nr_l1_opts && (cfg->level == 1 || cfg->l1 == L0_L1_KVM))
 		return cli_fail(err, "--l1-option applies to --level 2 with --l1 nestlab only");
+	if (cli_mbec_check(cfg, mbec_tlb_given, mbec_violation_given, why, sizeof(why)))
+		return cli_fail(err, "%s", why);
 	if (cfg->l1 == L0_L1_KVM) {
 		if (npt_given)
 			return cli_fail(err, "--npt-lazy applies to --l1 nestlab only (KVM "

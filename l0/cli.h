@@ -62,13 +62,16 @@ int cli_timer_hz_parse(const char *val, unsigned *hz);
 
 /* The words the L2 kernel's command line gets besides workload, iterations
  * and transport: " procs=LIST" for multi, " timer_hz=N" for timer (the
- * given values or the defaults), "" otherwise. Into buf; -1 if it does not fit. */
+ * given values or the defaults), then " mbec=on" with --mbec other than
+ * off; "" otherwise. Into buf; -1 if it does not fit. */
 int cli_l2_args(const struct run_config *cfg, char *buf, size_t len);
 /* An --l1-option word: KEY=VALUE, key [a-z0-9_-]+, value printable with no
  * space or comma, at most L0_L1_OPT_LEN_MAX characters. 0 or -1. */
 int cli_l1_option_check(const char *s);
-/* The --l1-option words for L1's command line, each after a space, in
- * buf (len bytes): 0, or -1 if they do not fit. */
+/* The words for L1's command line after its own, each after a space, in
+ * buf (len bytes, L0_L1_ARGS_LEN is enough): the MBEC words
+ * (cli_mbec_l1_words), then the --l1-option words: 0, or -1 if they do not
+ * fit. */
 int cli_l1_args(const struct run_config *cfg, char *buf, size_t len);
 
 void cli_usage(FILE *f);     /* `nestlab --help` */

@@ -7,10 +7,12 @@
 #include <stdarg.h>
 #include <string.h>
 #include <nestlab/bootargs.h>
+#include "cli_mbec.h"
 
 enum {
 	EOPT_WORKLOAD, EOPT_ITERATIONS, EOPT_LEVEL, EOPT_TRANSPORT, EOPT_NPT_LAZY,
-	EOPT_LIST, EOPT_HELP, EOPT_PROCS, EOPT_TIMER_HZ,
+	EOPT_LIST, EOPT_HELP, EOPT_PROCS, EOPT_TIMER_HZ, EOPT_MBEC, EOPT_MBEC_TLB,
+	EOPT_MBEC_VIOLATION,
 };
 
 static const struct cli_option expect_options[] = {
@@ -21,6 +23,9 @@ static const struct cli_option expect_options[] = {
 	{ "--npt-lazy",   false, EOPT_NPT_LAZY },
 	{ "--procs",      true,  EOPT_PROCS },
 	{ "--timer-hz",   true,  EOPT_TIMER_HZ },
+	{ "--mbec",       true,  EOPT_MBEC },
+	{ "--mbec-tlb",   true,  EOPT_MBEC_TLB },
+	{ "--mbec-violation", true, EOPT_MBEC_VIOLATION },
 	{ "--list",       false, EOPT_LIST },
 	{ "--help",       false, EOPT_HELP },
 	{ "-h",           false, EOPT_HELP },
@@ -30,7 +35,8 @@ static void expect_synopsis(FILE *f)
 {
 	fputs("usage: nestlab expect --workload NAME [--iterations N] [--level 1|2]\n"
 	      "                      [--transport vmmcall|backdoor] [--npt-lazy] [--procs LIST]\n"
-	      "                      [--timer-hz N]\n"
+	      "                      [--timer-hz N] [--mbec off|exec-fault] [--mbec-tlb asid|flush]\n"
+	      "                      [--mbec-violation report|inject|stop]\n"
 	      "       nestlab expect --list\n", f);
 }
 
@@ -46,6 +52,9 @@ void cli_usage_expect(FILE *f)
 		"   \"qemu_exit\": QEMU's exit code, \"exits\": the workload phase's exits (the\n"
 		"   results' phase \"exits\" object; null when the run does not pass),\n"
 		"   \"checks\": the \"PASS: <workload>:\" lines the workload prints}\n"
+		"  With --mbec exec-fault also \"mbec\", \"mbec_violation\" and, last,\n"
+		"  \"mbec_switches_per_iter\": the NPF exits L1's view switches add per\n"
+		"  iteration; \"exits\" is then null (the markers add a fixed few).\n"
 		"\n"
 		"  --workload NAME     one of the workloads of `nestlab run --help` (required)\n"
 		"  --iterations N      0..%u (default %u)\n"
@@ -55,6 +64,9 @@ void cli_usage_expect(FILE *f)
 		"  --procs LIST        multi: its processes' programs (default %s): the exits\n"
 		"                      are the sum of theirs, the checks one per process\n"
 		"  --timer-hz N        timer: %u..%u; the model does not depend on it\n"
+		"  --mbec off|exec-fault  level 2: L1's MBEC emulation (default off)\n"
+		"  --mbec-tlb asid|flush  with --mbec: the model does not depend on it\n"
+		"  --mbec-violation report|inject|stop  with --mbec (default stop)\n"
 		"  --list              print the workload names, one a line\n"
 		"  -h, --help          this text\n"
 		"\n"
@@ -83,7 +95,8 @@ static enum cli_rc expect_fail(FILE *err, const char *fmt, ...)
 enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config *cfg,
 			     FILE *out, FILE *err)
 {
-	bool have_workload = false, npt_given = false;
+	bool have_workload = false, npt_given = false, tlb_given = false, viol_given = false;
+	enum l0_mbec_tlb tlb;
 	unsigned long v;
 	unsigned hz = 0;
 	char why[96];
@@ -151,6 +164,21 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 			if (cli_procs_parse(val, &cfg->p.procs, why, sizeof(why)))
 				return expect_fail(err, "--procs '%s': %s", val, why);
 			break;
+		case EOPT_MBEC:
+			if (cli_mbec_parse(val, &cfg->p.mbec, why, sizeof(why)))
+				return expect_fail(err, "%s", why);
+			break;
+		case EOPT_MBEC_TLB:
+			if (cli_mbec_tlb_parse(val, &tlb))
+				return expect_fail(err, "--mbec-tlb '%s': want asid or flush", val);
+			tlb_given = true;
+			break;
+		case EOPT_MBEC_VIOLATION:
+			if (cli_mbec_violation_parse(val, &cfg->p.mbec_violation))
+				return expect_fail(err, "--mbec-violation '%s': want report, inject "
+						   "or stop", val);
+			viol_given = true;
+			break;
 		case EOPT_TIMER_HZ:
 			if (cli_timer_hz_parse(val, &hz))
 				return expect_fail(err, "--timer-hz '%s': want an integer in %u..%u",
@@ -169,5 +197,10 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 		return expect_fail(err, "--procs applies to --workload multi only");
 	if (hz && cfg->p.workload != NESTLAB_WL_TIMER)
 		return expect_fail(err, "--timer-hz applies to --workload timer only");
+	if (cfg->p.mbec != L0_MBEC_OFF && cfg->p.level != 2)
+		return expect_fail(err, "--mbec applies to --level 2 only");
+	if (cfg->p.mbec == L0_MBEC_OFF && (tlb_given || viol_given))
+		return expect_fail(err, "%s applies with --mbec exec-fault only",
+				   tlb_given ? "--mbec-tlb" : "--mbec-violation");
 	return CLI_RUN;
 }

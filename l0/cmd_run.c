@@ -251,7 +251,7 @@ int cmd_run(const struct run_config *cfg)
 	char *p_err = NULL, *res_text = NULL, *err_text = NULL, *con_text = NULL;
 	char *json = NULL, why[300], err[512], *kvm_base = NULL, *kvm_initrd = NULL;
 	char l2_args[200];
-	char l1_args[L0_L1_OPTS_MAX * (L0_L1_OPT_LEN_MAX + 1) + 1];
+	char l1_args[L0_L1_ARGS_LEN];
 	const char *errors[CMD_RUN_ERRORS_MAX];
 	static struct results_stream rs;
 	struct qemu_argv qa = { 0 };
@@ -403,6 +403,10 @@ int cmd_run(const struct run_config *cfg)
 		.accel = l0_accel_name(ac.accel), .accel_reason = ac.reason,
 		.transport = l0_transport_name(cfg->transport),
 		.npt = cfg->l1 == L0_L1_KVM ? NULL : cfg->npt_lazy ? "lazy" : "eager",
+		.mbec = cfg->level == 2 && cfg->l1 == L0_L1_NESTLAB ? l0_mbec_name(cfg->mbec) : NULL,
+		.mbec_tlb = cfg->mbec != L0_MBEC_OFF ? l0_mbec_tlb_name(cfg->mbec_tlb) : NULL,
+		.mbec_violation = cfg->mbec != L0_MBEC_OFF ?
+				  l0_mbec_violation_name(cfg->mbec_violation) : NULL,
 		.l2mem_mib = cfg->l2mem_mib,
 		.icount = qp.icount, .status = oc.status, .status_code = oc.status_code,
 		.qemu_exit = qr.how == QEMU_EXITED ? qr.code : -1, .wall_seconds = wall,

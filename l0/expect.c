@@ -3,8 +3,12 @@
  * exits to its reason (the transport's exit for NESTLAB_WM_HC), lazy-only
  * terms only under lazy NPT, nothing at level 1; a reason whose sum is 0 is
  * absent, as in the results. A per-process workload (multi) adds the terms
- * of each of its processes' programs and counts its checks per process. The status name is the launcher's (status_name,
- * or "no_status" as outcome.c says when QEMU stops without a status).
+ * of each of its processes' programs and counts its checks per process. The
+ * status name is the launcher's (status_name, or "no_status" as outcome.c
+ * says when QEMU stops without a status). Under L1's MBEC emulation the
+ * model's mbec part applies (workload_model.h): the phase's exits are left
+ * unknown, the view switches per iteration are given instead, a violating
+ * probe stops the run under the stop policy, and some workloads check more.
  */
 #include "expect.h"
 
@@ -12,6 +16,7 @@
 #include <nestlab/bootargs.h>
 #include <nestlab/workload_model.h>
 #include "cli.h"
+#include "cli_mbec.h"
 #include "outcome.h"
 #include "results_json.h"
 #include "run_config.h"
@@ -51,6 +56,24 @@ static struct nestlab_procs expect_procs(const struct expect_params *p)
 	return procs;
 }
 
+/* Under MBEC: the view switches per iteration, the status and the checks. */
+static void expect_mbec(struct expect *e, const struct nestlab_workload_model *m,
+			const struct nestlab_procs *procs, const struct expect_params *p)
+{
+	e->mbec_switches = m->mbec.switches_per_iter;
+	if (m->per_proc) {
+		e->mbec_switches *= procs->n;
+		for (unsigned i = 0; i < procs->n; i++)
+			e->mbec_switches +=
+				nestlab_workload_model(procs->prog[i])->mbec.switches_per_iter;
+	}
+	e->checks += m->mbec.extra_checks;
+	if (m->mbec.violates && p->mbec_violation == L0_MBEC_VIOLATION_STOP) {
+		e->status_code = NESTLAB_STATUS_L2_MBEC_VIOLATION;
+		e->checks = 0;
+	}
+}
+
 int expect_compute(const struct expect_params *p, struct expect *e)
 {
 	const struct nestlab_workload_model *m = nestlab_workload_model(p->workload);
@@ -61,10 +84,13 @@ int expect_compute(const struct expect_params *p, struct expect *e)
 	if (!m || !m->defined)
 		return -1;
 	e->status_code = m->status[lvl];
+	e->checks = m->checks[lvl] * (m->per_proc ? procs.n : 1);
+	if (lvl && p->mbec != L0_MBEC_OFF)
+		expect_mbec(e, m, &procs, p);
 	e->status = e->status_code < 0 ? OUTCOME_NO_STATUS : status_name(e->status_code);
 	e->qemu_exit = e->status_code < 0 ? 0 : (e->status_code << 1) | 1;
-	e->checks = m->checks[lvl] * (m->per_proc ? procs.n : 1);
-	e->exits_known = e->status_code == NESTLAB_STATUS_PASS;
+	e->exits_known = e->status_code == NESTLAB_STATUS_PASS &&
+			 !(lvl && p->mbec != L0_MBEC_OFF);
 	if (!e->exits_known || !lvl)
 		return 0;
 	if (!m->per_proc) {
@@ -85,6 +111,9 @@ void expect_render(FILE *f, const struct expect_params *p, const struct expect *
 		fprintf(f, "\"%s\"", p->npt_lazy ? "lazy" : "eager");
 	else
 		fputs("null", f);
+	if (p->level == 2 && p->mbec != L0_MBEC_OFF)
+		fprintf(f, ", \"mbec\": \"%s\", \"mbec_violation\": \"%s\"",
+			l0_mbec_name(p->mbec), l0_mbec_violation_name(p->mbec_violation));
 	fprintf(f, ", \"status\": \"%s\", \"status_code\": ", e->status);
 	if (e->status_code < 0)
 		fputs("null", f);
@@ -95,5 +124,8 @@ void expect_render(FILE *f, const struct expect_params *p, const struct expect *
 		results_json_exit_map(f, &e->exits, 0);
 	else
 		fputs("null", f);
-	fprintf(f, ", \"checks\": %u}\n", e->checks);
+	fprintf(f, ", \"checks\": %u", e->checks);
+	if (p->level == 2 && p->mbec != L0_MBEC_OFF)
+		fprintf(f, ", \"mbec_switches_per_iter\": %llu", e->mbec_switches);
+	fputs("}\n", f);
 }

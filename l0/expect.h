@@ -1,9 +1,9 @@
 /*
  * What one run of a workload must show, evaluated from its declared model
  * (include/nestlab/workload_model.h) for a given iteration count, level,
- * transport and NPT mode: the phase's exits, the run status (as the launcher
- * names it), QEMU's exit code and the number of PASS lines. Pure; rendered
- * as the JSON object `nestlab expect` prints.
+ * transport and NPT mode (and L1's MBEC emulation): the phase's exits, the
+ * run status (as the launcher names it), QEMU's exit code and the number of
+ * PASS lines. Pure; rendered as the JSON object `nestlab expect` prints.
  */
 #ifndef L0_EXPECT_H
 #define L0_EXPECT_H
@@ -13,6 +13,7 @@
 #include <nestlab/hypercall.h>
 #include <nestlab/procs.h>
 #include "results_parse.h"
+#include "run_config.h"
 
 struct expect_params {
 	unsigned workload;              /* enum nestlab_workload */
@@ -21,6 +22,8 @@ struct expect_params {
 	enum nestlab_transport transport;
 	bool npt_lazy;                  /* level 2 only */
 	struct nestlab_procs procs;     /* multi's programs; n = 0: NESTLAB_PROCS_DEFAULT */
+	enum l0_mbec mbec;              /* level 2: L1's MBEC emulation */
+	enum l0_mbec_violation mbec_violation; /* with it: L1's violation policy */
 };
 
 struct expect {
@@ -30,13 +33,17 @@ struct expect {
 	const char *status;             /* "pass", ..., "no_status" */
 	int qemu_exit;                  /* (status << 1) | 1, or 0 without one */
 	unsigned checks;                /* "PASS: <workload>:" lines */
+	unsigned long long mbec_switches; /* under MBEC: view switches per iteration */
 };
 
 /* Fills `e` from the model; -1 if the workload is unknown or has no model. */
 int expect_compute(const struct expect_params *p, struct expect *e);
 
 /* One line of JSON: the parameters, then status, status_code, qemu_exit,
- * exits (as a results phase's "exits", null when not known) and checks. */
+ * exits (as a results phase's "exits", null when not known: the run does not
+ * pass, or runs under MBEC) and checks; under MBEC the parameters include
+ * "mbec" and "mbec_violation" and the line ends with
+ * "mbec_switches_per_iter". */
 void expect_render(FILE *f, const struct expect_params *p, const struct expect *e);
 
 #endif

@@ -138,6 +138,12 @@ char *results_json_render(const struct run_report *r)
 	json_str(f, r->transport);
 	fputs(",\n  \"npt\": ", f);
 	json_str(f, r->level == 2 ? r->npt : NULL);
+	fputs(",\n  \"mbec\": ", f);
+	json_str(f, r->level == 2 ? r->mbec : NULL);
+	fputs(",\n  \"mbec_tlb\": ", f);
+	json_str(f, r->level == 2 ? r->mbec_tlb : NULL);
+	fputs(",\n  \"mbec_violation\": ", f);
+	json_str(f, r->level == 2 ? r->mbec_violation : NULL);
 	fputs(",\n  \"l2mem_mib\": ", f);
 	json_int_or_null(f, r->level == 2 ? (int)r->l2mem_mib : -1);
 	fprintf(f, ",\n  \"icount\": %s,\n  \"status\": ", r->icount ? "true" : "false");

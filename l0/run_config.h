@@ -33,6 +33,31 @@ enum l0_l1 {
 
 #define L0_L1_OPTS_MAX         8u   /* --l1-option, at most */
 #define L0_L1_OPT_LEN_MAX      64u  /* one KEY=VALUE */
+/* The MBEC words (" mbec=exec-fault mbec_tlb=flush mbec_violation=report")
+ * fit in this; L1's extra words, all of them, in L0_L1_ARGS_LEN bytes. */
+#define L0_MBEC_L1_WORDS_LEN   64u
+#define L0_L1_ARGS_LEN         (L0_L1_OPTS_MAX * (L0_L1_OPT_LEN_MAX + 1) + \
+				L0_MBEC_L1_WORDS_LEN + 1)
+
+/* --mbec: L1's emulation of mode-based execute control for L2 (docs/mbec.md):
+ * off, or the design that catches privilege changes by execute faults. */
+enum l0_mbec {
+	L0_MBEC_OFF        = 0,
+	L0_MBEC_EXEC_FAULT = 1,
+};
+
+/* --mbec-tlb: how L1 switches between the two views (L1's mbec_tlb=). */
+enum l0_mbec_tlb {
+	L0_MBEC_TLB_ASID  = 0,  /* one ASID per view, no flush (the default) */
+	L0_MBEC_TLB_FLUSH = 1,  /* one ASID, a TLB flush on each switch */
+};
+
+/* --mbec-violation: what L1 does with a fetch the policy forbids. */
+enum l0_mbec_violation {
+	L0_MBEC_VIOLATION_STOP   = 0, /* end the run: l2_mbec_violation (default) */
+	L0_MBEC_VIOLATION_REPORT = 1, /* count it, let the page execute from then on */
+	L0_MBEC_VIOLATION_INJECT = 2, /* #PF into L2 at the fetch */
+};
 
 struct run_config {
 	const char *workload;          /* validated against NESTLAB_WORKLOADS */
@@ -57,6 +82,9 @@ struct run_config {
 	unsigned timer_hz;             /* --timer-hz (timer only); 0: not given */
 	const char *l1_opts[L0_L1_OPTS_MAX]; /* --l1-option KEY=VALUE, as given */
 	unsigned nr_l1_opts;
+	enum l0_mbec mbec;             /* --mbec (level 2, nestlab's L1) */
+	enum l0_mbec_tlb mbec_tlb;     /* --mbec-tlb (with --mbec exec-fault) */
+	enum l0_mbec_violation mbec_violation; /* --mbec-violation (likewise) */
 	const char *l1_image;          /* NULL: next to the nestlab binary */
 	const char *l2_image;
 };
@@ -65,5 +93,8 @@ struct run_config {
 const char *l0_accel_name(enum l0_accel a);
 const char *l0_transport_name(enum nestlab_transport t);
 const char *l0_l1_name(enum l0_l1 l1);
+const char *l0_mbec_name(enum l0_mbec m);
+const char *l0_mbec_tlb_name(enum l0_mbec_tlb t);
+const char *l0_mbec_violation_name(enum l0_mbec_violation v);
 
 #endif

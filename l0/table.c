@@ -50,6 +50,9 @@ void table_print(FILE *f, const struct run_report *r)
 		fprintf(f, ", l1 kvm, l2mem %u MiB", r->l2mem_mib);
 	else if (r->level == 2)
 		fprintf(f, ", npt %s, l2mem %u MiB", r->npt, r->l2mem_mib);
+	if (r->level == 2 && r->mbec_tlb)
+		fprintf(f, ", mbec %s (tlb %s, violation %s)", r->mbec, r->mbec_tlb,
+			r->mbec_violation);
 	fputc('\n', f);
 
 	if (!rs || !rs->nphases) {

@@ -7,6 +7,7 @@ CC           ?= gcc
 HOST_CC      ?= gcc
 LD           ?= ld
 OBJCOPY      ?= objcopy
+NM           ?= nm
 
 COMMON_WARN  := -Wall -Wextra -Werror -Wno-unused-parameter
 INC          := -Iinclude

@@ -41,6 +41,7 @@ void l2_config_default(struct l2_config *cfg)
 	nestlab_procs_parse(NESTLAB_PROCS_DEFAULT, sizeof(NESTLAB_PROCS_DEFAULT) - 1,
 			    &cfg->procs, NULL, NULL);
 	cfg->timer_hz = NESTLAB_TIMER_HZ_DEFAULT;
+	cfg->mbec = 0;
 }
 
 /* Does [s, s+n) equal the C string word? */
@@ -196,6 +197,15 @@ int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t err
 				return -1;
 			}
 			cfg->timer_hz = (uint32_t)hz;
+		} else if (word_eq(word, klen, "mbec")) {
+			if (word_eq(val, vlen, "on")) {
+				cfg->mbec = 1;
+			} else if (word_eq(val, vlen, "off")) {
+				cfg->mbec = 0;
+			} else {
+				err_set(err, errlen, "mbec must be on or off, got: ", val, vlen);
+				return -1;
+			}
 		} else {
 			err_set(err, errlen, "unknown key: ", word, klen);
 			return -1;
@@ -206,6 +216,11 @@ int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t err
 int l2_config_check_l1(const struct l2_config *cfg, unsigned level, char *err,
 		       size_t errlen)
 {
+	if (cfg->mbec && (level != 2 || cfg->l1 != L2_L1_NESTLAB)) {
+		err_set(err, errlen, "mbec=on needs nestlab's L1 (level 2, l1=nestlab): "
+			"only it serves the MBEC hypercalls", NULL, 0);
+		return -1;
+	}
 	if (cfg->l1 != L2_L1_KVM)
 		return 0;
 	if (level != 2) {

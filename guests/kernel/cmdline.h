@@ -1,8 +1,9 @@
 /*
  * Parsing of the L2 kernel's command line (bootargs.h): "workload=<name>
  * iterations=<N> transport=vmmcall|backdoor [trace=hc|<addr>:<bytes>]
- * [l1=nestlab|kvm] [procs=<program>,...] [timer_hz=<N>]", keys in any order,
- * separated by spaces. procs= (include/nestlab/procs.h) are the programs of
+ * [l1=nestlab|kvm] [procs=<program>,...] [timer_hz=<N>] [mbec=on|off]", keys
+ * in any order, separated by spaces. mbec=on: the kernel declares its
+ * execute policy to L1's MBEC emulation (mbec.c, docs/mbec.md). procs= (include/nestlab/procs.h) are the programs of
  * workload multi's processes; timer_hz= the timer workload's interrupt rate. l1= names the L1
  * the kernel expects at level 2 (docs/kvm-l1.md): "kvm" is nestlab's KVM-based
  * VMM under Linux KVM, where KVM answers VMMCALL itself, so only the backdoor
@@ -38,6 +39,7 @@ struct l2_config {
 	unsigned l1;         /* enum l2_l1_kind */
 	struct nestlab_procs procs;  /* multi's programs */
 	uint32_t timer_hz;   /* NESTLAB_TIMER_HZ_MIN..MAX */
+	int mbec;            /* mbec=on: declare the execute policy (default off) */
 };
 
 /* Defaults: workload cpuid, NESTLAB_ITERATIONS_DEFAULT, vmmcall,
@@ -49,8 +51,9 @@ void l2_config_default(struct l2_config *cfg);
 int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t errlen);
 
 /* With l1=kvm the kernel must find itself at level 2 (the VMM's CPUID
- * signature) and use transport=backdoor. Returns 0, or -1 with the reason
- * in err. Anything goes with l1=nestlab. */
+ * signature) and use transport=backdoor; mbec=on needs nestlab's L1 at level
+ * 2 (only it serves the MBEC hypercalls). Returns 0, or -1 with the reason
+ * in err. Anything else goes. */
 int l2_config_check_l1(const struct l2_config *cfg, unsigned level, char *err,
 		       size_t errlen);
 

@@ -61,7 +61,9 @@ extern const struct pt_ops l2_pt_ops;   /* tables via the direct map + pmm */
 
 /* Linker-script and boot.S symbols. */
 extern char __load_start[], __load_end[], __bss_start[], __bss_end[];
+extern char __text_end[];            /* end of the kernel's code, page-aligned */
 extern char __user_image_start[], __user_image_end[];
+extern char __user_image_text_end[]; /* end of the user image's code, page-aligned */
 
 /* console.c */
 void console_init(void);
@@ -99,6 +101,9 @@ int64_t process_mmap(uint64_t len);
 int process_demand_fault(uint64_t addr);
 int process_user_range_ok(uint64_t ptr, uint64_t len);
 int64_t process_map_outside(uint64_t va);
+/* The guest-physical address of user address va (a mapped user page), or
+ * -L2_EFAULT. */
+int64_t process_user_pa(uint64_t va);
 uint64_t process_pid(void);
 
 /* sched.c */
@@ -110,6 +115,9 @@ static inline struct l2_proc *sched_current(void)
 }
 /* Make the boot's processes and run the first; never returns. */
 void sched_start(void) __attribute__((noreturn));
+/* The boot's processes: how many, and process i (0 .. n-1). */
+unsigned sched_nprocs(void);
+const struct l2_proc *sched_proc(unsigned i);
 int64_t sched_yield(void);
 void sched_exit(unsigned status) __attribute__((noreturn));
 /* From the timer interrupt: the next runnable process runs, if another is. */

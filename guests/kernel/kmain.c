@@ -172,13 +172,11 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	if (l2_cmdline_parse(cmdline, &l2k.cfg, err, sizeof(err)) == 0) {
 		l2k.cfg_ok = 1;
 		l2k.transport = l2k.cfg.transport;
-		if (l2k.cfg.l1 == L2_L1_KVM) {
-			/* Only the backdoor reaches KVM's user space, also for
-			 * the HC_EXIT that reports a bad configuration. */
+		/* Only the backdoor reaches KVM's user space, also for the
+		 * HC_EXIT that reports a bad configuration. */
+		if (l2k.cfg.l1 == L2_L1_KVM)
 			l2k.transport = NESTLAB_TRANSPORT_BACKDOOR;
-			l2k.cfg_ok = l2_config_check_l1(&l2k.cfg, l2k.level, err,
-							sizeof(err)) == 0;
-		}
+		l2k.cfg_ok = l2_config_check_l1(&l2k.cfg, l2k.level, err, sizeof(err)) == 0;
 	}
 	kprintf("nestlab-l2: level %u, RAM top %lu KiB, command line \"%s\"\n", l2k.level,
 		l2k.ram_top / 1024, cmdline);
@@ -186,7 +184,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		kprintf("nestlab-l2: bad command line: %s\n", err);
 		kprintf("nestlab-l2: usage: workload=<name> iterations=<0..%u> "
 			"transport=vmmcall|backdoor [trace=hc|<addr>:<bytes>] [l1=nestlab|kvm] "
-			"[procs=<program>,...] [timer_hz=<%u..%u>]\n",
+			"[procs=<program>,...] [timer_hz=<%u..%u>] [mbec=on|off]\n",
 			NESTLAB_ITERATIONS_MAX, NESTLAB_TIMER_HZ_MIN, NESTLAB_TIMER_HZ_MAX);
 		run_set_error(err);
 		run_finish(NESTLAB_STATUS_BAD_CONFIG);

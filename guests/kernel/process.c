@@ -106,6 +106,16 @@ int64_t process_mmap(uint64_t len)
 	return (int64_t)start;
 }
 
+int64_t process_user_pa(uint64_t va)
+{
+	uint64_t pa, flags;
+
+	if (va < L2_USER_BASE || va >= L2_USER_END ||
+	    pt_walk(&l2_pt_ops, sched_current()->root, va, &pa, &flags) || !(flags & PTE_U))
+		return -L2_EFAULT;
+	return (int64_t)pa;
+}
+
 int64_t process_map_outside(uint64_t va)
 {
 	struct l2_proc *p = sched_current();

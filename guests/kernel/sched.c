@@ -29,6 +29,7 @@
 #include "runq.h"
 #include "trace.h"
 #include "arch.h"
+#include "mbec.h"
 
 #define KSTACK_BYTES 16384
 #define USER_CS      (0x28 | 3)
@@ -119,15 +120,27 @@ void sched_start(void)
 
 	runq_init(&rq, n);
 	l2_kinfo->nprocs = n;
+	l2_kinfo->mbec = (uint64_t)l2k.cfg.mbec;
 	for (i = 0; i < n; i++) {
 		procs[i].kstack_top = (uint64_t)(uintptr_t)(kstacks[i] + KSTACK_BYTES);
 		process_create(&procs[i], i, progs[i]);
 		prepare_first_entry(&procs[i], rflags);
 	}
+	mbec_policy_boot();  /* every process's code is mapped now */
 	desc_set_kernel_stack(procs[0].kstack_top);
 	write_cr3(procs[0].root);
 	switch_to(&boot_ksp, procs[0].ksp);
 	halt_forever();
+}
+
+unsigned sched_nprocs(void)
+{
+	return rq.n;
+}
+
+const struct l2_proc *sched_proc(unsigned i)
+{
+	return &procs[i];
 }
 
 int64_t sched_yield(void)

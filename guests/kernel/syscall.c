@@ -10,6 +10,7 @@
 #include "uapi.h"
 #include "kernel.h"
 #include "probe.h"
+#include "mbec.h"
 #include "arch.h"
 #include "trace.h"
 
@@ -76,6 +77,24 @@ static int64_t sys_test(uint64_t kind, uint64_t arg, uint64_t a2, uint64_t a3, u
 		return process_map_outside(arg);
 	case L2_TEST_PROBE:
 		return probe_run(arg);
+	case L2_TEST_MBEC_HC:
+		return mbec_hc_for_user(arg);
+	case L2_TEST_MBEC_POLICY: {
+		char why[160];
+		int64_t r = mbec_policy_declare(why, sizeof(why));
+
+		if (r < 0)
+			kprintf("nestlab-l2: %s\n", why);
+		return r;
+	}
+	case L2_TEST_USER_PA:
+		return process_user_pa(arg);
+	case L2_TEST_MBEC_KEXEC:
+		return mbec_probe_kexec(arg);
+	case L2_TEST_MBEC_ALIAS:
+		return mbec_probe_alias();
+	case L2_TEST_MBEC_FAULT:
+		return mbec_probe_fault(arg);
 	}
 	return -L2_EINVAL;
 }

@@ -8,7 +8,8 @@
  *    answer, so the kernel completes it the way an unbacked backdoor port
  *    answers, RAX = all ones, and skips it. The hypercall workload thus runs
  *    the same code at both levels.
- *  - a fault of a kernel instruction probe (probe.c), provoked on purpose.
+ *  - a fault of a kernel instruction probe (probe.c), provoked on purpose;
+ *  - the #PF of an MBEC fetch probe (mbec_probe.c), when L1 injects one.
  * Everything else is reported (vector, error code, RIP, CR2, registers) and
  * ends the run with NESTLAB_STATUS_L2_EXCEPTION: the kernel never hangs.
  */
@@ -17,6 +18,7 @@
 #include "freestanding/format.h"
 #include "trap.h"
 #include "probe.h"
+#include "mbec.h"
 #include "arch.h"
 #include "trace.h"
 #include "freestanding/x86_exceptions.h"
@@ -45,6 +47,8 @@ void isr_dispatch(struct isr_frame *f)
 	if (f->vector == X86_EXC_PF)
 		trace_event(NESTLAB_TRACE_L2_PAGE_FAULT, (uint8_t)(f->cs & 3), (uint32_t)f->error,
 			    f->rip, cr2, 0, 0);
+	if (f->vector == X86_EXC_PF && mbec_probe_catch(f, cr2))
+		return;
 	if (probe_catch(f))
 		return;
 	if (f->vector == X86_EXC_PF && !(f->error & X86_PF_P) && process_demand_fault(cr2) == 0)

@@ -38,6 +38,17 @@ enum l2_sysno {
 			       * user page address) -> that guest-physical address */
 #define L2_TEST_PROBE       3 /* run kernel probe arg (L2_PROBE_*) -> its value,
 			       * or -(L2_EPROBE_BASE + vector) if it faulted */
+/* The MBEC workloads (kernel/mbec.h, docs/mbec.md): */
+#define L2_TEST_MBEC_HC     4 /* arg = struct l2_mbec_hc *: that MBEC hypercall
+			       * made at CPL0 -> 0, results in the struct */
+#define L2_TEST_MBEC_POLICY 5 /* declare the kernel's execute policy now (mbec=on,
+			       * workload mbec-errors) -> pages of L2 RAM */
+#define L2_TEST_USER_PA     6 /* arg = user address -> its guest-physical one */
+#define L2_TEST_MBEC_KEXEC  7 /* arg = a `ret` in the user code: the kernel calls
+			       * it at CPL0, #PF guarded -> 0 */
+#define L2_TEST_MBEC_ALIAS  8 /* map the kernel's `ret` stub's page at
+			       * L2_USER_KALIAS_VA, guard a CPL3 fetch -> its address */
+#define L2_TEST_MBEC_FAULT  9 /* arg = struct l2_mbec_fault *: what the guard saw */
 
 /* L2_TEST_PROBE probes: one privileged instruction each, run at CPL0 */
 #define L2_PROBE_RDMSR_UNKNOWN   1 /* RDMSR of MSR 0x12345 */
@@ -71,6 +82,7 @@ enum l2_sysno {
 #define L2_USER_STACK_TOP  0x50000000ull
 #define L2_USER_STACK_SIZE 0x4000ull
 #define L2_USER_PROBE_VA   0x58000000ull /* where MAP_OUTSIDE tests may map */
+#define L2_USER_KALIAS_VA  0x58200000ull /* L2_TEST_MBEC_ALIAS: a kernel code page */
 #define L2_USER_KINFO_VA   0x5F000000ull /* struct l2_kinfo, read-only */
 #define L2_USER_MMAP_BASE  0x60000000ull /* demand-paged regions */
 #define L2_USER_END        0x80000000ull
@@ -96,6 +108,21 @@ struct l2_kinfo {
 	uint64_t phase_open;  /* 1 while a phase is open */
 	uint64_t phase_index; /* the last phase begun */
 	uint64_t phase_ticks; /* ticks when it began */
+	uint64_t mbec;        /* 1: mbec=on, the kernel declares an execute policy */
+};
+
+/* L2_TEST_MBEC_HC: in cmd (NESTLAB_HC_MBEC_ENABLE, _SET or _QUERY) and its
+ * arguments; out the hypercall's status and results. */
+struct l2_mbec_hc {
+	uint64_t cmd, arg0, arg1, arg2;
+	uint64_t status, ret0, ret1;
+};
+
+/* L2_TEST_MBEC_FAULT: the last guarded probe (L2_TEST_MBEC_KEXEC or _ALIAS). */
+struct l2_mbec_fault {
+	uint64_t target;      /* the guarded stub's address */
+	uint64_t faults;      /* #PFs caught at it (0: the call just returned) */
+	uint64_t error, cr2, rip; /* the last one's error code, CR2 and RIP */
 };
 
 #endif

@@ -181,3 +181,25 @@ Test(cmdline, bad_procs_and_timer_hz)
 	cr_assert(eq(int, l2_cmdline_parse("timer_hz=0", &cfg, err, sizeof(err)), -1));
 	cr_assert(eq(int, l2_cmdline_parse("timer_hz=1k", &cfg, err, sizeof(err)), -1));
 }
+
+Test(cmdline, mbec)
+{
+	cr_assert(eq(int, l2_cmdline_parse("workload=getpid", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(int, cfg.mbec, 0));
+	cr_assert(eq(int, l2_cmdline_parse("workload=getpid mbec=on", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(int, cfg.mbec, 1));
+	cr_assert(eq(int, l2_config_check_l1(&cfg, 2, err, sizeof(err)), 0));
+	cr_assert(eq(int, l2_cmdline_parse("mbec=on mbec=off", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(int, cfg.mbec, 0));
+	cr_assert(eq(int, l2_cmdline_parse("mbec=yes", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "mbec must be on or off, got: yes"));
+	cr_assert(eq(int, l2_cmdline_parse("mbec=", &cfg, err, sizeof(err)), -1));
+	/* only nestlab's L1 at level 2 serves the MBEC hypercalls */
+	cr_assert(eq(int, l2_cmdline_parse("mbec=on", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(int, l2_config_check_l1(&cfg, 1, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "mbec=on needs nestlab's L1 (level 2, l1=nestlab): only it "
+		     "serves the MBEC hypercalls"));
+	cr_assert(eq(int, l2_cmdline_parse("mbec=on l1=kvm transport=backdoor", &cfg, err,
+					   sizeof(err)), 0));
+	cr_assert(eq(int, l2_config_check_l1(&cfg, 2, err, sizeof(err)), -1));
+}

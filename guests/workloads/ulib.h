@@ -96,6 +96,9 @@ int wl_syscall_mix(const struct wl_args *a);
 int wl_hcerrors(const struct wl_args *a);
 int wl_timer(const struct wl_args *a);
 int wl_multi(const struct wl_args *a);
+int wl_mbec_kexec_user(const struct wl_args *a);
+int wl_mbec_uexec_kernel(const struct wl_args *a);
+int wl_mbec_errors(const struct wl_args *a);
 int wl_triplefault(const struct wl_args *a);
 int wl_badaccess(const struct wl_args *a);
 

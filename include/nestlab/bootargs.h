@@ -5,12 +5,18 @@
  *   l2mem=<MiB>       L2 guest-physical RAM size (default NESTLAB_L2MEM_DEFAULT_MIB)
  *   npt=eager|lazy    eager (default): all of L2 RAM mapped in the NPT at boot;
  *                     lazy: one NPF exit per first touch of each 4 KiB page
+ *   mbec=off|exec-fault mbec_tlb=asid|flush mbec_violation=report|inject|stop
+ *                     L1's emulation of mode-based execute control for L2
+ *                     (docs/mbec.md; the launcher's --mbec, --mbec-tlb,
+ *                     --mbec-violation)
  * L2's command line (multiboot module string at level 2, -append at level 1):
  *   workload=<name> iterations=<N> transport=vmmcall|backdoor [l1=nestlab|kvm]
- *   [procs=<program>,<program>...] [timer_hz=<N>]
+ *   [procs=<program>,<program>...] [timer_hz=<N>] [mbec=on|off]
  *                     (l1=kvm: under Linux KVM and nestlab's VMM, docs/kvm-l1.md;
  *                     procs=: the programs of workload multi, include/nestlab/procs.h;
- *                     timer_hz=: the local APIC timer's rate for workload timer)
+ *                     timer_hz=: the local APIC timer's rate for workload timer;
+ *                     mbec=on: declare the kernel's execute policy to L1's MBEC
+ *                     emulation, docs/mbec.md)
  *
  * Both kernels are flat binaries with a multiboot v1 header using the a.out
  * kludge (flags bit 16), loaded and entered the way QEMU's -kernel does.
@@ -55,6 +61,9 @@
 	X(INTERCEPTS,  "intercepts",  "refused MSRs, SVM instructions, CPUID view") \
 	X(TIMER,       "timer",       "one local APIC timer interrupt in user mode") \
 	X(MULTI,       "multi",       "one step of each procs= program, then a yield") \
+	X(MBEC_KEXEC_USER, "mbec-kexec-user", "probe: the kernel calls a user code page") \
+	X(MBEC_UEXEC_KERNEL, "mbec-uexec-kernel", "probe: a process calls a kernel code page") \
+	X(MBEC_ERRORS, "mbec-errors", "bad MBEC hypercalls; checks each error code") \
 	X(TRIPLEFAULT, "triplefault", "negative test: the kernel triple-faults")  \
 	X(BADACCESS,   "badaccess",   "negative test: touch memory outside RAM")
 

@@ -18,6 +18,23 @@
  * workload: its phase holds the sum of those programs' exits (each
  * program's terms for the same N), and its checks are per process.
  *
+ * Under L1's MBEC emulation (`nestlab run --mbec exec-fault`, docs/mbec.md;
+ * the kernel declares its execute policy, guests/kernel/mbec.c) the model's
+ * `mbec` part says what changes, for each of L1's violation policies:
+ *
+ *   - each change of L2's privilege level is one more NPF exit: L1 switches
+ *     between its user and supervisor views at the first fetch in the new
+ *     mode. That is 2 per system call round trip and 2 per exception or
+ *     interrupt taken from ring 3 and returned from. switches_per_iter
+ *     counts them per iteration (for multi: per process and iteration, on
+ *     top of its program's); the phase's markers add a fixed few, which the
+ *     tests cancel by comparing two iteration counts (tests/integration/
+ *     mbec.sh), so the phase's exact exits are not modelled under MBEC;
+ *   - a workload that fetches against the policy on purpose (violates) ends
+ *     under mbec_violation=stop with NESTLAB_STATUS_L2_MBEC_VIOLATION before
+ *     it prints a check; under report and inject it passes;
+ *   - extra_checks: the PASS lines it prints under MBEC beyond checks[1].
+ *
  * Exits are modelled for runs that pass; a negative test ends mid-phase.
  * At level 1 there is no L1 to count exits: every phase shows none. The
  * phase markers (PHASE_BEGIN/PHASE_END hypercalls) never count in a phase.
@@ -50,6 +67,12 @@ struct nestlab_wm_term {
 	unsigned long fixed;     /* ... plus exits per run */
 };
 
+struct nestlab_wm_mbec {
+	unsigned long switches_per_iter; /* view switches (NPF exits) per iteration */
+	int violates;                    /* fetches against the policy on purpose */
+	unsigned extra_checks;           /* PASS lines beyond checks[1] */
+};
+
 struct nestlab_workload_model {
 	int defined;                                   /* every workload has one */
 	/* level 2 phase; unused slots are all zero and count nothing */
@@ -62,6 +85,7 @@ struct nestlab_workload_model {
 	int nestlab_l1_only;
 	/* exits: the sum of the procs= programs' models; checks[]: per process */
 	int per_proc;
+	struct nestlab_wm_mbec mbec;                   /* under L1's MBEC emulation */
 };
 
 #define NESTLAB_WM_EACH(r)      { NESTLAB_EXIT_##r, NESTLAB_WM_ALWAYS, 1, 0 }
@@ -70,6 +94,10 @@ struct nestlab_workload_model {
 #define NESTLAB_WM_FIXED(r, n)  { NESTLAB_EXIT_##r, NESTLAB_WM_ALWAYS, 0, (n) }
 #define NESTLAB_WM_FIXED_HC(n)  { NESTLAB_WM_HC, NESTLAB_WM_ALWAYS, 0, (n) }
 #define NESTLAB_WM_PASSES       .status = { NESTLAB_STATUS_PASS, NESTLAB_STATUS_PASS }
+/* One system call (or exception from ring 3) per iteration: 2 view switches
+ * under MBEC, the kernel's first fetch after the entry and the program's
+ * after the return. */
+#define NESTLAB_WM_MBEC_SWITCHES(calls) .mbec = { .switches_per_iter = 2 * (calls) }
 
 /*
  * hcerrors.c makes NESTLAB_WM_HCERRORS_CHECKS CHECK()s, one malformed
@@ -113,6 +141,16 @@ struct nestlab_workload_model {
  */
 #define NESTLAB_WM_TIMER_CHECKS 2
 
+/*
+ * mbec_errors.c under L1's MBEC emulation: 4 calls before ENABLE (SET,
+ * QUERY, ENABLE of another version, ENABLE from CPL3), the kernel's policy,
+ * 10 bad calls after it (ENABLE again, 4 bad SETs, SET across the end of
+ * RAM, a wrapping SET, QUERY outside RAM, SET and QUERY from CPL3), 3
+ * QUERYs of what the policy gave, a SET and QUERY of a data page, and the
+ * view-switch count across a getpid: 20 checks. Without MBEC: none (SKIP).
+ */
+#define NESTLAB_WM_MBEC_ERRORS_CHECKS 20
+
 /* The exit reason of one hypercall over transport `t`. */
 static inline unsigned int nestlab_wm_hc_exit(enum nestlab_transport t)
 {
@@ -143,17 +181,24 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			.defined = 1, .exits = { NESTLAB_WM_EACH(IOIO) }, NESTLAB_WM_PASSES,
 		},
 		/* getpid.c: SYSCALL/SYSRET are not intercepted */
-		[NESTLAB_WL_GETPID] = { .defined = 1, NESTLAB_WM_PASSES },
+		[NESTLAB_WL_GETPID] = {
+			.defined = 1, NESTLAB_WM_PASSES, NESTLAB_WM_MBEC_SWITCHES(1),
+		},
 		/* write.c: each write(2) is one CONSOLE_WRITE hypercall */
 		[NESTLAB_WL_WRITE] = {
 			.defined = 1, .exits = { NESTLAB_WM_EACH_HC }, NESTLAB_WM_PASSES,
+			NESTLAB_WM_MBEC_SWITCHES(1),
 		},
-		/* pagefault.c: each iteration maps a frame never touched before */
+		/* pagefault.c: each iteration maps a frame never touched before
+		 * (the #PF is taken from ring 3: 2 view switches under MBEC) */
 		[NESTLAB_WL_PAGEFAULT] = {
 			.defined = 1, .exits = { NESTLAB_WM_EACH_LAZY(NPF) }, NESTLAB_WM_PASSES,
+			NESTLAB_WM_MBEC_SWITCHES(1),
 		},
 		/* syscall_mix.c: 4 system calls and ALU work, nothing intercepted */
-		[NESTLAB_WL_SYSCALL_MIX] = { .defined = 1, NESTLAB_WM_PASSES },
+		[NESTLAB_WL_SYSCALL_MIX] = {
+			.defined = 1, NESTLAB_WM_PASSES, NESTLAB_WM_MBEC_SWITCHES(4),
+		},
 		[NESTLAB_WL_HCERRORS] = {
 			.defined = 1, .nestlab_l1_only = 1,
 			.exits = { NESTLAB_WM_FIXED(VMMCALL, NESTLAB_WM_HCERRORS_RAW),
@@ -179,11 +224,31 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			.exits = { NESTLAB_WM_EACH(INTR), NESTLAB_WM_EACH(NPF) },
 			NESTLAB_WM_PASSES,
 			.checks = { NESTLAB_WM_TIMER_CHECKS, NESTLAB_WM_TIMER_CHECKS },
+			NESTLAB_WM_MBEC_SWITCHES(1),    /* each interrupt comes from ring 3 */
 		},
 		/* multi.c: the programs' steps, yields (system calls) and CR3
-		 * loads between them exit nothing; one check per process */
+		 * loads between them exit nothing; one check per process. Under
+		 * MBEC each process's yield is one more round trip. */
 		[NESTLAB_WL_MULTI] = {
 			.defined = 1, .per_proc = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
+			NESTLAB_WM_MBEC_SWITCHES(1),
+		},
+		/* mbec_kexec_user.c, mbec_uexec_kernel.c: one probe each, a fetch
+		 * in one mode from a page only the other may execute; no exit
+		 * without MBEC; one check (returned, or the injected #PF) */
+		[NESTLAB_WL_MBEC_KEXEC_USER] = {
+			.defined = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
+			.mbec = { .violates = 1 },
+		},
+		[NESTLAB_WL_MBEC_UEXEC_KERNEL] = {
+			.defined = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
+			.mbec = { .violates = 1 },
+		},
+		/* mbec_errors.c: SKIP without MBEC (an empty phase); its checks
+		 * are of nestlab L1's MBEC hypercalls */
+		[NESTLAB_WL_MBEC_ERRORS] = {
+			.defined = 1, .nestlab_l1_only = 1, NESTLAB_WM_PASSES,
+			.mbec = { .extra_checks = NESTLAB_WM_MBEC_ERRORS_CHECKS },
 		},
 		/* triplefault.c: L1 sees SHUTDOWN; at level 1 QEMU (-no-reboot)
 		 * stops with no status. The phase never ends: no exits modelled. */

@@ -334,3 +334,80 @@ Test(cli, trace_option)
 		     CLI_USAGE));
 	cr_assert(not(eq(ptr, strstr(err_buf, "at most 3583 MiB"), NULL)));
 }
+
+/* --mbec, --mbec-tlb, --mbec-violation: values, defaults, where they apply,
+ * and the words they put on L1's and the L2 kernel's command lines. */
+Test(cli, mbec_options)
+{
+	struct run_config c;
+	char l1[L0_L1_ARGS_LEN], l2[200];
+
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", NULL), CLI_RUN));
+	cr_assert(eq(int, c.mbec, L0_MBEC_OFF));
+	cr_assert(eq(int, cli_l1_args(&c, l1, sizeof(l1)), 0));
+	cr_assert(eq(str, l1, ""));
+	cr_assert(eq(int, cli_l2_args(&c, l2, sizeof(l2)), 0));
+	cr_assert(eq(str, l2, ""));
+
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "exec-fault", NULL),
+		     CLI_RUN));
+	cr_assert(eq(int, c.mbec_tlb, L0_MBEC_TLB_ASID));
+	cr_assert(eq(int, c.mbec_violation, L0_MBEC_VIOLATION_STOP));
+	cr_assert(eq(int, cli_l1_args(&c, l1, sizeof(l1)), 0));
+	cr_assert(eq(str, l1, " mbec=exec-fault mbec_tlb=asid mbec_violation=stop"));
+	cr_assert(eq(int, cli_l2_args(&c, l2, sizeof(l2)), 0));
+	cr_assert(eq(str, l2, " mbec=on"));
+
+	cr_assert(eq(int, parse(&c, "--workload", "timer", "--mbec=exec-fault", "--mbec-tlb",
+				"flush", "--mbec-violation", "inject", "--l1-option", "lapic=full",
+				NULL), CLI_RUN));
+	cr_assert(eq(int, cli_l1_args(&c, l1, sizeof(l1)), 0));
+	cr_assert(eq(str, l1, " mbec=exec-fault mbec_tlb=flush mbec_violation=inject lapic=full"));
+	cr_assert(eq(int, cli_l2_args(&c, l2, sizeof(l2)), 0));
+	cr_assert(eq(str, l2, " timer_hz=10000 mbec=on"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "exec-fault",
+				"--mbec-violation", "report", NULL), CLI_RUN));
+	cr_assert(eq(int, c.mbec_violation, L0_MBEC_VIOLATION_REPORT));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--level", "1", "--mbec", "off",
+				NULL), CLI_RUN));
+}
+
+Test(cli, mbec_usage_errors)
+{
+	struct run_config c;
+
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "intercept", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--mbec intercept is not implemented yet "
+				     "(docs/mbec.md)"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "on", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "want off, exec-fault or intercept"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "exec-fault", "--mbec-tlb",
+				"none", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "want asid or flush"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "exec-fault",
+				"--mbec-violation", "ignore", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "want report, inject or stop"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--level", "1", "--mbec",
+				"exec-fault", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--mbec applies to --level 2 with --l1 nestlab "
+				     "only"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--l1", "kvm", "--mbec",
+				"exec-fault", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--mbec applies to --level 2"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec-tlb", "flush", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--mbec-tlb applies with --mbec exec-fault "
+				     "only"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "off",
+				"--mbec-violation", "stop", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--mbec-violation applies with --mbec "
+				     "exec-fault only"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "exec-fault",
+				"--l1-option", "mbec_tlb=flush", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--l1-option 'mbec_tlb=flush' with --mbec"),
+			 NULL)));
+	/* without --mbec, L1's mbec keys may still be set by hand */
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--l1-option", "mbec=exec-fault",
+				NULL), CLI_RUN));
+}

@@ -108,3 +108,26 @@ Test(cli_expect, help)
 	cr_assert(eq(u64, err_len, 0));
 	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "-h", NULL), CLI_DONE));
 }
+
+Test(cli_expect, mbec_options)
+{
+	struct expect_config c;
+
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", NULL), CLI_RUN));
+	cr_assert(eq(int, c.p.mbec, L0_MBEC_OFF));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "exec-fault",
+				"--mbec-tlb", "flush", "--mbec-violation", "inject", NULL), CLI_RUN));
+	cr_assert(eq(int, c.p.mbec, L0_MBEC_EXEC_FAULT));
+	cr_assert(eq(int, c.p.mbec_violation, L0_MBEC_VIOLATION_INJECT));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "intercept", NULL),
+		     CLI_USAGE));
+	cr_assert(err_has("--mbec intercept is not implemented yet (docs/mbec.md)"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--level", "1", "--mbec",
+				"exec-fault", NULL), CLI_USAGE));
+	cr_assert(err_has("--mbec applies to --level 2 only"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec-violation", "stop", NULL),
+		     CLI_USAGE));
+	cr_assert(err_has("--mbec-violation applies with --mbec exec-fault only"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "exec-fault",
+				"--mbec-tlb", "x", NULL), CLI_USAGE));
+}

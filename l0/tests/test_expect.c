@@ -262,3 +262,96 @@ Test(expect, json_line_exact)
 	cr_assert(not(eq(ptr, strstr(s, "\"exits\": {}, "), NULL)));
 	free(s);
 }
+
+/* Evaluates `name` at level 2 under L1's MBEC emulation with policy `v`. */
+static void eval_mbec(const char *name, unsigned long n, enum l0_mbec_violation v,
+		      const char *procs)
+{
+	struct expect_params p = {
+		.workload = (unsigned)cli_workload_index(name), .iterations = n, .level = 2,
+		.transport = VMMCALL, .mbec = L0_MBEC_EXEC_FAULT, .mbec_violation = v,
+	};
+
+	if (procs)
+		cr_assert(eq(int, nestlab_procs_parse(procs, strlen(procs), &p.procs, NULL,
+						      NULL), 0));
+	cr_assert(eq(int, expect_compute(&p, &e), 0), "model of %s", name);
+}
+
+/* Two view switches per system call round trip or interrupt from ring 3;
+ * the phase's exact exits are not modelled under MBEC. */
+Test(expect, mbec_view_switches)
+{
+	eval_mbec("getpid", 1000, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u64, e.mbec_switches, 2));
+	cr_assert(not(e.exits_known));
+	cr_assert(eq(str, (char *)e.status, "pass"));
+	eval_mbec("syscall-mix", 1000, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u64, e.mbec_switches, 8));
+	eval_mbec("timer", 1000, L0_MBEC_VIOLATION_REPORT, NULL);
+	cr_assert(eq(u64, e.mbec_switches, 2));
+	cr_assert(eq(u32, e.checks, NESTLAB_WM_TIMER_CHECKS));
+	eval_mbec("cpuid", 1000, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u64, e.mbec_switches, 0));
+	/* multi: each process's program and its yield */
+	eval_mbec("multi", 10, L0_MBEC_VIOLATION_STOP, "getpid,cpuid,write");
+	cr_assert(eq(u64, e.mbec_switches, 2 + 2 + 0 + 2 + 2 + 2));
+	cr_assert(eq(u32, e.checks, 3));
+	/* MBEC off: the model as before */
+	eval("getpid", 1000, 2, VMMCALL, false);
+	cr_assert(e.exits_known);
+	cr_assert(eq(u64, e.mbec_switches, 0));
+}
+
+/* The probes break the policy: stop ends the run, report and inject pass;
+ * mbec-errors checks only under MBEC. */
+Test(expect, mbec_statuses_and_checks)
+{
+	static const char *const probes[] = { "mbec-kexec-user", "mbec-uexec-kernel" };
+
+	for (unsigned i = 0; i < 2; i++) {
+		eval_mbec(probes[i], 1, L0_MBEC_VIOLATION_STOP, NULL);
+		cr_assert(eq(str, (char *)e.status, "l2_mbec_violation"));
+		cr_assert(eq(int, e.status_code, NESTLAB_STATUS_L2_MBEC_VIOLATION));
+		cr_assert(eq(int, e.qemu_exit, NESTLAB_STATUS_L2_MBEC_VIOLATION * 2 + 1));
+		cr_assert(eq(u32, e.checks, 0));
+		eval_mbec(probes[i], 1, L0_MBEC_VIOLATION_INJECT, NULL);
+		cr_assert(eq(str, (char *)e.status, "pass"));
+		cr_assert(eq(u32, e.checks, 1));
+		eval_mbec(probes[i], 1, L0_MBEC_VIOLATION_REPORT, NULL);
+		cr_assert(eq(str, (char *)e.status, "pass"));
+		eval(probes[i], 1, 2, VMMCALL, false);
+		cr_assert(eq(str, (char *)e.status, "pass"));
+		cr_assert(eq(u32, e.checks, 1));
+		cr_assert(eq(int, eval(probes[i], 1, 1, VMMCALL, false), 0));
+		cr_assert(eq(str, (char *)e.status, "pass"));
+	}
+	eval_mbec("mbec-errors", 1, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u32, e.checks, NESTLAB_WM_MBEC_ERRORS_CHECKS));
+	cr_assert(eq(str, (char *)e.status, "pass"));
+	eval("mbec-errors", 1, 2, VMMCALL, false);
+	cr_assert(eq(u32, e.checks, 0));
+	cr_assert(e.exits_known);
+}
+
+Test(expect, mbec_json_line_exact)
+{
+	struct expect_params p = {
+		.workload = (unsigned)cli_workload_index("getpid"), .iterations = 5, .level = 2,
+		.transport = VMMCALL, .mbec = L0_MBEC_EXEC_FAULT,
+		.mbec_violation = L0_MBEC_VIOLATION_INJECT,
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert(eq(int, expect_compute(&p, &e), 0));
+	expect_render(f, &p, &e);
+	fclose(f);
+	cr_assert(eq(str, buf, "{\"workload\": \"getpid\", \"iterations\": 5, \"level\": 2, "
+		     "\"transport\": \"vmmcall\", \"npt\": \"eager\", \"mbec\": \"exec-fault\", "
+		     "\"mbec_violation\": \"inject\", \"status\": \"pass\", \"status_code\": 0, "
+		     "\"qemu_exit\": 1, \"exits\": null, \"checks\": 0, "
+		     "\"mbec_switches_per_iter\": 2}\n"));
+	free(buf);
+}

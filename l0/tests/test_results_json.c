@@ -38,7 +38,8 @@ Test(results_json, level2_pass_exact)
 	struct run_report r = {
 		.workload = "cpuid", .iterations = 1000, .level = 2, .accel = "tcg",
 		.accel_reason = "no nested SVM: /sys/module/kvm_amd/parameters/nested missing",
-		.transport = "vmmcall", .npt = "eager", .l2mem_mib = 64, .icount = true,
+		.transport = "vmmcall", .npt = "eager", .mbec = "exec-fault", .mbec_tlb = "flush",
+		.mbec_violation = "inject", .l2mem_mib = 64, .icount = true,
 		.status = "pass", .status_code = 0, .qemu_exit = 1, .wall_seconds = 1.23456,
 		.errors = errors, .nerrors = 1, .results = &rs,
 	};
@@ -54,6 +55,9 @@ Test(results_json, level2_pass_exact)
 		"  \"accel_reason\": \"no nested SVM: /sys/module/kvm_amd/parameters/nested missing\",\n"
 		"  \"transport\": \"vmmcall\",\n"
 		"  \"npt\": \"eager\",\n"
+		"  \"mbec\": \"exec-fault\",\n"
+		"  \"mbec_tlb\": \"flush\",\n"
+		"  \"mbec_violation\": \"inject\",\n"
 		"  \"l2mem_mib\": 64,\n"
 		"  \"icount\": true,\n"
 		"  \"status\": \"pass\",\n"
@@ -87,7 +91,7 @@ Test(results_json, level1_run_exact)
 	struct run_report r = {
 		.workload = "getpid", .iterations = 5, .level = 1, .accel = "kvm",
 		.accel_reason = "/dev/kvm usable", .transport = "backdoor",
-		.npt = "lazy", .l2mem_mib = 64, .icount = false, .status = "pass",
+		.npt = "lazy", .mbec = "off", .l2mem_mib = 64, .icount = false, .status = "pass",
 		.status_code = 0, .qemu_exit = 1, .wall_seconds = 4.5, .results = &rs,
 	};
 	char *j = results_json_render(&r);
@@ -102,6 +106,9 @@ Test(results_json, level1_run_exact)
 		"  \"accel_reason\": \"/dev/kvm usable\",\n"
 		"  \"transport\": \"backdoor\",\n"
 		"  \"npt\": null,\n"
+		"  \"mbec\": null,\n"
+		"  \"mbec_tlb\": null,\n"
+		"  \"mbec_violation\": null,\n"
 		"  \"l2mem_mib\": null,\n"
 		"  \"icount\": false,\n"
 		"  \"status\": \"pass\",\n"
@@ -127,7 +134,7 @@ Test(results_json, failure_without_stream_exact)
 	const char *errors[] = { "no result after 120 s: guest hung?", "ctl\x01" };
 	struct run_report r = {
 		.workload = "null", .iterations = 1, .level = 2, .accel = "tcg",
-		.accel_reason = "requested", .transport = "vmmcall", .npt = "lazy",
+		.accel_reason = "requested", .transport = "vmmcall", .npt = "lazy", .mbec = "off",
 		.l2mem_mib = 32, .icount = true, .status = "timeout", .status_code = -1,
 		.qemu_exit = -1, .wall_seconds = 120.0049, .errors = errors, .nerrors = 2,
 		.results = NULL,
@@ -144,6 +151,9 @@ Test(results_json, failure_without_stream_exact)
 		"  \"accel_reason\": \"requested\",\n"
 		"  \"transport\": \"vmmcall\",\n"
 		"  \"npt\": \"lazy\",\n"
+		"  \"mbec\": \"off\",\n"
+		"  \"mbec_tlb\": null,\n"
+		"  \"mbec_violation\": null,\n"
 		"  \"l2mem_mib\": 32,\n"
 		"  \"icount\": true,\n"
 		"  \"status\": \"timeout\",\n"

@@ -90,7 +90,8 @@ fi
 # Bad L2 command lines: status BAD_CONFIG.
 want=$(lib_qemu_exit BAD_CONFIG)
 for bad in "workload=nonesuch" "workload=cpuid iterations=12x" "transport=carrier-pigeon" \
-	   "workload=multi procs=cpuid,frob" "workload=multi procs=" "workload=timer timer_hz=0"; do
+	   "workload=multi procs=cpuid,frob" "workload=multi procs=" "workload=timer timer_hz=0" \
+	   "workload=getpid mbec=maybe" "workload=getpid mbec=on"; do
 	lib_boot badcfg "$bad"
 	if [ "$rc" = "$want" ] && grep -qx "status $(lib_status_code BAD_CONFIG)" "$OUT/badcfg.res" &&
 	   grep -q 'bad command line' "$OUT/badcfg.con"; then

@@ -7,7 +7,10 @@
 #   level1.sh           every workload on QEMU alone, bad L2 command lines
 #   trace.sh            --trace end to end: collector, LTTng, trace-stats --check
 #   testkernel.sh       the test kernel's lines at level 1 and level 2, identical
+#   mbec.sh             L1's MBEC emulation with the kernel's policy: the probes under
+#                       each violation policy, mbec-errors, exact view-switch counts
+#                       (gated: runs only with MBEC_L1=1 until L1's side lands)
 TEST_SCRIPTS += tests/integration/nested_exits.sh tests/integration/nested_failures.sh \
 	tests/integration/l1_direct.sh tests/integration/level1.sh tests/integration/trace.sh \
-	tests/integration/testkernel.sh
+	tests/integration/testkernel.sh tests/integration/mbec.sh
 TEST_DEPS    += $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin
