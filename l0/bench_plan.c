@@ -98,6 +98,8 @@ static json_t *expect_json(const struct bench_cell *c)
 	struct expect_params p = {
 		.workload = c->workload, .iterations = c->iterations, .level = c->level,
 		.transport = c->transport, .npt_lazy = c->npt == BENCH_NPT_LAZY,
+		.mbec = c->level == 2 && c->mbec == BENCH_MBEC_EXEC_FAULT ?
+			L0_MBEC_EXEC_FAULT : L0_MBEC_OFF,
 	};
 	struct expect e;
 	json_t *exits;

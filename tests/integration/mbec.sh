@@ -1,8 +1,7 @@
 #!/bin/bash
 # MBEC end to end: L1's emulation of mode-based execute control for L2
 # (docs/mbec.md) under the launcher's --mbec exec-fault, with the L2
-# kernel's execute policy (mbec=on, guests/kernel/mbec.c). Gated: the L1
-# side is not on main yet, so without MBEC_L1=1 this prints one SKIP line.
+# kernel's execute policy (mbec=on, guests/kernel/mbec.c).
 #
 #   - the probes mbec-kexec-user (the kernel calls user code) and
 #     mbec-uexec-kernel (a process calls kernel code through a user alias),
@@ -24,10 +23,6 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init mbec
-if [ "${MBEC_L1:-}" != 1 ]; then
-	skip "L1's MBEC emulation is pending"
-	exit 0
-fi
 lib_require l1
 MARKER_SWITCHES=2
 MBEC=(--mbec exec-fault)

@@ -9,7 +9,6 @@
 #   testkernel.sh       the test kernel's lines at level 1 and level 2, identical
 #   mbec.sh             L1's MBEC emulation with the kernel's policy: the probes under
 #                       each violation policy, mbec-errors, exact view-switch counts
-#                       (gated: runs only with MBEC_L1=1 until L1's side lands)
 TEST_SCRIPTS += tests/integration/nested_exits.sh tests/integration/nested_failures.sh \
 	tests/integration/l1_direct.sh tests/integration/level1.sh tests/integration/trace.sh \
 	tests/integration/testkernel.sh tests/integration/mbec.sh
