@@ -14,6 +14,7 @@
 #include "../../guests/kernel/pt.h"
 #include "../../l1hyp/core/io_bus.h"
 #include "../../l1hyp/core/mmio_bus.h"
+#include "../../lib/tramp/tramp.h"
 #include "../../l1hyp/devices/lapic.h"
 
 struct code {
@@ -61,6 +62,9 @@ static const struct code codes[] = {
 	C(IO_BUS_E_RANGE, io_bus_strerror, "IO_BUS_E_RANGE"),
 	C(MMIO_BUS_E_FULL, mmio_bus_strerror, "MMIO_BUS_E_FULL"),
 	C(MMIO_BUS_E_RANGE, mmio_bus_strerror, "MMIO_BUS_E_RANGE"),
+	C(TRAMP_E_INVAL, tramp_strerror, "TRAMP_E_INVAL"),
+	C(TRAMP_E_SPACE, tramp_strerror, "TRAMP_E_SPACE"),
+	C(TRAMP_E_RANGE, tramp_strerror, "TRAMP_E_RANGE"),
 	C(LAPIC_E_GP, lapic_strerror, ""), C(LAPIC_E_NOT_DECODED, lapic_strerror, ""),
 	C(LAPIC_E_RANGE, lapic_strerror, ""), C(LAPIC_E_NOT_MINE, lapic_strerror, ""),
 	C(LAPIC_E_INVAL, lapic_strerror, ""),
