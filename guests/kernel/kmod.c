@@ -68,7 +68,10 @@ void kmod_boot_load(uint64_t start, uint64_t end)
 	rc = kmod_load((const void *)(uintptr_t)start, end - start, &env, &img, why,
 		       sizeof(why));
 	if (rc) {
-		format_snprintf(msg, sizeof(msg), "refused: %s; %s", why, kmod_strerror(rc));
+		/* The console gets the code too; the results stream's error line
+		 * (which the launcher shortens) the loader's message first. */
+		kprintf("nestlab-l2: module: %s\n", kmod_strerror(rc));
+		format_snprintf(msg, sizeof(msg), "refused: %s", why);
 		kmod_boot_fail(NESTLAB_STATUS_BAD_CONFIG, msg);
 	}
 	l2k.kmod.image = img;
