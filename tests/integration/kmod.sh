@@ -5,8 +5,9 @@
 # stays exactly the model's (getpid under lazy NPT: no exit) and the MBEC
 # policy makes the module's code supervisor-executable; a truncated module
 # ends the run bad_config with the loader's message at both levels, and L1
-# refuses an empty module and one larger than L2 RAM, also bad_config; the
-# launcher refuses --l2-module with --l1 kvm.
+# refuses an empty module and one larger than L2 RAM, also bad_config; a
+# module whose init returns -5 ends it workload_fail; the launcher refuses
+# --l2-module with --l1 kvm.
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init kmod
@@ -26,6 +27,8 @@ lib_spawn trunc-l1 --workload null --iterations 10 --level 1 --l2-module "$OUT/t
 lib_spawn trunc-l2 --workload null --iterations 10 --l2-module "$OUT/trunc.ko"
 lib_spawn empty-l2 --workload null --iterations 10 --l2-module "$OUT/empty.ko"
 lib_spawn big-l2 --workload null --iterations 10 --l2mem 8 --l2-module "$OUT/big.ko"
+lib_spawn initfail-l1 --workload null --iterations 10 --level 1 \
+	--l2-module "$BUILD/guests/tests/kmod/initfail.o"
 wait
 
 # kmod_expect NAME STATUS REGEX...: the run's JSON status and each REGEX
@@ -60,6 +63,9 @@ trunc='module: refused: section header table at 0x[0-9a-f]+ \(24 entries\) beyon
 kmod_expect trunc-l1 bad_config "$trunc" 'KMOD_E_TRUNC'
 kmod_expect trunc-l2 bad_config "$trunc" 'KMOD_E_TRUNC'
 kmod_expect empty-l2 bad_config "the L2 kernel's module is empty"
+kmod_expect initfail-l1 workload_fail 'initfail: failing' \
+	'nestlab-l2: module initfail: syscall_entry at 0x[0-9a-f]+' \
+	'module initfail: mod_init returned -5'
 kmod_expect big-l2 bad_config "the L2 kernel's module is 9216 KiB, more than L2 RAM holds"
 
 "$NESTLAB" run --workload null --l1 kvm --l2-module "$HELLO" >"$OUT/kvm.log" 2>&1

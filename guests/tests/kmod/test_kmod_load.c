@@ -352,6 +352,19 @@ Test(kmod, no_header)
 	refused(KMOD_E_HEADER, KMOD_HEADER_SECTION);
 }
 
+Test(kmod, syscall_entry_reported)
+{
+	struct kmod_image img;
+
+	use(KMOD_TEST_DIR "/initfail.o");
+	cr_assert(eq(int, load(&img), 0), "%s", why);
+	cr_assert(eq(str, img.name, "initfail"));
+	cr_assert(eq(u64, img.syscall_entry, img.base + symbol("syscall_entry")->st_value));
+	cr_assert(eq(u64, img.init, img.base + symbol("mod_init")->st_value));
+	cr_assert(eq(int, ((int (*)(void))(uintptr_t)img.init)(), -5));
+	cr_assert(eq(str, printed, "initfail: failing\n"));
+}
+
 Test(kmod, every_code_named)
 {
 	for (int rc = KMOD_E_NOMEM; rc <= KMOD_E_TRUNC; rc++)
