@@ -99,6 +99,9 @@ static int check_ehdr(struct kmod_ctx *c)
 		return kmod_fail(c, KMOD_E_SIZE, "%u sections (at most %u)", e->e_shnum,
 				 KMOD_MAX_SECTIONS);
 	c->shnum = e->e_shnum;
+	if (e->e_shoff < sizeof(*e))
+		return kmod_fail(c, KMOD_E_OVERLAP, "section header table at 0x%lx overlaps "
+				 "the ELF header", (unsigned long)e->e_shoff);
 	if (!in_file(c, e->e_shoff, (uint64_t)c->shnum * sizeof(struct kelf_shdr)))
 		return kmod_fail(c, KMOD_E_TRUNC, "section header table at 0x%lx (%u entries) "
 				 "beyond the end of the file (%lu bytes)",

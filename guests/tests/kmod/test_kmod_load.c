@@ -242,6 +242,12 @@ Test(kmod, overlapping_sections)
 	refused(KMOD_E_OVERLAP, "overlap");
 }
 
+Test(kmod, section_headers_over_the_elf_header)
+{
+	ehdr()->e_shoff = 8;
+	refused(KMOD_E_OVERLAP, "overlaps the ELF header");
+}
+
 Test(kmod, absurd_bss)
 {
 	section(".bss")->sh_size = 1ull << 40;
