@@ -17,7 +17,7 @@ enum cli_opt {
 	OPT_NPT_LAZY, OPT_JSON, OPT_TIMEOUT, OPT_L2MEM, OPT_MEM, OPT_QEMU,
 	OPT_NO_ICOUNT, OPT_KEEP, OPT_VERBOSE, OPT_QUIET, OPT_L1_IMAGE,
 	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP, OPT_L1, OPT_PROCS, OPT_TIMER_HZ,
-	OPT_L1_OPTION, OPT_MBEC, OPT_MBEC_TLB, OPT_MBEC_VIOLATION,
+	OPT_L1_OPTION, OPT_MBEC, OPT_MBEC_TLB, OPT_MBEC_VIOLATION, OPT_L2_MODULE,
 };
 
 static const struct cli_option cli_options[] = {
@@ -40,6 +40,7 @@ static const struct cli_option cli_options[] = {
 	{ "-q",           false, OPT_QUIET },
 	{ "--l1-image",   true,  OPT_L1_IMAGE },
 	{ "--l2-image",   true,  OPT_L2_IMAGE },
+	{ "--l2-module",  true,  OPT_L2_MODULE },
 	{ "--trace",      true,  OPT_TRACE },
 	{ "--l1",         true,  OPT_L1 },
 	{ "--procs",      true,  OPT_PROCS },
@@ -256,9 +257,10 @@ static void cli_synopsis(FILE *f)
 	fputs("usage: nestlab run --workload NAME [--iterations N] [--level 1|2] [--accel auto|kvm|tcg]\n"
 	      "                   [--transport vmmcall|backdoor] [--npt-lazy] [--json FILE] [--timeout S]\n"
 	      "                   [--l2mem MiB] [--mem MiB] [--qemu PATH] [--no-icount] [--l1-image FILE]\n"
-	      "                   [--l2-image FILE] [--trace DIR] [--l1 nestlab|kvm] [--procs LIST]\n"
-	      "                   [--timer-hz N] [--l1-option KEY=VALUE] [--mbec off|exec-fault]\n"
-	      "                   [--mbec-tlb asid|flush] [--mbec-violation report|inject|stop]\n"
+	      "                   [--l2-image FILE] [--l2-module FILE] [--trace DIR] [--l1 nestlab|kvm]\n"
+	      "                   [--procs LIST] [--timer-hz N] [--l1-option KEY=VALUE]\n"
+	      "                   [--mbec off|exec-fault] [--mbec-tlb asid|flush]\n"
+	      "                   [--mbec-violation report|inject|stop]\n"
 	      "                   [--keep] [--verbose] [--quiet]\n", f);
 }
 
@@ -296,6 +298,10 @@ void cli_usage_run(FILE *f)
 		"  --no-icount         TCG: run without -icount shift=0,sleep=off (not deterministic)\n"
 		"  --l1-image FILE     L1 image (default <dir of nestlab>/l1hyp/l1hyp.bin)\n"
 		"  --l2-image FILE     L2 kernel image (default <dir of nestlab>/guests/l2kernel.bin)\n"
+		"  --l2-module FILE    a kernel module (ELF64 relocatable, include/nestlab/kmod.h)\n"
+		"                      the L2 kernel loads and initializes at boot: its first\n"
+		"                      multiboot module (level 1: -initrd; level 2: L1's second);\n"
+		"                      not with --l1 kvm (e.g. build/guests/modules/hello.ko)\n"
 		"  --trace DIR         record an LTTng trace of L1's and L2's trace rings into DIR\n"
 		"                      (empty or new; docs/tracing.md); the 8 MiB ending 1 MiB below\n"
 		"                      the top of --mem become the trace region\n"
@@ -490,6 +496,11 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 		case OPT_L2_IMAGE:
 			cfg->l2_image = val;
 			break;
+		case OPT_L2_MODULE:
+			if (!*val)
+				return cli_fail(err, "--l2-module needs a file");
+			cfg->l2_module = val;
+			break;
 		case OPT_TRACE:
 			if (!*val)
 				return cli_fail(err, "--trace needs a directory");
@@ -547,6 +558,9 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 		return cli_fail(err, "--l1 applies to --level 2 only");
 	if (cfg->nr_l1_opts && (cfg->level == 1 || cfg->l1 == L0_L1_KVM))
 		return cli_fail(err, "--l1-option applies to --level 2 with --l1 nestlab only");
+	if (cfg->l2_module && cfg->level == 2 && cfg->l1 == L0_L1_KVM)
+		return cli_fail(err, "--l2-module applies to --level 1 and to --l1 nestlab only "
+				"(nestlab's VMM under KVM loads no modules)");
 	if (cli_mbec_check(cfg, mbec_tlb_given, mbec_violation_given, why, sizeof(why)))
 		return cli_fail(err, "%s", why);
 	if (cfg->l1 == L0_L1_KVM) {

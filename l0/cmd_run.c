@@ -287,6 +287,11 @@ int cmd_run(const struct run_config *cfg)
 	if (!(l2 = cmd_run_image(cfg->l2_image, "guests/l2kernel.bin", "L2 kernel image",
 				 "--l2-image")))
 		goto out;
+	if (cfg->l2_module && access(cfg->l2_module, R_OK)) {
+		fprintf(stderr, "nestlab: --l2-module %s not found or unreadable: %s\n",
+			cfg->l2_module, strerror(errno));
+		goto out;
+	}
 	if (accel_choose(&accel_probe_host, cfg->accel, cfg->level, &ac)) {
 		fprintf(stderr, "nestlab: %s\n", ac.reason);
 		goto out;
@@ -333,7 +338,7 @@ int cmd_run(const struct run_config *cfg)
 		.l2mem_mib = cfg->l2mem_mib, .npt_lazy = cfg->npt_lazy,
 		.workload = cfg->workload, .iterations = cfg->iterations,
 		.transport = cfg->transport, .l2_args = l2_args, .l1_args = l1_args,
-		.l1_image = l1, .l2_image = l2, .rundir = rundir,
+		.l1_image = l1, .l2_image = l2, .l2_module = cfg->l2_module, .rundir = rundir,
 		.trace_arg = tr.on ? tr.arg : NULL,
 		.l1 = cfg->l1, .kvm_initrd = kvm_initrd, .kvm_append = getenv(KVM_L1_APPEND_ENV),
 	};

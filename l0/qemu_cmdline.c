@@ -5,6 +5,8 @@
  * from a shared memory-backend file in the run directory. Values inside QEMU
  * option strings (key=value,...) have their commas doubled; the multiboot
  * module string of -initrd uses the same escape (QEMU splits modules on ',').
+ * The L2 kernel's module (--l2-module) is its first multiboot module: at
+ * level 1 QEMU's -initrd, at level 2 L1's second one, after the kernel's.
  * With tracing, the top-level guest gets the trace region (`trace=<phys>:
  * <bytes>`) and, at level 2, the L2 kernel `trace=hc` (register your ring
  * with L1 by hypercall).
@@ -79,21 +81,23 @@ void qemu_argv_free(struct qemu_argv *a)
 int qemu_cmdline_build(const struct qemu_params *p, struct qemu_argv *out,
 		       char *err, size_t errlen)
 {
-	char *ram_esc = NULL, *module = NULL, *module_esc = NULL;
+	char *ram_esc = NULL, *module = NULL, *module_esc = NULL, *kmod_esc = NULL;
 	const char *transport = l0_transport_name(p->transport);
 	const char *l2_args = p->l2_args ? p->l2_args : "";
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (strchr(p->rundir, '\n') || (p->level == 2 && strchr(p->l2_image, ' '))) {
+	if (strchr(p->rundir, '\n') || (p->level == 2 && strchr(p->l2_image, ' ')) ||
+	    (p->l2_module && strchr(p->l2_module, ' '))) {
 		snprintf(err, errlen, "%s: QEMU cannot take this path (a multiboot module "
 			 "name ends at the first space)", p->level == 2 && strchr(p->l2_image, ' ')
-			 ? p->l2_image : p->rundir);
+			 ? p->l2_image : p->l2_module && strchr(p->l2_module, ' ') ? p->l2_module
+			 : p->rundir);
 		return -1;
 	}
 	snprintf(err, errlen, "out of memory");
 	ram_esc = qemu_opt_escape(p->rundir);
-	if (!ram_esc)
+	if (!ram_esc || (p->l2_module && !(kmod_esc = qemu_opt_escape(p->l2_module))))
 		goto out;
 
 	if (qemu_argv_addf(out, "%s", p->qemu) ||
@@ -135,13 +139,17 @@ int qemu_cmdline_build(const struct qemu_params *p, struct qemu_argv *out,
 			goto out;
 		}
 		module_esc = qemu_opt_escape(module);
+		/* L1's modules: the L2 kernel with its command line, then the
+		 * L2 kernel's module, separated by a single comma. */
 		if (!module_esc ||
 		    qemu_argv_addf(out, "-kernel") || qemu_argv_addf(out, "%s", p->l1_image) ||
 		    qemu_argv_addf(out, "-append") ||
 		    qemu_argv_addf(out, "l2mem=%u npt=%s%s%s%s", p->l2mem_mib,
 				   p->npt_lazy ? "lazy" : "eager", p->trace_arg ? " " : "",
 				   p->trace_arg ? p->trace_arg : "", p->l1_args ? p->l1_args : "") ||
-		    qemu_argv_addf(out, "-initrd") || qemu_argv_addf(out, "%s", module_esc))
+		    qemu_argv_addf(out, "-initrd") ||
+		    qemu_argv_addf(out, "%s%s%s", module_esc, kmod_esc ? "," : "",
+				   kmod_esc ? kmod_esc : ""))
 			goto out;
 	} else {
 		if (qemu_argv_addf(out, "-kernel") || qemu_argv_addf(out, "%s", p->l2_image) ||
@@ -150,6 +158,9 @@ int qemu_cmdline_build(const struct qemu_params *p, struct qemu_argv *out,
 				   p->workload, p->iterations, transport, l2_args,
 				   p->trace_arg ? " " : "",
 				   p->trace_arg ? p->trace_arg : ""))
+			goto out;
+		if (kmod_esc && (qemu_argv_addf(out, "-initrd") ||
+				 qemu_argv_addf(out, "%s", kmod_esc)))
 			goto out;
 	}
 
@@ -169,6 +180,7 @@ out:
 	free(ram_esc);
 	free(module);
 	free(module_esc);
+	free(kmod_esc);
 	return rc;
 }
 

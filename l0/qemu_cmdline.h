@@ -31,6 +31,7 @@ struct qemu_params {
 	const char *l1_args;       /* level 2: more L1 words (cli_l1_args: " lapic=full"), or NULL */
 	const char *l1_image;      /* level 2 */
 	const char *l2_image;
+	const char *l2_module;     /* the L2 kernel's module file, or NULL (not with --l1 kvm) */
 	const char *rundir;
 	const char *trace_arg;     /* "trace=<phys>:<bytes>" of the top-level guest, or NULL */
 	enum l0_l1 l1;             /* level 2: nestlab's L1 or Linux KVM (kvm_l1.h) */

@@ -87,6 +87,7 @@ struct run_config {
 	enum l0_mbec_violation mbec_violation; /* --mbec-violation (likewise) */
 	const char *l1_image;          /* NULL: next to the nestlab binary */
 	const char *l2_image;
+	const char *l2_module;         /* --l2-module: the L2 kernel's module, or NULL */
 };
 
 /* Names as written on the command line and in the JSON file. */

@@ -16,6 +16,7 @@
 #include "pmm.h"
 #include "pt.h"
 #include "uapi.h"
+#include "kmod_load.h"
 
 /* Physical memory above this is not in the kernel's direct map (the first
  * PDPT entry, 1 GiB): RAM beyond it is left unused. */
@@ -31,6 +32,10 @@ struct l2_kernel {
 	uint64_t kernel_root;   /* kernel PML4 (physical) */
 	uint64_t kernel_pdpt;   /* its PDPT (physical): the kernel half, PML4 entry 0 */
 	int timer_ready;        /* the APIC is mapped: the workload uses the timer */
+	struct {
+		int loaded;
+		struct kmod_image image;   /* the module (kmod.c), once loaded */
+	} kmod;
 	int finishing;
 };
 
@@ -125,6 +130,15 @@ void sched_preempt(void);
 /* The run's scheduler and timer figures, one console line (multi-process
  * or timer runs). */
 void sched_report(void);
+
+/* kmod.c: the module of the first multiboot module [start, end): loaded
+ * before the kernel's page tables are built, its init called after */
+void kmod_boot_load(uint64_t start, uint64_t end);
+void kmod_boot_init(void);
+/* For the direct map: may the page at pa be writable (not the module's code
+ * or read-only data)? Must the 2 MiB chunk at pa be mapped in 4 KiB pages? */
+int kmod_page_writable(uint64_t pa);
+int kmod_chunk_split(uint64_t pa);
 
 /* apic.c: the local APIC timer (xAPIC MMIO) */
 int apic_map(char *why, size_t whylen);

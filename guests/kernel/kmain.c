@@ -2,11 +2,13 @@
  * The L2 kernel's C entry, called by boot.S in 64-bit mode on the boot page
  * tables. Order: find the level (so the console knows where to write), load
  * the GDT/TSS/IDT and SYSCALL MSRs (so any fault is reported), read the
- * multiboot info (memory map, command line), touch every page of the kernel
- * image (under L1's lazy NPT no page of it may fault later, inside a measured
- * phase), pick the free frames, build the kernel's page tables, parse the
- * command line, map the local APIC if the workload uses the timer, and start
- * the ring-3 processes.
+ * multiboot info (memory map, command line, modules), parse the command
+ * line, touch every page of the kernel image (under L1's lazy NPT no page of
+ * it may fault later, inside a measured phase), pick the free frames, load
+ * the module if there is one (kmod.c), build the kernel's page tables (the
+ * module's code and read-only data without write access), call the
+ * module's init, map the local APIC if the workload uses the timer, and
+ * start the ring-3 processes.
  */
 #include <nestlab/multiboot.h>
 #include <nestlab/status.h>
@@ -44,6 +46,8 @@ const struct pt_ops l2_pt_ops = { kalloc_frame, kphys_to_virt, NULL };
 static char cmdline[CMDLINE_MAX];
 static struct pmm_range avail[MAX_AVAIL], reserved[MAX_RESERVED];
 static unsigned navail, nreserved;
+static struct pmm_range module;    /* the first multiboot module, if any */
+static unsigned nmodules;
 
 static void add_range(struct pmm_range *r, unsigned *n, unsigned max, uint64_t start,
 		      uint64_t end)
@@ -105,6 +109,11 @@ static void read_multiboot(uint32_t magic, uint32_t info_pa)
 
 		add_range(reserved, &nreserved, MAX_RESERVED, mbi->mods_addr,
 			  mbi->mods_addr + mbi->mods_count * sizeof(*m));
+		nmodules = mbi->mods_count;
+		if (nmodules) {
+			module.start = m[0].mod_start;
+			module.end = m[0].mod_end;
+		}
 		for (i = 0; i < mbi->mods_count; i++) {
 			add_range(reserved, &nreserved, MAX_RESERVED, m[i].mod_start, m[i].mod_end);
 			if (m[i].string)
@@ -139,7 +148,7 @@ static void touch_kernel_image(void)
 
 static void build_kernel_tables(void)
 {
-	uint64_t top = l2k.ram_top, pa, *pml4;
+	uint64_t top = l2k.ram_top, pa, p, *pml4;
 	int err = 0;
 
 	if (top > L2_DIRECT_MAP_END)
@@ -147,11 +156,18 @@ static void build_kernel_tables(void)
 	l2k.kernel_root = kalloc_frame(NULL);
 	if (!l2k.kernel_root)
 		boot_fail("no memory for page tables");
-	/* First 2 MiB in 4 KiB pages, leaving page 0 unmapped (NULL faults). */
-	for (pa = PT_4K; pa < PT_2M && !err; pa += PT_4K)
-		err = pt_map(&l2_pt_ops, l2k.kernel_root, pa, pa, PT_4K, PTE_W);
-	for (pa = PT_2M; pa < top && !err; pa += PT_2M)
-		err = pt_map(&l2_pt_ops, l2k.kernel_root, pa, pa, PT_2M, PTE_W);
+	/* 2 MiB pages, but the first 2 MiB (leaving page 0 unmapped: NULL
+	 * faults) and those holding the module in 4 KiB pages, its code and
+	 * read-only data without write access (kmod.c). */
+	for (pa = 0; pa < top && !err; pa += PT_2M) {
+		if (pa && !kmod_chunk_split(pa)) {
+			err = pt_map(&l2_pt_ops, l2k.kernel_root, pa, pa, PT_2M, PTE_W);
+			continue;
+		}
+		for (p = pa ? pa : PT_4K; p < pa + PT_2M && !err; p += PT_4K)
+			err = pt_map(&l2_pt_ops, l2k.kernel_root, p, p, PT_4K,
+				     kmod_page_writable(p) ? PTE_W : 0);
+	}
 	if (err)
 		boot_fail("cannot build the kernel page tables");
 	pml4 = kphys_to_virt(NULL, l2k.kernel_root);
@@ -200,10 +216,15 @@ void kmain(uint32_t magic, uint32_t info_pa)
 			    L2_DIRECT_MAP_END, &free))
 		boot_fail("no free RAM above the kernel");
 	pmm_init(&l2k.pmm, free.start, free.end);
+	if (nmodules > 1)
+		boot_fail("more than one multiboot module: the kernel loads one (its module)");
+	if (nmodules)
+		kmod_boot_load(module.start, module.end);
 	build_kernel_tables();
 	kprintf("nestlab-l2: workload %s iterations %lu transport %s, free frames %lu\n",
 		l2_workload_name(l2k.cfg.workload), l2k.cfg.iterations,
 		l2_transport_name(l2k.transport), pmm_free_frames(&l2k.pmm));
+	kmod_boot_init();
 	irq_init();
 	if (l2k.cfg.workload == NESTLAB_WL_TIMER) {
 		if (apic_map(err, sizeof(err)))

@@ -14,7 +14,9 @@
  *     stacks, free frames);
  *   - each process's user code: the frames its [L2_USER_BASE, + the image's
  *     code) maps to, process 1's inside the kernel image, the others' copies
- *     (process.c): user only (X_USER).
+ *     (process.c): user only (X_USER);
+ *   - the kernel module's code, if one is loaded (kmod.c): supervisor only,
+ *     counted with the kernel's.
  *
  * Addresses are guest-physical: the kernel's direct map is the identity, and
  * a process's frames come from a walk of its page tables. ENABLE comes first
@@ -130,6 +132,14 @@ int64_t mbec_policy_declare(char *why, size_t whylen)
 	for (i = 0; i < sched_nprocs(); i++)
 		if ((err = mbec_user_text(sched_proc(i), &upages, why, whylen)))
 			return err;
+	if (l2k.kmod.loaded) {
+		if ((err = mbec_set(l2k.kmod.image.base, l2k.kmod.image.text_pages,
+				    NESTLAB_MBEC_X_SUPER, why, whylen)))
+			return err;
+		kpages += l2k.kmod.image.text_pages;
+		kprintf("nestlab-l2: mbec: module %s text %lu pages super-exec\n",
+			l2k.kmod.image.name, l2k.kmod.image.text_pages);
+	}
 	kprintf("nestlab-l2: mbec: kernel text %lu pages super-exec, user text %lu pages "
 		"user-exec, %lu pages execute-never\n", kpages, upages,
 		mbec.ram_pages - kpages - upages);

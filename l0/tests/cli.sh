@@ -43,6 +43,8 @@ expect 2 "needs a value"                    "option without its value" -- run --
 expect 2 "applies to --level 2 only"        "--npt-lazy at level 1" -- run --workload cpuid --level 1 --npt-lazy
 expect 2 "L2 kernel image .*not found.*" "missing image names make" -- run --workload cpuid --level 1 --l2-image /nonexistent/l2.bin
 expect 2 "build it with 'make'"             "missing image hint" -- run --workload cpuid --level 1 --l2-image /nonexistent/l2.bin
+expect 2 "--l2-module /nonexistent/m.ko not found" "missing --l2-module" -- run --workload null --level 1 --l2-module /nonexistent/m.ko
+expect 2 "--l2-module applies to --level 1 and to --l1 nestlab only" "--l2-module with --l1 kvm" -- run --workload null --l1 kvm --l2-module m.ko
 expect 2 "--procs 'cpuid,frob': unknown program 'frob'" "--procs unknown program" -- run --workload multi --procs cpuid,frob
 expect 2 "--procs '': empty program name"    "--procs empty list" -- run --workload multi --procs ''
 expect 2 "too many processes"               "--procs too many" -- run --workload multi --procs null,null,null,null,null,null,null,null,null
@@ -71,7 +73,7 @@ expect 2 "--timer-hz '5'"                   "expect: --timer-hz out of range" --
 expect 0 "^syscall-mix$"                    "expect --list" -- expect --list
 expect 0 "syscall-mix"                      "nestlab run --help lists workloads" -- run --help
 for opt in --workload --iterations --level --accel --transport --npt-lazy --json \
-	   --timeout --l2mem --mem --qemu --no-icount --l1-image --l2-image --keep \
+	   --timeout --l2mem --mem --qemu --no-icount --l1-image --l2-image --l2-module --keep \
 	   --verbose --quiet --procs --timer-hz --mbec --mbec-tlb --mbec-violation --help; do
 	expect 0 "^ *(-., )?$opt" "run --help documents $opt" -- run --help
 done

@@ -411,3 +411,19 @@ Test(cli, mbec_usage_errors)
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--l1-option", "mbec=exec-fault",
 				NULL), CLI_RUN));
 }
+
+Test(cli, l2_module_option)
+{
+	struct run_config c;
+
+	cr_assert(eq(int, parse(&c, "--workload", "null", NULL), CLI_RUN));
+	cr_assert(eq(ptr, (void *)c.l2_module, NULL));
+	cr_assert(eq(int, parse(&c, "--workload", "null", "--l2-module", "m.ko", NULL), CLI_RUN));
+	cr_assert(eq(str, (char *)c.l2_module, "m.ko"));
+	cr_assert(eq(int, parse(&c, "--workload", "null", "--level", "1", "--l2-module", "m.ko",
+				NULL), CLI_RUN));
+	cr_assert(eq(int, parse(&c, "--workload", "null", "--l2-module", "", NULL), CLI_USAGE));
+	/* nestlab's VMM under KVM takes no module for the L2 kernel. */
+	cr_assert(eq(int, parse(&c, "--workload", "null", "--l1", "kvm", "--l2-module", "m.ko",
+				NULL), CLI_USAGE));
+}

@@ -253,3 +253,49 @@ Test(qemu_cmdline, l1_options_on_l1_command_line)
 	p.l1_args = " lapic=full x=1";
 	expect(&p, want);
 }
+
+/* --l2-module: L1's second module at level 2, -initrd at level 1; commas
+ * doubled in each module string, one comma between the two. */
+Test(qemu_cmdline, l2_module_level2_is_l1s_second_module)
+{
+	struct qemu_params p = base(2);
+	const char *const want[] = {
+		COMMON("256"), "-accel", "tcg", "-cpu", "qemu64,+svm,+npt",
+		"-icount", "shift=0,sleep=off",
+		"-kernel", "/b/l1hyp/l1hyp.bin", "-append", "l2mem=64 npt=eager",
+		"-initrd", "/b/guests/l2kernel.bin workload=cpuid iterations=1000 transport=vmmcall,"
+			   "/m/a,,b.ko",
+		SERIALS
+	};
+
+	p.l2_module = "/m/a,b.ko";
+	expect(&p, want);
+}
+
+Test(qemu_cmdline, l2_module_level1_is_initrd)
+{
+	struct qemu_params p = base(1);
+	const char *const want[] = {
+		COMMON("128"), "-accel", "tcg", "-cpu", "qemu64",
+		"-icount", "shift=0,sleep=off",
+		"-kernel", "/b/guests/l2kernel.bin",
+		"-append", "workload=cpuid iterations=1000 transport=vmmcall",
+		"-initrd", "/b/guests/modules/hello.ko",
+		SERIALS
+	};
+
+	p.l2_module = "/b/guests/modules/hello.ko";
+	expect(&p, want);
+}
+
+Test(qemu_cmdline, space_in_l2_module_path_is_refused)
+{
+	struct qemu_params p = base(1);
+	struct qemu_argv a;
+	char err[256];
+
+	p.l2_module = "/my dir/hello.ko";
+	cr_assert(eq(int, qemu_cmdline_build(&p, &a, err, sizeof(err)), -1));
+	cr_assert(not(eq(ptr, strstr(err, "/my dir/hello.ko"), NULL)), "%s", err);
+	cr_assert(eq(ptr, a.argv, NULL));
+}

@@ -7,7 +7,7 @@
  * ABI (gABI), chapter 4 "ELF Header" and chapter 5 "Program Header" - loaded
  * at p_paddr as QEMU does; then checks of that plan against L2's RAM. Last,
  * the boot information (3.3) a PC loader hands over: memory bounds, a memory
- * map and the command line, all inside one caller-given buffer.
+ * map, the command line and the modules, all inside one caller-given buffer.
  *
  * The file is L0's user's input: it is only read through mb_get, which
  * checks every byte against the file's size and assembles little-endian
@@ -461,23 +461,44 @@ static void mb_put_mmap(unsigned char *p, uint64_t addr, uint64_t len, uint32_t 
 	memcpy(p, &e, sizeof(e));
 }
 
-int mb_build_info(void *buf, size_t buf_size, uint32_t buf_gpa, uint64_t ram_size,
-		  const char *cmdline, size_t cmdline_len)
+/* Does n more bytes fit after *used bytes of a size-byte buffer? Adds them. */
+static int mb_take(size_t *used, size_t n, size_t size)
+{
+	if (n > size || *used > size - n)
+		return 0;
+	*used += n;
+	return 1;
+}
+
+int mb_build_info_mods(void *buf, size_t buf_size, uint32_t buf_gpa, uint64_t ram_size,
+		       const char *cmdline, size_t cmdline_len,
+		       const struct mb_info_module *mods, unsigned nr_mods)
 {
 	unsigned char *b = buf;
 	struct multiboot_info info;
+	struct multiboot_module mod;
 	const size_t ent = sizeof(struct multiboot_mmap_entry);
 	size_t nr_mmap = ram_size > MB_HIGH_BASE ? 4 : 3;
 	size_t mmap_off = sizeof(info);
-	size_t cmd_off = mmap_off + nr_mmap * ent;
-	size_t used;
+	size_t mods_off = mmap_off + nr_mmap * ent;
+	size_t cmd_off, str_off, used = mods_off, n;
 	uint64_t upper_kib;
+	unsigned i;
 
 	if (!cmdline)
 		cmdline_len = 0;
-	if (cmdline_len > buf_size || cmd_off + 1 > buf_size - cmdline_len)
+	/* Everything is sized before the first byte is written. */
+	if (nr_mods > MB_INFO_MAX_MODULES || used > buf_size ||
+	    !mb_take(&used, nr_mods * sizeof(mod), buf_size))
 		return MB_E_NOSPACE;
-	used = cmd_off + cmdline_len + 1;
+	cmd_off = used;
+	if (!mb_take(&used, cmdline_len, buf_size) || !mb_take(&used, 1, buf_size))
+		return MB_E_NOSPACE;
+	str_off = used;
+	for (i = 0; i < nr_mods; i++)
+		if (mods[i].string && (!mb_take(&used, strlen(mods[i].string), buf_size) ||
+				       !mb_take(&used, 1, buf_size)))
+			return MB_E_NOSPACE;
 	if ((uint64_t)buf_gpa + used > 0x100000000ull || used > 0x7FFFFFFF)
 		return MB_E_NOSPACE;             /* must stay below 4 GiB */
 
@@ -489,6 +510,12 @@ int mb_build_info(void *buf, size_t buf_size, uint32_t buf_gpa, uint64_t ram_siz
 	info.cmdline = buf_gpa + (uint32_t)cmd_off;
 	info.mmap_addr = buf_gpa + (uint32_t)mmap_off;
 	info.mmap_length = (uint32_t)(nr_mmap * ent);
+	if (nr_mods) {
+		/* 3.3: flags bit 3, mods_count entries of 16 bytes at mods_addr. */
+		info.flags |= MULTIBOOT_INFO_MODS;
+		info.mods_count = nr_mods;
+		info.mods_addr = buf_gpa + (uint32_t)mods_off;
+	}
 	memcpy(b, &info, sizeof(info));
 
 	mb_put_mmap(b + mmap_off, 0, MB_LOW_END, MULTIBOOT_MMAP_AVAILABLE);
@@ -503,7 +530,27 @@ int mb_build_info(void *buf, size_t buf_size, uint32_t buf_gpa, uint64_t ram_siz
 	if (cmdline_len)
 		memcpy(b + cmd_off, cmdline, cmdline_len);
 	b[cmd_off + cmdline_len] = 0;
+	/* 3.3: each module's [mod_start, mod_end) and string (0: none). */
+	for (i = 0; i < nr_mods; i++) {
+		memset(&mod, 0, sizeof(mod));
+		mod.mod_start = mods[i].start;
+		mod.mod_end = mods[i].end;
+		if (mods[i].string) {
+			n = strlen(mods[i].string) + 1;
+			memcpy(b + str_off, mods[i].string, n);
+			mod.string = buf_gpa + (uint32_t)str_off;
+			str_off += n;
+		}
+		memcpy(b + mods_off + i * sizeof(mod), &mod, sizeof(mod));
+	}
 	return (int)used;
+}
+
+int mb_build_info(void *buf, size_t buf_size, uint32_t buf_gpa, uint64_t ram_size,
+		  const char *cmdline, size_t cmdline_len)
+{
+	return mb_build_info_mods(buf, buf_size, buf_gpa, ram_size, cmdline, cmdline_len,
+				  NULL, 0);
 }
 
 const char *mb_strerror(int rc)

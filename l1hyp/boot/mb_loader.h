@@ -5,7 +5,7 @@
  * bit 16, 3.1.3) or, without the kludge, from an ELF32 or ELF64 file's
  * PT_LOAD program headers (System V ABI, "Program Header") - as a short list
  * of segments checked against L2's RAM, copy them, and build the multiboot
- * info that describes L2's memory and command line. The file comes from
+ * info that describes L2's memory, command line and modules. The file comes from
  * L0's user: every read is bounds-checked. Pure C, host-tested and fuzzed.
  */
 #ifndef NESTLAB_MB_LOADER_H
@@ -130,5 +130,26 @@ int mb_parse_image(const void *file, size_t size, struct mb_image *out);
  */
 int mb_build_info(void *buf, size_t buf_size, uint32_t buf_gpa, uint64_t ram_size,
 		  const char *cmdline, size_t cmdline_len);
+
+/* One module of the guest's multiboot info (spec 3.3 "mods"): its
+ * guest-physical [start, end), already placed by the caller, and its string
+ * (NUL-terminated, copied into the info; NULL: string 0). */
+struct mb_info_module {
+	uint32_t start, end;
+	const char *string;
+};
+
+#define MB_INFO_MAX_MODULES 8
+
+/*
+ * mb_build_info with nr_mods modules (at most MB_INFO_MAX_MODULES): with
+ * any, flags bit 3 (MULTIBOOT_INFO_MODS), mods_count and mods_addr, the
+ * 16-byte entries right after the memory map, their strings after the
+ * command line. With none the info is mb_build_info's, byte for byte.
+ * The bytes used or MB_E_NOSPACE (buf untouched).
+ */
+int mb_build_info_mods(void *buf, size_t buf_size, uint32_t buf_gpa, uint64_t ram_size,
+		       const char *cmdline, size_t cmdline_len,
+		       const struct mb_info_module *mods, unsigned nr_mods);
 
 #endif

@@ -3,8 +3,9 @@
  * consoles, IDT, command line, a fault-safe-read self test, the frame
  * allocator from the multiboot memory map, detection and enabling of the
  * virtualization extension (the vendor contract, arch/vcpu_vendor.h), L2's
- * RAM and its identity NPT view, loading the L2 kernel module as a
- * multiboot loader would, the vCPU, the exit table, the MSR policy and the
+ * RAM and its identity NPT view, loading the L2 kernel module (and the
+ * module for the L2 kernel, if there is a second) as a multiboot loader
+ * would, the vCPU, the exit table, the MSR policy and the
  * mechanisms. Every failure ends the run with a diagnosis and a status
  * (status.h); none hangs.
  */
@@ -211,11 +212,52 @@ static void check_l2_module_fits(const struct multiboot_info *mbi)
 			   "raise l2mem", size >> 10, l1.cfg.l2mem_mib);
 }
 
+/*
+ * L1's second multiboot module, if there is one, is L2's module (the L2
+ * kernel's loadable module, include/nestlab/kmod.h): copied into L2 RAM at
+ * the first page above the kernel image's end (bss included), where QEMU
+ * puts a module at level 1, and listed in L2's multiboot info with L1's
+ * string for it. Placed there it cannot overlap the image, nor the info
+ * area and boot GDT, which lie below the image's 1 MiB; it must end inside
+ * L2 RAM. Returns the number of modules for L2 (0 or 1).
+ */
+static unsigned load_l2_module(const struct multiboot_info *mbi, const struct mb_image *img,
+			       struct mb_info_module *out)
+{
+	const struct multiboot_module *m = (const void *)(uint64_t)mbi->mods_addr;
+	uint64_t dest = (img->span_end + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
+	uint64_t size;
+
+	if (mbi->mods_count < 2)
+		return 0;
+	if (mbi->mods_count > 2)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "%u multiboot modules: L1 takes the L2 "
+			   "kernel and at most one module for it", mbi->mods_count);
+	m++;
+	if (m->mod_end <= m->mod_start)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "the L2 kernel's module is empty or ends "
+			   "before it starts");
+	size = m->mod_end - m->mod_start;
+	if (dest >= l1.l2_ram_size || size > l1.l2_ram_size - dest)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "the L2 kernel's module is %lu KiB, more "
+			   "than L2 RAM holds above the kernel image (from %lx, l2mem=%lu MiB)",
+			   size >> 10, dest, l1.cfg.l2mem_mib);
+	memcpy((void *)(l1.l2_ram_hpa + dest), (const void *)(uint64_t)m->mod_start, size);
+	out->start = (uint32_t)dest;      /* L2 RAM is at most 3 GiB */
+	out->end = (uint32_t)(dest + size);
+	out->string = m->string ? (const char *)(uint64_t)m->string : 0;
+	l1_printf("nestlab-l1: L2 module loaded at %lx-%lx (%lu bytes)\n", dest, dest + size,
+		  size);
+	return 1;
+}
+
 /* Returns the L2 kernel's entry point. */
 static uint32_t load_l2(const struct multiboot_info *mbi)
 {
 	const struct multiboot_module *m;
 	const char *l2_cmdline = "";
+	struct mb_info_module l2_mod;
+	unsigned nr_l2_mods;
 	struct mb_image img;
 	uint64_t *gdt;
 	int rc;
@@ -238,17 +280,20 @@ static uint32_t load_l2(const struct multiboot_info *mbi)
 			   "or ELF) that fits L2 RAM above 1 MiB (l2mem=%lu MiB): %s",
 			   l1.cfg.l2mem_mib, mb_strerror(rc));
 	mb_load_segments(&img, (const void *)(uint64_t)m->mod_start, (void *)l1.l2_ram_hpa);
+	nr_l2_mods = load_l2_module(mbi, &img, &l2_mod);
 
 	gdt = (uint64_t *)(l1.l2_ram_hpa + L2_GDT_GPA);
 	gdt[0] = 0;
 	gdt[1] = 0x00CF9B000000FFFFull;   /* 0x08: flat 32-bit code */
 	gdt[2] = 0x00CF93000000FFFFull;   /* 0x10: flat data */
 
-	rc = mb_build_info((void *)(l1.l2_ram_hpa + L2_MBI_GPA), L2_MBI_SIZE,
-			   L2_MBI_GPA, l1.l2_ram_size, l2_cmdline, strlen(l2_cmdline));
+	rc = mb_build_info_mods((void *)(l1.l2_ram_hpa + L2_MBI_GPA), L2_MBI_SIZE,
+				L2_MBI_GPA, l1.l2_ram_size, l2_cmdline, strlen(l2_cmdline),
+				&l2_mod, nr_l2_mods);
 	if (rc < 0)
 		l1_end_run(NESTLAB_STATUS_BAD_CONFIG,
-			   "L2 command line too long for the multiboot info area");
+			   "L2 command line and module string too long for the multiboot "
+			   "info area");
 	l1_printf("nestlab-l1: L2 kernel loaded at %lx-%lx (%s, %u segments), entry %x, "
 		  "cmdline \"%s\"\n", img.span_start, img.span_end,
 		  mb_format_name(img.format), img.nr_segments, img.entry_addr, l2_cmdline);

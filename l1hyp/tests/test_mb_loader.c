@@ -448,3 +448,75 @@ Test(mb_info, small_and_large_ram)
 	cr_assert(eq(u32, info.mem_upper, (uint32_t)(((5ull << 30) - (1 << 20)) / 1024)));
 	assert_mmap(buf + 168, 0x100000, (5ull << 30) - 0x100000, MULTIBOOT_MMAP_AVAILABLE);
 }
+
+/* mb_build_info_mods */
+
+Test(mb_info, no_modules_is_mb_build_info)
+{
+	unsigned char a[512], b[512];
+
+	memset(a, 0xCC, sizeof(a));
+	memset(b, 0xCC, sizeof(b));
+	cr_assert(eq(int, mb_build_info(a, sizeof(a), GPA, 64ull << 20, cmd, 28),
+		     mb_build_info_mods(b, sizeof(b), GPA, 64ull << 20, cmd, 28, NULL, 0)));
+	cr_assert(eq(int, memcmp(a, b, sizeof(a)), 0));
+}
+
+Test(mb_info, modules_listed)
+{
+	static const struct mb_info_module mods[] = {
+		{ 0x200000, 0x201234, "hello.ko" }, { 0x203000, 0x203000, NULL },
+	};
+	unsigned char buf[512];
+	struct multiboot_info info;
+	struct multiboot_module m;
+	const int mods_off = 96 + 96, cmd_off = mods_off + 32, str_off = cmd_off + 29;
+	int used;
+
+	memset(buf, 0xCC, sizeof(buf));
+	used = mb_build_info_mods(buf, sizeof(buf), GPA, 64ull << 20, cmd, 28, mods, 2);
+	cr_assert(eq(int, used, str_off + 9));
+	memcpy(&info, buf, sizeof(info));
+	cr_assert(eq(u32, info.flags, 0x45 | MULTIBOOT_INFO_MODS));
+	cr_assert(eq(u32, info.mods_count, 2));
+	cr_assert(eq(u32, info.mods_addr, GPA + mods_off));
+	cr_assert(eq(u32, info.cmdline, GPA + cmd_off));
+	cr_assert(eq(str, (char *)buf + cmd_off, (char *)cmd));
+	memcpy(&m, buf + mods_off, sizeof(m));
+	cr_assert(eq(u32, m.mod_start, 0x200000));
+	cr_assert(eq(u32, m.mod_end, 0x201234));
+	cr_assert(eq(u32, m.string, GPA + str_off));
+	cr_assert(eq(u32, m.reserved, 0));
+	cr_assert(eq(str, (char *)buf + str_off, "hello.ko"));
+	memcpy(&m, buf + mods_off + 16, sizeof(m));
+	cr_assert(eq(u32, m.mod_start, 0x203000));
+	cr_assert(eq(u32, m.mod_end, 0x203000));
+	cr_assert(eq(u32, m.string, 0));
+	cr_assert(eq(u8, buf[used], 0xCC), "wrote past the bytes it reported");
+}
+
+Test(mb_info, modules_nospace)
+{
+	static const struct mb_info_module mod = { 0x200000, 0x201000, "hello.ko" };
+	static struct mb_info_module many[MB_INFO_MAX_MODULES + 1];
+	unsigned char buf[512];
+	const int need = 96 + 96 + 16 + 29 + 9;
+
+	memset(buf, 0xCC, sizeof(buf));
+	/* One byte short for the module's string, its NUL, its entry. */
+	cr_assert(eq(int, mb_build_info_mods(buf, need - 1, GPA, 64ull << 20, cmd, 28, &mod, 1),
+		     MB_E_NOSPACE));
+	cr_assert(eq(int, mb_build_info_mods(buf, need - 9, GPA, 64ull << 20, cmd, 28, &mod, 1),
+		     MB_E_NOSPACE));
+	cr_assert(eq(int, mb_build_info_mods(buf, 96 + 96 + 15, GPA, 64ull << 20, NULL, 0,
+					     &mod, 1), MB_E_NOSPACE));
+	cr_assert(eq(int, mb_build_info_mods(buf, sizeof(buf), GPA, 64ull << 20, cmd, 28,
+					     many, MB_INFO_MAX_MODULES + 1), MB_E_NOSPACE));
+	for (unsigned i = 0; i < sizeof(buf); i++)
+		cr_assert(eq(u8, buf[i], 0xCC), "buffer touched on failure");
+	cr_assert(eq(int, mb_build_info_mods(buf, need, GPA, 64ull << 20, cmd, 28, &mod, 1),
+		     need));
+	/* Below 4 GiB, strings included. */
+	cr_assert(eq(int, mb_build_info_mods(buf, sizeof(buf), 0xFFFFFFFFu - need + 2,
+					     64ull << 20, cmd, 28, &mod, 1), MB_E_NOSPACE));
+}

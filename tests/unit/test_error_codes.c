@@ -12,6 +12,7 @@
 #include "../../l1hyp/mm/npt.h"
 #include "../../l1hyp/boot/mb_loader.h"
 #include "../../guests/kernel/pt.h"
+#include "../../guests/kernel/kmod_load.h"
 #include "../../l1hyp/core/io_bus.h"
 #include "../../l1hyp/core/mmio_bus.h"
 #include "../../lib/tramp/tramp.h"
@@ -57,6 +58,14 @@ static const struct code codes[] = {
 	C(PT_E_NOMEM, pt_strerror, "PT_E_NOMEM"), C(PT_E_EXISTS, pt_strerror, "PT_E_EXISTS"),
 	C(PT_E_ALIGN, pt_strerror, "PT_E_ALIGN"), C(PT_E_NONCANON, pt_strerror, "PT_E_NONCANON"),
 	C(PT_E_NOTMAPPED, pt_strerror, "PT_E_NOTMAPPED"), C(PT_E_SIZE, pt_strerror, "PT_E_SIZE"),
+	C(KMOD_E_TRUNC, kmod_strerror, "KMOD_E_TRUNC"), C(KMOD_E_ELF, kmod_strerror, "KMOD_E_ELF"),
+	C(KMOD_E_SECTION, kmod_strerror, "KMOD_E_SECTION"),
+	C(KMOD_E_OVERLAP, kmod_strerror, "KMOD_E_OVERLAP"), C(KMOD_E_SIZE, kmod_strerror, "KMOD_E_SIZE"),
+	C(KMOD_E_HEADER, kmod_strerror, "KMOD_E_HEADER"), C(KMOD_E_SYMBOL, kmod_strerror, "KMOD_E_SYMBOL"),
+	C(KMOD_E_UNDEF, kmod_strerror, "KMOD_E_UNDEF"), C(KMOD_E_RELOC, kmod_strerror, "KMOD_E_RELOC"),
+	C(KMOD_E_RELTYPE, kmod_strerror, "KMOD_E_RELTYPE"),
+	C(KMOD_E_OVERFLOW, kmod_strerror, "KMOD_E_OVERFLOW"),
+	C(KMOD_E_NOINIT, kmod_strerror, "KMOD_E_NOINIT"), C(KMOD_E_NOMEM, kmod_strerror, "KMOD_E_NOMEM"),
 	C(IO_BUS_E_OVERLAP, io_bus_strerror, "IO_BUS_E_OVERLAP"),
 	C(IO_BUS_E_FULL, io_bus_strerror, "IO_BUS_E_FULL"),
 	C(IO_BUS_E_RANGE, io_bus_strerror, "IO_BUS_E_RANGE"),
