@@ -5,7 +5,7 @@
 #
 #   make            build everything             make test   unit + integration tests
 #   make run WORKLOAD=cpuid ITERATIONS=1000 [LEVEL=2] [ACCEL=auto] [TRANSPORT=vmmcall] [NPT=eager] [TRACE=DIR]
-#            [MBEC=off|exec-fault] [MBEC_TLB=asid|flush] [MBEC_VIOLATION=report|inject|stop]
+#            [MBEC=off|exec-fault|intercept] [MBEC_TLB=asid|flush] [MBEC_VIOLATION=report|inject|stop]
 #   make deps       install missing packages     make clean
 #   make bench [EXPERIMENTS=a,b] [FULL=1] [JOBS=N] [REPEAT=K]   experiments/ -> build/bench/report.md
 

@@ -27,7 +27,7 @@ struct bench_list {
 };
 
 /* MBEC emulation of nestlab's L1 (docs/mbec.md): the launcher's --mbec. */
-enum bench_mbec { BENCH_MBEC_OFF = 0, BENCH_MBEC_EXEC_FAULT = 1 };
+enum bench_mbec { BENCH_MBEC_OFF = 0, BENCH_MBEC_EXEC_FAULT = 1, BENCH_MBEC_INTERCEPT = 2 };
 
 /* [matrix] (the defaults) or one [case NAME]: a sub-matrix of runs. */
 struct bench_case {

@@ -169,7 +169,7 @@ void bench_key_case(struct bench_ps *ps, struct bench_case *c, const char *name,
 	} else if (!strcmp(name, "mem")) {
 		case_mib(ps, name, value, &c->mem);
 	} else if (!strcmp(name, "mbec")) {
-		static const char *const w[] = { "off", "exec-fault", NULL };
+		static const char *const w[] = { "off", "exec-fault", "intercept", NULL };
 
 		case_word(ps, name, value, w, &c->mbec);
 	} else if (!strcmp(name, "mbec_tlb")) {

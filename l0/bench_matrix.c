@@ -39,8 +39,10 @@ void bench_cell_id(const struct bench_cell *c, char *buf, size_t n)
 		k += snprintf(buf + k, n - (size_t)k, "-l2mem%lu", c->l2mem);
 	if (c->mem && k > 0 && (size_t)k < n)
 		k += snprintf(buf + k, n - (size_t)k, "-mem%lu", c->mem);
-	if (c->mbec == BENCH_MBEC_EXEC_FAULT && k > 0 && (size_t)k < n)
-		snprintf(buf + k, n - (size_t)k, "-mbec%s", c->mbec_tlb ? "-flush" : "");
+	if (c->mbec != BENCH_MBEC_OFF && k > 0 && (size_t)k < n)
+		snprintf(buf + k, n - (size_t)k, "-mbec%s%s",
+			 c->mbec == BENCH_MBEC_INTERCEPT ? "-intercept" : "",
+			 c->mbec_tlb ? "-flush" : "");
 }
 
 static const struct bench_list *pick(const struct bench_list *own,

@@ -93,13 +93,22 @@ static json_t *exp_json(const struct bench_exp *x, unsigned idx, const struct be
 			 "published", pubs, "members", members);
 }
 
+/* The bench key's value as the launcher's --mbec. */
+static enum l0_mbec bench_l0_mbec(int mbec)
+{
+	switch (mbec) {
+	case BENCH_MBEC_EXEC_FAULT: return L0_MBEC_EXEC_FAULT;
+	case BENCH_MBEC_INTERCEPT:  return L0_MBEC_INTERCEPT;
+	}
+	return L0_MBEC_OFF;
+}
+
 static json_t *expect_json(const struct bench_cell *c)
 {
 	struct expect_params p = {
 		.workload = c->workload, .iterations = c->iterations, .level = c->level,
 		.transport = c->transport, .npt_lazy = c->npt == BENCH_NPT_LAZY,
-		.mbec = c->level == 2 && c->mbec == BENCH_MBEC_EXEC_FAULT ?
-			L0_MBEC_EXEC_FAULT : L0_MBEC_OFF,
+		.mbec = c->level == 2 ? bench_l0_mbec(c->mbec) : L0_MBEC_OFF,
 	};
 	struct expect e;
 	json_t *exits;
@@ -138,8 +147,9 @@ char *bench_cell_command(const struct bench_cell *c, unsigned rep, const struct 
 		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --l2mem %lu", c->l2mem);
 	if (c->mem)
 		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --mem %lu", c->mem);
-	if (c->mbec == BENCH_MBEC_EXEC_FAULT)
-		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --mbec exec-fault%s",
+	if (c->mbec != BENCH_MBEC_OFF)
+		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --mbec %s%s",
+				      l0_mbec_name(bench_l0_mbec(c->mbec)),
 				      c->mbec_tlb ? " --mbec-tlb flush" : "");
 	if (o->accel)
 		snprintf(extra + k, sizeof(extra) - k, " --accel %s", o->accel);
@@ -177,7 +187,7 @@ static json_t *cell_json(const struct bench_cell *c, const struct bench_opts *o)
 		      "level", c->level, "l1", bench_l1_name(c->l1));
 	json_object_set_new(j, "l2mem", c->l2mem ? json_integer((json_int_t)c->l2mem) : json_null());
 	json_object_set_new(j, "mem", c->mem ? json_integer((json_int_t)c->mem) : json_null());
-	json_object_set_new(j, "mbec", c->level == 2 ? json_string(c->mbec ? "exec-fault" : "off")
+	json_object_set_new(j, "mbec", c->level == 2 ? json_string(l0_mbec_name(bench_l0_mbec(c->mbec)))
 			    : json_null());
 	json_object_set_new(j, "mbec_tlb", c->level == 2 && c->mbec ?
 			    json_string(c->mbec_tlb ? "flush" : "asid") : json_null());

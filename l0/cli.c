@@ -259,7 +259,7 @@ static void cli_synopsis(FILE *f)
 	      "                   [--l2mem MiB] [--mem MiB] [--qemu PATH] [--no-icount] [--l1-image FILE]\n"
 	      "                   [--l2-image FILE] [--l2-module FILE] [--trace DIR] [--l1 nestlab|kvm]\n"
 	      "                   [--procs LIST] [--timer-hz N] [--l1-option KEY=VALUE]\n"
-	      "                   [--mbec off|exec-fault] [--mbec-tlb asid|flush]\n"
+	      "                   [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
 	      "                   [--mbec-violation report|inject|stop]\n"
 	      "                   [--keep] [--verbose] [--quiet]\n", f);
 }
@@ -284,9 +284,11 @@ void cli_usage_run(FILE *f)
 		"  --l1-option KEY=VALUE  level 2, nestlab's L1: one more word of L1's command\n"
 		"                      line (e.g. lapic=full, docs/platform.md); up to 8; L1\n"
 		"                      refuses keys it does not know (bad_config)\n"
-		"  --mbec off|exec-fault  level 2, nestlab's L1: L1 emulates mode-based execute\n"
-		"                      control (docs/mbec.md) and the L2 kernel declares its\n"
-		"                      policy (mbec=on); default off (`intercept`: not yet)\n"
+		"  --mbec off|exec-fault|intercept  level 2, nestlab's L1: L1 emulates mode-\n"
+		"                      based execute control (docs/mbec.md; the design: view\n"
+		"                      switches on execute faults, or on the privilege changes'\n"
+		"                      own exits) and the L2 kernel declares its policy\n"
+		"                      (mbec=on); default off\n"
 		"  --mbec-tlb asid|flush  with --mbec: one ASID per view (default) or a flush\n"
 		"  --mbec-violation report|inject|stop  with --mbec: a forbidden fetch is\n"
 		"                      counted, a #PF in L2, or the end of the run (default stop)\n"

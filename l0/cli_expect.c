@@ -35,7 +35,7 @@ static void expect_synopsis(FILE *f)
 {
 	fputs("usage: nestlab expect --workload NAME [--iterations N] [--level 1|2]\n"
 	      "                      [--transport vmmcall|backdoor] [--npt-lazy] [--procs LIST]\n"
-	      "                      [--timer-hz N] [--mbec off|exec-fault] [--mbec-tlb asid|flush]\n"
+	      "                      [--timer-hz N] [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
 	      "                      [--mbec-violation report|inject|stop]\n"
 	      "       nestlab expect --list\n", f);
 }
@@ -52,9 +52,11 @@ void cli_usage_expect(FILE *f)
 		"   \"qemu_exit\": QEMU's exit code, \"exits\": the workload phase's exits (the\n"
 		"   results' phase \"exits\" object; null when the run does not pass),\n"
 		"   \"checks\": the \"PASS: <workload>:\" lines the workload prints}\n"
-		"  With --mbec exec-fault also \"mbec\", \"mbec_violation\" and, last,\n"
-		"  \"mbec_switches_per_iter\": the NPF exits L1's view switches add per\n"
-		"  iteration; \"exits\" is then null (the markers add a fixed few).\n"
+		"  With --mbec also \"mbec\", \"mbec_violation\" and, last,\n"
+		"  \"mbec_switches_per_iter\" (L1's view switches per iteration) and\n"
+		"  \"mbec_exits_per_iter\" (the exits they add per iteration, by reason:\n"
+		"  exec-fault npf, intercept excp_ud, excp_pf, iret, excp_db); \"exits\" is\n"
+		"  then null (the markers add a fixed few).\n"
 		"\n"
 		"  --workload NAME     one of the workloads of `nestlab run --help` (required)\n"
 		"  --iterations N      0..%u (default %u)\n"
@@ -64,7 +66,7 @@ void cli_usage_expect(FILE *f)
 		"  --procs LIST        multi: its processes' programs (default %s): the exits\n"
 		"                      are the sum of theirs, the checks one per process\n"
 		"  --timer-hz N        timer: %u..%u; the model does not depend on it\n"
-		"  --mbec off|exec-fault  level 2: L1's MBEC emulation (default off)\n"
+		"  --mbec off|exec-fault|intercept  level 2: L1's MBEC emulation (default off)\n"
 		"  --mbec-tlb asid|flush  with --mbec: the model does not depend on it\n"
 		"  --mbec-violation report|inject|stop  with --mbec (default stop)\n"
 		"  --list              print the workload names, one a line\n"
@@ -200,7 +202,7 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 	if (cfg->p.mbec != L0_MBEC_OFF && cfg->p.level != 2)
 		return expect_fail(err, "--mbec applies to --level 2 only");
 	if (cfg->p.mbec == L0_MBEC_OFF && (tlb_given || viol_given))
-		return expect_fail(err, "%s applies with --mbec exec-fault only",
+		return expect_fail(err, "%s applies with --mbec exec-fault or intercept only",
 				   tlb_given ? "--mbec-tlb" : "--mbec-violation");
 	return CLI_RUN;
 }

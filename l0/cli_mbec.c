@@ -1,9 +1,8 @@
 /*
  * The MBEC options of the launcher (cli_mbec.h): names, parsing, the
- * combination rules and L1's words. The `intercept` design (catching
- * privilege changes by intercepting events rather than by execute faults,
- * /work/shared/docs/mechanisms.md section 3) is named so that asking for it
- * says it is not there yet instead of "unknown value".
+ * combination rules and L1's words. Two designs (docs/mbec.md): exec-fault
+ * (view switches on execute faults) and intercept (on the privilege
+ * changes' own exits).
  */
 #include "cli_mbec.h"
 
@@ -12,7 +11,12 @@
 
 const char *l0_mbec_name(enum l0_mbec m)
 {
-	return m == L0_MBEC_EXEC_FAULT ? "exec-fault" : "off";
+	switch (m) {
+	case L0_MBEC_EXEC_FAULT: return "exec-fault";
+	case L0_MBEC_INTERCEPT:  return "intercept";
+	case L0_MBEC_OFF:        break;
+	}
+	return "off";
 }
 
 const char *l0_mbec_tlb_name(enum l0_mbec_tlb t)
@@ -40,10 +44,11 @@ int cli_mbec_parse(const char *val, enum l0_mbec *out, char *why, size_t whylen)
 		*out = L0_MBEC_EXEC_FAULT;
 		return 0;
 	}
-	if (!strcmp(val, "intercept"))
-		snprintf(why, whylen, "--mbec intercept is not implemented yet (docs/mbec.md)");
-	else
-		snprintf(why, whylen, "--mbec '%s': want off, exec-fault or intercept", val);
+	if (!strcmp(val, "intercept")) {
+		*out = L0_MBEC_INTERCEPT;
+		return 0;
+	}
+	snprintf(why, whylen, "--mbec '%s': want off, exec-fault or intercept", val);
 	return -1;
 }
 
@@ -88,7 +93,7 @@ int cli_mbec_check(const struct run_config *cfg, bool tlb_given, bool violation_
 {
 	if (cfg->mbec == L0_MBEC_OFF) {
 		if (tlb_given || violation_given) {
-			snprintf(why, whylen, "%s applies with --mbec exec-fault only",
+			snprintf(why, whylen, "%s applies with --mbec exec-fault or intercept only",
 				 tlb_given ? "--mbec-tlb" : "--mbec-violation");
 			return -1;
 		}

@@ -56,17 +56,26 @@ static struct nestlab_procs expect_procs(const struct expect_params *p)
 	return procs;
 }
 
+/* The view switches and the design's exits per iteration of mbec part m,
+ * times n (processes), added to e. */
+static void expect_mbec_add(struct expect *e, const struct nestlab_wm_mbec *m, unsigned n,
+			    enum l0_mbec design)
+{
+	e->mbec_switches += (unsigned long long)nestlab_wm_mbec_switches(m) * n;
+	for (unsigned r = 0; r < NESTLAB_EXIT_NR; r++)
+		expect_add(&e->mbec_exits, r, (unsigned long long)n *
+			   nestlab_wm_mbec_exits(m, (enum nestlab_wm_mbec_design)design, r));
+}
+
 /* Under MBEC: the view switches per iteration, the status and the checks. */
 static void expect_mbec(struct expect *e, const struct nestlab_workload_model *m,
 			const struct nestlab_procs *procs, const struct expect_params *p)
 {
-	e->mbec_switches = m->mbec.switches_per_iter;
-	if (m->per_proc) {
-		e->mbec_switches *= procs->n;
+	expect_mbec_add(e, &m->mbec, m->per_proc ? procs->n : 1, p->mbec);
+	if (m->per_proc)
 		for (unsigned i = 0; i < procs->n; i++)
-			e->mbec_switches +=
-				nestlab_workload_model(procs->prog[i])->mbec.switches_per_iter;
-	}
+			expect_mbec_add(e, &nestlab_workload_model(procs->prog[i])->mbec, 1,
+					p->mbec);
 	e->checks += m->mbec.extra_checks;
 	if (m->mbec.violates && p->mbec_violation == L0_MBEC_VIOLATION_STOP) {
 		e->status_code = NESTLAB_STATUS_L2_MBEC_VIOLATION;
@@ -125,7 +134,10 @@ void expect_render(FILE *f, const struct expect_params *p, const struct expect *
 	else
 		fputs("null", f);
 	fprintf(f, ", \"checks\": %u", e->checks);
-	if (p->level == 2 && p->mbec != L0_MBEC_OFF)
-		fprintf(f, ", \"mbec_switches_per_iter\": %llu", e->mbec_switches);
+	if (p->level == 2 && p->mbec != L0_MBEC_OFF) {
+		fprintf(f, ", \"mbec_switches_per_iter\": %llu, \"mbec_exits_per_iter\": ",
+			e->mbec_switches);
+		results_json_exit_map(f, &e->mbec_exits, 0);
+	}
 	fputs("}\n", f);
 }

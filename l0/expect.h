@@ -34,6 +34,7 @@ struct expect {
 	int qemu_exit;                  /* (status << 1) | 1, or 0 without one */
 	unsigned checks;                /* "PASS: <workload>:" lines */
 	unsigned long long mbec_switches; /* under MBEC: view switches per iteration */
+	struct results_exits mbec_exits;  /* under MBEC: the exits they add per iteration */
 };
 
 /* Fills `e` from the model; -1 if the workload is unknown or has no model. */
@@ -43,7 +44,8 @@ int expect_compute(const struct expect_params *p, struct expect *e);
  * exits (as a results phase's "exits", null when not known: the run does not
  * pass, or runs under MBEC) and checks; under MBEC the parameters include
  * "mbec" and "mbec_violation" and the line ends with
- * "mbec_switches_per_iter". */
+ * "mbec_switches_per_iter" and "mbec_exits_per_iter" (the exits the
+ * design adds per iteration, by reason). */
 void expect_render(FILE *f, const struct expect_params *p, const struct expect *e);
 
 #endif

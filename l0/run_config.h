@@ -44,6 +44,7 @@ enum l0_l1 {
 enum l0_mbec {
 	L0_MBEC_OFF        = 0,
 	L0_MBEC_EXEC_FAULT = 1,
+	L0_MBEC_INTERCEPT  = 2,
 };
 
 /* --mbec-tlb: how L1 switches between the two views (L1's mbec_tlb=). */

@@ -43,6 +43,7 @@
 	X(CR4_WRITE,  "cr4_write")          \
 	X(CR8_WRITE,  "cr8_write")          \
 	X(TR_WRITE,   "tr_write")           \
+	X(IRET,       "iret")               \
 	X(EXCP_DE,    "excp_de")            \
 	X(EXCP_DB,    "excp_db")            \
 	X(EXCP_BP,    "excp_bp")            \

@@ -18,18 +18,25 @@
  * workload: its phase holds the sum of those programs' exits (each
  * program's terms for the same N), and its checks are per process.
  *
- * Under L1's MBEC emulation (`nestlab run --mbec exec-fault`, docs/mbec.md;
- * the kernel declares its execute policy, guests/kernel/mbec.c) the model's
- * `mbec` part says what changes, for each of L1's violation policies:
+ * Under L1's MBEC emulation (`nestlab run --mbec exec-fault|intercept`,
+ * docs/mbec.md; the kernel declares its execute policy, guests/kernel/
+ * mbec.c) the model's `mbec` part says what changes, for each of L1's
+ * designs and violation policies:
  *
- *   - each change of L2's privilege level is one more NPF exit: L1 switches
- *     between its user and supervisor views at the first fetch in the new
- *     mode. That is 2 per system call round trip and 2 per exception or
- *     interrupt taken from ring 3 and returned from. switches_per_iter
- *     counts them per iteration (for multi: per process and iteration, on
- *     top of its program's); the phase's markers add a fixed few, which the
- *     tests cancel by comparing two iteration counts (tests/integration/
- *     mbec.sh), so the phase's exact exits are not modelled under MBEC;
+ *   - each change of L2's privilege level is one view switch: 2 per system
+ *     call round trip and 2 per exception or interrupt taken from ring 3
+ *     and returned from. The part counts those per iteration by kind
+ *     (syscalls, page_faults, interrupts; for multi: per process and
+ *     iteration, on top of its program's). What a switch costs depends on
+ *     the design (nestlab_wm_mbec_exits): exec-fault, one NPF exit per
+ *     switch (the first fetch in the new mode); intercept, 2 excp_ud per
+ *     system call (SYSCALL and SYSRET raise #UD), and per #PF or
+ *     interrupt from ring 3 one iret and one excp_db (the IRET, stepped),
+ *     plus the excp_pf of the #PF itself (the interrupt's entry is the
+ *     injection L1 makes anyway). The phase's markers add a fixed few,
+ *     which the tests cancel by comparing two iteration counts
+ *     (tests/integration/mbec.sh), so the phase's exact exits are not
+ *     modelled under MBEC;
  *   - a workload that fetches against the policy on purpose (violates) ends
  *     under mbec_violation=stop with NESTLAB_STATUS_L2_MBEC_VIOLATION before
  *     it prints a check; under report and inject it passes;
@@ -68,7 +75,10 @@ struct nestlab_wm_term {
 };
 
 struct nestlab_wm_mbec {
-	unsigned long switches_per_iter; /* view switches (NPF exits) per iteration */
+	/* privilege changes from ring 3 and back, per iteration */
+	unsigned long syscalls_per_iter;    /* system call round trips */
+	unsigned long page_faults_per_iter; /* #PF taken from ring 3 */
+	unsigned long interrupts_per_iter;  /* interrupts taken from ring 3 */
 	int violates;                    /* fetches against the policy on purpose */
 	unsigned extra_checks;           /* PASS lines beyond checks[1] */
 };
@@ -94,10 +104,38 @@ struct nestlab_workload_model {
 #define NESTLAB_WM_FIXED(r, n)  { NESTLAB_EXIT_##r, NESTLAB_WM_ALWAYS, 0, (n) }
 #define NESTLAB_WM_FIXED_HC(n)  { NESTLAB_WM_HC, NESTLAB_WM_ALWAYS, 0, (n) }
 #define NESTLAB_WM_PASSES       .status = { NESTLAB_STATUS_PASS, NESTLAB_STATUS_PASS }
-/* One system call (or exception from ring 3) per iteration: 2 view switches
- * under MBEC, the kernel's first fetch after the entry and the program's
- * after the return. */
-#define NESTLAB_WM_MBEC_SWITCHES(calls) .mbec = { .switches_per_iter = 2 * (calls) }
+/* Per iteration: n system call round trips, #PFs or interrupts from ring
+ * 3, each 2 view switches under MBEC (into the kernel and back). */
+#define NESTLAB_WM_MBEC_SYSCALLS(n)    .mbec = { .syscalls_per_iter = (n) }
+#define NESTLAB_WM_MBEC_PAGE_FAULTS(n) .mbec = { .page_faults_per_iter = (n) }
+#define NESTLAB_WM_MBEC_INTERRUPTS(n)  .mbec = { .interrupts_per_iter = (n) }
+
+/* The MBEC designs, as the launcher numbers them (l0/run_config.h). */
+enum nestlab_wm_mbec_design { NESTLAB_WM_MBEC_EXEC_FAULT = 1, NESTLAB_WM_MBEC_INTERCEPT = 2 };
+
+/* View switches per iteration of mbec part m. */
+static inline unsigned long nestlab_wm_mbec_switches(const struct nestlab_wm_mbec *m)
+{
+	return 2 * (m->syscalls_per_iter + m->page_faults_per_iter + m->interrupts_per_iter);
+}
+
+/* Exits of `reason` that design adds per iteration for mbec part m. */
+static inline unsigned long nestlab_wm_mbec_exits(const struct nestlab_wm_mbec *m,
+						  enum nestlab_wm_mbec_design design,
+						  unsigned int reason)
+{
+	unsigned long returns = m->page_faults_per_iter + m->interrupts_per_iter;
+
+	if (design == NESTLAB_WM_MBEC_EXEC_FAULT)
+		return reason == NESTLAB_EXIT_NPF ? nestlab_wm_mbec_switches(m) : 0;
+	switch (reason) {
+	case NESTLAB_EXIT_EXCP_UD: return 2 * m->syscalls_per_iter;
+	case NESTLAB_EXIT_EXCP_PF: return m->page_faults_per_iter;
+	case NESTLAB_EXIT_IRET:    return returns;
+	case NESTLAB_EXIT_EXCP_DB: return returns;
+	}
+	return 0;
+}
 
 /*
  * hcerrors.c makes NESTLAB_WM_HCERRORS_CHECKS CHECK()s, one malformed
@@ -182,22 +220,22 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 		},
 		/* getpid.c: SYSCALL/SYSRET are not intercepted */
 		[NESTLAB_WL_GETPID] = {
-			.defined = 1, NESTLAB_WM_PASSES, NESTLAB_WM_MBEC_SWITCHES(1),
+			.defined = 1, NESTLAB_WM_PASSES, NESTLAB_WM_MBEC_SYSCALLS(1),
 		},
 		/* write.c: each write(2) is one CONSOLE_WRITE hypercall */
 		[NESTLAB_WL_WRITE] = {
 			.defined = 1, .exits = { NESTLAB_WM_EACH_HC }, NESTLAB_WM_PASSES,
-			NESTLAB_WM_MBEC_SWITCHES(1),
+			NESTLAB_WM_MBEC_SYSCALLS(1),
 		},
 		/* pagefault.c: each iteration maps a frame never touched before
 		 * (the #PF is taken from ring 3: 2 view switches under MBEC) */
 		[NESTLAB_WL_PAGEFAULT] = {
 			.defined = 1, .exits = { NESTLAB_WM_EACH_LAZY(NPF) }, NESTLAB_WM_PASSES,
-			NESTLAB_WM_MBEC_SWITCHES(1),
+			NESTLAB_WM_MBEC_PAGE_FAULTS(1),
 		},
 		/* syscall_mix.c: 4 system calls and ALU work, nothing intercepted */
 		[NESTLAB_WL_SYSCALL_MIX] = {
-			.defined = 1, NESTLAB_WM_PASSES, NESTLAB_WM_MBEC_SWITCHES(4),
+			.defined = 1, NESTLAB_WM_PASSES, NESTLAB_WM_MBEC_SYSCALLS(4),
 		},
 		[NESTLAB_WL_HCERRORS] = {
 			.defined = 1, .nestlab_l1_only = 1,
@@ -224,14 +262,14 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			.exits = { NESTLAB_WM_EACH(INTR), NESTLAB_WM_EACH(NPF) },
 			NESTLAB_WM_PASSES,
 			.checks = { NESTLAB_WM_TIMER_CHECKS, NESTLAB_WM_TIMER_CHECKS },
-			NESTLAB_WM_MBEC_SWITCHES(1),    /* each interrupt comes from ring 3 */
+			NESTLAB_WM_MBEC_INTERRUPTS(1),  /* each interrupt comes from ring 3 */
 		},
 		/* multi.c: the programs' steps, yields (system calls) and CR3
 		 * loads between them exit nothing; one check per process. Under
 		 * MBEC each process's yield is one more round trip. */
 		[NESTLAB_WL_MULTI] = {
 			.defined = 1, .per_proc = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
-			NESTLAB_WM_MBEC_SWITCHES(1),
+			NESTLAB_WM_MBEC_SYSCALLS(1),
 		},
 		/* mbec_kexec_user.c, mbec_uexec_kernel.c: one probe each, a fetch
 		 * in one mode from a page only the other may execute; no exit

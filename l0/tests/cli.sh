@@ -53,9 +53,9 @@ expect 2 "--timer-hz '0': want an integer in 100..100000" "--timer-hz 0" -- run 
 expect 2 "--timer-hz '100001'"              "--timer-hz too big" -- run --workload timer --timer-hz 100001
 expect 2 "applies to --workload timer only" "--timer-hz without timer" -- run --workload cpuid --timer-hz 1000
 expect 2 "$U"                               "bad --procs prints usage" -- run --workload multi --procs frob
-expect 2 "--mbec intercept is not implemented yet \(docs/mbec.md\)" "--mbec intercept" -- run --workload getpid --mbec intercept
+expect 2 "--mbec applies to --level 2 with --l1 nestlab only" "--mbec intercept at level 1" -- run --workload getpid --level 1 --mbec intercept
 expect 2 "--mbec applies to --level 2 with --l1 nestlab only" "--mbec at level 1" -- run --workload getpid --level 1 --mbec exec-fault
-expect 2 "--mbec-violation applies with --mbec exec-fault only" "--mbec-violation without --mbec" -- run --workload getpid --mbec-violation inject
+expect 2 "--mbec-violation applies with --mbec exec-fault or intercept only" "--mbec-violation without --mbec" -- run --workload getpid --mbec-violation inject
 expect 0 "usage: nestlab run"               "nestlab --help" -- --help
 expect 0 "^ +nestlab expect --workload"      "nestlab --help lists expect" -- --help
 E='usage: nestlab expect'

@@ -237,7 +237,8 @@ Test(bench_matrix, mbec_in_id_and_command)
 
 	load("a", "[matrix]\nlevel = 1 2\nworkload = getpid\n[case off]\nmbec = off\n"
 	     "[case asid]\nmbec = exec-fault\n[case flush]\nmbec = exec-fault\n"
-	     "mbec_tlb = flush\n[case kvm]\nl1 = kvm\nmbec = exec-fault\nlevel = 2\n");
+	     "mbec_tlb = flush\n[case kvm]\nl1 = kvm\nmbec = exec-fault\nlevel = 2\n"
+	     "[case icpt]\nmbec = intercept\n[case icptf]\nmbec = intercept\nmbec_tlb = flush\n");
 	expand(false, true);
 	cr_assert(cell("getpid-l1-vmmcall-n1000") != NULL);
 	cr_assert(cell("getpid-l2-nestlab-vmmcall-eager-n1000") != NULL);
@@ -249,6 +250,14 @@ Test(bench_matrix, mbec_in_id_and_command)
 	cmd = bench_cell_command(cell("getpid-l2-nestlab-vmmcall-eager-n1000-mbec"), 1, &o);
 	cr_assert(strstr(cmd, " --mbec exec-fault ") != NULL, "%s", cmd);
 	cr_assert(strstr(cmd, "--mbec-tlb") == NULL, "%s", cmd);
+	free(cmd);
+	cmd = bench_cell_command(cell("getpid-l2-nestlab-vmmcall-eager-n1000-mbec-intercept"), 1,
+				 &o);
+	cr_assert(strstr(cmd, " --mbec intercept ") != NULL, "%s", cmd);
+	free(cmd);
+	cmd = bench_cell_command(cell("getpid-l2-nestlab-vmmcall-eager-n1000-mbec-intercept-flush"),
+				 1, &o);
+	cr_assert(strstr(cmd, " --mbec intercept --mbec-tlb flush ") != NULL, "%s", cmd);
 	free(cmd);
 	cmd = bench_cell_command(cell("getpid-l2-nestlab-vmmcall-eager-n1000"), 1, &o);
 	cr_assert(strstr(cmd, "--mbec") == NULL, "%s", cmd);

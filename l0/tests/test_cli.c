@@ -368,6 +368,14 @@ Test(cli, mbec_options)
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "exec-fault",
 				"--mbec-violation", "report", NULL), CLI_RUN));
 	cr_assert(eq(int, c.mbec_violation, L0_MBEC_VIOLATION_REPORT));
+	/* the second design: the same words, mbec=intercept */
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "intercept", "--mbec-tlb",
+				"flush", NULL), CLI_RUN));
+	cr_assert(eq(int, c.mbec, L0_MBEC_INTERCEPT));
+	cr_assert(eq(int, cli_l1_args(&c, l1, sizeof(l1)), 0));
+	cr_assert(eq(str, l1, " mbec=intercept mbec_tlb=flush mbec_violation=stop"));
+	cr_assert(eq(int, cli_l2_args(&c, l2, sizeof(l2)), 0));
+	cr_assert(eq(str, l2, " mbec=on"));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--level", "1", "--mbec", "off",
 				NULL), CLI_RUN));
 }
@@ -376,10 +384,6 @@ Test(cli, mbec_usage_errors)
 {
 	struct run_config c;
 
-	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "intercept", NULL),
-		     CLI_USAGE));
-	cr_assert(not(eq(ptr, strstr(err_buf, "--mbec intercept is not implemented yet "
-				     "(docs/mbec.md)"), NULL)));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "on", NULL), CLI_USAGE));
 	cr_assert(not(eq(ptr, strstr(err_buf, "want off, exec-fault or intercept"), NULL)));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "exec-fault", "--mbec-tlb",
@@ -398,11 +402,11 @@ Test(cli, mbec_usage_errors)
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec-tlb", "flush", NULL),
 		     CLI_USAGE));
 	cr_assert(not(eq(ptr, strstr(err_buf, "--mbec-tlb applies with --mbec exec-fault "
-				     "only"), NULL)));
+				     "or intercept only"), NULL)));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "off",
 				"--mbec-violation", "stop", NULL), CLI_USAGE));
 	cr_assert(not(eq(ptr, strstr(err_buf, "--mbec-violation applies with --mbec "
-				     "exec-fault only"), NULL)));
+				     "exec-fault or intercept only"), NULL)));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "exec-fault",
 				"--l1-option", "mbec_tlb=flush", NULL), CLI_USAGE));
 	cr_assert(not(eq(ptr, strstr(err_buf, "--l1-option 'mbec_tlb=flush' with --mbec"),

@@ -120,14 +120,14 @@ Test(cli_expect, mbec_options)
 	cr_assert(eq(int, c.p.mbec, L0_MBEC_EXEC_FAULT));
 	cr_assert(eq(int, c.p.mbec_violation, L0_MBEC_VIOLATION_INJECT));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "intercept", NULL),
-		     CLI_USAGE));
-	cr_assert(err_has("--mbec intercept is not implemented yet (docs/mbec.md)"));
+		     CLI_RUN));
+	cr_assert(eq(int, c.p.mbec, L0_MBEC_INTERCEPT));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--level", "1", "--mbec",
 				"exec-fault", NULL), CLI_USAGE));
 	cr_assert(err_has("--mbec applies to --level 2 only"));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec-violation", "stop", NULL),
 		     CLI_USAGE));
-	cr_assert(err_has("--mbec-violation applies with --mbec exec-fault only"));
+	cr_assert(err_has("--mbec-violation applies with --mbec exec-fault or intercept only"));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--mbec", "exec-fault",
 				"--mbec-tlb", "x", NULL), CLI_USAGE));
 }

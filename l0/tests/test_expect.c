@@ -263,13 +263,17 @@ Test(expect, json_line_exact)
 	free(s);
 }
 
-/* Evaluates `name` at level 2 under L1's MBEC emulation with policy `v`. */
+/* The MBEC design eval_mbec evaluates under. */
+static enum l0_mbec p_mbec = L0_MBEC_EXEC_FAULT;
+
+/* Evaluates `name` at level 2 under L1's MBEC emulation (design p_mbec)
+ * with policy `v`. */
 static void eval_mbec(const char *name, unsigned long n, enum l0_mbec_violation v,
 		      const char *procs)
 {
 	struct expect_params p = {
 		.workload = (unsigned)cli_workload_index(name), .iterations = n, .level = 2,
-		.transport = VMMCALL, .mbec = L0_MBEC_EXEC_FAULT, .mbec_violation = v,
+		.transport = VMMCALL, .mbec = p_mbec, .mbec_violation = v,
 	};
 
 	if (procs)
@@ -297,6 +301,31 @@ Test(expect, mbec_view_switches)
 	eval_mbec("multi", 10, L0_MBEC_VIOLATION_STOP, "getpid,cpuid,write");
 	cr_assert(eq(u64, e.mbec_switches, 2 + 2 + 0 + 2 + 2 + 2));
 	cr_assert(eq(u32, e.checks, 3));
+	/* the designs' exits: exec-fault one npf per switch; intercept 2
+	 * excp_ud per system call, per #PF or interrupt one iret and one
+	 * excp_db (and the #PF's excp_pf) */
+	eval_mbec("getpid", 1000, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_NPF].count, 2));
+	p_mbec = L0_MBEC_INTERCEPT;
+	eval_mbec("getpid", 1000, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u64, e.mbec_switches, 2));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_NPF].count, 0));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_UD].count, 2));
+	eval_mbec("syscall-mix", 1000, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_UD].count, 8));
+	eval_mbec("pagefault", 1000, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u64, e.mbec_switches, 2));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_PF].count, 1));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_IRET].count, 1));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_DB].count, 1));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_UD].count, 0));
+	eval_mbec("timer", 1000, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_PF].count, 0));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_IRET].count, 1));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_DB].count, 1));
+	eval_mbec("multi", 10, L0_MBEC_VIOLATION_STOP, "getpid,cpuid,write");
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_UD].count, 2 * (1 + 0 + 1 + 3)));
+	p_mbec = L0_MBEC_EXEC_FAULT;
 	/* MBEC off: the model as before */
 	eval("getpid", 1000, 2, VMMCALL, false);
 	cr_assert(e.exits_known);
@@ -352,6 +381,6 @@ Test(expect, mbec_json_line_exact)
 		     "\"transport\": \"vmmcall\", \"npt\": \"eager\", \"mbec\": \"exec-fault\", "
 		     "\"mbec_violation\": \"inject\", \"status\": \"pass\", \"status_code\": 0, "
 		     "\"qemu_exit\": 1, \"exits\": null, \"checks\": 0, "
-		     "\"mbec_switches_per_iter\": 2}\n"));
+		     "\"mbec_switches_per_iter\": 2, \"mbec_exits_per_iter\": {\"npf\": 2}}\n"));
 	free(buf);
 }

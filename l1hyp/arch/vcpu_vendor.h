@@ -56,6 +56,11 @@ void vendor_vcpu_run(struct vcpu *v);
 
 /* ---- guest state ---- */
 unsigned vendor_cpl(const struct vcpu *v);
+/* Set the CPL L2 runs at from the next entry (an instruction L1 emulated
+ * changed it, e.g. SYSCALL/SYSRET: the CPL is not derived from a selector
+ * then, APM vol.3 SYSRET "CPL = 3"); after vendor_set_segment of SS, whose
+ * DPL the vendor may make the CPL's. */
+void     vendor_set_cpl(struct vcpu *v, unsigned cpl);
 /* CR0, CR2, CR3, CR4 and EFER as the guest sees them (EFER without the
  * extension's enable bit). */
 uint64_t vendor_read_cr(const struct vcpu *v, unsigned cr);
@@ -97,6 +102,10 @@ bool vendor_long_mode(const struct vcpu *v);
 int  vendor_get_guest_msr(const struct vcpu *v, uint32_t msr, uint64_t *val);
 int  vendor_set_guest_msr(struct vcpu *v, uint32_t msr, uint64_t val);
 
+/* DR6 (APM vol.2 13.1.1.3) as the guest sees it, and setting it. */
+uint64_t vendor_dr6(const struct vcpu *v);
+void     vendor_set_dr6(struct vcpu *v, uint64_t dr6);
+
 /* ---- events ---- */
 /* Queue a hardware exception for the next entry; cr2 is loaded for #PF. */
 void vendor_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
@@ -137,9 +146,15 @@ enum vcpu_intercept {
 	VCPU_INTERCEPT_TR_WRITE,                            /* LTR */
 	VCPU_INTERCEPT_INTR,            /* L1's own interrupts end the guest's run */
 	VCPU_INTERCEPT_CR8_WRITE,       /* MOV CR8 (TPR) */
+	VCPU_INTERCEPT_IRET,            /* IRET, before it executes (APM 15.9) */
 	VCPU_INTERCEPT_NR
 };
 void vendor_set_intercept(struct vcpu *v, enum vcpu_intercept what, bool on);
+/* Intercept the exceptions whose vector bits are set in mask (bit n:
+ * vector n, 0..31) and no others: each raised in L2 exits before it is
+ * delivered (NESTLAB_EXIT_EXCP_*, exit_info.exc), RIP at the faulting
+ * instruction for a fault, after it for a trap. */
+void vendor_set_exception_intercepts(struct vcpu *v, uint32_t mask);
 /* Intercept (true) or pass through (false) guest reads and writes of msr.
  * MSRs outside the vendor's bitmap are always intercepted. */
 void vendor_set_msr_intercept(struct vcpu *v, uint32_t msr, bool read, bool write);

@@ -76,9 +76,8 @@ struct exit_info {
 	enum nestlab_exit_reason reason;
 	uint64_t raw_code;      /* the vendor's exit code, for diagnoses only */
 	uint8_t insn_len;       /* 0: unknown, decode at RIP */
-	/* Instruction intercepts (CPUID, VMMCALL, MSR, HLT, the SVM
-	 * instructions...; not IOIO, NPF or exceptions): L2's CPL and mode
-	 * when it exited, i.e. the intercepted instruction's
+	/* Every exit: L2's CPL and mode when it exited, i.e. the
+	 * intercepted (or faulting) instruction's
 	 * (vendor_cpl/vendor_long_mode give live values). */
 	uint8_t cpl;
 	bool long_mode;

@@ -66,6 +66,9 @@ struct vcpu {
 	unsigned active_view;
 
 	uint64_t msr_shadow[VCPU_MSR_SHADOWS];
+	/* EFER bits L1 hides from the CPU and L2's own value of them
+	 * (msr_efer.h) */
+	uint64_t efer_hidden, efer_hidden_val;
 	void *mech[VCPU_MECH_SLOTS];
 
 	struct guest_mem gm;

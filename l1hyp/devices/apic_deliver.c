@@ -5,7 +5,8 @@
  *                    deliverable vector (above PPR, SDM vol.3 11.8.3) is
  *                    injected with EVENTINJ when L2 can take it (IF = 1, no
  *                    interrupt shadow, no event queued: SDM vol.3 6.8.1,
- *                    APM vol.2 8.5, 15.20), and moves IRR -> ISR; otherwise
+ *                    APM vol.2 8.5, 15.20), after the event hooks
+ *                    (core/event_hook.h), and moves IRR -> ISR; otherwise
  *                    an interrupt window is requested (VINTR). A vector held
  *                    back by TPR alone makes L1 intercept CR8 writes until
  *                    it is delivered (L2 lowering CR8 would otherwise go
@@ -31,6 +32,7 @@
 #include "../core/exit_core.h"
 #include "../core/trace_l1.h"
 #include "../core/guest_insn.h"
+#include "../core/event_hook.h"
 #include "../arch/vcpu_vendor.h"
 #include "../arch/x86/cpu.h"
 #include "../arch/x86/host_apic.h"
@@ -61,13 +63,17 @@ void lapic_dev_prepare_entry(struct vcpu *v)
 	v->irq_recheck = false;
 	if (__builtin_expect(apic->ev.mask != 0, 0)) {
 		lapic_take_events(apic, &ev);
-		if ((ev.mask & LAPIC_EV_NMI) && !vendor_event_pending(v))
+		if ((ev.mask & LAPIC_EV_NMI) && !vendor_event_pending(v)) {
+			event_hooks_run(v, EVENT_NMI, X86_EXC_NMI);
 			vendor_inject_nmi(v);
+		}
 	}
 	vec = lapic_pending_vector(apic);
 	if (vec >= 0 && !vendor_event_pending(v) && vendor_interruptible(v)) {
 		/* Taken: nothing else can be deliverable or held by TPR alone
-		 * now (vec was the highest in IRR; its class is in service). */
+		 * now (vec was the highest in IRR; its class is in service).
+		 * The event hooks (core/event_hook.h) see L2 before it. */
+		event_hooks_run(v, EVENT_INTERRUPT, (unsigned)vec);
 		vendor_inject_interrupt(v, (unsigned)vec);
 		lapic_accept(apic, vec);
 		trace_l1_irq(v, (unsigned)vec, apic->tpr);

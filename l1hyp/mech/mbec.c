@@ -3,8 +3,8 @@
  * policy hypercalls L2's kernel makes (include/nestlab/hypercall.h,
  * NESTLAB_HC_MBEC_*), view switches and the report at the end of the run.
  *
- * Switches (L1 command line): mbec=off|exec-fault (default off: nothing of
- * this file runs), mbec_tlb=asid|flush (asid: each view its own ASID, a
+ * Switches (L1 command line): mbec=off|exec-fault|intercept (default off:
+ * nothing of this file runs; the two designs, mbec.h), mbec_tlb=asid|flush (asid: each view its own ASID, a
  * switch flushes nothing; flush: the views share the base ASID and every
  * switch flushes it, APM vol.2 15.16), mbec_violation=stop|inject|report.
  */
@@ -69,6 +69,14 @@ void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa)
 	trace_l1_mech(v, mbec.slot, MBEC_TRACE_SWITCH, from << 8 | view, gpa);
 }
 
+void mbec_switch_for(struct vcpu *v, unsigned view, uint64_t *counter)
+{
+	if (v->active_view == view)
+		return;
+	mbec_switch_view(v, view, v->regs.rip);
+	(*counter)++;
+}
+
 /* ---- the policy hypercalls (CPL0 only: hc_dispatch checks) ---- */
 
 static uint32_t hc_enable(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t *r1)
@@ -103,6 +111,8 @@ static uint32_t hc_enable(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t
 		w->in_use = true;
 	}
 	mbec.enabled = true;
+	if (mbec.design == MBEC_DESIGN_INTERCEPT)
+		mbec_intercept_enable(v);
 	vendor_switch_view(v, MBEC_VIEW_SUPER);         /* the caller is at CPL0 */
 	vendor_flush_tlb(v, VCPU_FLUSH_ALL);
 	*r0 = mbec.pages;
@@ -150,21 +160,23 @@ static uint32_t hc_query(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t 
 static int mbec_init(struct vcpu *v, unsigned slot, const char *val, size_t vlen,
 		     char *err, size_t errlen)
 {
-	(void)v;
 	mbec.slot = slot;
 	if (!val || word_is(val, vlen, "off")) {
 		if (mbec.tlb != MBEC_TLB_ASID || mbec.violation != MBEC_VIOL_STOP) {
 			format_snprintf(err, errlen, "mbec_tlb and mbec_violation need "
-					"mbec=exec-fault");
+					"mbec=exec-fault or mbec=intercept");
 			return -1;
 		}
 		return 0;
 	}
-	if (!word_is(val, vlen, "exec-fault")) {
-		format_snprintf(err, errlen, "mbec takes off or exec-fault");
+	if (word_is(val, vlen, "intercept"))
+		mbec.design = MBEC_DESIGN_INTERCEPT;
+	else if (!word_is(val, vlen, "exec-fault")) {
+		format_snprintf(err, errlen, "mbec takes off, exec-fault or intercept");
 		return -1;
 	}
 	if (mbec_fault_init() ||
+	    (mbec.design == MBEC_DESIGN_INTERCEPT && mbec_intercept_init(v)) ||
 	    hc_ext_register(NESTLAB_HC_MBEC_ENABLE, hc_enable) ||
 	    hc_ext_register(NESTLAB_HC_MBEC_SET, hc_set) ||
 	    hc_ext_register(NESTLAB_HC_MBEC_QUERY, hc_query)) {
@@ -180,12 +192,19 @@ static void mbec_report(struct vcpu *v)
 	static const char *const viol[] = { "stop", "inject", "report" };
 
 	(void)v;
-	l1_printf("nestlab-l1: mbec: %s, tlb %s, violations %s: %lu view switches "
+	l1_printf("nestlab-l1: mbec: %s, %s, tlb %s, violations %s: %lu view switches "
 		  "(%lu to user, %lu to supervisor), violations %lu in user mode, "
-		  "%lu in supervisor mode\n", mbec.enabled ? "enabled by L2" : "never enabled",
+		  "%lu in supervisor mode\n",
+		  mbec.design == MBEC_DESIGN_INTERCEPT ? "intercept" : "exec-fault",
+		  mbec.enabled ? "enabled by L2" : "never enabled",
 		  mbec.tlb == MBEC_TLB_ASID ? "asid" : "flush", viol[mbec.violation],
 		  mbec.switches_to_user + mbec.switches_to_super, mbec.switches_to_user,
 		  mbec.switches_to_super, mbec.violations_user, mbec.violations_super);
+	if (mbec.design == MBEC_DESIGN_INTERCEPT)
+		l1_printf("nestlab-l1: mbec intercept: switches at %lu SYSCALL, %lu SYSRET, "
+			  "%lu exceptions, %lu IRET, %lu interrupts; backstop (execute "
+			  "faults) %lu\n", mbec.via_syscall, mbec.via_sysret,
+			  mbec.via_exception, mbec.via_iret, mbec.via_event, mbec.via_backstop);
 }
 
 static const struct mech mbec_mech = {

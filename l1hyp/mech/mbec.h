@@ -11,10 +11,15 @@
  * (a nested page fault with the execute bit, APM vol.2 15.25.10, on a
  * present page): L1 switches to the other view and L2 retries the fetch.
  * A fetch that faults in its own mode's view is a violation.
+ * Design intercept: the privilege changes themselves exit (SYSCALL and
+ * SYSRET through #UD with EFER.SCE hidden, exceptions, IRET, the
+ * interrupts L1 injects) and L1 switches there; the execute faults stay
+ * as the backstop for what those do not see.
  *
- *   mbec.c        the switches, the policy hypercalls, the report
- *   mbec_fault.c  the nested page faults: view switch, violation, and lazy
- *                 NPT's newly mapped pages mirrored into every view
+ *   mbec.c            the switches, the policy hypercalls, the report
+ *   mbec_fault.c      the nested page faults: view switch, violation, and
+ *                     lazy NPT's newly mapped pages mirrored into every view
+ *   mbec_intercept.c  design intercept's exits and event hook
  */
 #ifndef L1_MECH_MBEC_H
 #define L1_MECH_MBEC_H
@@ -29,6 +34,7 @@ struct vcpu;
 #define MBEC_VIEW_USER  1u
 #define MBEC_VIEW_SUPER 2u
 
+enum mbec_design { MBEC_DESIGN_EXEC_FAULT = 0, MBEC_DESIGN_INTERCEPT };
 enum mbec_tlb { MBEC_TLB_ASID = 0, MBEC_TLB_FLUSH };
 enum mbec_violation { MBEC_VIOL_STOP = 0, MBEC_VIOL_INJECT, MBEC_VIOL_REPORT };
 
@@ -38,7 +44,8 @@ enum mbec_violation { MBEC_VIOL_STOP = 0, MBEC_VIOL_INJECT, MBEC_VIOL_REPORT };
 
 struct mbec_state {
 	unsigned slot;                  /* the mechanism's vcpu->mech[] slot */
-	bool on;                        /* mbec=exec-fault */
+	bool on;                        /* mbec=exec-fault or mbec=intercept */
+	enum mbec_design design;
 	bool enabled;                   /* L2 sent MBEC_ENABLE */
 	enum mbec_tlb tlb;
 	enum mbec_violation violation;
@@ -46,6 +53,10 @@ struct mbec_state {
 	uint64_t pages;
 	uint64_t switches_to_user, switches_to_super;
 	uint64_t violations_user, violations_super;
+	/* design intercept: the switches by what made them; backstop: by an
+	 * execute fault (what the intercepts missed) */
+	uint64_t via_syscall, via_sysret, via_exception, via_iret, via_event;
+	uint64_t via_backstop;
 };
 
 extern struct mbec_state mbec;
@@ -75,7 +86,16 @@ static inline bool mbec_view_exec(unsigned view, uint64_t gpa)
 /* Point the vCPU at view (switch count, trace, the TLB as mbec.tlb says). */
 void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa);
 
+/* Switch to view (if not there yet) for a reason counted in *counter. */
+void mbec_switch_for(struct vcpu *v, unsigned view, uint64_t *counter);
+
 /* Install the NPF handler (mbec_fault.c). 0 or -1. */
 int mbec_fault_init(void);
+
+/* Design intercept (mbec_intercept.c): at init, hide EFER.SCE, intercept
+ * #UD and install the handlers and the event hook (0 or -1); at
+ * MBEC_ENABLE, intercept the exceptions and IRET. */
+int mbec_intercept_init(struct vcpu *v);
+void mbec_intercept_enable(struct vcpu *v);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * MBEC emulation, the nested page faults (mbec.h). The mechanism takes the
+ * MBEC emulation, the nested page faults (mbec.h): design exec-fault's
+ * view switches, and design intercept's backstop. The mechanism takes the
  * NPF exit in front of the core's handler (exit_claim, which hands back
  * the core's) once L2 enabled MBEC:
  *   - an instruction fetch from a present page of L2 RAM that the active
@@ -50,6 +51,9 @@ static unsigned violation(struct vcpu *v, uint64_t gpa, unsigned cpl)
 		vendor_inject_exception(v, X86_EXC_PF, true,
 					X86_PF_P | X86_PF_ID | (cpl == 3 ? X86_PF_U : 0),
 					v->regs.rip);
+		/* Design intercept follows the exception it injects itself. */
+		if (mbec.design == MBEC_DESIGN_INTERCEPT && cpl == 3)
+			mbec_switch_for(v, MBEC_VIEW_SUPER, &mbec.via_exception);
 		return 0;
 	case MBEC_VIOL_REPORT:
 		npt_set_exec(&v->views[view].npt, gpa & ~0xFFFull, 0x1000, true);
@@ -104,6 +108,8 @@ static unsigned mbec_npf(struct vcpu *v)
 		want = mbec_view_of(cpl);
 		if (v->active_view != want) {
 			mbec_switch_view(v, want, f->gpa);
+			if (mbec.design == MBEC_DESIGN_INTERCEPT)
+				mbec.via_backstop++;    /* a change the intercepts missed */
 			return 0;
 		}
 		return violation(v, f->gpa, cpl);

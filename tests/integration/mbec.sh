@@ -1,107 +1,142 @@
 #!/bin/bash
 # MBEC end to end: L1's emulation of mode-based execute control for L2
-# (docs/mbec.md) under the launcher's --mbec exec-fault, with the L2
-# kernel's execute policy (mbec=on, guests/kernel/mbec.c).
+# (docs/mbec.md) under both designs, the launcher's --mbec exec-fault and
+# --mbec intercept, with the L2 kernel's execute policy (mbec=on,
+# guests/kernel/mbec.c). For each design:
 #
 #   - the probes mbec-kexec-user (the kernel calls user code) and
 #     mbec-uexec-kernel (a process calls kernel code through a user alias),
 #     each with MBEC off and under the three violation policies: off and
 #     report return normally, inject shows the #PF at the stub, stop ends
 #     the run with l2_mbec_violation (statuses and checks from the model,
-#     `nestlab expect --mbec exec-fault --mbec-violation P`);
+#     `nestlab expect --mbec D --mbec-violation P`): the same under both
+#     designs;
 #   - mbec-errors: the MBEC hypercalls' error codes (20 checks), over both
 #     transports;
-#   - exact view-switch counts, the issue's way: for getpid, syscall-mix,
-#     timer, write and pagefault the phase of N=2000 holds exactly
-#     mbec_switches_per_iter * 1000 more npf exits than the phase of N=1000
-#     (2 per system call round trip, 2 per interrupt or #PF from ring 3;
-#     with MBEC off none more than the model's), every other
-#     reason is what MBEC off shows, and the rest, the same at both N, is the
-#     markers' 2 (the program's first fetch after PHASE_BEGIN's return, the
-#     kernel's first after PHASE_END's entry). getpid also with
-#     --mbec-tlb flush, which must not change a count.
+#   - exact counts, the issue's way: for getpid, syscall-mix, timer, write
+#     and pagefault, for each reason the design adds
+#     (`nestlab expect`'s mbec_exits_per_iter: exec-fault npf; intercept
+#     excp_ud, excp_pf, iret, excp_db) the phase of N=2000 holds exactly
+#     k * 1000 more exits than the phase of N=1000 beyond what MBEC off
+#     shows, and the rest, the same at both N, is the markers' 2 of the
+#     design's marker reason (exec-fault: npf, the program's first fetch
+#     after PHASE_BEGIN's return and the kernel's first after PHASE_END's
+#     entry; intercept: excp_ud, PHASE_BEGIN's SYSRET and PHASE_END's
+#     SYSCALL); every other reason is what MBEC off shows. getpid also with
+#     --mbec-tlb flush, which must not change a count;
+#   - intercept: L1's execute-fault backstop never switched (L1's report,
+#     "backstop (execute faults) 0"): the intercepts saw every privilege
+#     change of the kernel's workloads.
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init mbec
 lib_require l1
-MARKER_SWITCHES=2
-MBEC=(--mbec exec-fault)
+MARKERS=2
+DESIGNS=(exec-fault intercept)
+declare -A MARKER_REASON=([exec-fault]=npf [intercept]=excp_ud)
+BACKSTOP_0='nestlab-l1: mbec intercept: .* backstop \(execute faults\) 0([^0-9]|$)'
 
 for wl in mbec-kexec-user mbec-uexec-kernel; do
 	lib_case "$wl-off" --workload "$wl" --iterations 1
 	LIB_DIAG[$wl-off]="PASS: $wl: .* returned \(no MBEC\)"
-	for v in stop inject report; do
-		lib_case "$wl-$v" --workload "$wl" --iterations 1 "${MBEC[@]}" --mbec-violation "$v"
+	for ds in "${DESIGNS[@]}"; do
+		for v in stop inject report; do
+			lib_case "$wl-$ds-$v" --workload "$wl" --iterations 1 --mbec "$ds" \
+				--mbec-violation "$v"
+		done
+		LIB_DIAG[$wl-$ds-stop]="l2_mbec_violation"
+		LIB_DIAG[$wl-$ds-inject]="PASS: $wl: #PF at the stub"
+		LIB_DIAG[$wl-$ds-report]="PASS: $wl: .* returned \(MBEC on"
 	done
-	LIB_DIAG[$wl-stop]="l2_mbec_violation"
-	LIB_DIAG[$wl-inject]="PASS: $wl: #PF at the stub"
-	LIB_DIAG[$wl-report]="PASS: $wl: .* returned \(MBEC on"
 done
-lib_case mbec-kexec-user-inject-flush --workload mbec-kexec-user --iterations 1 "${MBEC[@]}" \
-	--mbec-tlb flush --mbec-violation inject
-LIB_DIAG[mbec-kexec-user-inject-flush]="PASS: mbec-kexec-user: #PF at the stub"
-lib_case mbec-errors --workload mbec-errors --iterations 1 "${MBEC[@]}"
-lib_case mbec-errors-backdoor --workload mbec-errors --iterations 1 "${MBEC[@]}" \
-	--transport backdoor
-LIB_DIAG[mbec-errors]='nestlab-l2: mbec: kernel text [0-9]+ pages super-exec, user text [0-9]+ pages user-exec, [0-9]+ pages execute-never'
+for ds in "${DESIGNS[@]}"; do
+	lib_case "mbec-kexec-user-$ds-inject-flush" --workload mbec-kexec-user --iterations 1 \
+		--mbec "$ds" --mbec-tlb flush --mbec-violation inject
+	LIB_DIAG[mbec-kexec-user-$ds-inject-flush]="PASS: mbec-kexec-user: #PF at the stub"
+	lib_case "mbec-errors-$ds" --workload mbec-errors --iterations 1 --mbec "$ds"
+	lib_case "mbec-errors-$ds-backdoor" --workload mbec-errors --iterations 1 --mbec "$ds" \
+		--transport backdoor
+	LIB_DIAG[mbec-errors-$ds]='nestlab-l2: mbec: kernel text [0-9]+ pages super-exec, user text [0-9]+ pages user-exec, [0-9]+ pages execute-never'
+done
 
 DELTAS=(getpid syscall-mix timer write pagefault getpid:flush)
 for d in "${DELTAS[@]}"; do
 	wl=${d%%:*}; tlb=; [ "$d" != "$wl" ] && tlb=${d#*:}
 	for n in 1000 2000; do
 		[ -z "$tlb" ] && lib_case "$wl-off-$n" --workload "$wl" --iterations $n
-		lib_case "$d-on-$n" --workload "$wl" --iterations $n "${MBEC[@]}" \
-			${tlb:+--mbec-tlb "$tlb"}
+		for ds in "${DESIGNS[@]}"; do
+			lib_case "$d-$ds-$n" --workload "$wl" --iterations $n --mbec "$ds" \
+				${tlb:+--mbec-tlb "$tlb"}
+		done
+		LIB_DIAG[$d-intercept-$n]=$BACKSTOP_0
 	done
-	LIB_DIAG[$d-on-1000]='nestlab-l2: mbec: kernel text [0-9]+ pages super-exec'
+	LIB_DIAG[$d-exec-fault-1000]='nestlab-l2: mbec: kernel text [0-9]+ pages super-exec'
 done
 lib_check_all
 
-# phase_exits NAME WORKLOAD [npf|rest]: the run's npf count in its workload
-# phase, or the other reasons as JSON; "none" without that phase.
+# phase_exits NAME WORKLOAD REASON: the run's REASON count in its workload
+# phase; with REASON "rest:R1,R2..." the other reasons as JSON; "none"
+# without that phase.
 phase_exits() {
-	local sel='.npf // 0'
-	[ "${3:-npf}" = rest ] && sel='del(.npf) | tojson'
+	local sel=".[\"$3\"] // 0"
+	[[ "$3" == rest:* ]] &&
+		sel="with_entries(select(.key as \$k | \"${3#rest:}\" | split(\",\") |
+			index(\$k) | not)) | tojson"
 	jq -r --arg w "$2" "[.phases[] | select(.name == \$w)][0] |
 		if . == null then \"none\" else .exits | $sel end" "$OUT/$1.json" 2>/dev/null ||
 		echo none
 }
 
-for d in "${DELTAS[@]}"; do
-	wl=${d%%:*}
-	k=$("$NESTLAB" expect --workload "$wl" "${MBEC[@]}" | jq -r .mbec_switches_per_iter)
-	off1=$(phase_exits "$wl-off-1000" "$wl"); off2=$(phase_exits "$wl-off-2000" "$wl")
-	on1=$(phase_exits "$d-on-1000" "$wl"); on2=$(phase_exits "$d-on-2000" "$wl")
+# check_reason D DESIGN REASON K: the counts of REASON, K per iteration more
+# than MBEC off, plus the markers' if it is the design's marker reason.
+check_reason() {
+	local d=$1 ds=$2 r=$3 k=$4 wl=${1%%:*} fixed=0 off1 off2 on1 on2
+	[ "$r" = "${MARKER_REASON[$ds]}" ] && fixed=$MARKERS
+	off1=$(phase_exits "$wl-off-1000" "$wl" "$r"); off2=$(phase_exits "$wl-off-2000" "$wl" "$r")
+	on1=$(phase_exits "$d-$ds-1000" "$wl" "$r"); on2=$(phase_exits "$d-$ds-2000" "$wl" "$r")
 	if ! [[ "$off1$off2$on1$on2$k" =~ ^[0-9]+$ ]]; then
-		fail "$d: no npf counts (off $off1 $off2, on $on1 $on2, model $k)"; continue
+		fail "$d $ds: no $r counts (off $off1 $off2, on $on1 $on2, model $k)"; return
 	fi
 	if [ $((on2 - on1)) -ne $((off2 - off1 + k * 1000)) ]; then
-		fail "$d: MBEC: npf(2000) - npf(1000) = $((on2 - on1)), want $((off2 - off1)) + $k * 1000"
+		fail "$d $ds: $r(2000) - $r(1000) = $((on2 - on1)), want $((off2 - off1)) + $k * 1000"
 	else
-		pass "$d: MBEC: npf(2000) - npf(1000) = $((on2 - on1)) ($k per iteration more than MBEC off)"
+		pass "$d $ds: $r(2000) - $r(1000) = $((on2 - on1)) ($k per iteration more than MBEC off)"
 	fi
-	if [ "$d" = "$wl" ]; then
-		m1=$("$NESTLAB" expect --workload "$wl" --iterations 1000 | jq -r '.exits.npf // 0')
-		m2=$("$NESTLAB" expect --workload "$wl" --iterations 2000 | jq -r '.exits.npf // 0')
-		if [ $((off2 - off1)) -eq $((m2 - m1)) ]; then
-			pass "$wl: MBEC off: npf(2000) - npf(1000) = $((off2 - off1)), the model's"
-		else
-			fail "$wl: MBEC off: npf(2000) - npf(1000) = $((off2 - off1)), model $((m2 - m1))"
-		fi
-	fi
-	fixed=$((on1 - off1 - k * 1000))
-	if [ "$fixed" -ne "$MARKER_SWITCHES" ]; then
-		fail "$d: MBEC: npf(1000) = $on1, want $off1 + $k * 1000 + $MARKER_SWITCHES (markers)"
+	if [ $((on1 - off1 - k * 1000)) -ne "$fixed" ]; then
+		fail "$d $ds: $r(1000) = $on1, want $off1 + $k * 1000 + $fixed (markers)"
 	else
-		pass "$d: MBEC: npf(1000) = $off1 + $k * 1000 + $MARKER_SWITCHES (markers)"
+		pass "$d $ds: $r(1000) = $off1 + $k * 1000 + $fixed (markers)"
 	fi
-	for n in 1000 2000; do
-		a=$(phase_exits "$wl-off-$n" "$wl" rest); b=$(phase_exits "$d-on-$n" "$wl" rest)
-		if [ "$a" = "$b" ]; then
-			pass "$d: MBEC: N=$n, the other reasons as without MBEC: $b"
-		else
-			fail "$d: MBEC: N=$n, other reasons $b, without MBEC $a"
-		fi
+}
+
+for d in "${DELTAS[@]}"; do
+	wl=${d%%:*}
+	m1=$("$NESTLAB" expect --workload "$wl" --iterations 1000 | jq -r '.exits.npf // 0')
+	m2=$("$NESTLAB" expect --workload "$wl" --iterations 2000 | jq -r '.exits.npf // 0')
+	off1=$(phase_exits "$wl-off-1000" "$wl" npf); off2=$(phase_exits "$wl-off-2000" "$wl" npf)
+	if [ "$d" != "$wl" ]; then
+		:
+	elif [[ "$off1$off2" =~ ^[0-9]+$ ]] && [ $((off2 - off1)) -eq $((m2 - m1)) ]; then
+		pass "$wl: MBEC off: npf(2000) - npf(1000) = $((off2 - off1)), the model's"
+	else
+		fail "$wl: MBEC off: npf(2000) - npf(1000) = $off2 - $off1, model $((m2 - m1))"
+	fi
+	for ds in "${DESIGNS[@]}"; do
+		per=$("$NESTLAB" expect --workload "$wl" --mbec "$ds" | jq -c .mbec_exits_per_iter)
+		reasons=$(jq -r --arg m "${MARKER_REASON[$ds]}" '(keys + [$m]) | unique | join(",")' \
+			<<<"$per")
+		for r in ${reasons//,/ }; do
+			check_reason "$d" "$ds" "$r" "$(jq -r --arg r "$r" '.[$r] // 0' <<<"$per")"
+		done
+		for n in 1000 2000; do
+			a=$(phase_exits "$wl-off-$n" "$wl" "rest:$reasons")
+			b=$(phase_exits "$d-$ds-$n" "$wl" "rest:$reasons")
+			if [ "$a" = "$b" ]; then
+				pass "$d $ds: N=$n, the other reasons as without MBEC: $b"
+			else
+				fail "$d $ds: N=$n, other reasons $b, without MBEC $a"
+			fi
+		done
 	done
 done
 lib_done

@@ -6,6 +6,7 @@
 #include <criterion/new/assert.h>
 #include "fake_vendor.h"
 #include "../../l1hyp/core/msr_table.h"
+#include "../../l1hyp/core/msr_efer.h"
 #include "../../lib/freestanding/x86_regs.h"
 
 static struct vcpu v;
@@ -189,4 +190,26 @@ Test(msr_table, a_block_of_msrs)
 	cr_assert(lt(int, msr_table_read(&v, 0x808, &val), 0));
 	cr_assert(eq(int, msr_table_read(&v, 0x809, &val), 0));
 	cr_assert(eq(int, msr_table_set(&v, &wraps), MSR_TABLE_E_INVAL));
+}
+
+/* A hidden EFER.SCE (msr_efer_hide): L2 reads and writes its own, the CPU
+ * keeps 0 (so SYSCALL/SYSRET raise #UD); no other bit may be hidden. */
+Test(msr_table, efer_sce_hidden)
+{
+	uint64_t val;
+
+	f.efer = EFER_SCE | EFER_LME | EFER_LMA;
+	cr_assert(lt(int, msr_efer_hide(&v, EFER_NXE), 0));
+	cr_assert(eq(int, msr_efer_hide(&v, EFER_SCE), 0));
+	cr_assert(eq(u64, f.efer, EFER_LME | EFER_LMA));            /* the CPU's */
+	cr_assert(eq(int, msr_table_read(&v, MSR_EFER, &val), 0));
+	cr_assert(eq(u64, val, EFER_SCE | EFER_LME | EFER_LMA));    /* L2's */
+	cr_assert(eq(int, msr_table_write(&v, MSR_EFER, EFER_LME | EFER_LMA | EFER_NXE), 0));
+	cr_assert(eq(u64, msr_efer_guest(&v), EFER_LME | EFER_LMA | EFER_NXE));
+	cr_assert(eq(int, msr_table_write(&v, MSR_EFER, EFER_SCE | EFER_LME | EFER_NXE), 0));
+	cr_assert(eq(u64, f.efer, EFER_LME | EFER_LMA | EFER_NXE));
+	cr_assert(eq(u64, msr_efer_guest(&v), EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE));
+	/* the rules still apply to L2's value */
+	cr_assert(lt(int, msr_table_write(&v, MSR_EFER, EFER_SCE | EFER_SVME), 0));
+	cr_assert(eq(u64, msr_efer_guest(&v), EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE));
 }

@@ -46,6 +46,7 @@ static const struct { uint8_t reason, kind; } svm_exits[0x100] = {
 	[SVM_EXIT_INIT]        = { NESTLAB_EXIT_INIT, K_PLAIN },
 	[SVM_EXIT_VINTR]       = { NESTLAB_EXIT_VINTR, K_PLAIN },
 	[SVM_EXIT_CPUID]       = { NESTLAB_EXIT_CPUID, K_INSN },
+	[SVM_EXIT_IRET]        = { NESTLAB_EXIT_IRET, K_INSN },
 	[SVM_EXIT_INVD]        = { NESTLAB_EXIT_INVD, K_INSN },
 	[SVM_EXIT_PAUSE]       = { NESTLAB_EXIT_PAUSE, K_INSN },
 	[SVM_EXIT_HLT]         = { NESTLAB_EXIT_HLT, K_INSN },
@@ -69,7 +70,9 @@ static const struct { uint8_t reason, kind; } svm_exits[0x100] = {
 };
 #pragma GCC diagnostic pop
 
-/* L2's CPL and mode at the exit: the intercepted instruction's. */
+/* L2's CPL and mode at the exit (the intercepted or faulting
+ * instruction's), for every exit: a handler that decodes at RIP (an NPF's
+ * MMIO access as much as an instruction intercept) fetches with them. */
 static void snapshot_mode(struct vcpu *v, const struct vmcb *vmcb)
 {
 	v->exit.cpl = vmcb->save.cpl;
@@ -83,7 +86,6 @@ static void insn_exit(struct vcpu *v, const struct vmcb *vmcb)
 {
 	uint64_t len;
 
-	snapshot_mode(v, vmcb);
 	if (!svm_cpu.caps.next_rip || !vmcb->control.next_rip)
 		return;
 	len = vmcb->control.next_rip - vmcb->save.rip;
@@ -144,6 +146,7 @@ static inline __attribute__((always_inline)) void svm_decode_exit(struct vcpu *v
 
 	v->exit.raw_code = code;
 	v->exit.insn_len = 0;
+	snapshot_mode(v, vmcb);
 	if (code < 0x100) {
 		v->exit.reason = svm_exits[code].reason;
 		kind = svm_exits[code].kind;

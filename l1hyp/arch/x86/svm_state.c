@@ -16,6 +16,32 @@ unsigned vendor_cpl(const struct vcpu *v)
 	return svm_vmcb(v)->save.cpl;
 }
 
+/* The VMCB's CPL field is the guest's CPL (APM 15.5.1, table B-2), and
+ * SS.DPL must agree with it (APM 15.5.1 on the CPL field): QEMU's TCG
+ * takes the CPL from SS.DPL at VMRUN, so an SS whose DPL the instruction
+ * left alone (SYSRET keeps SS's attributes, APM vol.3) gets the CPL's. */
+#define SVM_SEG_ATTR_DPL_SHIFT 5
+#define SVM_SEG_ATTR_DPL       (3u << SVM_SEG_ATTR_DPL_SHIFT)
+
+void vendor_set_cpl(struct vcpu *v, unsigned cpl)
+{
+	struct vmcb_save *s = &svm_vmcb(v)->save;
+
+	s->cpl = (uint8_t)(cpl & 3);
+	s->ss.attrib = (uint16_t)((s->ss.attrib & ~SVM_SEG_ATTR_DPL) |
+				  (cpl & 3) << SVM_SEG_ATTR_DPL_SHIFT);
+}
+
+uint64_t vendor_dr6(const struct vcpu *v)
+{
+	return svm_vmcb(v)->save.dr6;
+}
+
+void vendor_set_dr6(struct vcpu *v, uint64_t dr6)
+{
+	svm_vmcb(v)->save.dr6 = dr6;
+}
+
 uint64_t vendor_read_cr(const struct vcpu *v, unsigned cr)
 {
 	const struct vmcb_save *s = &svm_vmcb(v)->save;
@@ -195,6 +221,7 @@ static const struct { uint32_t misc1, misc2, cr; } intercept_bits[VCPU_INTERCEPT
 	[VCPU_INTERCEPT_TR_WRITE]    = { SVM_INTERCEPT_TR_WRITE, 0 },
 	[VCPU_INTERCEPT_INTR]        = { SVM_INTERCEPT_INTR, 0 },
 	[VCPU_INTERCEPT_CR8_WRITE]   = { 0, 0, SVM_INTERCEPT_CR_WRITE(8) },
+	[VCPU_INTERCEPT_IRET]        = { SVM_INTERCEPT_IRET, 0 },
 };
 
 void vendor_set_intercept(struct vcpu *v, enum vcpu_intercept what, bool on)
@@ -212,6 +239,13 @@ void vendor_set_intercept(struct vcpu *v, enum vcpu_intercept what, bool on)
 		c->intercept_misc2 &= ~intercept_bits[what].misc2;
 		c->intercept_cr &= ~intercept_bits[what].cr;
 	}
+}
+
+/* Exception intercepts: VMCB 0x008, bit n for vector n (APM 15.12,
+ * table B-1). */
+void vendor_set_exception_intercepts(struct vcpu *v, uint32_t mask)
+{
+	svm_vmcb(v)->control.intercept_exceptions = mask;
 }
 
 void vendor_set_msr_intercept(struct vcpu *v, uint32_t msr, bool read, bool write)

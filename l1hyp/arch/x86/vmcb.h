@@ -19,6 +19,7 @@
 #define SVM_INTERCEPT_NMI          (1u << 1)
 #define SVM_INTERCEPT_TR_WRITE     (1u << 13)
 #define SVM_INTERCEPT_CPUID        (1u << 18)
+#define SVM_INTERCEPT_IRET         (1u << 20)
 #define SVM_INTERCEPT_INVD         (1u << 22)
 #define SVM_INTERCEPT_PAUSE        (1u << 23)
 #define SVM_INTERCEPT_HLT          (1u << 24)
@@ -51,6 +52,7 @@
 #define SVM_EXIT_INIT        0x063
 #define SVM_EXIT_VINTR       0x064
 #define SVM_EXIT_CPUID       0x072
+#define SVM_EXIT_IRET        0x074
 #define SVM_EXIT_INVD        0x076
 #define SVM_EXIT_PAUSE       0x077
 #define SVM_EXIT_HLT         0x078
