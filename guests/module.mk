@@ -15,7 +15,10 @@ GUESTS_ASFLAGS  := $(FREESTANDING_ASFLAGS) -Iguests
 
 GUESTS_KERNEL_C := $(wildcard guests/kernel/*.c)
 GUESTS_KERNEL_S := guests/kernel/boot.S guests/kernel/entry.S guests/kernel/switch.S \
-	guests/kernel/irq_entry.S
+	guests/kernel/irq_entry.S guests/kernel/retpoline_thunks.S
+# The kernel's indirect branches go through retpoline thunks (retpoline_thunks.S;
+# retpoline=off at boot turns them into plain indirect jumps).
+GUESTS_KERNEL_RETPOLINE := -mindirect-branch=thunk-extern -mindirect-branch-register
 GUESTS_KERNEL_OBJS := $(patsubst guests/kernel/%.c,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_C)) \
 	$(patsubst guests/kernel/%.S,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_S)) \
 	$(GUESTS_OUT)/kernel/user_image.o \
@@ -38,7 +41,7 @@ TEST_DEPS    += $(GUESTS_OUT)/l2kernel.bin
 # --- kernel ---------------------------------------------------------------
 $(GUESTS_OUT)/kernel/%.o: guests/kernel/%.c
 	@mkdir -p $(@D)
-	$(CC) $(GUESTS_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(GUESTS_CFLAGS) $(GUESTS_KERNEL_RETPOLINE) $(DEPFLAGS) -c $< -o $@
 
 $(patsubst guests/kernel/%.S,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_S)): $(GUESTS_OUT)/kernel/%.o: guests/kernel/%.S
 	@mkdir -p $(@D)

@@ -17,7 +17,7 @@ enum cli_opt {
 	OPT_NPT_LAZY, OPT_JSON, OPT_TIMEOUT, OPT_L2MEM, OPT_MEM, OPT_QEMU,
 	OPT_NO_ICOUNT, OPT_KEEP, OPT_VERBOSE, OPT_QUIET, OPT_L1_IMAGE,
 	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP, OPT_L1, OPT_PROCS, OPT_TIMER_HZ,
-	OPT_L1_OPTION, OPT_MBEC, OPT_MBEC_TLB, OPT_MBEC_VIOLATION, OPT_L2_MODULE,
+	OPT_L1_OPTION, OPT_RETPOLINE, OPT_MBEC, OPT_MBEC_TLB, OPT_MBEC_VIOLATION, OPT_L2_MODULE,
 };
 
 static const struct cli_option cli_options[] = {
@@ -47,6 +47,7 @@ static const struct cli_option cli_options[] = {
 	{ "--timer-hz",   true,  OPT_TIMER_HZ },
 	{ "--l1-option",  true,  OPT_L1_OPTION },
 	{ "--mbec",       true,  OPT_MBEC },
+	{ "--retpoline",  true,  OPT_RETPOLINE },
 	{ "--mbec-tlb",   true,  OPT_MBEC_TLB },
 	{ "--mbec-violation", true, OPT_MBEC_VIOLATION },
 	{ "--help",       false, OPT_HELP },
@@ -101,6 +102,7 @@ void cli_config_defaults(struct run_config *cfg)
 	cfg->l2mem_mib = NESTLAB_L2MEM_DEFAULT_MIB;
 	cfg->qemu = "qemu-system-x86_64";
 	cfg->icount = true;
+	cfg->retpoline = true;
 }
 
 int cli_workload_index(const char *name)
@@ -229,6 +231,12 @@ int cli_l2_args(const struct run_config *cfg, char *buf, size_t len)
 		n = snprintf(buf + used, len - used, " mbec=on");
 		if (n < 0 || used + (size_t)n >= len)
 			return -1;
+		used += (size_t)n;
+	}
+	if (!cfg->retpoline) {
+		n = snprintf(buf + used, len - used, " retpoline=off");
+		if (n < 0 || used + (size_t)n >= len)
+			return -1;
 	}
 	return 0;
 }
@@ -260,7 +268,7 @@ static void cli_synopsis(FILE *f)
 	      "                   [--l2-image FILE] [--l2-module FILE] [--trace DIR] [--l1 nestlab|kvm]\n"
 	      "                   [--procs LIST] [--timer-hz N] [--l1-option KEY=VALUE]\n"
 	      "                   [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
-	      "                   [--mbec-violation report|inject|stop]\n"
+	      "                   [--mbec-violation report|inject|stop] [--retpoline on|off]\n"
 	      "                   [--keep] [--verbose] [--quiet]\n", f);
 }
 
@@ -284,6 +292,8 @@ void cli_usage_run(FILE *f)
 		"  --l1-option KEY=VALUE  level 2, nestlab's L1: one more word of L1's command\n"
 		"                      line (e.g. lapic=full, docs/platform.md); up to 8; L1\n"
 		"                      refuses keys it does not know (bad_config)\n"
+		"  --retpoline on|off  the L2 kernel's indirect branches through retpoline\n"
+		"                      thunks (on, the default) or plain (retpoline=off)\n"
 		"  --mbec off|exec-fault|intercept  level 2, nestlab's L1: L1 emulates mode-\n"
 		"                      based execute control (docs/mbec.md; the design: view\n"
 		"                      switches on execute faults, or on the privilege changes'\n"
@@ -521,6 +531,11 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 			if (cfg->nr_l1_opts == L0_L1_OPTS_MAX)
 				return cli_fail(err, "--l1-option: at most %u", L0_L1_OPTS_MAX);
 			cfg->l1_opts[cfg->nr_l1_opts++] = val;
+			break;
+		case OPT_RETPOLINE:
+			if (strcmp(val, "on") && strcmp(val, "off"))
+				return cli_fail(err, "--retpoline '%s': want on or off", val);
+			cfg->retpoline = !strcmp(val, "on");
 			break;
 		case OPT_MBEC:
 			if (cli_mbec_parse(val, &cfg->mbec, why, sizeof(why)))

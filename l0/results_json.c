@@ -138,6 +138,8 @@ char *results_json_render(const struct run_report *r)
 	json_str(f, r->transport);
 	fputs(",\n  \"npt\": ", f);
 	json_str(f, r->level == 2 ? r->npt : NULL);
+	fputs(",\n  \"retpoline\": ", f);
+	json_str(f, r->retpoline);
 	fputs(",\n  \"mbec\": ", f);
 	json_str(f, r->level == 2 ? r->mbec : NULL);
 	fputs(",\n  \"mbec_tlb\": ", f);

@@ -75,6 +75,8 @@ struct run_config {
 	unsigned mem_mib;              /* machine RAM; 0 until cli fills the default */
 	const char *qemu;              /* QEMU binary */
 	bool icount;                   /* TCG: -icount shift=0,sleep=off */
+	bool retpoline;                /* --retpoline on|off: the L2 kernel's
+					* indirect branches through retpolines */
 	bool keep;                     /* keep the run directory */
 	bool verbose;
 	bool quiet;

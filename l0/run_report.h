@@ -27,6 +27,7 @@ struct run_report {
 	const char *transport;
 	const char *npt;              /* "eager"/"lazy"; NULL at level 1 */
 	const char *mbec;             /* "off"/"exec-fault"; NULL at level 1 and under --l1 kvm */
+	const char *retpoline;        /* the L2 kernel's "on"/"off" */
 	const char *mbec_tlb;         /* "asid"/"flush" with MBEC on; else NULL */
 	const char *mbec_violation;   /* "report"/"inject"/"stop" with MBEC on; else NULL */
 	unsigned l2mem_mib;           /* level 2; ignored at level 1 */

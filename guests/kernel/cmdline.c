@@ -42,6 +42,7 @@ void l2_config_default(struct l2_config *cfg)
 			    &cfg->procs, NULL, NULL);
 	cfg->timer_hz = NESTLAB_TIMER_HZ_DEFAULT;
 	cfg->mbec = 0;
+	cfg->retpoline = 1;
 }
 
 /* Does [s, s+n) equal the C string word? */
@@ -197,6 +198,16 @@ int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t err
 				return -1;
 			}
 			cfg->timer_hz = (uint32_t)hz;
+		} else if (word_eq(word, klen, "retpoline")) {
+			if (word_eq(val, vlen, "on")) {
+				cfg->retpoline = 1;
+			} else if (word_eq(val, vlen, "off")) {
+				cfg->retpoline = 0;
+			} else {
+				err_set(err, errlen, "retpoline must be on or off, got: ",
+					val, vlen);
+				return -1;
+			}
 		} else if (word_eq(word, klen, "mbec")) {
 			if (word_eq(val, vlen, "on")) {
 				cfg->mbec = 1;

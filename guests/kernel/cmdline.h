@@ -40,6 +40,8 @@ struct l2_config {
 	struct nestlab_procs procs;  /* multi's programs */
 	uint32_t timer_hz;   /* NESTLAB_TIMER_HZ_MIN..MAX */
 	int mbec;            /* mbec=on: declare the execute policy (default off) */
+	int retpoline;       /* retpoline=on|off: indirect branches through
+			      * retpoline thunks (default on) */
 };
 
 /* Defaults: workload cpuid, NESTLAB_ITERATIONS_DEFAULT, vmmcall,

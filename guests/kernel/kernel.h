@@ -80,6 +80,9 @@ int64_t console_write_user(const char *buf, size_t len);
 
 /* desc.c */
 void desc_init(void);
+/* retpoline=off: patch every retpoline thunk into a plain indirect jump
+ * (retpoline.c); returns how many it patched (0 for on). */
+unsigned retpoline_apply(int on);
 void desc_load_empty_idt(void);
 /* IDT entry `vec`: a 64-bit interrupt gate (IF cleared on entry), DPL 0. */
 void desc_set_gate(unsigned vec, uint64_t handler);

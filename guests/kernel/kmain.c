@@ -196,6 +196,9 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	}
 	kprintf("nestlab-l2: level %u, RAM top %lu KiB, command line \"%s\"\n", l2k.level,
 		l2k.ram_top / 1024, cmdline);
+	if (l2k.cfg_ok && !l2k.cfg.retpoline)
+		kprintf("nestlab-l2: retpoline off: %u thunks are plain indirect jumps\n",
+			retpoline_apply(0));
 	if (!l2k.cfg_ok) {
 		kprintf("nestlab-l2: bad command line: %s\n", err);
 		kprintf("nestlab-l2: usage: workload=<name> iterations=<0..%u> "

@@ -203,3 +203,17 @@ Test(cmdline, mbec)
 					   sizeof(err)), 0));
 	cr_assert(eq(int, l2_config_check_l1(&cfg, 2, err, sizeof(err)), -1));
 }
+
+Test(cmdline, retpoline)
+{
+	cr_assert(eq(int, l2_cmdline_parse("workload=getpid", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(int, cfg.retpoline, 1));                  /* on by default */
+	cr_assert(eq(int, l2_cmdline_parse("workload=getpid retpoline=off", &cfg, err,
+					   sizeof(err)), 0));
+	cr_assert(eq(int, cfg.retpoline, 0));
+	cr_assert(eq(int, l2_cmdline_parse("retpoline=off retpoline=on", &cfg, err,
+					   sizeof(err)), 0));
+	cr_assert(eq(int, cfg.retpoline, 1));
+	cr_assert(eq(int, l2_cmdline_parse("retpoline=1", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "retpoline must be on or off, got: 1"));
+}

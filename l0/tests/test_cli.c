@@ -222,6 +222,30 @@ Test(cli, bad_procs_are_usage_errors)
 	cr_assert(not(eq(ptr, strstr(err_buf, "usage: nestlab run"), NULL)));
 }
 
+/* --retpoline: on by default (nothing on the L2 command line), off becomes
+ * retpoline=off; any other value is a usage error. */
+Test(cli, retpoline_option)
+{
+	struct run_config c;
+	char args[200];
+
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", NULL), CLI_RUN));
+	cr_assert(c.retpoline);
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, ""));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--retpoline", "off", "--level", "1",
+				NULL), CLI_RUN));
+	cr_assert(not(c.retpoline));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " retpoline=off"));
+	cr_assert(eq(int, parse(&c, "--workload", "timer", "--retpoline=off", NULL), CLI_RUN));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " timer_hz=10000 retpoline=off"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--retpoline", "maybe", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--retpoline 'maybe': want on or off"), NULL)));
+}
+
 Test(cli, timer_hz_option)
 {
 	struct run_config c;
