@@ -38,7 +38,7 @@ Test(results_json, level2_pass_exact)
 	struct run_report r = {
 		.workload = "cpuid", .iterations = 1000, .level = 2, .accel = "tcg",
 		.accel_reason = "no nested SVM: /sys/module/kvm_amd/parameters/nested missing",
-		.transport = "vmmcall", .npt = "eager", .mbec = "exec-fault", .mbec_tlb = "flush",
+		.transport = "vmmcall", .npt = "eager", .retpoline = "on", .mbec = "exec-fault", .mbec_tlb = "flush",
 		.mbec_violation = "inject", .l2mem_mib = 64, .icount = true,
 		.status = "pass", .status_code = 0, .qemu_exit = 1, .wall_seconds = 1.23456,
 		.errors = errors, .nerrors = 1, .results = &rs,
@@ -55,6 +55,7 @@ Test(results_json, level2_pass_exact)
 		"  \"accel_reason\": \"no nested SVM: /sys/module/kvm_amd/parameters/nested missing\",\n"
 		"  \"transport\": \"vmmcall\",\n"
 		"  \"npt\": \"eager\",\n"
+		"  \"retpoline\": \"on\",\n"
 		"  \"mbec\": \"exec-fault\",\n"
 		"  \"mbec_tlb\": \"flush\",\n"
 		"  \"mbec_violation\": \"inject\",\n"
@@ -91,7 +92,7 @@ Test(results_json, level1_run_exact)
 	struct run_report r = {
 		.workload = "getpid", .iterations = 5, .level = 1, .accel = "kvm",
 		.accel_reason = "/dev/kvm usable", .transport = "backdoor",
-		.npt = "lazy", .mbec = "off", .l2mem_mib = 64, .icount = false, .status = "pass",
+		.npt = "lazy", .retpoline = "off", .mbec = "off", .l2mem_mib = 64, .icount = false, .status = "pass",
 		.status_code = 0, .qemu_exit = 1, .wall_seconds = 4.5, .results = &rs,
 	};
 	char *j = results_json_render(&r);
@@ -106,6 +107,7 @@ Test(results_json, level1_run_exact)
 		"  \"accel_reason\": \"/dev/kvm usable\",\n"
 		"  \"transport\": \"backdoor\",\n"
 		"  \"npt\": null,\n"
+		"  \"retpoline\": \"off\",\n"
 		"  \"mbec\": null,\n"
 		"  \"mbec_tlb\": null,\n"
 		"  \"mbec_violation\": null,\n"
@@ -151,6 +153,7 @@ Test(results_json, failure_without_stream_exact)
 		"  \"accel_reason\": \"requested\",\n"
 		"  \"transport\": \"vmmcall\",\n"
 		"  \"npt\": \"lazy\",\n"
+		"  \"retpoline\": null,\n"
 		"  \"mbec\": \"off\",\n"
 		"  \"mbec_tlb\": null,\n"
 		"  \"mbec_violation\": null,\n"
