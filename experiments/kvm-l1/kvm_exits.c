@@ -39,6 +39,7 @@ unsigned kvmx_svm_reason(uint32_t code)
 	case KVMX_SVM_VINTR:       return NESTLAB_EXIT_VINTR;
 	case KVMX_SVM_TR_WRITE:    return NESTLAB_EXIT_TR_WRITE;
 	case KVMX_SVM_CPUID:       return NESTLAB_EXIT_CPUID;
+	case KVMX_SVM_IRET:        return NESTLAB_EXIT_IRET;
 	case KVMX_SVM_INVD:        return NESTLAB_EXIT_INVD;
 	case KVMX_SVM_PAUSE:       return NESTLAB_EXIT_PAUSE;
 	case KVMX_SVM_HLT:         return NESTLAB_EXIT_HLT;

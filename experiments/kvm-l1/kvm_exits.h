@@ -28,6 +28,7 @@
 #define KVMX_SVM_CR0_SEL_WRITE 0x065u
 #define KVMX_SVM_TR_WRITE      0x06Du
 #define KVMX_SVM_CPUID         0x072u
+#define KVMX_SVM_IRET          0x074u
 #define KVMX_SVM_INVD          0x076u
 #define KVMX_SVM_PAUSE         0x077u
 #define KVMX_SVM_HLT           0x078u

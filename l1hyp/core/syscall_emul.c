@@ -90,7 +90,11 @@ static struct syscall_emul_result do_sysret(struct syscall_emul_cpu *c, bool rex
 		return fault(X86_EXC_GP, true);
 	if ((c->efer & EFER_LMA) && rex_w) {
 		/* Back to 64-bit mode at RCX, which must be canonical:
-		 * #GP(0) here, at CPL0 with nothing changed. */
+		 * #GP(0) here, at CPL0 with nothing changed. That is the
+		 * pseudo-code of both manuals and what Intel CPUs do; AMD CPUs
+		 * are reported to load the new CS/SS first and fault at CPL3
+		 * (the 2012 SYSRET advisories, CVE-2012-0217): L1 follows the
+		 * manuals, so the fault is taken in L2's kernel. */
 		if (!canonical(c->rcx, c->cr4))
 			return fault(X86_EXC_GP, true);
 		flat(&c->cs, (uint16_t)((base + 16) | 3), SYSCALL_EMUL_CS64_DPL3);

@@ -29,6 +29,7 @@ static const char sample[] =
 Test(kvm_exits, svm_codes_map_to_nestlab_names)
 {
 	cr_assert(eq(u32, kvmx_svm_reason(0x72), NESTLAB_EXIT_CPUID));
+	cr_assert(eq(u32, kvmx_svm_reason(0x74), NESTLAB_EXIT_IRET));
 	cr_assert(eq(u32, kvmx_svm_reason(0x7B), NESTLAB_EXIT_IOIO));
 	cr_assert(eq(u32, kvmx_svm_reason(0x7C), NESTLAB_EXIT_MSR));
 	cr_assert(eq(u32, kvmx_svm_reason(0x400), NESTLAB_EXIT_NPF));
