@@ -115,6 +115,8 @@ static __attribute__((noinline)) int decode_miss(struct vcpu *v, uint8_t mode,
 {
 	struct vcpu_insn_cache *c = &v->insn_cache;
 
+	if (c->valid)
+		v->insn_cache_prev = *c;
 	c->valid = false;
 	x86dec_decode_buf(&c->insn, mode, (const uint8_t *)q, n);
 	if (c->insn.status == X86DEC_TRUNCATED)
@@ -133,9 +135,16 @@ static __attribute__((noinline)) int decode_miss(struct vcpu *v, uint8_t mode,
 	return 0;
 }
 
+static bool cache_hit(const struct vcpu_insn_cache *c, uint8_t mode, const uint64_t *q)
+{
+	return c->valid && c->mode == mode && c->bytes[0] == q[0] && c->bytes[1] == q[1];
+}
+
 /* The decode is a function of the mode and the bytes alone. Bytes that
  * could not be fetched are zero in buf; a short fetch never fills the
- * cache, and a hit needs a full one. */
+ * cache, and a hit needs a full one. The last decode is v->insn_cache; a
+ * hit on the one before swaps the two, so v->insn_cache is always the
+ * instruction at RIP. */
 static int decode(struct vcpu *v)
 {
 	const struct vcpu_insn_cache *c = &v->insn_cache;
@@ -151,9 +160,15 @@ static int decode(struct vcpu *v)
 	n = fetch_bytes(v, linear, buf.b);
 	if (!n)
 		return GUEST_INSN_E_FETCH;
-	if (c->valid && c->mode == mode && c->bytes[0] == buf.q[0] &&
-	    c->bytes[1] == buf.q[1] && n == FETCH_LEN)
+	if (n == FETCH_LEN && cache_hit(c, mode, buf.q))
 		return 0;
+	if (n == FETCH_LEN && cache_hit(&v->insn_cache_prev, mode, buf.q)) {
+		struct vcpu_insn_cache t = v->insn_cache;
+
+		v->insn_cache = v->insn_cache_prev;
+		v->insn_cache_prev = t;
+		return 0;
+	}
 	return decode_miss(v, mode, buf.q, n);
 }
 

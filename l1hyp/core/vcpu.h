@@ -74,6 +74,9 @@ struct vcpu {
 	struct guest_mem gm;
 	struct guest_walk_cache walk_cache;
 	struct vcpu_insn_cache insn_cache;
+	struct vcpu_insn_cache insn_cache_prev; /* the decode before it: two
+						 * instructions taking turns
+						 * (SYSCALL/SYSRET) both hit */
 	struct guest_fault fetch_fault;         /* why the last fetch at RIP failed */
 	uint64_t retry_rip;                     /* re-executions at the same RIP */
 	unsigned retries;

@@ -207,6 +207,36 @@ Test(guest_insn, the_decode_cache_is_never_stale)
 	cr_assert(eq(int, guest_insn_len(&v, GUEST_INSN_CPUID, &len), GUEST_INSN_E_MISMATCH));
 }
 
+/* Two instructions taking turns at two RIPs (SYSCALL and SYSRET): after
+ * one decode of each, each hit comes from the cache, the last decode is
+ * always the one at RIP, and a rewrite of either is still seen. */
+Test(guest_insn, two_instructions_taking_turns_both_hit)
+{
+	const struct x86dec_insn *insn;
+
+	put(0x10000, "\x0f\x05", 2);                         /* syscall at 0x400000 */
+	put(0x10040, "\x48\x0f\x07", 3);                     /* sysretq at 0x400040 */
+	for (int round = 0; round < 3; round++) {
+		v.regs.rip = 0x400000;
+		cr_assert(eq(int, guest_decode_at_rip(&v, &insn), 0));
+		cr_assert(eq(u32, insn->length, 2));
+		cr_assert(eq(u32, insn->opcode, 0x05));
+		v.regs.rip = 0x400040;
+		cr_assert(eq(int, guest_decode_at_rip(&v, &insn), 0));
+		cr_assert(eq(u32, insn->length, 3));
+		cr_assert(eq(u32, insn->opcode, 0x07));
+		if (round) {
+			cr_assert(v.insn_cache_prev.valid);
+			cr_assert(eq(u32, v.insn_cache_prev.insn.opcode, 0x05));
+		}
+	}
+	put(0x10000, "\x0f\xa2", 2);                         /* syscall becomes cpuid */
+	v.regs.rip = 0x400000;
+	cr_assert(eq(int, guest_decode_at_rip(&v, &insn), 0));
+	cr_assert(eq(u32, insn->opcode, 0xA2));
+	cr_assert(eq(u32, v.insn_cache_prev.insn.opcode, 0x07));
+}
+
 Test(guest_insn, error_names)
 {
 	cr_assert(eq(str, (char *)guest_insn_strerror(GUEST_INSN_E_FETCH),
