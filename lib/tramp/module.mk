@@ -12,7 +12,7 @@ UNIT_TESTS += $(TRAMP_TEST)
 # lib/x86dec by name: its module.mk may come after this one
 TRAMP_X86DEC := $(wildcard lib/x86dec/x86dec_*.c) lib/x86dec/x86emu.c
 
-$(TRAMP_TEST): $(TRAMP_DIR)/tests/test_tramp.c $(TRAMP_SRCS) $(TRAMP_X86DEC) $(TRAMP_DIR)/tramp.h
+$(TRAMP_TEST): $(TRAMP_DIR)/tests/test_tramp.c $(TRAMP_SRCS) $(TRAMP_X86DEC) $(TRAMP_DIR)/tramp.h $(TRAMP_DIR)/tests/tramp_native.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c,$^) $(CRITERION_LIBS)
 
@@ -20,7 +20,7 @@ $(TRAMP_TEST): $(TRAMP_DIR)/tests/test_tramp.c $(TRAMP_SRCS) $(TRAMP_X86DEC) $(T
 TRAMP_BENCH := $(BUILD)/tramp/tramp_bench
 BENCH_TARGETS += $(TRAMP_BENCH)
 
-$(TRAMP_BENCH): $(TRAMP_DIR)/tests/tramp_bench.c $(TRAMP_SRCS) $(TRAMP_DIR)/tramp.h
+$(TRAMP_BENCH): $(TRAMP_DIR)/tests/tramp_bench.c $(TRAMP_SRCS) $(TRAMP_DIR)/tramp.h $(TRAMP_DIR)/tests/tramp_native.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -O2 -o $@ $(filter %.c,$^) -lm
 

@@ -1,28 +1,15 @@
 /*
  * L1's own local APIC and its timer (host_apic.h). Register offsets and
  * fields: Intel SDM vol.3 chapter 11 (Table 11-1; LVT Figure 11-8; timer
- * 11.5.4; SVR 11.9) and AMD APM vol.2 chapter 16, the same ones L2's model
- * uses (l1hyp/devices/lapic.h). L1 identity-maps the low 4 GiB, so the
+ * 11.5.4; SVR 11.9) and AMD APM vol.2 chapter 16, named once in the
+ * header of L2's model (l1hyp/devices/lapic.h). L1 identity-maps the low 4 GiB, so the
  * xAPIC page at IA32_APIC_BASE is addressable as it is.
  */
 #include "host_apic.h"
 #include "cpu.h"
 #include "trap.h"
+#include "../../devices/lapic.h"
 
-#define APIC_BASE_EN         (1ull << 11)
-#define APIC_BASE_EXTD       (1ull << 10)
-#define APIC_BASE_ADDR       0xFFFFFF000ull    /* bits 35:12: below 4 GiB here */
-
-#define REG_VERSION          0x030
-#define REG_EOI              0x0B0
-#define REG_SVR              0x0F0
-#define REG_LVT_TIMER        0x320
-#define REG_LVT_LINT0        0x350
-#define REG_TIMER_ICR        0x380
-#define REG_TIMER_CCR        0x390
-#define REG_TIMER_DCR        0x3E0
-#define SVR_ENABLE           (1u << 8)
-#define LVT_MASKED           (1u << 16)
 #define DCR_DIVIDE_1         0xBu              /* SDM Figure 11-10: 1011b */
 #define CALIBRATE_DIVISOR    1000u             /* measure for 1 ms of TSC */
 
@@ -30,7 +17,6 @@ extern void host_apic_timer_isr(void);
 extern void host_apic_spurious_isr(void);
 
 /* Shared with host_irq.S. */
-uint64_t host_apic_irq_count;
 uint64_t host_apic_armed_deadline = HOST_APIC_NO_DEADLINE;
 uint64_t host_apic_eoi_addr;
 
@@ -61,30 +47,30 @@ int host_apic_init(uint64_t tsc_hz, const char **why)
 		*why = "the TSC rate is unknown (no PIT to measure it against)";
 		return -1;
 	}
-	if ((base & APIC_BASE_EXTD) || (base & ~0xFFFFFFFFull)) {
+	if ((base & LAPIC_BASE_EXTD) || (base & ~0xFFFFFFFFull)) {
 		*why = "L1's APIC is in x2APIC mode or above 4 GiB";
 		return -1;
 	}
-	if (!(base & APIC_BASE_EN))
-		wrmsr(MSR_APIC_BASE, base | APIC_BASE_EN);
-	apic_regs = (volatile uint32_t *)(base & APIC_BASE_ADDR);
-	host_apic_eoi_addr = (uint64_t)&apic_regs[REG_EOI / 4];
+	if (!(base & LAPIC_BASE_EN))
+		wrmsr(MSR_APIC_BASE, base | LAPIC_BASE_EN);
+	apic_regs = (volatile uint32_t *)(base & LAPIC_BASE_ADDR);
+	host_apic_eoi_addr = (uint64_t)&apic_regs[LAPIC_REG_EOI / 4];
 	l1_idt_set_gate(HOST_APIC_TIMER_VECTOR, (uint64_t)host_apic_timer_isr);
 	l1_idt_set_gate(HOST_APIC_SPURIOUS_VECTOR, (uint64_t)host_apic_spurious_isr);
 
-	reg_write(REG_SVR, SVR_ENABLE | HOST_APIC_SPURIOUS_VECTOR);
-	reg_write(REG_LVT_LINT0, LVT_MASKED);
-	reg_write(REG_TIMER_DCR, DCR_DIVIDE_1);
-	reg_write(REG_LVT_TIMER, HOST_APIC_TIMER_VECTOR);     /* one-shot */
+	reg_write(LAPIC_REG_SVR, LAPIC_SVR_ENABLE | HOST_APIC_SPURIOUS_VECTOR);
+	reg_write(LAPIC_REG_LVT_LINT0, LAPIC_LVT_MASKED);
+	reg_write(LAPIC_REG_TIMER_DCR, DCR_DIVIDE_1);
+	reg_write(LAPIC_REG_LVT_TIMER, HOST_APIC_TIMER_VECTOR);     /* one-shot */
 
 	/* The rate: count down from the top for 1 ms of TSC (interrupts are
 	 * off in L1: the expiry, hours away, is never taken). */
-	reg_write(REG_TIMER_ICR, 0xFFFFFFFFu);
+	reg_write(LAPIC_REG_TIMER_ICR, 0xFFFFFFFFu);
 	t0 = rdtsc();
 	while ((dt = rdtsc() - t0) < tsc_hz / CALIBRATE_DIVISOR)
 		;
-	counted = 0xFFFFFFFFu - reg_read(REG_TIMER_CCR);
-	reg_write(REG_TIMER_ICR, 0);
+	counted = 0xFFFFFFFFu - reg_read(LAPIC_REG_TIMER_CCR);
+	reg_write(LAPIC_REG_TIMER_ICR, 0);
 	if (!counted) {
 		*why = "L1's APIC timer does not count";
 		return -1;
@@ -93,10 +79,6 @@ int host_apic_init(uint64_t tsc_hz, const char **why)
 	return 0;
 }
 
-uint64_t host_apic_rate(void)
-{
-	return counts_per_2_32_tsc;
-}
 
 void host_apic_arm(uint64_t deadline)
 {
@@ -107,7 +89,7 @@ void host_apic_arm(uint64_t deadline)
 		return;
 	host_apic_armed_deadline = deadline;
 	if (deadline == HOST_APIC_NO_DEADLINE) {
-		reg_write(REG_TIMER_ICR, 0);            /* stops the timer (11.5.4) */
+		reg_write(LAPIC_REG_TIMER_ICR, 0);            /* stops the timer (11.5.4) */
 		return;
 	}
 	now = rdtsc();
@@ -115,7 +97,7 @@ void host_apic_arm(uint64_t deadline)
 	/* Round up and add one so that the interrupt never comes before the
 	 * deadline; a count of 0 would stop the timer instead. */
 	count = (((unsigned __int128)delta * counts_per_2_32_tsc + 0xFFFFFFFFu) >> 32) + 1;
-	reg_write(REG_TIMER_ICR, count > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)count);
+	reg_write(LAPIC_REG_TIMER_ICR, count > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)count);
 }
 
 void host_apic_take_irqs(void)
@@ -135,10 +117,6 @@ void host_apic_wait_until(uint64_t deadline)
 
 uint32_t host_apic_version(void)
 {
-	return reg_read(REG_VERSION);
+	return reg_read(LAPIC_REG_VERSION);
 }
 
-uint64_t host_apic_irqs(void)
-{
-	return host_apic_irq_count;
-}

@@ -27,9 +27,6 @@
  * (tsc_hz). 0, or -1 with *why set when there is no usable APIC. */
 int host_apic_init(uint64_t tsc_hz, const char **why);
 
-/* Timer counts per 2^32 TSC cycles (for the boot message). */
-uint64_t host_apic_rate(void);
-
 /* Fire the timer at or after TSC value deadline (HOST_APIC_NO_DEADLINE:
  * stop it). Re-arming for the deadline already armed costs nothing. */
 void host_apic_arm(uint64_t deadline);
@@ -46,7 +43,5 @@ void host_apic_wait_until(uint64_t deadline);
  * broadcasts can be suppressed. */
 uint32_t host_apic_version(void);
 
-/* Timer interrupts L1 took. */
-uint64_t host_apic_irqs(void);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include "../tramp.h"
 #include "../../x86dec/x86dec.h"
+#include "tramp_native.h"
 
 #define NFN 8
 
@@ -26,42 +27,12 @@ static long f6(long a) { return a + 60; }
 static long f7(long a) { return a + 70; }
 static long (*const table[NFN])(long) = { f0, f1, f2, f3, f4, f5, f6, f7 };
 
-/* call the trampoline at t with the index in RAX and a in RDI, as a call
- * site does (below the red zone, caller-saved registers clobbered) */
-static long call_tramp(const void *t, long index, long a)
-{
-	long ret;
-
-	__asm__ volatile("sub $128, %%rsp\n\tcall *%[t]\n\tadd $128, %%rsp"
-			 : "=a"(ret), "+D"(a)
-			 : [t] "r"(t), "a"(index)
-			 : "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "memory", "cc");
-	return ret;
-}
-
-/* A retpoline thunk to *R11 (the construction of Linux's
- * __x86_indirect_thunk_r11): call 1f; 2: pause; lfence; jmp 2b;
- * 1: mov %r11, (%rsp); ret */
-static const uint8_t retpoline_r11[] = {
-	0xE8, 0x07, 0x00, 0x00, 0x00, 0xF3, 0x90, 0x0F, 0xAE, 0xE8, 0xEB, 0xF9,
-	0x4C, 0x89, 0x1C, 0x24, 0xC3,
-};
-
-/* A page within rel32 reach of the functions (a trampoline sits next to
- * the code it calls, as in a kernel): the first free one above them. */
 static uint8_t *code_page(void)
 {
-	uintptr_t near = ((uintptr_t)f0 & ~(uintptr_t)0xFFF) + (16u << 20);
+	uint8_t *p = tramp_page_near((const void *)f0);
 
-	for (unsigned i = 0; i < 4096; i++, near += 1u << 20) {
-		void *p = mmap((void *)near, 4096, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-
-		if (p != MAP_FAILED)
-			return p;
-	}
-	cr_assert(0, "no free page within 2 GiB of the code");
-	return NULL;
+	cr_assert(ne(ptr, p, NULL), "no free page within rel32 reach of the code");
+	return p;
 }
 
 static void make_executable(uint8_t *p)
@@ -82,13 +53,13 @@ Test(tramp, every_index_reaches_its_entry_natively)
 		};
 		size_t len = 0;
 
-		memcpy(p + 2048, retpoline_r11, sizeof(retpoline_r11));
+		memcpy(p + 2048, tramp_retpoline_r11, sizeof(tramp_retpoline_r11));
 		cr_assert(eq(int, tramp_generate(&s, p, 2048, &len), 0));
 		cr_assert(eq(sz, len, tramp_size(&s)));
 		make_executable(p);
 		for (long i = 0; i < NFN; i++)
 			for (long a = -1; a <= 1000; a += 1001)
-				cr_assert(eq(long, call_tramp(p, i, a), a + 10 * i),
+				cr_assert(eq(long, tramp_call(p, i, a), a + 10 * i),
 					  "index %ld arg %ld thunk %d", i, a, with_thunk);
 		munmap(p, 4096);
 	}

@@ -25,6 +25,7 @@
 #include <math.h>
 #include <x86intrin.h>
 #include "../tramp.h"
+#include "tramp_native.h"
 
 #define MAXN     512
 #define SEQ      (1u << 16)
@@ -51,21 +52,6 @@ static fn_t base_fns[64] = {
 
 static uint8_t *code;            /* RX page: thunk at 0, trampoline at 64 */
 
-static const uint8_t retpoline_r11[] = {
-	0xE8, 0x07, 0x00, 0x00, 0x00, 0xF3, 0x90, 0x0F, 0xAE, 0xE8, 0xEB, 0xF9,
-	0x4C, 0x89, 0x1C, 0x24, 0xC3,
-};
-
-static long call_via(const void *t, long index, long a)
-{
-	long ret;
-
-	__asm__ volatile("sub $128, %%rsp\n\tcall *%[t]\n\tadd $128, %%rsp"
-			 : "=a"(ret), "+D"(a) : [t] "r"(t), "a"(index)
-			 : "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "memory", "cc");
-	return ret;
-}
-
 static long call_retpoline(long index, long a)
 {
 	long ret;
@@ -90,8 +76,6 @@ static __attribute__((noinline)) long call_switch(long i, long a)
 }
 
 enum way { W_EMPTY, W_INDIRECT, W_RETPOLINE, W_SWITCH, W_TRAMP, W_NR };
-static const char *const way_name[] = { "empty", "indirect", "retpoline", "switch",
-					 "trampoline" };
 
 static uint64_t run(enum way w, unsigned from, unsigned n)
 {
@@ -106,7 +90,7 @@ static uint64_t run(enum way w, unsigned from, unsigned n)
 		case W_INDIRECT:  acc += table[i](acc & 1); break;
 		case W_RETPOLINE: acc += call_retpoline(i, acc & 1); break;
 		case W_SWITCH:    acc += call_switch(i, acc & 1); break;
-		case W_TRAMP:     acc += call_via(code + 64, i, acc & 1); break;
+		case W_TRAMP:     acc += tramp_call(code + 64, i, acc & 1); break;
 		case W_NR:        break;
 		}
 	}
@@ -196,20 +180,14 @@ static double hit_rate(unsigned from, unsigned len, unsigned n)
 int main(void)
 {
 	static const unsigned sizes[] = { 8, 64, 512 };
-	uintptr_t near = ((uintptr_t)f00 & ~(uintptr_t)0xFFF) + (16u << 20);
 	unsigned rng = 12345;
 
-	for (unsigned i = 0; i < 4096 && !code; i++, near += 1u << 20) {
-		void *p = mmap((void *)near, 4096, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-		if (p != MAP_FAILED)
-			code = p;
-	}
+	code = tramp_page_near((const void *)f00);
 	if (!code) {
 		fprintf(stderr, "tramp-bench: no page within rel32 reach of the code\n");
 		return 1;
 	}
-	memcpy(code, retpoline_r11, sizeof(retpoline_r11));
+	memcpy(code, tramp_retpoline_r11, sizeof(tramp_retpoline_r11));
 	for (unsigned i = 0; i < MAXN; i++)
 		table[i] = base_fns[i % 64];
 	printf("tramp-bench: cycles per dispatch (TSC ticks), median of %u rounds of %u, "
@@ -250,6 +228,5 @@ int main(void)
 		       c[W_INDIRECT], c[W_RETPOLINE], c[W_SWITCH], c[W_TRAMP],
 		       c[W_TRAMP] / c[W_RETPOLINE], 100.0 * hit);
 	}
-	(void)way_name;
 	return 0;
 }
