@@ -19,12 +19,19 @@ GUESTS_KERNEL_S := guests/kernel/boot.S guests/kernel/entry.S guests/kernel/swit
 # The kernel's indirect branches go through retpoline thunks (retpoline_thunks.S;
 # retpoline=off at boot turns them into plain indirect jumps).
 GUESTS_KERNEL_RETPOLINE := -mindirect-branch=thunk-extern -mindirect-branch-register
+# lib/x86dec in the kernel (decoded-syscall batching, batch.c), built with
+# the kernel's own flags.
+GUESTS_KERNEL_X86DEC := $(patsubst lib/x86dec/%.c,$(GUESTS_OUT)/x86dec/%.o,\
+	lib/x86dec/x86dec_decode.c lib/x86dec/x86dec_form.c lib/x86dec/x86emu.c \
+	lib/x86dec/x86dec_tables.c)
+
 GUESTS_KERNEL_OBJS := $(patsubst guests/kernel/%.c,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_C)) \
 	$(patsubst guests/kernel/%.S,$(GUESTS_OUT)/kernel/%.o,$(GUESTS_KERNEL_S)) \
 	$(GUESTS_OUT)/kernel/user_image.o \
 	$(GUESTS_OUT)/lib/string.o $(GUESTS_OUT)/lib/results_writer.o \
 	$(GUESTS_OUT)/lib/trace_region.o \
-	$(GUESTS_OUT)/lib/format.o $(GUESTS_OUT)/lib/isr_entry.o
+	$(GUESTS_OUT)/lib/format.o $(GUESTS_OUT)/lib/isr_entry.o \
+	$(GUESTS_KERNEL_X86DEC)
 
 GUESTS_USER_C   := $(wildcard guests/workloads/*.c)
 GUESTS_USER_OBJS := $(patsubst guests/workloads/%.c,$(GUESTS_OUT)/user/%.o,$(GUESTS_USER_C)) \
@@ -54,6 +61,13 @@ $(GUESTS_OUT)/kernel/user_image.o: guests/kernel/user_image.S $(GUESTS_OUT)/user
 		-DGUESTS_USER_TEXT_BYTES=$$(( 0x$$($(NM) $(GUESTS_OUT)/user.elf | \
 			sed -n 's/^\([0-9a-f]*\) . __user_text_end$$/\1/p') - 0x40000000 )) \
 		-c $< -o $@
+
+# -fno-builtin (FREESTANDING_CFLAGS) makes the decoder's per-instruction
+# reset a call of the byte-wise memset; the look-ahead decodes after every
+# system call, so here the constant-size reset is left to the compiler.
+$(GUESTS_OUT)/x86dec/%.o: lib/x86dec/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_CFLAGS) $(GUESTS_KERNEL_RETPOLINE) -fno-builtin -fbuiltin $(DEPFLAGS) -c $< -o $@
 
 $(GUESTS_OUT)/lib/string.o: lib/freestanding/string.c
 	@mkdir -p $(@D)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <nestlab/bootargs.h>
 #include "cli_mbec.h"
+#include "cli_batch.h"
 #include "trace_layout.h"
 
 enum cli_opt {
@@ -18,6 +19,7 @@ enum cli_opt {
 	OPT_NO_ICOUNT, OPT_KEEP, OPT_VERBOSE, OPT_QUIET, OPT_L1_IMAGE,
 	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP, OPT_L1, OPT_PROCS, OPT_TIMER_HZ,
 	OPT_L1_OPTION, OPT_RETPOLINE, OPT_MBEC, OPT_MBEC_TLB, OPT_MBEC_VIOLATION, OPT_L2_MODULE,
+	OPT_BATCH, OPT_BATCH_MAX,
 };
 
 static const struct cli_option cli_options[] = {
@@ -48,6 +50,8 @@ static const struct cli_option cli_options[] = {
 	{ "--l1-option",  true,  OPT_L1_OPTION },
 	{ "--mbec",       true,  OPT_MBEC },
 	{ "--retpoline",  true,  OPT_RETPOLINE },
+	{ "--batch",      true,  OPT_BATCH },
+	{ "--batch-max",  true,  OPT_BATCH_MAX },
 	{ "--mbec-tlb",   true,  OPT_MBEC_TLB },
 	{ "--mbec-violation", true, OPT_MBEC_VIOLATION },
 	{ "--help",       false, OPT_HELP },
@@ -238,7 +242,7 @@ int cli_l2_args(const struct run_config *cfg, char *buf, size_t len)
 		if (n < 0 || used + (size_t)n >= len)
 			return -1;
 	}
-	return 0;
+	return cli_batch_l2_words(cfg, buf, len);
 }
 
 void cli_usage(FILE *f)
@@ -269,6 +273,7 @@ static void cli_synopsis(FILE *f)
 	      "                   [--procs LIST] [--timer-hz N] [--l1-option KEY=VALUE]\n"
 	      "                   [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
 	      "                   [--mbec-violation report|inject|stop] [--retpoline on|off]\n"
+	      "                   [--batch off|kernel|l1] [--batch-max N]\n"
 	      "                   [--keep] [--verbose] [--quiet]\n", f);
 }
 
@@ -294,6 +299,11 @@ void cli_usage_run(FILE *f)
 		"                      refuses keys it does not know (bad_config)\n"
 		"  --retpoline on|off  the L2 kernel's indirect branches through retpoline\n"
 		"                      thunks (on, the default) or plain (retpoline=off)\n"
+		"  --batch off|kernel|l1  decoded-syscall batching (docs/batching.md): off (the\n"
+		"                      default); kernel, the L2 kernel makes the system calls\n"
+		"                      that follow a call through emulable instructions in the\n"
+		"                      same entry (batch=kernel); l1: not implemented yet\n"
+		"  --batch-max N       with --batch kernel: calls per kernel entry, 1..64 (16)\n"
 		"  --mbec off|exec-fault|intercept  level 2, nestlab's L1: L1 emulates mode-\n"
 		"                      based execute control (docs/mbec.md; the design: view\n"
 		"                      switches on execute faults, or on the privilege changes'\n"
@@ -532,6 +542,15 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 				return cli_fail(err, "--l1-option: at most %u", L0_L1_OPTS_MAX);
 			cfg->l1_opts[cfg->nr_l1_opts++] = val;
 			break;
+		case OPT_BATCH:
+			if (cli_batch_parse(val, &cfg->batch, why, sizeof(why)))
+				return cli_fail(err, "%s", why);
+			break;
+		case OPT_BATCH_MAX:
+			if (cli_batch_max_parse(val, &cfg->batch_max))
+				return cli_fail(err, "--batch-max '%s': want an integer in 1..%u", val,
+						NESTLAB_BATCH_MAX_LIMIT);
+			break;
 		case OPT_RETPOLINE:
 			if (strcmp(val, "on") && strcmp(val, "off"))
 				return cli_fail(err, "--retpoline '%s': want on or off", val);
@@ -562,6 +581,8 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 
 	if (!cfg->workload)
 		return cli_fail(err, "--workload is required");
+	if (cli_batch_check(cfg, why, sizeof(why)))
+		return cli_fail(err, "%s", why);
 	if (cfg->procs.n && cli_workload_index(cfg->workload) != NESTLAB_WL_MULTI)
 		return cli_fail(err, "--procs applies to --workload multi only");
 	if (cfg->timer_hz && cli_workload_index(cfg->workload) != NESTLAB_WL_TIMER)

@@ -25,6 +25,8 @@
 #include "qemu_cmdline.h"
 #include "results_json.h"
 #include "results_parse.h"
+#include "batch_console.h"
+#include "cli_batch.h"
 #include "run.h"
 #include "table.h"
 #include "trace_args.h"
@@ -264,6 +266,7 @@ int cmd_run(const struct run_config *cfg)
 	double wall = 0;
 	int rc = L0_EXIT_CONFIG;
 	static struct cmd_trace tr;
+	static struct batch_console bc;
 
 	memset(&tr, 0, sizeof(tr));
 	tr.on = cfg->trace_dir != NULL;
@@ -373,6 +376,7 @@ int cmd_run(const struct run_config *cfg)
 		goto out;
 	}
 	prc = results_parse(res_text, res_len, &rs, why, sizeof(why));
+	batch_console_parse(con_text, con_len, &bc);
 	outcome_decide(&qr, prc, &rs, why, err_text, cfg->timeout_s,
 		       cfg->level == 1 && cfg->l2_image, &oc);
 
@@ -410,6 +414,8 @@ int cmd_run(const struct run_config *cfg)
 		.npt = cfg->l1 == L0_L1_KVM ? NULL : cfg->npt_lazy ? "lazy" : "eager",
 		.mbec = cfg->level == 2 && cfg->l1 == L0_L1_NESTLAB ? l0_mbec_name(cfg->mbec) : NULL,
 		.retpoline = cfg->retpoline ? "on" : "off",
+		.batch = l0_batch_name(cfg->batch),
+		.batch_stats = cfg->batch != L0_BATCH_OFF ? &bc : NULL,
 		.mbec_tlb = cfg->mbec != L0_MBEC_OFF ? l0_mbec_tlb_name(cfg->mbec_tlb) : NULL,
 		.mbec_violation = cfg->mbec != L0_MBEC_OFF ?
 				  l0_mbec_violation_name(cfg->mbec_violation) : NULL,

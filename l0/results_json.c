@@ -6,6 +6,7 @@
  * the file before and the directory after makes the new content durable.
  */
 #include "results_json.h"
+#include "batch_console.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +68,33 @@ static void json_int_or_null(FILE *f, int v)
 static void json_u64(FILE *f, const char *key, uint64_t v, int first)
 {
 	fprintf(f, "%s\"%s\": %llu", first ? "" : ", ", key, (unsigned long long)v);
+}
+
+/* A phase's "batch": null without the kernel's line, else its counters
+ * (docs/batching.md). */
+static void results_json_batch(FILE *f, const struct batch_console_phase *b)
+{
+	int first = 1;
+
+	if (!b || !b->present) {
+		fputs("null", f);
+		return;
+	}
+	fputc('{', f);
+	json_u64(f, "entries", b->entries, 1);
+	json_u64(f, "syscalls", b->syscalls, 0);
+	json_u64(f, "emulated", b->emulated, 0);
+	fputs(", \"sizes\": {", f);
+	for (unsigned k = 1; k <= NESTLAB_BATCH_MAX_LIMIT; k++)
+		if (b->size[k]) {
+			fprintf(f, "%s\"%u\": %llu", first ? "" : ", ", k,
+				(unsigned long long)b->size[k]);
+			first = 0;
+		}
+	fputs("}, \"ends\": {", f);
+	for (unsigned i = 0; i < b->nends; i++)
+		json_u64(f, b->end[i].name, b->end[i].count, i == 0);
+	fputs("}}", f);
 }
 
 /* "trace": null, or the collector's counts (docs/tracing.md). */
@@ -140,6 +168,10 @@ char *results_json_render(const struct run_report *r)
 	json_str(f, r->level == 2 ? r->npt : NULL);
 	fputs(",\n  \"retpoline\": ", f);
 	json_str(f, r->retpoline);
+	if (r->batch) {
+		fputs(",\n  \"batch\": ", f);
+		json_str(f, r->batch);
+	}
 	fputs(",\n  \"mbec\": ", f);
 	json_str(f, r->level == 2 ? r->mbec : NULL);
 	fputs(",\n  \"mbec_tlb\": ", f);
@@ -172,7 +204,12 @@ char *results_json_render(const struct run_report *r)
 		results_json_exit_map(f, &ph->exits, 0);
 		fputs(",\n     \"l1_cycles\": ", f);
 		results_json_exit_map(f, &ph->exits, 1);
-		fprintf(f, ",\n     \"tsc\": %llu}", (unsigned long long)ph->tsc);
+		fprintf(f, ",\n     \"tsc\": %llu", (unsigned long long)ph->tsc);
+		if (r->batch_stats) {
+			fputs(",\n     \"batch\": ", f);
+			results_json_batch(f, p < NESTLAB_MAX_PHASES ? &r->batch_stats->phase[p] : NULL);
+		}
+		fputc('}', f);
 	}
 	fputs(rs && rs->nphases ? "\n  ],\n" : "],\n", f);
 

@@ -60,6 +60,13 @@ enum l0_mbec_violation {
 	L0_MBEC_VIOLATION_INJECT = 2, /* #PF into L2 at the fetch */
 };
 
+/* --batch: decoded-syscall batching (docs/batching.md) */
+enum l0_batch {
+	L0_BATCH_OFF    = 0,
+	L0_BATCH_KERNEL = 1, /* the L2 kernel batches system calls (batch=kernel) */
+	L0_BATCH_L1     = 2, /* L1 batches exits (not implemented yet) */
+};
+
 struct run_config {
 	const char *workload;          /* validated against NESTLAB_WORKLOADS */
 	unsigned long iterations;      /* 1..NESTLAB_ITERATIONS_MAX */
@@ -77,6 +84,8 @@ struct run_config {
 	bool icount;                   /* TCG: -icount shift=0,sleep=off */
 	bool retpoline;                /* --retpoline on|off: the L2 kernel's
 					* indirect branches through retpolines */
+	enum l0_batch batch;           /* --batch */
+	unsigned batch_max;            /* --batch-max; 0: not given (the kernel's default) */
 	bool keep;                     /* keep the run directory */
 	bool verbose;
 	bool quiet;

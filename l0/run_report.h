@@ -17,6 +17,8 @@ struct trace_report {
 	const struct trace_stats *stats; /* the collector's report; NULL: none */
 };
 
+struct batch_console;
+
 struct run_report {
 	const char *workload;
 	unsigned long iterations;
@@ -28,6 +30,8 @@ struct run_report {
 	const char *npt;              /* "eager"/"lazy"; NULL at level 1 */
 	const char *mbec;             /* "off"/"exec-fault"; NULL at level 1 and under --l1 kvm */
 	const char *retpoline;        /* the L2 kernel's "on"/"off" */
+	const char *batch;            /* --batch: "off"/"kernel"/"l1"; NULL: not recorded */
+	const struct batch_console *batch_stats; /* the kernel's batching lines, or NULL */
 	const char *mbec_tlb;         /* "asid"/"flush" with MBEC on; else NULL */
 	const char *mbec_violation;   /* "report"/"inject"/"stop" with MBEC on; else NULL */
 	unsigned l2mem_mib;           /* level 2; ignored at level 1 */

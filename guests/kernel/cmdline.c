@@ -43,6 +43,8 @@ void l2_config_default(struct l2_config *cfg)
 	cfg->timer_hz = NESTLAB_TIMER_HZ_DEFAULT;
 	cfg->mbec = 0;
 	cfg->retpoline = 1;
+	cfg->batch = 0;
+	cfg->batch_max = NESTLAB_BATCH_MAX_DEFAULT;
 }
 
 /* Does [s, s+n) equal the C string word? */
@@ -208,6 +210,24 @@ int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t err
 					val, vlen);
 				return -1;
 			}
+		} else if (word_eq(word, klen, "batch")) {
+			if (word_eq(val, vlen, "kernel")) {
+				cfg->batch = 1;
+			} else if (word_eq(val, vlen, "off")) {
+				cfg->batch = 0;
+			} else {
+				err_set(err, errlen, "batch must be off or kernel, got: ", val, vlen);
+				return -1;
+			}
+		} else if (word_eq(word, klen, "batch_max")) {
+			uint64_t m;
+
+			if (parse_u64(val, vlen, NESTLAB_BATCH_MAX_LIMIT, &m) || m < 1) {
+				err_set(err, errlen, "batch_max must be a decimal number 1..64, got: ",
+					val, vlen);
+				return -1;
+			}
+			cfg->batch_max = (unsigned)m;
 		} else if (word_eq(word, klen, "mbec")) {
 			if (word_eq(val, vlen, "on")) {
 				cfg->mbec = 1;

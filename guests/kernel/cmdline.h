@@ -1,7 +1,8 @@
 /*
  * Parsing of the L2 kernel's command line (bootargs.h): "workload=<name>
  * iterations=<N> transport=vmmcall|backdoor [trace=hc|<addr>:<bytes>]
- * [l1=nestlab|kvm] [procs=<program>,...] [timer_hz=<N>] [mbec=on|off]", keys
+ * [l1=nestlab|kvm] [procs=<program>,...] [timer_hz=<N>] [mbec=on|off]
+ * [retpoline=on|off] [batch=off|kernel] [batch_max=<N>]", keys
  * in any order, separated by spaces. mbec=on: the kernel declares its
  * execute policy to L1's MBEC emulation (mbec.c, docs/mbec.md). procs= (include/nestlab/procs.h) are the programs of
  * workload multi's processes; timer_hz= the timer workload's interrupt rate. l1= names the L1
@@ -42,6 +43,10 @@ struct l2_config {
 	int mbec;            /* mbec=on: declare the execute policy (default off) */
 	int retpoline;       /* retpoline=on|off: indirect branches through
 			      * retpoline thunks (default on) */
+	int batch;           /* batch=kernel|off: decoded-syscall batching
+			      * (batch.c, docs/batching.md; default off) */
+	unsigned batch_max;  /* batch_max=1..NESTLAB_BATCH_MAX_LIMIT: system calls
+			      * per kernel entry (default NESTLAB_BATCH_MAX_DEFAULT) */
 };
 
 /* Defaults: workload cpuid, NESTLAB_ITERATIONS_DEFAULT, vmmcall,

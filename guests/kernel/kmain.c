@@ -16,6 +16,7 @@
 #include <nestlab/mem.h>
 #include <nestlab/hypercall.h>
 #include "kernel.h"
+#include "batch.h"
 #include "trace.h"
 #include "arch.h"
 
@@ -196,6 +197,8 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	}
 	kprintf("nestlab-l2: level %u, RAM top %lu KiB, command line \"%s\"\n", l2k.level,
 		l2k.ram_top / 1024, cmdline);
+	if (l2k.cfg_ok)
+		batch_report_config();
 	if (l2k.cfg_ok && !l2k.cfg.retpoline)
 		kprintf("nestlab-l2: retpoline off: %u thunks are plain indirect jumps\n",
 			retpoline_apply(0));

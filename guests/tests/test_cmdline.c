@@ -217,3 +217,26 @@ Test(cmdline, retpoline)
 	cr_assert(eq(int, l2_cmdline_parse("retpoline=1", &cfg, err, sizeof(err)), -1));
 	cr_assert(eq(str, err, "retpoline must be on or off, got: 1"));
 }
+
+/* batch=: off by default, kernel turns decoded-syscall batching on (l1 is
+ * L1's, never the kernel's); batch_max= 1..NESTLAB_BATCH_MAX_LIMIT. */
+Test(cmdline, batch)
+{
+	cr_assert(eq(int, l2_cmdline_parse("workload=getpid", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(int, cfg.batch, 0));
+	cr_assert(eq(u32, cfg.batch_max, NESTLAB_BATCH_MAX_DEFAULT));
+	cr_assert(eq(int, l2_cmdline_parse("workload=getpid batch=kernel batch_max=4", &cfg, err,
+					   sizeof(err)), 0));
+	cr_assert(eq(int, cfg.batch, 1));
+	cr_assert(eq(u32, cfg.batch_max, 4));
+	cr_assert(eq(int, l2_cmdline_parse("batch=kernel batch=off batch_max=64", &cfg, err,
+					   sizeof(err)), 0));
+	cr_assert(eq(int, cfg.batch, 0));
+	cr_assert(eq(u32, cfg.batch_max, 64));
+	cr_assert(eq(int, l2_cmdline_parse("batch=l1", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "batch must be off or kernel, got: l1"));
+	cr_assert(eq(int, l2_cmdline_parse("batch_max=0", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "batch_max must be a decimal number 1..64, got: 0"));
+	cr_assert(eq(int, l2_cmdline_parse("batch_max=65", &cfg, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "batch_max must be a decimal number 1..64, got: 65"));
+}

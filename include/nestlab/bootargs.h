@@ -12,6 +12,7 @@
  * L2's command line (multiboot module string at level 2, -append at level 1):
  *   workload=<name> iterations=<N> transport=vmmcall|backdoor [l1=nestlab|kvm]
  *   [procs=<program>,<program>...] [timer_hz=<N>] [mbec=on|off]
+ *   [batch=off|kernel] [batch_max=<N>]
  *                     (l1=kvm: under Linux KVM and nestlab's VMM, docs/kvm-l1.md;
  *                     procs=: the programs of workload multi, include/nestlab/procs.h;
  *                     timer_hz=: the local APIC timer's rate for workload timer;
@@ -40,6 +41,11 @@
 /* The timer workload runs this many processes: the one that measures and a
  * spinner the timer preempts it with (guests/workloads/timer.c). */
 #define NESTLAB_TIMER_PROCS        2u
+/* batch=kernel (launcher: --batch kernel): the L2 kernel runs up to
+ * batch_max system calls per kernel entry, emulating the user instructions
+ * between them (guests/kernel/batch.c, docs/batching.md). */
+#define NESTLAB_BATCH_MAX_DEFAULT  16u
+#define NESTLAB_BATCH_MAX_LIMIT    64u
 
 /*
  * Workloads: X(id, "name", "what one iteration does"). The L2 kernel runs

@@ -1,0 +1,72 @@
+/*
+ * Decoded-syscall batching in the L2 kernel (batch=kernel; batch.c,
+ * docs/batching.md, docs/mechanisms.md section 5). After a system call the
+ * kernel decodes the user instructions at the return RIP (lib/x86dec) and
+ * emulates them (x86emu) on a copy of the user's registers; if they reach
+ * another SYSCALL within the look-ahead bound it makes that call in the
+ * same kernel entry, up to batch_max calls, and returns to ring 3 once,
+ * with the state the unbatched program would have had after its last call.
+ * The entry's frame is all 16 GPRs, RIP and RFLAGS (entry.S), laid out as
+ * struct x86emu_regs: gpr[RCX] = rip = the RIP after the SYSCALL, gpr[R11]
+ * = rflags = the RFLAGS it saved (AMD APM vol.2 6.1.1 SYSCALL).
+ */
+#ifndef L2_BATCH_H
+#define L2_BATCH_H
+
+#include <stdint.h>
+#include "x86dec/x86dec.h"
+
+/* Look-ahead bound per gap between two system calls: instructions decoded,
+ * and bytes from the return RIP (no byte past it is ever read). */
+#define BATCH_LOOKAHEAD_INSNS 16u
+#define BATCH_LOOKAHEAD_BYTES 64u
+/* Bytes of user stores one gap may buffer until its SYSCALL commits them. */
+#define BATCH_STORE_BYTES     64u
+
+/* Why a kernel entry returned to ring 3: X(id, "name", "meaning"). */
+#define BATCH_ENDS(X)                                                          \
+	X(EFFECT,   "effect",   "the last call may change what follows (not getpid, getppid, getuid, level, write)") \
+	X(LIMIT,    "limit",    "batch_max calls made")                            \
+	X(FLAGS,    "flags",    "user RFLAGS.TF or IF set (single step, interrupts)") \
+	X(FETCH,    "fetch",    "an instruction byte is not readable (unmapped page, outside user space)") \
+	X(INVALID,  "invalid",  "the bytes are no valid instruction (#UD, over 15 bytes)") \
+	X(NOT_EMULABLE, "not_emulable", "a valid instruction outside the emulated subset") \
+	X(BRANCH,   "branch",   "a branch (not followed)")                        \
+	X(MEM,      "mem",      "a load or store would fault")                    \
+	X(CODE_WRITE, "code_write", "a store into a code frame of the look-ahead, or a fetch from a stored-to frame") \
+	X(STORES,   "stores",   "more than BATCH_STORE_BYTES bytes stored in one gap") \
+	X(BOUND,    "bound",    "no SYSCALL within the look-ahead bound")         \
+	X(NEXT,     "next",     "the next SYSCALL is a phase marker (a batch never spans a phase boundary)")
+
+enum batch_end {
+#define BATCH_END_ENUM_(id, name, what) BATCH_END_##id,
+	BATCH_ENDS(BATCH_END_ENUM_)
+#undef BATCH_END_ENUM_
+	BATCH_END_NR
+};
+
+const char *batch_end_name(unsigned end);
+
+/* One kernel entry by SYSCALL under batch=kernel: make the call in f, then
+ * as many more as the look-ahead allows; f ends as the state to return. */
+void batch_entry(struct x86emu_regs *f);
+
+/* The entry's work in parts (batch.c), exposed for batch_stats.c. Make
+ * the call in f (f->gpr[RAX] = its result). */
+void batch_syscall(struct x86emu_regs *f);
+
+/* batch_stats.c: count one entry of `size` calls, `insns` emulated
+ * instructions, ended by `end`, in the phase open throughout it. */
+struct batch_phase_mark {
+	int open;
+	uint64_t index;
+};
+void batch_phase_mark(struct batch_phase_mark *m);
+void batch_stats_entry(const struct batch_phase_mark *start, unsigned size, unsigned insns,
+		       unsigned end);
+/* The boot line (mode, limits) and, at the end of the run, one line per
+ * phase with entries (docs/batching.md). No-ops with batch=off. */
+void batch_report_config(void);
+void batch_report(void);
+
+#endif

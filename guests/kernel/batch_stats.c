@@ -1,0 +1,86 @@
+/*
+ * Batching's counters (batch.h): per phase, the kernel entries by SYSCALL
+ * wholly inside it (the phase open, with the same index, when the entry
+ * began and when it returned, so a marker's own entry never counts), the
+ * calls they made, the instructions emulated between calls, the entries by
+ * batch size and by why they ended. Reported on the console at the end of
+ * the run, outside every phase, one line per phase, which the launcher
+ * copies into the results JSON (l0/batch_stats.c, docs/batching.md):
+ *
+ *   nestlab-l2: batch phase 0: entries 1000 syscalls 2000 emulated 3000 sizes 2:1000 ends effect:0,...
+ *
+ * `sizes` and `ends` list only non-zero counts, k:count in ascending k.
+ */
+#include <nestlab/results.h>
+#include <nestlab/bootargs.h>
+#include "batch.h"
+#include "kernel.h"
+
+struct batch_phase {
+	uint64_t entries, syscalls, emulated;
+	uint64_t size[NESTLAB_BATCH_MAX_LIMIT + 1];
+	uint64_t end[BATCH_END_NR];
+};
+
+static struct batch_phase stats[NESTLAB_MAX_PHASES];
+
+void batch_phase_mark(struct batch_phase_mark *m)
+{
+	m->open = phase_is_open();
+	m->index = l2_kinfo->phase_index;
+}
+
+void batch_stats_entry(const struct batch_phase_mark *start, unsigned size, unsigned insns,
+		       unsigned end)
+{
+	struct batch_phase_mark now;
+	struct batch_phase *s;
+
+	batch_phase_mark(&now);
+	if (!start->open || !now.open || start->index != now.index ||
+	    now.index >= NESTLAB_MAX_PHASES)
+		return;
+	s = &stats[now.index];
+	s->entries++;
+	s->syscalls += size;
+	s->emulated += insns;
+	s->size[size <= NESTLAB_BATCH_MAX_LIMIT ? size : 0]++;
+	s->end[end < BATCH_END_NR ? end : 0]++;
+}
+
+void batch_report_config(void)
+{
+	if (!l2k.cfg.batch)
+		return;
+	kprintf("nestlab-l2: batch kernel: up to %u system calls per entry, look-ahead %u "
+		"instructions / %u bytes per gap\n", l2k.cfg.batch_max, BATCH_LOOKAHEAD_INSNS,
+		BATCH_LOOKAHEAD_BYTES);
+}
+
+void batch_report(void)
+{
+	if (!l2k.cfg.batch)
+		return;
+	for (unsigned p = 0; p < NESTLAB_MAX_PHASES; p++) {
+		const struct batch_phase *s = &stats[p];
+		const char *sep = "";
+
+		if (!s->entries)
+			continue;
+		kprintf("nestlab-l2: batch phase %u: entries %lu syscalls %lu emulated %lu sizes ",
+			p, s->entries, s->syscalls, s->emulated);
+		for (unsigned k = 1; k <= NESTLAB_BATCH_MAX_LIMIT; k++)
+			if (s->size[k]) {
+				kprintf("%s%u:%lu", sep, k, s->size[k]);
+				sep = ",";
+			}
+		kprintf(" ends ");
+		sep = "";
+		for (unsigned e = 0; e < BATCH_END_NR; e++)
+			if (s->end[e]) {
+				kprintf("%s%s:%lu", sep, batch_end_name(e), s->end[e]);
+				sep = ",";
+			}
+		kprintf("\n");
+	}
+}

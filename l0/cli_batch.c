@@ -1,0 +1,74 @@
+/*
+ * --batch and --batch-max (cli_batch.h): parsing, the rule between them,
+ * and the L2 kernel's command-line words.
+ */
+#include "cli_batch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <nestlab/bootargs.h>
+
+const char *l0_batch_name(enum l0_batch b)
+{
+	switch (b) {
+	case L0_BATCH_OFF:    return "off";
+	case L0_BATCH_KERNEL: return "kernel";
+	case L0_BATCH_L1:     return "l1";
+	}
+	return "?";
+}
+
+int cli_batch_parse(const char *val, enum l0_batch *out, char *why, size_t whylen)
+{
+	if (!strcmp(val, "off")) {
+		*out = L0_BATCH_OFF;
+	} else if (!strcmp(val, "kernel")) {
+		*out = L0_BATCH_KERNEL;
+	} else if (!strcmp(val, "l1")) {
+		snprintf(why, whylen, "--batch l1: L1's exit-level batching is not implemented "
+			 "yet (issue 14 part 3); --batch kernel is");
+		return -1;
+	} else {
+		snprintf(why, whylen, "--batch '%s': want off, kernel or l1", val);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_batch_max_parse(const char *val, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*val || *val < '0' || *val > '9')
+		return -1;
+	v = strtoul(val, &end, 10);
+	if (*end || v < 1 || v > NESTLAB_BATCH_MAX_LIMIT)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+int cli_batch_check(const struct run_config *cfg, char *why, size_t whylen)
+{
+	if (cfg->batch_max && cfg->batch == L0_BATCH_OFF) {
+		snprintf(why, whylen, "--batch-max needs --batch kernel");
+		return -1;
+	}
+	return 0;
+}
+
+int cli_batch_l2_words(const struct run_config *cfg, char *buf, size_t len)
+{
+	size_t used = strlen(buf);
+	int n = 0;
+
+	if (cfg->batch != L0_BATCH_KERNEL)
+		return 0;
+	if (cfg->batch_max)
+		n = snprintf(buf + used, len - used, " batch=kernel batch_max=%u", cfg->batch_max);
+	else
+		n = snprintf(buf + used, len - used, " batch=kernel");
+	return n < 0 || used + (size_t)n >= len ? -1 : 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * The launcher's batching options (--batch off|kernel|l1, --batch-max N;
+ * docs/batching.md): their values, and the words they become on the L2
+ * kernel's command line (batch=kernel, batch_max=N; guests/kernel/batch.c).
+ * --batch l1, L1's exit-level batching (issue 14 part 3), is refused with
+ * its own reason until L1 has it. Pure; writes only into the buffers it is
+ * handed.
+ */
+#ifndef L0_CLI_BATCH_H
+#define L0_CLI_BATCH_H
+
+#include <stddef.h>
+#include "run_config.h"
+
+/* "off", "kernel", "l1", or "?" */
+const char *l0_batch_name(enum l0_batch b);
+
+/* The value of --batch: 0, or -1 with the reason in why. */
+int cli_batch_parse(const char *val, enum l0_batch *out, char *why, size_t whylen);
+/* The value of --batch-max, 1..NESTLAB_BATCH_MAX_LIMIT: 0, or -1. */
+int cli_batch_max_parse(const char *val, unsigned *out);
+
+/* The combination: --batch-max needs --batch other than off. 0, or -1
+ * with the reason in why. */
+int cli_batch_check(const struct run_config *cfg, char *why, size_t whylen);
+
+/* The L2 kernel's words, each after a space (" batch=kernel batch_max=4"),
+ * appended to the NUL-terminated buf of len bytes: 0, or -1 if they do not
+ * fit. Nothing for --batch off. */
+int cli_batch_l2_words(const struct run_config *cfg, char *buf, size_t len);
+
+#endif
