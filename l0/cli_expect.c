@@ -8,11 +8,12 @@
 #include <string.h>
 #include <nestlab/bootargs.h>
 #include "cli_mbec.h"
+#include "cli_batch.h"
 
 enum {
 	EOPT_WORKLOAD, EOPT_ITERATIONS, EOPT_LEVEL, EOPT_TRANSPORT, EOPT_NPT_LAZY,
 	EOPT_LIST, EOPT_HELP, EOPT_PROCS, EOPT_TIMER_HZ, EOPT_MBEC, EOPT_MBEC_TLB,
-	EOPT_MBEC_VIOLATION,
+	EOPT_MBEC_VIOLATION, EOPT_BATCH, EOPT_BATCH_MAX,
 };
 
 static const struct cli_option expect_options[] = {
@@ -26,6 +27,8 @@ static const struct cli_option expect_options[] = {
 	{ "--mbec",       true,  EOPT_MBEC },
 	{ "--mbec-tlb",   true,  EOPT_MBEC_TLB },
 	{ "--mbec-violation", true, EOPT_MBEC_VIOLATION },
+	{ "--batch",      true,  EOPT_BATCH },
+	{ "--batch-max",  true,  EOPT_BATCH_MAX },
 	{ "--list",       false, EOPT_LIST },
 	{ "--help",       false, EOPT_HELP },
 	{ "-h",           false, EOPT_HELP },
@@ -37,6 +40,7 @@ static void expect_synopsis(FILE *f)
 	      "                      [--transport vmmcall|backdoor] [--npt-lazy] [--procs LIST]\n"
 	      "                      [--timer-hz N] [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
 	      "                      [--mbec-violation report|inject|stop]\n"
+	      "                      [--batch off|kernel] [--batch-max N]\n"
 	      "       nestlab expect --list\n", f);
 }
 
@@ -69,6 +73,10 @@ void cli_usage_expect(FILE *f)
 		"  --mbec off|exec-fault|intercept  level 2: L1's MBEC emulation (default off)\n"
 		"  --mbec-tlb asid|flush  with --mbec: the model does not depend on it\n"
 		"  --mbec-violation report|inject|stop  with --mbec (default stop)\n"
+		"  --batch off|kernel  kernel: end with \"batch\", the phase's decoded-syscall\n"
+		"                      batching as the results JSON shows it (null for a\n"
+		"                      workload that declares no system-call runs)\n"
+		"  --batch-max N       with --batch kernel: calls per entry (default 16)\n"
 		"  --list              print the workload names, one a line\n"
 		"  -h, --help          this text\n"
 		"\n"
@@ -181,6 +189,15 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 						   "or stop", val);
 			viol_given = true;
 			break;
+		case EOPT_BATCH:
+			if (cli_batch_parse(val, &cfg->p.batch, why, sizeof(why)))
+				return expect_fail(err, "%s", why);
+			break;
+		case EOPT_BATCH_MAX:
+			if (cli_batch_max_parse(val, &cfg->p.batch_max))
+				return expect_fail(err, "--batch-max '%s': want an integer in 1..%u",
+						   val, NESTLAB_BATCH_MAX_LIMIT);
+			break;
 		case EOPT_TIMER_HZ:
 			if (cli_timer_hz_parse(val, &hz))
 				return expect_fail(err, "--timer-hz '%s': want an integer in %u..%u",
@@ -193,6 +210,8 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 		return argc == 2 ? CLI_RUN : expect_fail(err, "--list takes no other option");
 	if (!have_workload)
 		return expect_fail(err, "--workload is required");
+	if (cfg->p.batch_max && cfg->p.batch == L0_BATCH_OFF)
+		return expect_fail(err, "--batch-max needs --batch kernel");
 	if (cfg->p.level == 1 && npt_given)
 		return expect_fail(err, "--npt-lazy applies to --level 2 only");
 	if (cfg->p.procs.n && cfg->p.workload != NESTLAB_WL_MULTI)

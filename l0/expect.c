@@ -96,6 +96,10 @@ int expect_compute(const struct expect_params *p, struct expect *e)
 	e->checks = m->checks[lvl] * (m->per_proc ? procs.n : 1);
 	if (lvl && p->mbec != L0_MBEC_OFF)
 		expect_mbec(e, m, &procs, p);
+	if (p->batch == L0_BATCH_KERNEL)
+		expect_batch_compute(p->workload, p->iterations,
+				     p->batch_max ? p->batch_max : NESTLAB_BATCH_MAX_DEFAULT,
+				     &e->batch);
 	e->status = e->status_code < 0 ? OUTCOME_NO_STATUS : status_name(e->status_code);
 	e->qemu_exit = e->status_code < 0 ? 0 : (e->status_code << 1) | 1;
 	e->exits_known = e->status_code == NESTLAB_STATUS_PASS &&
@@ -138,6 +142,10 @@ void expect_render(FILE *f, const struct expect_params *p, const struct expect *
 		fprintf(f, ", \"mbec_switches_per_iter\": %llu, \"mbec_exits_per_iter\": ",
 			e->mbec_switches);
 		results_json_exit_map(f, &e->mbec_exits, 0);
+	}
+	if (p->batch == L0_BATCH_KERNEL) {
+		fputs(", \"batch\": ", f);
+		expect_batch_render(f, &e->batch);
 	}
 	fputs("}\n", f);
 }

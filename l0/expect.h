@@ -14,6 +14,7 @@
 #include <nestlab/procs.h>
 #include "results_parse.h"
 #include "run_config.h"
+#include "expect_batch.h"
 
 struct expect_params {
 	unsigned workload;              /* enum nestlab_workload */
@@ -24,6 +25,8 @@ struct expect_params {
 	struct nestlab_procs procs;     /* multi's programs; n = 0: NESTLAB_PROCS_DEFAULT */
 	enum l0_mbec mbec;              /* level 2: L1's MBEC emulation */
 	enum l0_mbec_violation mbec_violation; /* with it: L1's violation policy */
+	enum l0_batch batch;            /* --batch: kernel adds the "batch" object */
+	unsigned batch_max;             /* --batch-max; 0: NESTLAB_BATCH_MAX_DEFAULT */
 };
 
 struct expect {
@@ -35,6 +38,7 @@ struct expect {
 	unsigned checks;                /* "PASS: <workload>:" lines */
 	unsigned long long mbec_switches; /* under MBEC: view switches per iteration */
 	struct results_exits mbec_exits;  /* under MBEC: the exits they add per iteration */
+	struct expect_batch batch;      /* --batch kernel: the phase's batching */
 };
 
 /* Fills `e` from the model; -1 if the workload is unknown or has no model. */
@@ -45,7 +49,8 @@ int expect_compute(const struct expect_params *p, struct expect *e);
  * pass, or runs under MBEC) and checks; under MBEC the parameters include
  * "mbec" and "mbec_violation" and the line ends with
  * "mbec_switches_per_iter" and "mbec_exits_per_iter" (the exits the
- * design adds per iteration, by reason). */
+ * design adds per iteration, by reason); with --batch kernel, last,
+ * "batch" (expect_batch_render). */
 void expect_render(FILE *f, const struct expect_params *p, const struct expect *e);
 
 #endif

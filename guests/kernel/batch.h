@@ -16,33 +16,20 @@
 #include <stdint.h>
 #include "x86dec/x86dec.h"
 
-/* Look-ahead bound per gap between two system calls: instructions decoded,
- * and bytes from the return RIP (no byte past it is ever read). */
-#define BATCH_LOOKAHEAD_INSNS 16u
-#define BATCH_LOOKAHEAD_BYTES 64u
+#include <nestlab/batch.h>
+
+#define BATCH_LOOKAHEAD_INSNS NESTLAB_BATCH_LOOKAHEAD_INSNS
+#define BATCH_LOOKAHEAD_BYTES NESTLAB_BATCH_LOOKAHEAD_BYTES
 /* Bytes of user stores one gap may buffer until its SYSCALL commits them. */
 #define BATCH_STORE_BYTES     64u
 
-/* Why a kernel entry returned to ring 3: X(id, "name", "meaning"). */
-#define BATCH_ENDS(X)                                                          \
-	X(EFFECT,   "effect",   "the last call may change what follows (not getpid, getppid, getuid, level, write)") \
-	X(LIMIT,    "limit",    "batch_max calls made")                            \
-	X(FLAGS,    "flags",    "user RFLAGS.TF or IF set (single step, interrupts)") \
-	X(FETCH,    "fetch",    "an instruction byte is not readable (unmapped page, outside user space)") \
-	X(INVALID,  "invalid",  "the bytes are no valid instruction (#UD, over 15 bytes)") \
-	X(NOT_EMULABLE, "not_emulable", "a valid instruction outside the emulated subset") \
-	X(BRANCH,   "branch",   "a branch (not followed)")                        \
-	X(MEM,      "mem",      "a load or store would fault")                    \
-	X(CODE_WRITE, "code_write", "a store into a code frame of the look-ahead, or a fetch from a stored-to frame") \
-	X(STORES,   "stores",   "more than BATCH_STORE_BYTES bytes stored in one gap") \
-	X(BOUND,    "bound",    "no SYSCALL within the look-ahead bound")         \
-	X(NEXT,     "next",     "the next SYSCALL is a phase marker (a batch never spans a phase boundary)")
-
-enum batch_end {
-#define BATCH_END_ENUM_(id, name, what) BATCH_END_##id,
+/* Why a kernel entry returned to ring 3 (include/nestlab/batch.h). */
+#define BATCH_ENDS NESTLAB_BATCH_ENDS
+#define BATCH_END_NR NESTLAB_BATCH_END_NR
+enum {
+#define BATCH_END_ENUM_(id, name, what) BATCH_END_##id = NESTLAB_BATCH_END_##id,
 	BATCH_ENDS(BATCH_END_ENUM_)
 #undef BATCH_END_ENUM_
-	BATCH_END_NR
 };
 
 const char *batch_end_name(unsigned end);

@@ -99,6 +99,9 @@ int wl_multi(const struct wl_args *a);
 int wl_mbec_kexec_user(const struct wl_args *a);
 int wl_mbec_uexec_kernel(const struct wl_args *a);
 int wl_mbec_errors(const struct wl_args *a);
+int wl_batch_pairs(const struct wl_args *a);
+int wl_batch_chain(const struct wl_args *a);
+int wl_batch_hostile(const struct wl_args *a);
 int wl_triplefault(const struct wl_args *a);
 int wl_badaccess(const struct wl_args *a);
 

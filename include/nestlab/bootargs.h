@@ -70,6 +70,9 @@
 	X(MBEC_KEXEC_USER, "mbec-kexec-user", "probe: the kernel calls a user code page") \
 	X(MBEC_UEXEC_KERNEL, "mbec-uexec-kernel", "probe: a process calls a kernel code page") \
 	X(MBEC_ERRORS, "mbec-errors", "bad MBEC hypercalls; checks each error code") \
+	X(BATCH_PAIRS, "batch-pairs", "two system calls with register-only glue")  \
+	X(BATCH_CHAIN, "batch-chain", "a run of 2..16 system calls with glue")      \
+	X(BATCH_HOSTILE, "batch-hostile", "five system calls, glue that cannot be emulated") \
 	X(TRIPLEFAULT, "triplefault", "negative test: the kernel triple-faults")  \
 	X(BADACCESS,   "badaccess",   "negative test: touch memory outside RAM")
 

@@ -53,6 +53,7 @@
 #define NESTLAB_WORKLOAD_MODEL_H
 
 #include <stddef.h>
+#include <nestlab/batch.h>
 #include <nestlab/bootargs.h>
 #include <nestlab/exit_reason.h>
 #include <nestlab/hypercall.h>
@@ -189,6 +190,77 @@ static inline unsigned long nestlab_wm_mbec_exits(const struct nestlab_wm_mbec *
  */
 #define NESTLAB_WM_MBEC_ERRORS_CHECKS 20
 
+/*
+ * Decoded-syscall batching (batch=kernel, docs/batching.md): the workloads
+ * written in assembly declare their system-call runs, so their batches are
+ * known exactly. A run is `calls` system calls in a row, each gap between
+ * two of them `glue` instructions the kernel emulates (the next call's
+ * number load included), and what the look-ahead meets after the run's
+ * last call (`end`, enum nestlab_batch_end). The kernel makes a run in
+ * entries of at most batch_max calls: calls / batch_max entries of
+ * batch_max calls, which end "limit", and one of the rest, which ends as
+ * the run does; an entry of s calls emulates (s - 1) * glue instructions.
+ * Outside the runs the workloads make no system call inside their phase.
+ */
+#define NESTLAB_WM_BATCH_RUNS_MAX 8
+
+struct nestlab_wm_batch_run {
+	unsigned calls;
+	unsigned glue;
+	unsigned char end;      /* enum nestlab_batch_end */
+};
+
+/* syscall_mix.c: one run of 4, 3 instructions per gap, then the loop's jnz */
+#define NESTLAB_WM_SYSCALL_MIX_CALLS  4
+#define NESTLAB_WM_SYSCALL_MIX_GLUE   3
+/* batch_pairs.c: getpid, 5 instructions, getuid, then the loop's jnz */
+#define NESTLAB_WM_BATCH_PAIRS_CALLS  2
+#define NESTLAB_WM_BATCH_PAIRS_GLUE   5
+/* batch_chain.c: iteration i runs the last 2 + i mod 15 of its 16
+ * elements, 5 glue instructions and the next number's load per gap, then
+ * the loop's branches */
+#define NESTLAB_WM_BATCH_CHAIN_MIN    2
+#define NESTLAB_WM_BATCH_CHAIN_MAX    16
+#define NESTLAB_WM_BATCH_CHAIN_GLUE   6
+/* batch_hostile.c: 5 single calls, each followed by glue that ends the
+ * batch: imul, bswap (not_emulable), a store into the code ahead
+ * (code_write), pause (not_emulable), the loop's jnz (branch) */
+#define NESTLAB_WM_BATCH_HOSTILE_CALLS 5
+
+/* The runs of iteration i of workload wl into r[NESTLAB_WM_BATCH_RUNS_MAX]:
+ * how many (0: no batching model). */
+static inline unsigned nestlab_wm_batch_runs(unsigned int wl, unsigned long i,
+					     struct nestlab_wm_batch_run *r)
+{
+	static const unsigned char hostile[NESTLAB_WM_BATCH_HOSTILE_CALLS] = {
+		NESTLAB_BATCH_END_NOT_EMULABLE, NESTLAB_BATCH_END_NOT_EMULABLE,
+		NESTLAB_BATCH_END_CODE_WRITE, NESTLAB_BATCH_END_NOT_EMULABLE,
+		NESTLAB_BATCH_END_BRANCH,
+	};
+
+	switch (wl) {
+	case NESTLAB_WL_SYSCALL_MIX:
+		r[0] = (struct nestlab_wm_batch_run){ NESTLAB_WM_SYSCALL_MIX_CALLS,
+			NESTLAB_WM_SYSCALL_MIX_GLUE, NESTLAB_BATCH_END_BRANCH };
+		return 1;
+	case NESTLAB_WL_BATCH_PAIRS:
+		r[0] = (struct nestlab_wm_batch_run){ NESTLAB_WM_BATCH_PAIRS_CALLS,
+			NESTLAB_WM_BATCH_PAIRS_GLUE, NESTLAB_BATCH_END_BRANCH };
+		return 1;
+	case NESTLAB_WL_BATCH_CHAIN:
+		r[0] = (struct nestlab_wm_batch_run){
+			NESTLAB_WM_BATCH_CHAIN_MIN + (unsigned)(i % (NESTLAB_WM_BATCH_CHAIN_MAX -
+				NESTLAB_WM_BATCH_CHAIN_MIN + 1)),
+			NESTLAB_WM_BATCH_CHAIN_GLUE, NESTLAB_BATCH_END_BRANCH };
+		return 1;
+	case NESTLAB_WL_BATCH_HOSTILE:
+		for (unsigned k = 0; k < NESTLAB_WM_BATCH_HOSTILE_CALLS; k++)
+			r[k] = (struct nestlab_wm_batch_run){ 1, 0, hostile[k] };
+		return NESTLAB_WM_BATCH_HOSTILE_CALLS;
+	}
+	return 0;
+}
+
 /* The exit reason of one hypercall over transport `t`. */
 static inline unsigned int nestlab_wm_hc_exit(enum nestlab_transport t)
 {
@@ -287,6 +359,19 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 		[NESTLAB_WL_MBEC_ERRORS] = {
 			.defined = 1, .nestlab_l1_only = 1, NESTLAB_WM_PASSES,
 			.mbec = { .extra_checks = NESTLAB_WM_MBEC_ERRORS_CHECKS },
+		},
+		/* batch_pairs.c, batch_chain.c, batch_hostile.c: system calls
+		 * only (their batching: nestlab_wm_batch_runs); under MBEC each
+		 * call is a round trip unless batched (chain's count varies per
+		 * iteration: not modelled) */
+		[NESTLAB_WL_BATCH_PAIRS] = {
+			.defined = 1, NESTLAB_WM_PASSES,
+			NESTLAB_WM_MBEC_SYSCALLS(NESTLAB_WM_BATCH_PAIRS_CALLS),
+		},
+		[NESTLAB_WL_BATCH_CHAIN] = { .defined = 1, NESTLAB_WM_PASSES },
+		[NESTLAB_WL_BATCH_HOSTILE] = {
+			.defined = 1, NESTLAB_WM_PASSES,
+			NESTLAB_WM_MBEC_SYSCALLS(NESTLAB_WM_BATCH_HOSTILE_CALLS),
 		},
 		/* triplefault.c: L1 sees SHUTDOWN; at level 1 QEMU (-no-reboot)
 		 * stops with no status. The phase never ends: no exits modelled. */

@@ -1,0 +1,92 @@
+/*
+ * Workload "batch-hostile": system calls followed by glue the batching
+ * look-ahead must refuse, so every batch breaks after its first call and
+ * only the look-ahead's cost remains (docs/batching.md). Each of the N
+ * iterations is exactly (assembly):
+ *
+ *   mov $L2_SYS_GETPID, %eax ; syscall
+ *   imul $3, %rax, %rbx             outside the subset      -> not_emulable
+ *   mov $L2_SYS_GETPID, %eax ; syscall
+ *   bswap %rbx                      outside the subset      -> not_emulable
+ *   mov $L2_SYS_GETPID, %eax ; syscall
+ *   movb $0x05, 3f+1(%rip)          a store into the code ahead (the same
+ *                                   byte again: SYSCALL's 05)  -> code_write
+ *   mov $L2_SYS_GETPID, %eax
+ *   3: syscall
+ *   pause                           F3 90: a REP prefix      -> not_emulable
+ *   mov $L2_SYS_GETPID, %eax ; syscall
+ *   add %rax, %r12
+ *   sub $1, %r15 ; jnz (loop back)                          -> branch
+ *
+ * Under batch=kernel: 5 kernel entries of 1 call per iteration, ending 3
+ * not_emulable, 1 code_write, 1 branch (NESTLAB_WM_BATCH_HOSTILE_*); the
+ * look-ahead decodes at most one instruction per call (two for the store:
+ * none is committed). Check: r12 = N pid; the final state is printed for
+ * the differential check.
+ */
+#include "ulib.h"
+#include "batch_state.h"
+
+int wl_batch_hostile(const struct wl_args *a)
+{
+	static struct batch_state st;
+	int64_t pid = u_getpid(), ph;
+	uint64_t n = a->iterations;
+	struct batch_state *p = &st;
+
+	ph = u_phase_begin(a);
+	if (ph < 0)
+		return NESTLAB_STATUS_WORKLOAD_FAIL;
+	if (n) {
+		__asm__ __volatile__(
+			"push %%rbp\n\t"
+			"push %%rdi\n\t"               /* &st, for the store */
+			"mov %%rsi, %%r15\n\t"
+			"mov $0x0101010101010101, %%rbx\n\t"
+			"mov $0x0202020202020202, %%rbp\n\t"
+			"mov $0x0303030303030303, %%rdx\n\t"
+			"mov $0x0404040404040404, %%rsi\n\t"
+			"mov $0x0505050505050505, %%rdi\n\t"
+			"mov $0x0606060606060606, %%r8\n\t"
+			"mov $0x0707070707070707, %%r9\n\t"
+			"mov $0x0808080808080808, %%r10\n\t"
+			"xor %%r12d, %%r12d\n\t"
+			"mov $0x0909090909090909, %%r13\n\t"
+			"mov $0x0a0a0a0a0a0a0a0a, %%r14\n\t"
+			"1:\n\t"
+			"mov $%c[getpid], %%eax\n\t"
+			"syscall\n\t"
+			"imul $3, %%rax, %%rbx\n\t"
+			"mov $%c[getpid], %%eax\n\t"
+			"syscall\n\t"
+			"bswap %%rbx\n\t"
+			"mov $%c[getpid], %%eax\n\t"
+			"syscall\n\t"
+			"movb $0x05, 3f+1(%%rip)\n\t"
+			"mov $%c[getpid], %%eax\n\t"
+			"3:\n\t"
+			"syscall\n\t"
+			"pause\n\t"
+			"mov $%c[getpid], %%eax\n\t"
+			"syscall\n\t"
+			"add %%rax, %%r12\n\t"
+			"sub $1, %%r15\n\t"
+			"jnz 1b\n\t"
+			BATCH_STATE_STORE_ASM
+			"pop %%rdi\n\t"
+			"pop %%rbp\n\t"
+			: "+D"(p), "+S"(n)
+			: [getpid] "i"(L2_SYS_GETPID)
+			: "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13",
+			  "r14", "r15", "memory", "cc");
+	}
+	if (u_phase_end(ph) < 0)
+		return NESTLAB_STATUS_WORKLOAD_FAIL;
+	batch_state_print(a->name, &st);
+	if (st.gpr[12] != a->iterations * (uint64_t)pid) {
+		u_printf("batch-hostile: r12 %lu, expected %lu\n", st.gpr[12],
+			 a->iterations * (uint64_t)pid);
+		return NESTLAB_STATUS_WORKLOAD_FAIL;
+	}
+	return NESTLAB_STATUS_PASS;
+}
