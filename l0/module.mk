@@ -16,7 +16,7 @@ L0_LIBS  := -ljansson -linih -lm
 L0_OBJS  := $(patsubst l0/%.c,$(L0_BUILD)/%.o,$(L0_SRCS))
 L0_TEST_NAMES := test_cli test_accel test_qemu_cmdline test_results_parse \
 	test_results_json test_outcome test_expect test_cli_expect test_json_read test_trace_tally \
-	test_bench_exp test_bench_matrix test_kvm_l1
+	test_bench_exp test_bench_matrix test_kvm_l1 test_batch
 L0_TESTS := $(addprefix $(L0_BUILD)/,$(L0_TEST_NAMES))
 
 ALL_TARGETS  += $(BUILD)/nestlab

@@ -19,7 +19,9 @@
  * 4 system calls per iteration (getpid, getuid, getppid, getpid), only
  * register moves, immediates and ALU operations between them; the loop's
  * back edge is the only branch. No exit at level 2. Check: sum = N *
- * (uid + ppid), x = pid if N is odd else 0, k = 3N.
+ * (uid + ppid), x = pid if N is odd else 0, k = 3N. The loop's final
+ * registers are printed after the phase ("syscall-mix: state ..."), for
+ * batching's differential check (docs/batching.md).
  */
 #include "ulib.h"
 
@@ -63,6 +65,7 @@ int wl_syscall_mix(const struct wl_args *a)
 	}
 	if (u_phase_end(ph) < 0)
 		return NESTLAB_STATUS_WORKLOAD_FAIL;
+	u_printf("syscall-mix: state rbx=%lx r12=%lx r13=%lx r15=%lx\n", count, sum, x, k);
 	if (sum != n * (uint64_t)(uid + ppid) || x != ((n & 1) ? (uint64_t)pid : 0) ||
 	    k != 3 * n) {
 		u_printf("syscall-mix: sum %lu x %lu k %lu, expected %lu %lu %lu\n", sum, x, k,

@@ -455,3 +455,27 @@ Test(cli, l2_module_option)
 	cr_assert(eq(int, parse(&c, "--workload", "null", "--l1", "kvm", "--l2-module", "m.ko",
 				NULL), CLI_USAGE));
 }
+
+/* --batch: off by default (nothing on the L2 command line), kernel becomes
+ * batch=kernel, with --batch-max also batch_max=N; l1 is refused with its
+ * reason, --batch-max alone too. */
+Test(cli, batch_option)
+{
+	struct run_config c;
+	char args[200];
+
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", NULL), CLI_RUN));
+	cr_assert(eq(int, c.batch, L0_BATCH_OFF));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--batch", "kernel", NULL), CLI_RUN));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " batch=kernel"));
+	cr_assert(eq(int, parse(&c, "--workload", "timer", "--batch=kernel", "--batch-max", "8",
+				"--retpoline", "off", NULL), CLI_RUN));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " timer_hz=10000 retpoline=off batch=kernel batch_max=8"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--batch", "l1", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--batch l1: L1's exit-level batching is not "
+				     "implemented yet"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--batch-max", "2", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--batch-max needs --batch kernel"), NULL)));
+}

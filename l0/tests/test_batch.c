@@ -1,0 +1,217 @@
+/*
+ * Batching in the launcher: --batch/--batch-max (cli_batch.c), the L2
+ * kernel's per-phase console lines (batch_console.c) and the expected
+ * batches from the workloads' declared runs (expect_batch.c). Expected
+ * counts are worked out from the workloads' definitions (batch_chain.c:
+ * iteration i runs 2 + i mod 15 calls, 6 emulated instructions per gap).
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <nestlab/bootargs.h>
+#include <nestlab/batch.h>
+#include "batch_console.h"
+#include "cli_batch.h"
+#include "expect_batch.h"
+
+Test(cli_batch, values)
+{
+	enum l0_batch b = L0_BATCH_KERNEL;
+	unsigned m = 0;
+	char why[160];
+
+	cr_assert(eq(int, cli_batch_parse("off", &b, why, sizeof(why)), 0));
+	cr_assert(eq(int, b, L0_BATCH_OFF));
+	cr_assert(eq(int, cli_batch_parse("kernel", &b, why, sizeof(why)), 0));
+	cr_assert(eq(int, b, L0_BATCH_KERNEL));
+	cr_assert(eq(int, cli_batch_parse("l1", &b, why, sizeof(why)), -1));
+	cr_assert(not(eq(ptr, strstr(why, "not implemented yet"), NULL)));
+	cr_assert(eq(int, cli_batch_parse("both", &b, why, sizeof(why)), -1));
+	cr_assert(eq(str, why, "--batch 'both': want off, kernel or l1"));
+	cr_assert(eq(int, cli_batch_max_parse("1", &m), 0));
+	cr_assert(eq(u32, m, 1));
+	cr_assert(eq(int, cli_batch_max_parse("64", &m), 0));
+	cr_assert(eq(u32, m, NESTLAB_BATCH_MAX_LIMIT));
+	cr_assert(eq(int, cli_batch_max_parse("0", &m), -1));
+	cr_assert(eq(int, cli_batch_max_parse("65", &m), -1));
+	cr_assert(eq(int, cli_batch_max_parse("4x", &m), -1));
+	cr_assert(eq(int, cli_batch_max_parse("-4", &m), -1));
+	cr_assert(eq(int, cli_batch_max_parse("", &m), -1));
+	cr_assert(eq(str, (char *)l0_batch_name(L0_BATCH_KERNEL), "kernel"));
+}
+
+Test(cli_batch, l2_words)
+{
+	struct run_config c;
+	char buf[64] = " mbec=on";
+
+	memset(&c, 0, sizeof(c));
+	cr_assert(eq(int, cli_batch_l2_words(&c, buf, sizeof(buf)), 0));
+	cr_assert(eq(str, buf, " mbec=on"));
+	c.batch = L0_BATCH_KERNEL;
+	cr_assert(eq(int, cli_batch_l2_words(&c, buf, sizeof(buf)), 0));
+	cr_assert(eq(str, buf, " mbec=on batch=kernel"));
+	strcpy(buf, "");
+	c.batch_max = 4;
+	cr_assert(eq(int, cli_batch_l2_words(&c, buf, sizeof(buf)), 0));
+	cr_assert(eq(str, buf, " batch=kernel batch_max=4"));
+	strcpy(buf, "");
+	cr_assert(eq(int, cli_batch_l2_words(&c, buf, 10), -1)); /* does not fit */
+	c.batch = L0_BATCH_OFF;
+	cr_assert(eq(int, cli_batch_check(&c, buf, sizeof(buf)), -1));
+	cr_assert(eq(str, buf, "--batch-max needs --batch kernel"));
+}
+
+static const char LINE[] = "nestlab-l2: batch phase 3: entries 5 syscalls 9 emulated 24 "
+			   "sizes 1:2,2:1,4:2 ends limit:2,branch:3";
+
+Test(batch_console, one_line)
+{
+	struct batch_console_phase ph;
+	unsigned idx = 99;
+
+	cr_assert(eq(int, batch_console_line(LINE, strlen(LINE), &idx, &ph), 0));
+	cr_assert(eq(u32, idx, 3));
+	cr_assert(ph.present);
+	cr_assert(eq(u64, ph.entries, 5));
+	cr_assert(eq(u64, ph.syscalls, 9));
+	cr_assert(eq(u64, ph.emulated, 24));
+	cr_assert(eq(u64, ph.size[1], 2));
+	cr_assert(eq(u64, ph.size[2], 1));
+	cr_assert(eq(u64, ph.size[3], 0));
+	cr_assert(eq(u64, ph.size[4], 2));
+	cr_assert(eq(u32, ph.nends, 2));
+	cr_assert(eq(str, ph.end[0].name, "limit"));
+	cr_assert(eq(u64, ph.end[0].count, 2));
+	cr_assert(eq(str, ph.end[1].name, "branch"));
+	cr_assert(eq(u64, ph.end[1].count, 3));
+}
+
+Test(batch_console, bad_lines)
+{
+	static const char *const bad[] = {
+		"nestlab-l2: batch phase 16: entries 1 syscalls 1 emulated 0 sizes 1:1 ends branch:1",
+		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 0:1 ends branch:1",
+		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 65:1 ends branch:1",
+		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 1:1 ends :1",
+		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 1:1 ends branch:1 x",
+		"nestlab-l2: batch phase 0: entries 1 syscalls 1 sizes 1:1 ends branch:1",
+		"nestlab-l2: batch phase 0: entries 99999999999999999999 syscalls 1 emulated 0 sizes 1:1 ends branch:1",
+		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 1:1 ends",
+	};
+	struct batch_console_phase ph;
+	unsigned idx;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert(eq(int, batch_console_line(bad[i], strlen(bad[i]), &idx, &ph), -1),
+			  "accepted: %s", bad[i]);
+}
+
+/* A console as the launcher sees it at level 2 (L1's "L2: " relay), with
+ * one malformed line and other output around it. */
+Test(batch_console, console)
+{
+	struct batch_console bc;
+	char text[512];
+
+	snprintf(text, sizeof(text), "L2: nestlab-l2: level 2\nL2: %s\r\n"
+		 "L2: nestlab-l2: batch phase 1: entries x\n%s", LINE,
+		 "nestlab-l2: batch phase 0: entries 1 syscalls 2 emulated 3 sizes 2:1 ends branch:1");
+	batch_console_parse(text, strlen(text), &bc);
+	cr_assert(eq(u32, bc.lines, 2));
+	cr_assert(eq(u32, bc.malformed, 1));
+	cr_assert(bc.phase[3].present);
+	cr_assert(eq(u64, bc.phase[3].entries, 5));
+	cr_assert(not(bc.phase[1].present));
+	cr_assert(bc.phase[0].present);
+	cr_assert(eq(u64, bc.phase[0].size[2], 1));
+}
+
+/* batch-chain over one full period of 15 iterations: one run each of
+ * 2..16 calls (135 calls), 6 emulated instructions per gap. */
+Test(expect_batch, chain_period)
+{
+	struct expect_batch b;
+	uint64_t calls = 0, gaps = 0;
+
+	for (unsigned l = 2; l <= 16; l++)
+		calls += l;
+	expect_batch_compute(NESTLAB_WL_BATCH_CHAIN, 15, 16, &b);
+	cr_assert(b.known);
+	cr_assert(eq(u64, b.entries, 15));
+	cr_assert(eq(u64, b.syscalls, calls));
+	cr_assert(eq(u64, b.emulated, 6 * (calls - 15)));
+	for (unsigned l = 1; l <= NESTLAB_BATCH_MAX_LIMIT; l++)
+		cr_assert(eq(u64, b.size[l], l >= 2 && l <= 16 ? 1 : 0), "size %u", l);
+	cr_assert(eq(u64, b.end[NESTLAB_BATCH_END_LIMIT], 1));     /* the run of 16 */
+	cr_assert(eq(u64, b.end[NESTLAB_BATCH_END_BRANCH], 14));
+
+	/* batch_max 4: a run of l is l / 4 entries of 4 ("limit") and one of
+	 * l % 4 when that is not 0 */
+	expect_batch_compute(NESTLAB_WL_BATCH_CHAIN, 15, 4, &b);
+	uint64_t e = 0, fours = 0, rest[4] = { 0 };
+	for (unsigned l = 2; l <= 16; l++) {
+		fours += l / 4;
+		rest[l % 4] += l % 4 != 0;
+		e += l / 4 + (l % 4 != 0);
+		gaps += l - (l / 4 + (l % 4 != 0));
+	}
+	cr_assert(eq(u64, b.entries, e));
+	cr_assert(eq(u64, b.size[4], fours));
+	cr_assert(eq(u64, b.size[1], rest[1]));
+	cr_assert(eq(u64, b.size[2], rest[2]));
+	cr_assert(eq(u64, b.size[3], rest[3]));
+	cr_assert(eq(u64, b.end[NESTLAB_BATCH_END_LIMIT], fours));
+	cr_assert(eq(u64, b.end[NESTLAB_BATCH_END_BRANCH], rest[1] + rest[2] + rest[3]));
+	cr_assert(eq(u64, b.emulated, 6 * gaps));
+}
+
+Test(expect_batch, pairs_hostile_mix)
+{
+	struct expect_batch b;
+
+	expect_batch_compute(NESTLAB_WL_BATCH_PAIRS, 1000, 16, &b);
+	cr_assert(eq(u64, b.entries, 1000));
+	cr_assert(eq(u64, b.syscalls, 2000));
+	cr_assert(eq(u64, b.emulated, 5000));
+	cr_assert(eq(u64, b.size[2], 1000));
+	cr_assert(eq(u64, b.end[NESTLAB_BATCH_END_BRANCH], 1000));
+	expect_batch_compute(NESTLAB_WL_BATCH_HOSTILE, 10, 16, &b);
+	cr_assert(eq(u64, b.entries, 50));
+	cr_assert(eq(u64, b.size[1], 50));
+	cr_assert(eq(u64, b.emulated, 0));
+	cr_assert(eq(u64, b.end[NESTLAB_BATCH_END_NOT_EMULABLE], 30));
+	cr_assert(eq(u64, b.end[NESTLAB_BATCH_END_CODE_WRITE], 10));
+	cr_assert(eq(u64, b.end[NESTLAB_BATCH_END_BRANCH], 10));
+	/* batch_max 1: every call its own entry, each ending at the limit */
+	expect_batch_compute(NESTLAB_WL_SYSCALL_MIX, 7, 1, &b);
+	cr_assert(eq(u64, b.entries, 28));
+	cr_assert(eq(u64, b.end[NESTLAB_BATCH_END_LIMIT], 28));
+	cr_assert(eq(u64, b.emulated, 0));
+	/* no declared runs: not known */
+	expect_batch_compute(NESTLAB_WL_GETPID, 1000, 16, &b);
+	cr_assert(not(b.known));
+	cr_assert(eq(u64, b.entries, 0));
+}
+
+Test(expect_batch, render)
+{
+	struct expect_batch b;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	expect_batch_compute(NESTLAB_WL_BATCH_PAIRS, 3, 16, &b);
+	expect_batch_render(f, &b);
+	expect_batch_compute(NESTLAB_WL_GETPID, 3, 16, &b);
+	expect_batch_render(f, &b);
+	fclose(f);
+	cr_assert(eq(str, buf, "{\"entries\": 3, \"syscalls\": 6, \"emulated\": 15, "
+		     "\"sizes\": {\"2\": 3}, \"ends\": {\"branch\": 3}}null"));
+	free(buf);
+	cr_assert(eq(str, (char *)expect_batch_end_name(NESTLAB_BATCH_END_CODE_WRITE),
+		     "code_write"));
+	cr_assert(eq(str, (char *)expect_batch_end_name(NESTLAB_BATCH_END_NR), "?"));
+}

@@ -1,0 +1,137 @@
+#!/bin/bash
+# Decoded-syscall batching in the L2 kernel (--batch kernel, batch=kernel;
+# guests/kernel/batch.c, docs/batching.md), end to end:
+#
+#   - syscall-mix, batch-pairs, batch-chain and batch-hostile at level 1 and
+#     level 2, with batching off and on: status, phase exits and the
+#     workload's own checks as the model says (`nestlab expect`), and with
+#     batching on the phase's "batch" object in the results JSON exactly
+#     `nestlab expect --batch kernel`'s (entries, calls, emulated
+#     instructions, entries by size and by why they ended, all from the
+#     workload's declared runs); batch-chain also with --batch-max 4 (runs
+#     split in entries of 4, "limit") and with --batch-max 1 (no batch);
+#   - the differential check: the workload's final user registers and
+#     memory word ("<workload>: state ..." line) are the same with batching
+#     off and on, at each level;
+#   - under L1's MBEC emulation (exec-fault: one NPF exit per view switch,
+#     two per kernel entry), the phase's NPF exits are exactly 2 per kernel
+#     entry plus the markers' 2: with batching off 2 per call, on 2 per
+#     entry, so batch-pairs saves 50% of the workload's exits and
+#     batch-chain more than 75% (the issue's targets);
+#   - the results JSON records "batch": "off"/"kernel" and the boot line
+#     names the limits; bad options are usage errors with their reason.
+set -u
+. "$(dirname "$0")/lib.sh"
+lib_init batching
+lib_require l1
+N=1000
+WLS=(syscall-mix batch-pairs batch-chain batch-hostile)
+
+for wl in "${WLS[@]}"; do
+	for lvl in 1 2; do
+		for b in off kernel; do
+			lib_case "$wl-l$lvl-$b" --workload "$wl" --iterations $N --level $lvl --batch $b
+		done
+		LIB_DIAG[$wl-l$lvl-kernel]='nestlab-l2: batch kernel: up to 16 system calls per entry, look-ahead 16 instructions / 64 bytes per gap'
+	done
+done
+for m in 4 1; do
+	lib_case "batch-chain-l2-max$m" --workload batch-chain --iterations $N --batch kernel \
+		--batch-max $m
+done
+for wl in batch-pairs batch-chain batch-hostile syscall-mix; do
+	for b in off kernel; do
+		lib_spawn "$wl-mbec-$b" --workload "$wl" --iterations $N --mbec exec-fault --batch $b
+	done
+done
+lib_check_all
+
+# batch_of RUN: the phase's "batch" object (compact JSON), "none" without one.
+batch_of() {
+	jq -c '.phases[0].batch' "$OUT/$1.json" 2>/dev/null || echo none
+}
+
+for name in "${lib_cases[@]}"; do
+	[[ "$name" == *-off ]] && continue
+	wl=${name%-l[12]-*}
+	args=$(jq -r '"--level \(.level)"' "$OUT/$name.json" 2>/dev/null)
+	max=; [[ "$name" == *-max* ]] && max=${name##*-max}
+	want=$("$NESTLAB" expect --workload "$wl" --iterations $N $args --batch kernel \
+		${max:+--batch-max $max} | jq -c .batch)
+	got=$(batch_of "$name")
+	if [ "$got" = "$want" ] && [ "$want" != null ]; then
+		pass "$name: batching $got"
+	else
+		fail "$name: batching $got, want $want"
+	fi
+	mode=$(jq -r .batch "$OUT/$name.json" 2>/dev/null)
+	[ "$mode" = kernel ] || fail "$name: JSON batch \"$mode\", want \"kernel\""
+done
+for wl in "${WLS[@]}"; do
+	for lvl in 1 2; do
+		off=$OUT/$wl-l$lvl-off.log on=$OUT/$wl-l$lvl-kernel.log
+		a=$(grep -E "^(L2: )?$wl: state " "$off" | sed 's/^L2: //')
+		b=$(grep -E "^(L2: )?$wl: state " "$on" | sed 's/^L2: //')
+		if [ -z "$a" ] || [ -z "$b" ]; then
+			fail "$wl level $lvl: no state line (off: ${a:-none}; on: ${b:-none})"
+		elif [ "$a" != "$b" ]; then
+			fail "$wl level $lvl: state differs: off '$a', kernel '$b'"
+		else
+			pass "$wl level $lvl: the same final state with batching off and on"
+		fi
+		if [ "$(jq -r .batch "$OUT/$wl-l$lvl-off.json")" != off ] ||
+		   [ "$(batch_of "$wl-l$lvl-off")" != null ]; then
+			fail "$wl level $lvl off: JSON batch not \"off\" or a phase batch object"
+		fi
+	done
+done
+
+# Under MBEC exec-fault: npf = 2 per entry + 2 (markers); entries = calls
+# with batching off.
+MARKERS=2
+for wl in batch-pairs batch-chain batch-hostile syscall-mix; do
+	calls=$("$NESTLAB" expect --workload "$wl" --iterations $N --batch kernel | jq .batch.syscalls)
+	entries=$("$NESTLAB" expect --workload "$wl" --iterations $N --batch kernel | jq .batch.entries)
+	st_off=$(jq -r .status "$OUT/$wl-mbec-off.json" 2>/dev/null)
+	st_on=$(jq -r .status "$OUT/$wl-mbec-kernel.json" 2>/dev/null)
+	off=$(jq -r '.phases[0].exits.npf // 0' "$OUT/$wl-mbec-off.json" 2>/dev/null)
+	on=$(jq -r '.phases[0].exits.npf // 0' "$OUT/$wl-mbec-kernel.json" 2>/dev/null)
+	if [ "$st_off $st_on" != "pass pass" ]; then
+		fail "$wl MBEC: status $st_off / $st_on"; show "$OUT/$wl-mbec-kernel.log"; continue
+	fi
+	if [ "$off" -eq $((2 * calls + MARKERS)) ] && [ "$on" -eq $((2 * entries + MARKERS)) ]; then
+		saved=$(( (off - on) * 1000 / (off - MARKERS) ))
+		pass "$wl MBEC: npf $off off (2 x $calls calls + 2), $on on (2 x $entries entries + 2): $((saved / 10)).$((saved % 10))% of the workload's exits saved"
+	else
+		fail "$wl MBEC: npf $off off, $on on, want $((2 * calls + MARKERS)) and $((2 * entries + MARKERS))"
+	fi
+	case $wl in
+	batch-pairs) target=500 ;;
+	batch-chain) target=750 ;;
+	*) target=0 ;;
+	esac
+	if [ "$target" -gt 0 ]; then
+		if [ $(( (off - on) * 1000 )) -ge $(( target * (off - MARKERS) )) ]; then
+			pass "$wl MBEC: at least $((target / 10))% fewer exits (the issue's target)"
+		else
+			fail "$wl MBEC: fewer than $((target / 10))% exits saved"
+		fi
+	fi
+done
+
+# Bad options: usage errors (exit 2) with their reason.
+bad() {
+	local want=$1; shift
+	out=$("$NESTLAB" run --workload getpid "$@" 2>&1); rc=$?
+	if [ "$rc" -eq 2 ] && grep -qF -- "$want" <<<"$out"; then
+		pass "run $*: usage error, '$want'"
+	else
+		fail "run $*: exit $rc, output lacks '$want'"; sed 's/^/    | /' <<<"$out" | head -5
+	fi
+}
+bad "--batch l1: L1's exit-level batching is not implemented yet" --batch l1
+bad "--batch 'on': want off, kernel or l1" --batch on
+bad "--batch-max needs --batch kernel" --batch-max 4
+bad "--batch-max '0': want an integer in 1..64" --batch kernel --batch-max 0
+bad "--batch-max '65': want an integer in 1..64" --batch kernel --batch-max 65
+lib_done
