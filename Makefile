@@ -6,6 +6,7 @@
 #   make            build everything             make test   unit + integration tests
 #   make run WORKLOAD=cpuid ITERATIONS=1000 [LEVEL=2] [ACCEL=auto] [TRANSPORT=vmmcall] [NPT=eager] [TRACE=DIR]
 #            [MBEC=off|exec-fault|intercept] [MBEC_TLB=asid|flush] [MBEC_VIOLATION=report|inject|stop]
+#            [BATCH=off|kernel] [BATCH_MAX=N]
 #   make deps       install missing packages     make clean
 #   make bench [EXPERIMENTS=a,b] [FULL=1] [JOBS=N] [REPEAT=K]   experiments/ -> build/bench/report.md
 
@@ -31,6 +32,8 @@ TRACE      ?=
 MBEC       ?= off
 MBEC_TLB   ?=
 MBEC_VIOLATION ?=
+BATCH      ?= off
+BATCH_MAX  ?=
 
 .PHONY: all build build-tests deps test unit-test integration-test run clean bench-build bench
 
@@ -68,7 +71,8 @@ run:
 		--level $(LEVEL) --accel $(ACCEL) --transport $(TRANSPORT) \
 		$(if $(filter lazy,$(NPT)),--npt-lazy) $(if $(TRACE),--trace $(TRACE)) \
 		--mbec $(MBEC) $(if $(MBEC_TLB),--mbec-tlb $(MBEC_TLB)) \
-		$(if $(MBEC_VIOLATION),--mbec-violation $(MBEC_VIOLATION)) --json $(JSON)
+		$(if $(MBEC_VIOLATION),--mbec-violation $(MBEC_VIOLATION)) \
+		--batch $(BATCH) $(if $(BATCH_MAX),--batch-max $(BATCH_MAX)) --json $(JSON)
 
 bench-build: $(BENCH_TARGETS)
 

@@ -17,7 +17,7 @@ void bench_case_init(struct bench_case *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->per_iteration = -1;
-	c->mbec = c->mbec_tlb = -1;
+	c->mbec = c->mbec_tlb = c->batch = -1;
 }
 
 /* A scalar key of one of the words in want (index into *dst). */
@@ -176,10 +176,14 @@ void bench_key_case(struct bench_ps *ps, struct bench_case *c, const char *name,
 		static const char *const w[] = { "asid", "flush", NULL };
 
 		case_word(ps, name, value, w, &c->mbec_tlb);
+	} else if (!strcmp(name, "batch")) {
+		static const char *const w[] = { "off", "kernel", NULL };
+
+		case_word(ps, name, value, w, &c->batch);
 	} else {
 		bench_error(ps->err, ps->path, ps->line, "[%s]: unknown key '%s' (workload, "
 			    "transport, npt, iterations, iterations_full, level, l1, exit, "
-			    "per_iteration, l2mem, mem, mbec, mbec_tlb)", ps->section, name);
+			    "per_iteration, l2mem, mem, mbec, mbec_tlb, batch)", ps->section, name);
 	}
 }
 

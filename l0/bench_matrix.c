@@ -40,9 +40,11 @@ void bench_cell_id(const struct bench_cell *c, char *buf, size_t n)
 	if (c->mem && k > 0 && (size_t)k < n)
 		k += snprintf(buf + k, n - (size_t)k, "-mem%lu", c->mem);
 	if (c->mbec != BENCH_MBEC_OFF && k > 0 && (size_t)k < n)
-		snprintf(buf + k, n - (size_t)k, "-mbec%s%s",
-			 c->mbec == BENCH_MBEC_INTERCEPT ? "-intercept" : "",
-			 c->mbec_tlb ? "-flush" : "");
+		k += snprintf(buf + k, n - (size_t)k, "-mbec%s%s",
+			      c->mbec == BENCH_MBEC_INTERCEPT ? "-intercept" : "",
+			      c->mbec_tlb ? "-flush" : "");
+	if (c->batch && k > 0 && (size_t)k < n)
+		snprintf(buf + k, n - (size_t)k, "-batch");
 }
 
 static const struct bench_list *pick(const struct bench_list *own,
@@ -185,6 +187,7 @@ static int expand_case(struct bench_matrix *m, unsigned exp, const struct bench_
 			cell.iterations = strtoul(it.v[ii], NULL, 10);
 			cell.level = level;
 			cell.mem = c->mem ? c->mem : d->mem;
+			cell.batch = c->batch >= 0 ? c->batch : d->batch >= 0 ? d->batch : 0;
 			if (level == 2) {
 				cell.npt = strcmp(npt.v[ni], "lazy") ? BENCH_NPT_EAGER : BENCH_NPT_LAZY;
 				cell.l1 = strcmp(l1.v[ki], "kvm") ? BENCH_L1_NESTLAB : BENCH_L1_KVM;
