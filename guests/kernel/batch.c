@@ -6,8 +6,10 @@
  * (RIP <- RCX, RFLAGS <- R11 & 3C7FD7h | 2; Intel SDM vol.2 SYSRET, AMD APM
  * vol.3 SYSRET), then one instruction at a time, decoded with x86dec from
  * a copy of the gap's window: the BATCH_LOOKAHEAD_BYTES bytes at the
- * return RIP, read once, by page walk (uaccess.c: an unreadable byte ends
- * the window, it never faults the kernel). Loads read user memory the same
+ * return RIP, each read at most once, by page walk (uaccess.c: an
+ * unreadable byte ends the window, it never faults the kernel), or taken
+ * from the decode cache when the window's bytes are the ones they were
+ * decoded from (batch_dcache.c). Loads read user memory the same
  * way; stores go to a byte buffer (keyed by physical address, so an alias
  * mapping forwards too) and reach memory only when the gap's SYSCALL is
  * reached. Then the gap is committed: the buffered stores, the registers,
@@ -27,6 +29,7 @@
  */
 #include <nestlab/mem.h>
 #include "batch.h"
+#include "batch_dcache.h"
 #include "uaccess.h"
 #include "kernel.h"
 #include "trace.h"
@@ -67,9 +70,12 @@ struct la_store {
 struct lookahead {
 	uint64_t start;               /* the return RIP: the window's first byte */
 	uint8_t win[BATCH_LOOKAHEAD_BYTES];
-	unsigned have;                /* bytes of the window read */
+	unsigned have;                /* bytes of the window the user could fetch */
+	unsigned copied;              /* of which read into win so far */
 	int win_fault;                /* the window ends at an unreadable byte */
 	uint64_t code_frame[2];       /* the window's frames (64 bytes: at most 2) */
+	uint64_t piece_pa[2];         /* where window byte piece_off[i] is */
+	unsigned piece_off[2];
 	unsigned ncode;
 	struct la_tlb tlb[LA_TLB_SIZE];
 	unsigned ntlb, tlb_next;
@@ -116,18 +122,17 @@ static int la_translate(struct lookahead *la, uint64_t va, int write, uint64_t *
 	return 0;
 }
 
-/* Read the window: up to BATCH_LOOKAHEAD_BYTES from la->start, a page at
- * a time, stopping at the first byte the user could not fetch. */
-static void la_read_window(struct lookahead *la)
+/* Map the window: up to BATCH_LOOKAHEAD_BYTES from la->start, a page at
+ * a time, up to the first byte the user could not fetch; nothing is read. */
+static void la_map_window(struct lookahead *la)
 {
 	uint64_t va = la->start, pa;
 
-	la->have = 0;
+	la->have = la->copied = 0;
 	la->win_fault = 0;
 	la->ncode = 0;
 	while (la->have < BATCH_LOOKAHEAD_BYTES) {
 		unsigned chunk = (unsigned)(PT_4K - (va & (PT_4K - 1)));
-		const volatile uint8_t *src;
 
 		if (chunk > BATCH_LOOKAHEAD_BYTES - la->have)
 			chunk = BATCH_LOOKAHEAD_BYTES - la->have;
@@ -135,13 +140,37 @@ static void la_read_window(struct lookahead *la)
 			la->win_fault = 1;
 			return;
 		}
+		la->piece_pa[la->ncode] = pa;
+		la->piece_off[la->ncode] = la->have;
 		la->code_frame[la->ncode++] = pa & ~(PT_4K - 1);
-		src = (const volatile uint8_t *)(uintptr_t)pa;
-		for (unsigned i = 0; i < chunk; i++)
-			la->win[la->have + i] = src[i];      /* read once */
 		la->have += chunk;
 		va += chunk;
 	}
+}
+
+/* Read window bytes [la->copied, upto) into la->win, each byte once,
+ * 8 at a time where they lie in one piece (x86 loads need no alignment). */
+static void la_copy_window(struct lookahead *la, unsigned upto)
+{
+	unsigned i = la->copied;
+
+	while (i < upto) {
+		unsigned p = la->ncode > 1 && i >= la->piece_off[1];
+		unsigned end = p || la->ncode < 2 ? upto : la->piece_off[1];
+		uint64_t src = la->piece_pa[p] + i - la->piece_off[p];
+
+		if (end > upto)
+			end = upto;
+		for (; i + 8 <= end; i += 8, src += 8) {
+			uint64_t v = *(const volatile uint64_t *)(uintptr_t)src;
+
+			__builtin_memcpy(&la->win[i], &v, 8);
+		}
+		for (; i < end; i++, src++)
+			la->win[i] = *(const volatile uint8_t *)(uintptr_t)src;
+	}
+	if (upto > la->copied)
+		la->copied = upto;
 }
 
 static int frame_in_code(const struct lookahead *la, uint64_t frame)
@@ -152,20 +181,36 @@ static int frame_in_code(const struct lookahead *la, uint64_t frame)
 	return 0;
 }
 
+/* The physical address of each byte of [addr, addr + size): one walk
+ * unless the access crosses a page. */
+static int la_bytes_pa(struct lookahead *la, uint64_t addr, unsigned size, int write,
+		       uint64_t pa[8])
+{
+	if (la_translate(la, addr, write, &pa[0]))
+		return -1;
+	for (unsigned i = 1; i < size; i++) {
+		if (((addr + i) & (PT_4K - 1)) == 0) {
+			if (la_translate(la, addr + i, write, &pa[i]))
+				return -1;
+		} else {
+			pa[i] = pa[i - 1] + 1;
+		}
+	}
+	return 0;
+}
+
 static int la_read(void *ctx, uint64_t addr, unsigned size, uint64_t *val)
 {
 	struct lookahead *la = ctx;
-	uint64_t v = 0;
+	uint64_t v = 0, pa[8];
 
+	if (size > 8 || la_bytes_pa(la, addr, size, 0, pa))
+		return -1;
 	for (unsigned i = 0; i < size; i++) {
-		uint64_t pa;
-		uint8_t b;
+		uint8_t b = *(const volatile uint8_t *)(uintptr_t)pa[i];
 
-		if (la_translate(la, addr + i, 0, &pa))
-			return -1;
-		b = *(const volatile uint8_t *)(uintptr_t)pa;
 		for (unsigned k = la->nst; k-- > 0;)  /* the gap's latest store wins */
-			if (la->st[k].pa == pa) {
+			if (la->st[k].pa == pa[i]) {
 				b = la->st[k].byte;
 				break;
 			}
@@ -178,13 +223,12 @@ static int la_read(void *ctx, uint64_t addr, unsigned size, uint64_t *val)
 static int la_write(void *ctx, uint64_t addr, unsigned size, uint64_t val)
 {
 	struct lookahead *la = ctx;
+	uint64_t pa[8];
 
+	if (size > 8 || la_bytes_pa(la, addr, size, 1, pa))
+		return -1;
 	for (unsigned i = 0; i < size; i++) {
-		uint64_t pa;
-
-		if (la_translate(la, addr + i, 1, &pa))
-			return -1;
-		if (frame_in_code(la, pa & ~(PT_4K - 1))) {
+		if (frame_in_code(la, pa[i] & ~(PT_4K - 1))) {
 			la->why = BATCH_END_CODE_WRITE;
 			return -1;
 		}
@@ -192,7 +236,7 @@ static int la_write(void *ctx, uint64_t addr, unsigned size, uint64_t val)
 			la->why = BATCH_END_STORES;
 			return -1;
 		}
-		la->st[la->nst].pa = pa;
+		la->st[la->nst].pa = pa[i];
 		la->st[la->nst].byte = (uint8_t)(val >> (8 * i));
 		la->nst++;
 	}
@@ -223,29 +267,56 @@ static int lookahead(struct x86emu_regs *f, unsigned *insns)
 	static struct lookahead la;   /* one CPU, IF = 0: one look-ahead at a time */
 	struct x86emu_regs r = *f;
 	struct x86emu_mem_ops mem = { la_read, la_write, &la, 0, 0 };
-	struct x86dec_insn in;
+	struct batch_dcache_entry *ce;
+	struct x86dec_insn dec;
 	unsigned n;
 
 	r.rip = f->gpr[X86_RCX];
 	r.rflags = SYSRET_RFLAGS(f->gpr[X86_R11]);
 	la.start = r.rip;
 	la.nst = la.ntlb = la.tlb_next = 0;
-	la_read_window(&la);
+	la_map_window(&la);
+	ce = batch_dcache_slot(sched_current()->root, la.start);
+	if (ce->n) {                  /* kept decodes: only if every byte is the same */
+		unsigned i = 0;
+
+		if (ce->span <= la.have) {
+			la_copy_window(&la, ce->span);
+			for (; i + 8 <= ce->span; i += 8) {
+				uint64_t a, b;
+
+				__builtin_memcpy(&a, &la.win[i], 8);
+				__builtin_memcpy(&b, &ce->bytes[i], 8);
+				if (a != b)
+					break;
+			}
+			while (i < ce->span && la.win[i] == ce->bytes[i])
+				i++;
+		}
+		if (i != ce->span || ce->span > la.have)
+			ce->n = ce->span = 0;
+	}
 	for (n = 0; n < BATCH_LOOKAHEAD_INSNS; n++) {
 		unsigned off = (unsigned)(r.rip - la.start);
+		const struct x86dec_insn *in = &ce->insn[n];
 		int st, res;
 
 		if (off >= la.have)
 			return la.win_fault ? BATCH_END_FETCH : BATCH_END_BOUND;
-		st = x86dec_decode_buf(&in, X86DEC_MODE_64, la.win + off, la.have - off);
-		if (st == X86DEC_TRUNCATED)   /* its next byte is past the window */
-			return la.win_fault ? BATCH_END_FETCH : BATCH_END_BOUND;
-		if (st != X86DEC_OK)
-			return BATCH_END_INVALID;
-		if (in.pfx_seg == 0x64 || in.pfx_seg == 0x65)
+		if (n >= ce->n) {
+			la_copy_window(&la, la.have);
+			st = x86dec_decode_buf(&dec, X86DEC_MODE_64, la.win + off, la.have - off);
+			if (st == X86DEC_TRUNCATED)   /* its next byte is past the window */
+				return la.win_fault ? BATCH_END_FETCH : BATCH_END_BOUND;
+			if (st != X86DEC_OK)
+				return BATCH_END_INVALID;
+			batch_dcache_append(ce, &dec, la.win, off);
+			in = &dec;
+		}
+		if (in->pfx_seg == 0x64 || in->pfx_seg == 0x65)
 			return BATCH_END_NOT_EMULABLE;
 		la.why = -1;
-		res = x86emu_step(&in, &r, &mem, NULL);
+		res = x86emu_step(in, &r, &mem, NULL);
 		switch (res) {
 		case X86EMU_DONE:
 			continue;
@@ -263,7 +334,7 @@ static int lookahead(struct x86emu_regs *f, unsigned *insns)
 			return BATCH_END_NEXT;
 		for (unsigned i = 0; i < la.nst; i++)
 			*(volatile uint8_t *)(uintptr_t)la.st[i].pa = la.st[i].byte;
-		r.gpr[X86_RCX] = r.rip + in.length;   /* SYSCALL: RCX <- RIP */
+		r.gpr[X86_RCX] = r.rip + in->length;  /* SYSCALL: RCX <- RIP */
 		r.gpr[X86_R11] = r.rflags;            /* R11 <- RFLAGS */
 		r.rip = r.gpr[X86_RCX];
 		r.rflags = r.gpr[X86_R11];            /* the frame's rflags slot is R11 */
