@@ -16,6 +16,7 @@
 #include <nestlab/status.h>
 #include <results/results_writer.h>
 #include "kernel.h"
+#include "batch.h"
 #include "arch.h"
 
 static char run_error[128];
@@ -58,6 +59,7 @@ void run_finish(unsigned status)
 			outb(NESTLAB_DEBUG_EXIT_PORT, (uint8_t)status);
 		halt_forever();
 	}
+	batch_report();        /* batch=kernel: the per-phase counters */
 	console_flush();
 	if (l2k.level == 2) {
 		struct nestlab_hc_ret r = nestlab_hc_call(l2k.transport, NESTLAB_HC_EXIT,

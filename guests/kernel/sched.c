@@ -26,7 +26,6 @@
 #include <nestlab/procs.h>
 #include <nestlab/trace.h>
 #include "kernel.h"
-#include "batch.h"
 #include "runq.h"
 #include "trace.h"
 #include "arch.h"
@@ -199,7 +198,6 @@ void sched_exit(unsigned status)
 		if (procs[i].status != NESTLAB_STATUS_PASS)
 			run_status = procs[i].status;
 	sched_report();
-	batch_report();
 	kprintf("nestlab-l2: workload %s iterations %lu: %s\n", l2_workload_name(l2k.cfg.workload),
 		l2k.cfg.iterations, status_word(run_status));
 	run_finish(run_status);

@@ -74,7 +74,8 @@
 	X(BATCH_CHAIN, "batch-chain", "a run of 2..16 system calls with glue")      \
 	X(BATCH_HOSTILE, "batch-hostile", "five system calls, glue that cannot be emulated") \
 	X(TRIPLEFAULT, "triplefault", "negative test: the kernel triple-faults")  \
-	X(BADACCESS,   "badaccess",   "negative test: touch memory outside RAM")
+	X(BADACCESS,   "badaccess",   "negative test: touch memory outside RAM")  \
+	X(BATCH_FAULT, "batch-fault", "negative test: a system call, then a faulting instruction")
 
 enum nestlab_workload {
 #define NESTLAB_WORKLOAD_ENUM_(id, name, what) NESTLAB_WL_##id,

@@ -18,6 +18,11 @@
 #     entry plus the markers' 2: with batching off 2 per call, on 2 per
 #     entry, so batch-pairs saves 50% of the workload's exits and
 #     batch-chain more than 75% (the issue's targets);
+#   - bad input (batch-fault, a negative test): an over-long instruction,
+#     one crossing into an unmapped page, a LOCK prefix on a register, a
+#     load from an unmapped page right after a call: the look-ahead stops
+#     before each (invalid, fetch, invalid, mem) and ring 3 takes the same
+#     fault with the same registers as with batching off, at both levels;
 #   - the results JSON records "batch": "off"/"kernel" and the boot line
 #     names the limits; bad options are usage errors with their reason.
 set -u
@@ -39,6 +44,19 @@ for m in 4 1; do
 	lib_case "batch-chain-l2-max$m" --workload batch-chain --iterations $N --batch kernel \
 		--batch-max $m
 done
+# batch-fault: case = iterations mod 4 (batch_fault.c) and why the
+# look-ahead stops before the faulting instruction
+FAULT_ENDS=(invalid fetch invalid mem)
+FAULT_ITERS=(4 1 2 3)
+for k in 0 1 2 3; do
+	for lvl in 1 2; do
+		for b in off kernel; do
+			lib_case "fault$k-l$lvl-$b" --workload batch-fault --iterations ${FAULT_ITERS[$k]} \
+				--level $lvl --batch $b
+			LIB_DIAG[fault$k-l$lvl-$b]='nestlab-l2: exception #'
+		done
+	done
+done
 for wl in batch-pairs batch-chain batch-hostile syscall-mix; do
 	for b in off kernel; do
 		lib_spawn "$wl-mbec-$b" --workload "$wl" --iterations $N --mbec exec-fault --batch $b
@@ -52,7 +70,7 @@ batch_of() {
 }
 
 for name in "${lib_cases[@]}"; do
-	[[ "$name" == *-off ]] && continue
+	[[ "$name" == *-off || "$name" == fault* ]] && continue
 	wl=${name%-l[12]-*}
 	args=$(jq -r '"--level \(.level)"' "$OUT/$name.json" 2>/dev/null)
 	max=; [[ "$name" == *-max* ]] && max=${name##*-max}
@@ -82,6 +100,24 @@ for wl in "${WLS[@]}"; do
 		if [ "$(jq -r .batch "$OUT/$wl-l$lvl-off.json")" != off ] ||
 		   [ "$(batch_of "$wl-l$lvl-off")" != null ]; then
 			fail "$wl level $lvl off: JSON batch not \"off\" or a phase batch object"
+		fi
+	done
+done
+
+# The faults: the same report (vector, RIP, CR2, every register) with
+# batching off and on, and the one entry of the phase ending before the
+# faulting instruction for the case's reason.
+for k in 0 1 2 3; do
+	for lvl in 1 2; do
+		a=$(grep -A4 "nestlab-l2: exception" "$OUT/fault$k-l$lvl-off.log" | sed 's/^L2: //')
+		b=$(grep -A4 "nestlab-l2: exception" "$OUT/fault$k-l$lvl-kernel.log" | sed 's/^L2: //')
+		want="nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 1:1 ends ${FAULT_ENDS[$k]}:1"
+		if [ -z "$a" ] || [ "$a" != "$b" ]; then
+			fail "fault case $k level $lvl: the reports differ (off: ${a:0:80}; on: ${b:0:80})"
+		elif ! grep -qF "$want" "$OUT/fault$k-l$lvl-kernel.log"; then
+			fail "fault case $k level $lvl: no line '$want'"; show "$OUT/fault$k-l$lvl-kernel.log"
+		else
+			pass "fault case $k level $lvl: the same fault report, look-ahead ended '${FAULT_ENDS[$k]}': $(head -1 <<<"$b" | sed 's/nestlab-l2: //')"
 		fi
 	done
 done

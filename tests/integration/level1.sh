@@ -18,6 +18,7 @@ N=200
 declare -A diagnosis=(
 	[triplefault]='stopped without reporting a status'
 	[badaccess]='^badaccess: read 0x'
+	[batch-fault]='nestlab-l2: exception #GP'
 )
 
 for wl in $("$NESTLAB" expect --list); do

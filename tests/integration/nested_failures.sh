@@ -12,6 +12,7 @@ lib_require l1
 declare -A diagnosis=(
 	[triplefault]='triple fault'
 	[badaccess]='outside its RAM'
+	[batch-fault]='nestlab-l2: exception #PF'
 )
 
 for wl in $(lib_workloads fail 2); do
