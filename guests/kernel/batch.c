@@ -298,12 +298,14 @@ static int lookahead(struct x86emu_regs *f, unsigned *insns)
 	}
 	for (n = 0; n < BATCH_LOOKAHEAD_INSNS; n++) {
 		unsigned off = (unsigned)(r.rip - la.start);
-		const struct x86dec_insn *in = &ce->insn[n];
+		const struct x86dec_insn *in;
 		int st, res;
 
 		if (off >= la.have)
 			return la.win_fault ? BATCH_END_FETCH : BATCH_END_BOUND;
-		if (n >= ce->n) {
+		if (n < ce->n) {
+			in = &ce->insn[n];
+		} else {
 			la_copy_window(&la, la.have);
 			st = x86dec_decode_buf(&dec, X86DEC_MODE_64, la.win + off, la.have - off);
 			if (st == X86DEC_TRUNCATED)   /* its next byte is past the window */

@@ -15,14 +15,18 @@
 #include <stdint.h>
 #include "batch.h"
 
-#define BATCH_DCACHE_ENTRIES 32u
+/* 16 sets of 4 entries, each keeping the first 8 instructions of a gap
+ * (the batching workloads' gaps have at most 6; later ones are decoded). */
+#define BATCH_DCACHE_SETS  16u
+#define BATCH_DCACHE_WAYS  4u
+#define BATCH_DCACHE_INSNS 8u
 
 struct batch_dcache_entry {
 	uint64_t root, start;          /* the process's PML4, the return RIP */
 	unsigned n;                    /* instructions kept (0: empty) */
 	unsigned span;                 /* window bytes they cover, from start */
 	uint8_t bytes[BATCH_LOOKAHEAD_BYTES];
-	struct x86dec_insn insn[BATCH_LOOKAHEAD_INSNS];
+	struct x86dec_insn insn[BATCH_DCACHE_INSNS];
 };
 
 /* The entry for (root, start): the one kept for it, or its slot emptied
