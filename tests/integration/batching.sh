@@ -155,6 +155,26 @@ for wl in batch-pairs batch-chain batch-hostile syscall-mix; do
 	fi
 done
 
+# Tracing: one nestlab:l2_batch event per kernel entry, with its size, why
+# it ended (enum nestlab_batch_end: 6 = branch) and the instructions
+# emulated: batch-pairs' N entries are (2, 6, 5).
+TN=10
+if ! command -v lttng >/dev/null || ! command -v babeltrace2 >/dev/null; then
+	skip "trace: lttng-tools or babeltrace2 not installed (make deps)"
+else
+	"$NESTLAB" run --workload batch-pairs --iterations $TN --batch kernel --accel tcg \
+		--trace "$OUT/trace" --json "$OUT/trace.json" >"$OUT/trace.log" 2>&1
+	n=$(babeltrace2 "$OUT/trace" 2>/dev/null | grep 'nestlab:l2_batch:' |
+		grep -c 'size = 2, why = 6, emulated = 5')
+	ev=$(jq -r '.trace.events.l2_batch // "none"' "$OUT/trace.json" 2>/dev/null)
+	if [ "$n" -eq $TN ]; then
+		pass "trace: $TN l2_batch events (size 2, branch, 5 emulated) of $ev"
+	else
+		fail "trace: $n l2_batch events of size 2 (branch, 5 emulated), want $TN"
+		show "$OUT/trace.log"
+	fi
+fi
+
 # Bad options: usage errors (exit 2) with their reason.
 bad() {
 	local want=$1; shift
