@@ -195,6 +195,8 @@ int cli_l1_args(const struct run_config *cfg, char *buf, size_t len)
 
 	if (cli_mbec_l1_words(cfg, buf, len))
 		return -1;
+	if (cli_batch_l1_words(cfg, buf, len))
+		return -1;
 	used = strlen(buf);
 	for (unsigned i = 0; i < cfg->nr_l1_opts; i++) {
 		int n = snprintf(buf + used, len - used, " %s", cfg->l1_opts[i]);
@@ -302,8 +304,11 @@ void cli_usage_run(FILE *f)
 		"  --batch off|kernel|l1  decoded-syscall batching (docs/batching.md): off (the\n"
 		"                      default); kernel, the L2 kernel makes the system calls\n"
 		"                      that follow a call through emulable instructions in the\n"
-		"                      same entry (batch=kernel); l1: not implemented yet\n"
-		"  --batch-max N       with --batch kernel: calls per kernel entry, 1..64 (16)\n"
+		"                      same entry (batch=kernel); l1, level 2, nestlab's L1:\n"
+		"                      L1 handles the port accesses that follow an IN/OUT\n"
+		"                      exit through register instructions in the same exit\n"
+		"  --batch-max N       calls per kernel entry (kernel) or accesses per exit\n"
+		"                      (l1), 1..64 (16)\n"
 		"  --mbec off|exec-fault|intercept  level 2, nestlab's L1: L1 emulates mode-\n"
 		"                      based execute control (docs/mbec.md; the design: view\n"
 		"                      switches on execute faults, or on the privilege changes'\n"

@@ -26,9 +26,7 @@ int cli_batch_parse(const char *val, enum l0_batch *out, char *why, size_t whyle
 	} else if (!strcmp(val, "kernel")) {
 		*out = L0_BATCH_KERNEL;
 	} else if (!strcmp(val, "l1")) {
-		snprintf(why, whylen, "--batch l1: L1's exit-level batching is not implemented "
-			 "yet (issue 14 part 3); --batch kernel is");
-		return -1;
+		*out = L0_BATCH_L1;
 	} else {
 		snprintf(why, whylen, "--batch '%s': want off, kernel or l1", val);
 		return -1;
@@ -53,10 +51,29 @@ int cli_batch_max_parse(const char *val, unsigned *out)
 int cli_batch_check(const struct run_config *cfg, char *why, size_t whylen)
 {
 	if (cfg->batch_max && cfg->batch == L0_BATCH_OFF) {
-		snprintf(why, whylen, "--batch-max needs --batch kernel");
+		snprintf(why, whylen, "--batch-max needs --batch kernel or l1");
+		return -1;
+	}
+	if (cfg->batch == L0_BATCH_L1 && (cfg->level != 2 || cfg->l1 != L0_L1_NESTLAB)) {
+		snprintf(why, whylen, "--batch l1 is nestlab L1's mechanism: it needs --level 2 "
+			 "and --l1 nestlab");
 		return -1;
 	}
 	return 0;
+}
+
+int cli_batch_l1_words(const struct run_config *cfg, char *buf, size_t len)
+{
+	size_t used = strlen(buf);
+	int n;
+
+	if (cfg->batch != L0_BATCH_L1)
+		return 0;
+	if (cfg->batch_max)
+		n = snprintf(buf + used, len - used, " batch=on batch_max=%u", cfg->batch_max);
+	else
+		n = snprintf(buf + used, len - used, " batch=on");
+	return n < 0 || used + (size_t)n >= len ? -1 : 0;
 }
 
 int cli_batch_l2_words(const struct run_config *cfg, char *buf, size_t len)

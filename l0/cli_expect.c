@@ -40,7 +40,7 @@ static void expect_synopsis(FILE *f)
 	      "                      [--transport vmmcall|backdoor] [--npt-lazy] [--procs LIST]\n"
 	      "                      [--timer-hz N] [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
 	      "                      [--mbec-violation report|inject|stop]\n"
-	      "                      [--batch off|kernel] [--batch-max N]\n"
+	      "                      [--batch off|kernel|l1] [--batch-max N]\n"
 	      "       nestlab expect --list\n", f);
 }
 
@@ -211,7 +211,7 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 	if (!have_workload)
 		return expect_fail(err, "--workload is required");
 	if (cfg->p.batch_max && cfg->p.batch == L0_BATCH_OFF)
-		return expect_fail(err, "--batch-max needs --batch kernel");
+		return expect_fail(err, "--batch-max needs --batch kernel or l1");
 	if (cfg->p.level == 1 && npt_given)
 		return expect_fail(err, "--npt-lazy applies to --level 2 only");
 	if (cfg->p.procs.n && cfg->p.workload != NESTLAB_WL_MULTI)

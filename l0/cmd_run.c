@@ -415,7 +415,7 @@ int cmd_run(const struct run_config *cfg)
 		.mbec = cfg->level == 2 && cfg->l1 == L0_L1_NESTLAB ? l0_mbec_name(cfg->mbec) : NULL,
 		.retpoline = cfg->retpoline ? "on" : "off",
 		.batch = l0_batch_name(cfg->batch),
-		.batch_stats = cfg->batch != L0_BATCH_OFF ? &bc : NULL,
+		.batch_stats = cfg->batch == L0_BATCH_KERNEL ? &bc : NULL,
 		.mbec_tlb = cfg->mbec != L0_MBEC_OFF ? l0_mbec_tlb_name(cfg->mbec_tlb) : NULL,
 		.mbec_violation = cfg->mbec != L0_MBEC_OFF ?
 				  l0_mbec_violation_name(cfg->mbec_violation) : NULL,

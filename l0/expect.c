@@ -108,6 +108,16 @@ int expect_compute(const struct expect_params *p, struct expect *e)
 		return 0;
 	if (!m->per_proc) {
 		expect_add_terms(e, m, p);
+		if (p->batch == L0_BATCH_L1 && m->l1_batch_run) {
+			unsigned long max = p->batch_max ? p->batch_max : NESTLAB_BATCH_MAX_DEFAULT;
+			unsigned long k = m->l1_batch_run;
+			unsigned long long saved = (unsigned long long)(k - (k + max - 1) / max) *
+						   p->iterations;
+
+			e->exits.c[NESTLAB_EXIT_IOIO].count -= saved;
+			if (!e->exits.c[NESTLAB_EXIT_IOIO].count)
+				e->exits.present &= ~(1ull << NESTLAB_EXIT_IOIO);
+		}
 		return 0;
 	}
 	for (unsigned i = 0; i < procs.n; i++)

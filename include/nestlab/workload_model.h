@@ -97,6 +97,11 @@ struct nestlab_workload_model {
 	/* exits: the sum of the procs= programs' models; checks[]: per process */
 	int per_proc;
 	struct nestlab_wm_mbec mbec;                   /* under L1's MBEC emulation */
+	/* Under L1's exit-level batching of port I/O (--batch l1,
+	 * l1hyp/mech/batch_io.c): the port accesses per iteration in one run
+	 * (register glue between them, an end L1's look-ahead stops at after
+	 * them); a run of k accesses is ceil(k / batch_max) IOIO exits. */
+	unsigned long l1_batch_run;
 };
 
 #define NESTLAB_WM_EACH(r)      { NESTLAB_EXIT_##r, NESTLAB_WM_ALWAYS, 1, 0 }
@@ -222,6 +227,10 @@ struct nestlab_wm_batch_run {
 #define NESTLAB_WM_BATCH_CHAIN_MIN    2
 #define NESTLAB_WM_BATCH_CHAIN_MAX    16
 #define NESTLAB_WM_BATCH_CHAIN_GLUE   6
+/* pio_pairs.c: an OUT and an IN of the scratch port, 3 register
+ * instructions between, then the loop's jnz: under --batch l1 one IOIO
+ * exit per iteration handles both (its batch: 2 accesses, ends "branch") */
+#define NESTLAB_WM_PIO_PAIRS_ACCESSES 2
 /* batch_hostile.c: 5 single calls, each followed by glue that ends the
  * batch: imul, bswap (not_emulable), a store into the code ahead
  * (code_write), pause (not_emulable), the loop's jnz (branch) */
@@ -372,6 +381,13 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 		[NESTLAB_WL_BATCH_HOSTILE] = {
 			.defined = 1, NESTLAB_WM_PASSES,
 			NESTLAB_WM_MBEC_SYSCALLS(NESTLAB_WM_BATCH_HOSTILE_CALLS),
+		},
+		/* pio_pairs.c: two accesses of the scratch port per iteration;
+		 * under L1's I/O batching one exit handles both */
+		[NESTLAB_WL_PIO_PAIRS] = {
+			.defined = 1, .exits = { { NESTLAB_EXIT_IOIO, NESTLAB_WM_ALWAYS,
+						   NESTLAB_WM_PIO_PAIRS_ACCESSES, 0 } },
+			NESTLAB_WM_PASSES, .l1_batch_run = NESTLAB_WM_PIO_PAIRS_ACCESSES,
 		},
 		/* triplefault.c: L1 sees SHUTDOWN; at level 1 QEMU (-no-reboot)
 		 * stops with no status. The phase never ends: no exits modelled. */

@@ -26,8 +26,8 @@ Test(cli_batch, values)
 	cr_assert(eq(int, b, L0_BATCH_OFF));
 	cr_assert(eq(int, cli_batch_parse("kernel", &b, why, sizeof(why)), 0));
 	cr_assert(eq(int, b, L0_BATCH_KERNEL));
-	cr_assert(eq(int, cli_batch_parse("l1", &b, why, sizeof(why)), -1));
-	cr_assert(not(eq(ptr, strstr(why, "not implemented yet"), NULL)));
+	cr_assert(eq(int, cli_batch_parse("l1", &b, why, sizeof(why)), 0));
+	cr_assert(eq(int, b, L0_BATCH_L1));
 	cr_assert(eq(int, cli_batch_parse("both", &b, why, sizeof(why)), -1));
 	cr_assert(eq(str, why, "--batch 'both': want off, kernel or l1"));
 	cr_assert(eq(int, cli_batch_max_parse("1", &m), 0));
@@ -45,7 +45,7 @@ Test(cli_batch, values)
 Test(cli_batch, l2_words)
 {
 	struct run_config c;
-	char buf[64] = " mbec=on";
+	char buf[64] = " mbec=on", why[160];
 
 	memset(&c, 0, sizeof(c));
 	cr_assert(eq(int, cli_batch_l2_words(&c, buf, sizeof(buf)), 0));
@@ -61,7 +61,20 @@ Test(cli_batch, l2_words)
 	cr_assert(eq(int, cli_batch_l2_words(&c, buf, 10), -1)); /* does not fit */
 	c.batch = L0_BATCH_OFF;
 	cr_assert(eq(int, cli_batch_check(&c, buf, sizeof(buf)), -1));
-	cr_assert(eq(str, buf, "--batch-max needs --batch kernel"));
+	cr_assert(eq(str, buf, "--batch-max needs --batch kernel or l1"));
+	/* l1: L1's words, none for the kernel; level 2 under nestlab's L1 only */
+	c.batch = L0_BATCH_L1;
+	c.level = 2;
+	strcpy(buf, "");
+	cr_assert(eq(int, cli_batch_l2_words(&c, buf, sizeof(buf)), 0));
+	cr_assert(eq(str, buf, ""));
+	cr_assert(eq(int, cli_batch_l1_words(&c, buf, sizeof(buf)), 0));
+	cr_assert(eq(str, buf, " batch=on batch_max=4"));
+	cr_assert(eq(int, cli_batch_check(&c, buf, sizeof(buf)), 0));
+	c.level = 1;
+	cr_assert(eq(int, cli_batch_check(&c, why, sizeof(why)), -1));
+	cr_assert(eq(str, why, "--batch l1 is nestlab L1's mechanism: it needs --level 2 and "
+		     "--l1 nestlab"));
 }
 
 static const char LINE[] = "nestlab-l2: batch phase 3: entries 5 syscalls 9 emulated 24 "

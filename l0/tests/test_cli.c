@@ -457,8 +457,8 @@ Test(cli, l2_module_option)
 }
 
 /* --batch: off by default (nothing on the L2 command line), kernel becomes
- * batch=kernel, with --batch-max also batch_max=N; l1 is refused with its
- * reason, --batch-max alone too. */
+ * batch=kernel, with --batch-max also batch_max=N; l1 becomes batch=on on
+ * L1's command line (level 2 only); --batch-max alone is refused. */
 Test(cli, batch_option)
 {
 	struct run_config c;
@@ -473,9 +473,14 @@ Test(cli, batch_option)
 				"--retpoline", "off", NULL), CLI_RUN));
 	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
 	cr_assert(eq(str, args, " timer_hz=10000 retpoline=off batch=kernel batch_max=8"));
-	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--batch", "l1", NULL), CLI_USAGE));
-	cr_assert(not(eq(ptr, strstr(err_buf, "--batch l1: L1's exit-level batching is not "
-				     "implemented yet"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "pio-pairs", "--batch", "l1", NULL), CLI_RUN));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, ""));
+	cr_assert(eq(int, cli_l1_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " batch=on"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--batch", "l1", "--level", "1", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--batch l1 is nestlab L1's mechanism"), NULL)));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--batch-max", "2", NULL), CLI_USAGE));
-	cr_assert(not(eq(ptr, strstr(err_buf, "--batch-max needs --batch kernel"), NULL)));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--batch-max needs --batch kernel or l1"), NULL)));
 }

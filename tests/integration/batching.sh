@@ -23,7 +23,12 @@
 #     load from an unmapped page right after a call: the look-ahead stops
 #     before each (invalid, fetch, invalid, mem) and ring 3 takes the same
 #     fault with the same registers as with batching off, at both levels;
-#   - the results JSON records "batch": "off"/"kernel" and the boot line
+#   - L1's exit-level batching (--batch l1, l1hyp/mech/batch_io.c) on
+#     pio-pairs: IOIO exits N instead of 2N (the model, `nestlab expect
+#     --batch l1`), L1's counts exactly N exits of 2 accesses ending at the
+#     branch (with --batch-max 1: none batched), the same final state as
+#     without it and as at level 1;
+#   - the results JSON records "batch": "off"/"kernel"/"l1" and the boot line
 #     names the limits; bad options are usage errors with their reason.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -57,6 +62,13 @@ for k in 0 1 2 3; do
 		done
 	done
 done
+# L1's exit-level batching of port I/O (--batch l1): pio-pairs
+lib_case pio-l1-off --workload pio-pairs --iterations $N --level 1
+for b in off l1; do
+	lib_case "pio-l2-$b" --workload pio-pairs --iterations $N --batch $b
+done
+LIB_DIAG[pio-l2-l1]='nestlab-l1: batch: up to 16 port accesses per exit, look-ahead 16 instructions / 64 bytes'
+lib_case pio-l2-l1-max1 --workload pio-pairs --iterations $N --batch l1 --batch-max 1
 for wl in batch-pairs batch-chain batch-hostile syscall-mix; do
 	for b in off kernel; do
 		lib_spawn "$wl-mbec-$b" --workload "$wl" --iterations $N --mbec exec-fault --batch $b
@@ -70,7 +82,7 @@ batch_of() {
 }
 
 for name in "${lib_cases[@]}"; do
-	[[ "$name" == *-off || "$name" == fault* ]] && continue
+	[[ "$name" == *-off || "$name" == fault* || "$name" == pio-* ]] && continue
 	wl=${name%-l[12]-*}
 	args=$(jq -r '"--level \(.level)"' "$OUT/$name.json" 2>/dev/null)
 	max=; [[ "$name" == *-max* ]] && max=${name##*-max}
@@ -121,6 +133,32 @@ for k in 0 1 2 3; do
 		fi
 	done
 done
+
+# pio-pairs: L1's line (in-phase counts: N exits of 2 accesses each ending
+# at the loop's branch, per the workload's definition; with --batch-max 1
+# every access its own exit, ending at the limit), the same final state
+# with L1 batching off and on (and at level 1), JSON "batch": "l1".
+ACC=2
+want_l1="nestlab-l1: batch: exits $N accesses $((ACC * N)) sizes $ACC:$N ends branch:$N"
+want_max1="nestlab-l1: batch: exits $((ACC * N)) accesses $((ACC * N)) sizes 1:$((ACC * N)) ends limit:$((ACC * N))"
+for c in "pio-l2-l1:$want_l1" "pio-l2-l1-max1:$want_max1"; do
+	name=${c%%:*} want=${c#*:}
+	if tr -d '\r' <"$OUT/$name.log" | grep -qxF "$want"; then
+		pass "$name: $want"
+	else
+		fail "$name: no line '$want'"; grep 'nestlab-l1: batch' "$OUT/$name.log" | sed 's/^/    | /'
+	fi
+done
+a=$(grep -E '^(L2: )?pio-pairs: state ' "$OUT/pio-l2-off.log" | sed 's/^L2: //' | tr -d '\r')
+b=$(grep -E '^(L2: )?pio-pairs: state ' "$OUT/pio-l2-l1.log" | sed 's/^L2: //' | tr -d '\r')
+c=$(grep -E '^(L2: )?pio-pairs: state ' "$OUT/pio-l1-off.log" | sed 's/^L2: //' | tr -d '\r')
+if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ]; then
+	pass "pio-pairs: the same final state with L1 batching off and on, and at level 1"
+else
+	fail "pio-pairs: states differ: off '${a:0:60}', l1 '${b:0:60}', level 1 '${c:0:60}'"
+fi
+[ "$(jq -r .batch "$OUT/pio-l2-l1.json" 2>/dev/null)" = l1 ] ||
+	fail "pio-l2-l1: JSON batch not \"l1\""
 
 # Under MBEC exec-fault: npf = 2 per entry + 2 (markers); entries = calls
 # with batching off.
@@ -185,9 +223,19 @@ bad() {
 		fail "run $*: exit $rc, output lacks '$want'"; sed 's/^/    | /' <<<"$out" | head -5
 	fi
 }
-bad "--batch l1: L1's exit-level batching is not implemented yet" --batch l1
+bad "--batch l1 is nestlab L1's mechanism: it needs --level 2 and --l1 nestlab" --batch l1 --level 1
 bad "--batch 'on': want off, kernel or l1" --batch on
-bad "--batch-max needs --batch kernel" --batch-max 4
+bad "--batch-max needs --batch kernel or l1" --batch-max 4
 bad "--batch-max '0': want an integer in 1..64" --batch kernel --batch-max 0
 bad "--batch-max '65': want an integer in 1..64" --batch kernel --batch-max 65
+# L1's switch: a bad value is L1's bad configuration, with its reason.
+for opt in batch=maybe "batch=on --l1-option batch_max=0"; do
+	out=$("$NESTLAB" run --workload getpid --iterations 1 --accel tcg --l1-option $opt 2>&1)
+	why="batch must be on or off"; [[ "$opt" == *batch_max* ]] && why="batch_max must be a decimal number 1..64"
+	if grep -q "bad_config" <<<"$out" && grep -qF "$why" <<<"$out"; then
+		pass "L1 option $opt: bad_config, '$why'"
+	else
+		fail "L1 option $opt: not bad_config with '$why'"; sed 's/^/    | /' <<<"$out" | tail -5
+	fi
+done
 lib_done
