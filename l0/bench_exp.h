@@ -45,7 +45,7 @@ struct bench_case {
 	unsigned long l2mem, mem;    /* 0: the launcher's default */
 	int mbec;                    /* -1 unset, else enum bench_mbec */
 	int mbec_tlb;                /* -1 unset, 0 asid, 1 flush */
-	int batch;                   /* -1 unset, 0 off, 1 kernel: the launcher's --batch */
+	int batch;                   /* -1 unset, 0 off, 1 kernel, 2 l1: the launcher's --batch */
 };
 
 /* ratio LABEL = METRIC SEL... / SEL...: a table column of two cells' ratio. */

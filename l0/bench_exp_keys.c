@@ -177,7 +177,7 @@ void bench_key_case(struct bench_ps *ps, struct bench_case *c, const char *name,
 
 		case_word(ps, name, value, w, &c->mbec_tlb);
 	} else if (!strcmp(name, "batch")) {
-		static const char *const w[] = { "off", "kernel", NULL };
+		static const char *const w[] = { "off", "kernel", "l1", NULL };
 
 		case_word(ps, name, value, w, &c->batch);
 	} else {

@@ -32,7 +32,7 @@ struct bench_cell {
 	unsigned long l2mem, mem;     /* 0: the launcher's default */
 	int mbec;                     /* enum bench_mbec: --mbec (nestlab's L1) */
 	int mbec_tlb;                 /* 0 asid, 1 flush: --mbec-tlb */
-	int batch;                    /* 0 off, 1 kernel: --batch */
+	int batch;                    /* 0 off, 1 kernel, 2 l1: --batch */
 	bool available;
 	char why[96];                 /* why not available */
 };
