@@ -103,6 +103,7 @@ int wl_batch_pairs(const struct wl_args *a);
 int wl_batch_chain(const struct wl_args *a);
 int wl_batch_hostile(const struct wl_args *a);
 int wl_pio_pairs(const struct wl_args *a);
+int wl_batch_random(const struct wl_args *a);
 int wl_triplefault(const struct wl_args *a);
 int wl_badaccess(const struct wl_args *a);
 int wl_batch_fault(const struct wl_args *a);

@@ -74,6 +74,7 @@
 	X(BATCH_CHAIN, "batch-chain", "a run of 2..16 system calls with glue")      \
 	X(BATCH_HOSTILE, "batch-hostile", "five system calls, glue that cannot be emulated") \
 	X(PIO_PAIRS,   "pio-pairs",   "a port write and read with register glue between") \
+	X(BATCH_RANDOM, "batch-random", "a random sequence of glue and system calls (hashed)") \
 	X(TRIPLEFAULT, "triplefault", "negative test: the kernel triple-faults")  \
 	X(BADACCESS,   "badaccess",   "negative test: touch memory outside RAM")  \
 	X(BATCH_FAULT, "batch-fault", "negative test: a system call, then a faulting instruction")

@@ -382,6 +382,10 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			.defined = 1, NESTLAB_WM_PASSES,
 			NESTLAB_WM_MBEC_SYSCALLS(NESTLAB_WM_BATCH_HOSTILE_CALLS),
 		},
+		/* batch_random.c: system calls (random ones: no batching
+		 * model) and first touches of its demand-paged region, which
+		 * exit nothing under eager NPT */
+		[NESTLAB_WL_BATCH_RANDOM] = { .defined = 1, NESTLAB_WM_PASSES },
 		/* pio_pairs.c: two accesses of the scratch port per iteration;
 		 * under L1's I/O batching one exit handles both */
 		[NESTLAB_WL_PIO_PAIRS] = {

@@ -18,6 +18,11 @@
 #     entry plus the markers' 2: with batching off 2 per call, on 2 per
 #     entry, so batch-pairs saves 50% of the workload's exits and
 #     batch-chain more than 75% (the issue's targets);
+#   - the random differential: batch-random's hash of 3000 random
+#     sequences (glue from inside and outside the subset around 1..5
+#     calls) the same with batching off and on, at both levels, with
+#     batching in effect (fewer entries than calls); the long run is
+#     `make batch-campaign`;
 #   - bad input (batch-fault, a negative test): an over-long instruction,
 #     one crossing into an unmapped page, a LOCK prefix on a register, a
 #     load from an unmapped page right after a call: the look-ahead stops
@@ -69,6 +74,14 @@ for b in off l1; do
 done
 LIB_DIAG[pio-l2-l1]='nestlab-l1: batch: up to 16 port accesses per exit, look-ahead 16 instructions / 64 bytes'
 lib_case pio-l2-l1-max1 --workload pio-pairs --iterations $N --batch l1 --batch-max 1
+# The random differential (batch-random: a fixed seed, so the same
+# sequences in every run): RN sequences at each level, off and on
+RN=3000
+for lvl in 1 2; do
+	for b in off kernel; do
+		lib_case "random-l$lvl-$b" --workload batch-random --iterations $RN --level $lvl --batch $b
+	done
+done
 for wl in batch-pairs batch-chain batch-hostile syscall-mix; do
 	for b in off kernel; do
 		lib_spawn "$wl-mbec-$b" --workload "$wl" --iterations $N --mbec exec-fault --batch $b
@@ -82,7 +95,8 @@ batch_of() {
 }
 
 for name in "${lib_cases[@]}"; do
-	[[ "$name" == *-off || "$name" == fault* || "$name" == pio-* ]] && continue
+	[[ "$name" == *-off || "$name" == fault* || "$name" == pio-* || "$name" == random-* ]] &&
+		continue
 	wl=${name%-l[12]-*}
 	args=$(jq -r '"--level \(.level)"' "$OUT/$name.json" 2>/dev/null)
 	max=; [[ "$name" == *-max* ]] && max=${name##*-max}
@@ -159,6 +173,21 @@ else
 fi
 [ "$(jq -r .batch "$OUT/pio-l2-l1.json" 2>/dev/null)" = l1 ] ||
 	fail "pio-l2-l1: JSON batch not \"l1\""
+
+for lvl in 1 2; do
+	a=$(grep -E '^(L2: )?batch-random: ' "$OUT/random-l$lvl-off.log" | sed 's/^L2: //' | tr -d '\r')
+	b=$(grep -E '^(L2: )?batch-random: ' "$OUT/random-l$lvl-kernel.log" | sed 's/^L2: //' | tr -d '\r')
+	st=$(tr -d '\r' <"$OUT/random-l$lvl-kernel.log" | sed -n 's/^\(L2: \)\{0,1\}nestlab-l2: batch phase 0: //p')
+	calls=$(sed -n 's/.* \([0-9]*\) system calls.*/\1/p' <<<"$a")
+	entries=$(sed -n 's/^entries \([0-9]*\) .*/\1/p' <<<"$st")
+	if [ -z "$a" ] || [ "$a" != "$b" ]; then
+		fail "random level $lvl: off '$a', kernel '$b'"
+	elif ! [[ "$entries" =~ ^[0-9]+$ ]] || [ "$entries" -ge "$calls" ]; then
+		fail "random level $lvl: no batching happened ($st)"
+	else
+		pass "random level $lvl: $a with batching off and on; $st"
+	fi
+done
 
 # Under MBEC exec-fault: npf = 2 per entry + 2 (markers); entries = calls
 # with batching off.

@@ -19,3 +19,10 @@ TEST_SCRIPTS += tests/integration/nested_exits.sh tests/integration/nested_failu
 	tests/integration/kmod.sh tests/integration/batching.sh
 TEST_DEPS    += $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin \
 	$(BUILD)/guests/modules/hello.ko
+
+# The long random differential campaign of decoded-syscall batching
+# (docs/batching.md): make batch-campaign [BATCH_N=1000000] [BATCH_LEVEL=1]
+.PHONY: batch-campaign
+batch-campaign: $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin
+	BATCH_N=$(or $(BATCH_N),1000000) BATCH_LEVEL=$(or $(BATCH_LEVEL),1) \
+		bash tests/integration/batch_campaign.sh
