@@ -38,7 +38,7 @@ GUESTS_USER_OBJS := $(patsubst guests/workloads/%.c,$(GUESTS_OUT)/user/%.o,$(GUE
 	$(GUESTS_OUT)/user/format.o $(GUESTS_OUT)/user/string.o
 
 GUESTS_PURE_C   := guests/kernel/cmdline.c guests/kernel/pmm.c guests/kernel/pt.c guests/kernel/runq.c \
-	lib/trace/trace_region.c
+	lib/trace/trace_region.c guests/workloads/batch_gen.c
 GUESTS_TEST_C   := $(wildcard guests/tests/test_*.c)
 
 ALL_TARGETS  += $(GUESTS_OUT)/l2kernel.bin $(GUESTS_OUT)/l2kernel.elf
@@ -115,6 +115,9 @@ $(GUESTS_OUT)/user.bin: $(GUESTS_OUT)/user.elf
 	$(OBJCOPY) -O binary $< $@
 
 # --- host unit tests of the pure modules ------------------------------------
-$(GUESTS_OUT)/test_guests: $(GUESTS_TEST_C) $(GUESTS_PURE_C)
+# batch_gen.c (the batching workloads' sequence generator) is checked with
+# the hosted x86dec.
+$(GUESTS_OUT)/test_guests: $(GUESTS_TEST_C) $(GUESTS_PURE_C) $(BUILD)/x86dec/libx86dec.a
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -Iguests -Ilib -o $@ $(GUESTS_TEST_C) $(GUESTS_PURE_C) $(CRITERION_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -Iguests -Ilib -Ilib/x86dec -o $@ $(GUESTS_TEST_C) \
+		$(GUESTS_PURE_C) $(BUILD)/x86dec/libx86dec.a $(CRITERION_LIBS)
