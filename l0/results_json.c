@@ -41,6 +41,23 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A phase's counters ("counter" lines), as ", "counters": {name: value}";
+ * nothing when it has none. */
+static void results_json_counters(FILE *f, const struct results_stream *rs, unsigned phase)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < rs->ncounters; i++) {
+		if (rs->counters[i].phase != phase)
+			continue;
+		fputs(n++ ? ", " : ",\n     \"counters\": {", f);
+		json_str(f, rs->counters[i].name);
+		fprintf(f, ": %llu", (unsigned long long)rs->counters[i].value);
+	}
+	if (n)
+		fputc('}', f);
+}
+
 void results_json_exit_map(FILE *f, const struct results_exits *ex, int cycles)
 {
 	int first = 1;
@@ -172,7 +189,9 @@ char *results_json_render(const struct run_report *r)
 		results_json_exit_map(f, &ph->exits, 0);
 		fputs(",\n     \"l1_cycles\": ", f);
 		results_json_exit_map(f, &ph->exits, 1);
-		fprintf(f, ",\n     \"tsc\": %llu}", (unsigned long long)ph->tsc);
+		fprintf(f, ",\n     \"tsc\": %llu", (unsigned long long)ph->tsc);
+		results_json_counters(f, rs, p);
+		fputc('}', f);
 	}
 	fputs(rs && rs->nphases ? "\n  ],\n" : "],\n", f);
 
