@@ -86,6 +86,31 @@ enum nestlab_hc_cmd {
 	 * page, ret1 = view switches so far (whole run). E_RANGE outside RAM,
 	 * E_STATE before ENABLE. */
 	NESTLAB_HC_MBEC_QUERY     = 10,
+	/*
+	 * System-call interposition (docs/interpose.md, the contract in
+	 * include/nestlab/interpose.h). Only when L1 runs with interpose=
+	 * inguest or hypercall: else E_STATE. CPL0 only.
+	 *
+	 * arg0 = virtual address of the module's control page -> ret0 = the
+	 * variant (enum nestlab_interpose_variant). L1 checks the page once:
+	 * E_FAULT if the control page, a page of the module's code or the
+	 * counter page is not mapped, is a user page or lies outside L2 RAM;
+	 * E_INVAL for a wrong magic or version, an address not 4 KiB-aligned,
+	 * an empty code range or pages that overlap; E_RANGE for an entry
+	 * outside [code_start, code_end) or more than
+	 * NESTLAB_INTERPOSE_CODE_PAGES_MAX pages of code; E_STATE the second
+	 * time. Then L1 protects the pages, fills the control page's L1 part
+	 * and points the CPU's LSTAR at the entry.
+	 */
+	NESTLAB_HC_INTERPOSE_REGISTER = 11,
+	/* Variant hypercall, from the module at each system call: arg0 = the
+	 * system-call number -> ret0 = 1 if it is denied, else 0. E_STATE
+	 * unless registered under variant hypercall. */
+	NESTLAB_HC_INTERPOSE_SYSCALL  = 12,
+	/* -> ret0 = system calls interposed so far (whole run), ret1 = L2
+	 * writes to the protected pages refused so far. E_STATE when
+	 * interposition is off. */
+	NESTLAB_HC_INTERPOSE_QUERY    = 13,
 	NESTLAB_HC_NR_CMDS
 };
 

@@ -69,7 +69,8 @@ enum nestlab_trace_producer {
 	X(L2_PAGE_FAULT,    "l2_page_fault",    "error", "address", "",   "")   \
 	X(L2_PHASE_BEGIN,   "l2_phase_begin",   "phase", "",       "",     "")   \
 	X(L2_PHASE_END,     "l2_phase_end",     "phase", "",       "",     "")   \
-	X(L2_CONTEXT_SWITCH, "l2_context_switch", "to_pid", "from_pid", "why", "")
+	X(L2_CONTEXT_SWITCH, "l2_context_switch", "to_pid", "from_pid", "why", "") \
+	X(L2_INTERPOSE,     "l2_interpose",     "nr",    "denied", "",     "")
 
 enum nestlab_trace_event {
 	NESTLAB_TRACE_NONE = 0,
