@@ -49,7 +49,7 @@ static int64_t probe_rdmsr(uint32_t msr)
 	return done(lo);
 }
 
-static int64_t probe_wrmsr(uint32_t msr, uint64_t v)
+int64_t probe_wrmsr(uint32_t msr, uint64_t v)
 {
 	arm(2);
 	__asm__ __volatile__(".byte 0x0f, 0x30"

@@ -99,17 +99,20 @@ enum nestlab_hc_cmd {
 	 * an empty code range or pages that overlap; E_RANGE for an entry
 	 * outside [code_start, code_end) or more than
 	 * NESTLAB_INTERPOSE_CODE_PAGES_MAX pages of code; E_STATE the second
-	 * time. Then L1 protects the pages, fills the control page's L1 part
-	 * and points the CPU's LSTAR at the entry.
+	 * time; E_RANGE with nothing changed if L1 runs out of memory for
+	 * the nested page tables. Then L1 protects the pages, fills the
+	 * control page's L1 part and points the CPU's LSTAR at the entry.
 	 */
 	NESTLAB_HC_INTERPOSE_REGISTER = 11,
 	/* Variant hypercall, from the module at each system call: arg0 = the
 	 * system-call number -> ret0 = 1 if it is denied, else 0. E_STATE
 	 * unless registered under variant hypercall. */
 	NESTLAB_HC_INTERPOSE_SYSCALL  = 12,
-	/* -> ret0 = system calls interposed so far (whole run), ret1 = L2
-	 * writes to the protected pages refused so far. E_STATE when
-	 * interposition is off. */
+	/* arg0 = NESTLAB_INTERPOSE_Q_COUNTS -> ret0 = system calls
+	 * interposed so far (whole run), ret1 = L2 writes to the protected
+	 * pages refused so far; arg0 = NESTLAB_INTERPOSE_Q_CONFIG -> ret0 =
+	 * variant | op << 8, ret1 = 1 once a module registered. Another arg0:
+	 * E_INVAL. E_STATE when interposition is off. */
 	NESTLAB_HC_INTERPOSE_QUERY    = 13,
 	NESTLAB_HC_NR_CMDS
 };

@@ -39,6 +39,10 @@
 /* A denied system call returns -1 (EPERM, as the L2 kernel numbers it). */
 #define NESTLAB_INTERPOSE_DENY_ERRNO     1
 
+/* NESTLAB_HC_INTERPOSE_QUERY's arg0: what to answer. */
+#define NESTLAB_INTERPOSE_Q_COUNTS 0u /* ret0 = calls interposed, ret1 = writes refused */
+#define NESTLAB_INTERPOSE_Q_CONFIG 1u /* ret0 = variant | op << 8, ret1 = 1 if registered */
+
 /* Where the hooked operation runs (the launcher's --interpose). */
 enum nestlab_interpose_variant {
 	NESTLAB_INTERPOSE_OFF        = 0,
@@ -78,6 +82,17 @@ struct nestlab_interpose_counters {
 	uint64_t reserved;
 	uint64_t nr[NESTLAB_INTERPOSE_NRS];
 };
+
+/* The two pages as a module (or a test) declares them: a whole page each,
+ * so that nothing else shares the control page L1 makes read-only. */
+union nestlab_interpose_ctl_page {
+	struct nestlab_interpose_ctl ctl;
+	uint8_t page[4096];
+} __attribute__((aligned(4096)));
+union nestlab_interpose_counters_page {
+	struct nestlab_interpose_counters c;
+	uint8_t page[4096];
+} __attribute__((aligned(4096)));
 
 _Static_assert(sizeof(struct nestlab_interpose_ctl) <= 4096, "control page");
 _Static_assert(sizeof(struct nestlab_interpose_counters) <= 4096, "counter page");

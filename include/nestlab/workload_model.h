@@ -83,6 +83,26 @@ struct nestlab_wm_mbec {
 	unsigned extra_checks;           /* PASS lines beyond checks[1] */
 };
 
+/*
+ * Under L1's system-call interposition (`nestlab run --interpose V`,
+ * docs/interpose.md) every system call is interposed: the mbec part's
+ * syscalls_per_iter (round trips per iteration) are the calls per
+ * iteration, and the phase's last call, PHASE_END's, is one more
+ * (NESTLAB_WM_INTERPOSE_FIXED_CALLS). The exits they add: inguest none;
+ * hypercall one VMMCALL per call (the module's); trap 2 #UD per round trip
+ * (SYSCALL and SYSRET) plus PHASE_BEGIN's SYSRET and PHASE_END's SYSCALL
+ * in the phase. A workload whose exits change otherwise under
+ * interposition says so (exits_vary) and has its level-2 checks per
+ * variant.
+ */
+#define NESTLAB_WM_INTERPOSE_FIXED_CALLS 1
+struct nestlab_wm_interpose {
+	int exits_vary;                  /* the phase's exits are not modelled */
+	/* PASS lines at level 2 beyond checks[1]'s base, replacing
+	 * off_checks: [trap, registered module, no module registered] */
+	unsigned base_checks, off_checks, trap_checks, module_checks, unreg_checks;
+};
+
 struct nestlab_workload_model {
 	int defined;                                   /* every workload has one */
 	/* level 2 phase; unused slots are all zero and count nothing */
@@ -96,6 +116,7 @@ struct nestlab_workload_model {
 	/* exits: the sum of the procs= programs' models; checks[]: per process */
 	int per_proc;
 	struct nestlab_wm_mbec mbec;                   /* under L1's MBEC emulation */
+	struct nestlab_wm_interpose interpose;         /* under L1's interposition */
 };
 
 #define NESTLAB_WM_EACH(r)      { NESTLAB_EXIT_##r, NESTLAB_WM_ALWAYS, 1, 0 }
@@ -188,6 +209,24 @@ static inline unsigned long nestlab_wm_mbec_exits(const struct nestlab_wm_mbec *
  * view-switch count across a getpid: 20 checks. Without MBEC: none (SKIP).
  */
 #define NESTLAB_WM_MBEC_ERRORS_CHECKS 20
+
+/*
+ * interpose_check.c: 5 LSTAR checks at both levels; at level 2 more, by
+ * what L1's interposition is (docs/interpose.md): off 3, trap 3, a
+ * registered interposer module 8, interposition on with no module
+ * registered (the registration cases) 16 (both: the non-canonical write
+ * first). Its hypercalls are VMMCALLs
+ * whatever the transport: with interposition off, QUERY and REGISTER at
+ * CPL0 and REGISTER at CPL3.
+ */
+#define NESTLAB_WM_INTERPOSE_LSTAR_CHECKS      5
+#define NESTLAB_WM_INTERPOSE_OFF_CHECKS        3
+#define NESTLAB_WM_INTERPOSE_TRAP_CHECKS       3
+#define NESTLAB_WM_INTERPOSE_MODULE_CHECKS     8
+#define NESTLAB_WM_INTERPOSE_UNREG_CHECKS      16
+#define NESTLAB_WM_INTERPOSE_CHECKS_MAX        \
+	(NESTLAB_WM_INTERPOSE_LSTAR_CHECKS + NESTLAB_WM_INTERPOSE_UNREG_CHECKS)
+#define NESTLAB_WM_INTERPOSE_OFF_VMMCALLS      3
 
 /* The exit reason of one hypercall over transport `t`. */
 static inline unsigned int nestlab_wm_hc_exit(enum nestlab_transport t)
@@ -287,6 +326,27 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 		[NESTLAB_WL_MBEC_ERRORS] = {
 			.defined = 1, .nestlab_l1_only = 1, NESTLAB_WM_PASSES,
 			.mbec = { .extra_checks = NESTLAB_WM_MBEC_ERRORS_CHECKS },
+		},
+		/* interpose_check.c: see NESTLAB_WM_INTERPOSE_*_CHECKS */
+		[NESTLAB_WL_INTERPOSE_CHECK] = {
+			.defined = 1, .nestlab_l1_only = 1,
+			.exits = { NESTLAB_WM_FIXED(VMMCALL, NESTLAB_WM_INTERPOSE_OFF_VMMCALLS) },
+			NESTLAB_WM_PASSES,
+			.checks = { NESTLAB_WM_INTERPOSE_LSTAR_CHECKS,
+				    NESTLAB_WM_INTERPOSE_LSTAR_CHECKS +
+				    NESTLAB_WM_INTERPOSE_OFF_CHECKS },
+			.interpose = { .exits_vary = 1,
+				       .base_checks = NESTLAB_WM_INTERPOSE_LSTAR_CHECKS,
+				       .off_checks = NESTLAB_WM_INTERPOSE_OFF_CHECKS,
+				       .trap_checks = NESTLAB_WM_INTERPOSE_TRAP_CHECKS,
+				       .module_checks = NESTLAB_WM_INTERPOSE_MODULE_CHECKS,
+				       .unreg_checks = NESTLAB_WM_INTERPOSE_UNREG_CHECKS },
+		},
+		/* syscall_random.c: one system call per iteration, nothing
+		 * intercepted without interposition; one check */
+		[NESTLAB_WL_SYSCALL_RANDOM] = {
+			.defined = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
+			NESTLAB_WM_MBEC_SYSCALLS(1),
 		},
 		/* triplefault.c: L1 sees SHUTDOWN; at level 1 QEMU (-no-reboot)
 		 * stops with no status. The phase never ends: no exits modelled. */

@@ -177,7 +177,13 @@ static uint32_t hc_query(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t 
 {
 	struct nestlab_interpose_counters now;
 
-	(void)a;
+	if (a[0] == NESTLAB_INTERPOSE_Q_CONFIG) {
+		*r0 = (uint64_t)interpose.variant | (uint64_t)interpose.op << 8;
+		*r1 = interpose.registered;
+		return NESTLAB_HC_OK;
+	}
+	if (a[0] != NESTLAB_INTERPOSE_Q_COUNTS)
+		return NESTLAB_HC_E_INVAL;
 	counts_now(ctx, &now);
 	*r0 = now.total;
 	*r1 = interpose.refused;

@@ -31,8 +31,10 @@
 
 KMOD_DECLARE("interpose");
 
-struct nestlab_interpose_ctl ip_ctl __attribute__((aligned(4096)));
-struct nestlab_interpose_counters ip_counters __attribute__((aligned(4096)));
+union nestlab_interpose_ctl_page ip_ctl_page;
+union nestlab_interpose_counters_page ip_counters_page;
+#define ip_ctl      ip_ctl_page.ctl
+#define ip_counters ip_counters_page.c
 uint64_t ip_stack[512] __attribute__((aligned(16)));
 uint64_t ip_user_rsp;
 
@@ -65,7 +67,7 @@ __asm__(
 	"pop %rsi\n\tpop %rdx\n\tpop %rcx\n\tpop %rax\n\t"
 	"popfq\n\t"
 	"mov ip_user_rsp(%rip), %rsp\n\t"
-	"jmp *ip_ctl+" IP_STR(IP_REAL_TARGET_OFFSET) "(%rip)\n"
+	"jmp *ip_ctl_page+" IP_STR(IP_REAL_TARGET_OFFSET) "(%rip)\n"
 	"1:\n\t"
 	"pop %r11\n\tpop %r10\n\tpop %r9\n\tpop %r8\n\tpop %rdi\n\t"
 	"pop %rsi\n\tpop %rdx\n\tpop %rcx\n\tpop %rax\n\t"
