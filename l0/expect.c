@@ -17,6 +17,7 @@
 #include <nestlab/workload_model.h>
 #include "cli.h"
 #include "cli_mbec.h"
+#include "cli_interpose.h"
 #include "outcome.h"
 #include "results_json.h"
 #include "run_config.h"
@@ -83,6 +84,32 @@ static void expect_mbec(struct expect *e, const struct nestlab_workload_model *m
 	}
 }
 
+/* Under interposition: the calls per iteration, the checks of a workload
+ * that checks by variant, and the exits the variant adds to the phase. */
+static void expect_interpose(struct expect *e, const struct nestlab_workload_model *m,
+			     const struct nestlab_procs *procs, const struct expect_params *p)
+{
+	const struct nestlab_wm_interpose *ip = &m->interpose;
+	unsigned long long calls = m->mbec.syscalls_per_iter * (m->per_proc ? procs->n : 1);
+
+	for (unsigned i = 0; m->per_proc && i < procs->n; i++)
+		calls += nestlab_workload_model(procs->prog[i])->mbec.syscalls_per_iter;
+	e->interpose_calls = calls;
+	if (ip->base_checks)
+		e->checks = ip->base_checks +
+			    (p->interpose == L0_INTERPOSE_TRAP ? ip->trap_checks :
+			     p->other_module ? ip->unreg_checks : ip->module_checks);
+	if (ip->exits_vary)
+		e->exits_known = false;
+	if (!e->exits_known)
+		return;
+	if (p->interpose == L0_INTERPOSE_HYPERCALL)
+		expect_add(&e->exits, NESTLAB_EXIT_VMMCALL,
+			   calls * p->iterations + NESTLAB_WM_INTERPOSE_FIXED_CALLS);
+	else if (p->interpose == L0_INTERPOSE_TRAP)
+		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, 2 * calls * p->iterations + 2);
+}
+
 int expect_compute(const struct expect_params *p, struct expect *e)
 {
 	const struct nestlab_workload_model *m = nestlab_workload_model(p->workload);
@@ -100,14 +127,14 @@ int expect_compute(const struct expect_params *p, struct expect *e)
 	e->qemu_exit = e->status_code < 0 ? 0 : (e->status_code << 1) | 1;
 	e->exits_known = e->status_code == NESTLAB_STATUS_PASS &&
 			 !(lvl && p->mbec != L0_MBEC_OFF);
-	if (!e->exits_known || !lvl)
-		return 0;
-	if (!m->per_proc) {
-		expect_add_terms(e, m, p);
-		return 0;
+	if (e->exits_known && lvl) {
+		if (!m->per_proc)
+			expect_add_terms(e, m, p);
+		for (unsigned i = 0; m->per_proc && i < procs.n; i++)
+			expect_add_terms(e, nestlab_workload_model(procs.prog[i]), p);
 	}
-	for (unsigned i = 0; i < procs.n; i++)
-		expect_add_terms(e, nestlab_workload_model(procs.prog[i]), p);
+	if (lvl && p->interpose != L0_INTERPOSE_OFF)
+		expect_interpose(e, m, &procs, p);
 	return 0;
 }
 
@@ -123,6 +150,8 @@ void expect_render(FILE *f, const struct expect_params *p, const struct expect *
 	if (p->level == 2 && p->mbec != L0_MBEC_OFF)
 		fprintf(f, ", \"mbec\": \"%s\", \"mbec_violation\": \"%s\"",
 			l0_mbec_name(p->mbec), l0_mbec_violation_name(p->mbec_violation));
+	if (p->level == 2 && p->interpose != L0_INTERPOSE_OFF)
+		fprintf(f, ", \"interpose\": \"%s\"", l0_interpose_name(p->interpose));
 	fprintf(f, ", \"status\": \"%s\", \"status_code\": ", e->status);
 	if (e->status_code < 0)
 		fputs("null", f);
@@ -139,5 +168,8 @@ void expect_render(FILE *f, const struct expect_params *p, const struct expect *
 			e->mbec_switches);
 		results_json_exit_map(f, &e->mbec_exits, 0);
 	}
+	if (p->level == 2 && p->interpose != L0_INTERPOSE_OFF)
+		fprintf(f, ", \"interpose_calls_per_iter\": %llu, \"interpose_calls_fixed\": %d",
+			e->interpose_calls, NESTLAB_WM_INTERPOSE_FIXED_CALLS);
 	fputs("}\n", f);
 }
