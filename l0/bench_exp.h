@@ -45,6 +45,7 @@ struct bench_case {
 	unsigned long l2mem, mem;    /* 0: the launcher's default */
 	int mbec;                    /* -1 unset, else enum bench_mbec */
 	int mbec_tlb;                /* -1 unset, 0 asid, 1 flush */
+	int interpose;               /* -1 unset, else enum l0_interpose (--interpose) */
 };
 
 /* ratio LABEL = METRIC SEL... / SEL...: a table column of two cells' ratio. */

@@ -32,6 +32,7 @@ struct bench_cell {
 	unsigned long l2mem, mem;     /* 0: the launcher's default */
 	int mbec;                     /* enum bench_mbec: --mbec (nestlab's L1) */
 	int mbec_tlb;                 /* 0 asid, 1 flush: --mbec-tlb */
+	int interpose;                /* enum l0_interpose: --interpose (nestlab's L1) */
 	bool available;
 	char why[96];                 /* why not available */
 };
