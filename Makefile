@@ -6,6 +6,7 @@
 #   make            build everything             make test   unit + integration tests
 #   make run WORKLOAD=cpuid ITERATIONS=1000 [LEVEL=2] [ACCEL=auto] [TRANSPORT=vmmcall] [NPT=eager] [TRACE=DIR]
 #            [MBEC=off|exec-fault|intercept] [MBEC_TLB=asid|flush] [MBEC_VIOLATION=report|inject|stop]
+#            [INTERPOSE=off|inguest|hypercall|trap] [INTERPOSE_OP=count|trace|deny] [INTERPOSE_DENY=NR,...]
 #   make deps       install missing packages     make clean
 #   make bench [EXPERIMENTS=a,b] [FULL=1] [JOBS=N] [REPEAT=K]   experiments/ -> build/bench/report.md
 
@@ -31,6 +32,9 @@ TRACE      ?=
 MBEC       ?= off
 MBEC_TLB   ?=
 MBEC_VIOLATION ?=
+INTERPOSE  ?=
+INTERPOSE_OP ?=
+INTERPOSE_DENY ?=
 
 .PHONY: all build build-tests deps test unit-test integration-test run clean bench-build bench
 
@@ -68,7 +72,10 @@ run:
 		--level $(LEVEL) --accel $(ACCEL) --transport $(TRANSPORT) \
 		$(if $(filter lazy,$(NPT)),--npt-lazy) $(if $(TRACE),--trace $(TRACE)) \
 		--mbec $(MBEC) $(if $(MBEC_TLB),--mbec-tlb $(MBEC_TLB)) \
-		$(if $(MBEC_VIOLATION),--mbec-violation $(MBEC_VIOLATION)) --json $(JSON)
+		$(if $(MBEC_VIOLATION),--mbec-violation $(MBEC_VIOLATION)) \
+		$(if $(INTERPOSE),--interpose $(INTERPOSE)) \
+		$(if $(INTERPOSE_OP),--interpose-op $(INTERPOSE_OP)) \
+		$(if $(INTERPOSE_DENY),--interpose-deny $(INTERPOSE_DENY)) --json $(JSON)
 
 bench-build: $(BENCH_TARGETS)
 
