@@ -145,6 +145,7 @@ static void on_phase(struct vcpu *v, unsigned phase, bool begin)
 	if (begin) {
 		interpose.at_begin = now;
 		interpose.refused_at_begin = interpose.refused;
+		interpose.exits_at_begin = interpose.exits;
 		return;
 	}
 	counter(phase, "interpose.total", now.total - b->total);
@@ -152,6 +153,8 @@ static void on_phase(struct vcpu *v, unsigned phase, bool begin)
 		counter(phase, "interpose.denied", now.denied - b->denied);
 	if (now.other != b->other)
 		counter(phase, "interpose.other", now.other - b->other);
+	if (interpose.exits != interpose.exits_at_begin)
+		counter(phase, "interpose.exits", interpose.exits - interpose.exits_at_begin);
 	if (interpose.refused != interpose.refused_at_begin)
 		counter(phase, "interpose.refused", interpose.refused - interpose.refused_at_begin);
 	for (unsigned nr = 0; nr < NESTLAB_INTERPOSE_NRS; nr++) {
@@ -169,6 +172,7 @@ static uint32_t hc_syscall(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_
 	(void)r1;
 	if (interpose.variant != NESTLAB_INTERPOSE_HYPERCALL || !interpose.registered)
 		return NESTLAB_HC_E_STATE;
+	interpose.exits++;
 	*r0 = interpose_syscall(ctx, a[0]);
 	return NESTLAB_HC_OK;
 }
@@ -242,9 +246,9 @@ static void interpose_report(struct vcpu *v)
 	struct nestlab_interpose_counters now;
 
 	counts_now(v, &now);
-	l1_printf("nestlab-l1: interpose: %s, op %s: %lu system calls interposed, %lu denied",
-		  variant_names[interpose.variant], op_names[interpose.op], now.total,
-		  now.denied);
+	l1_printf("nestlab-l1: interpose: %s, op %s: %lu system calls interposed, %lu denied, "
+		  "%lu exits", variant_names[interpose.variant], op_names[interpose.op],
+		  now.total, now.denied, interpose.exits);
 	if (interpose.variant == NESTLAB_INTERPOSE_TRAP) {
 		l1_printf("\n");
 		return;

@@ -15,7 +15,8 @@
  *     instructions (interpose_trap.c): 2 exits per round trip.
  * Options interpose_op=count|trace|deny and interpose_deny=NR[,NR...].
  * Per phase (the phase hooks) the counts of the phase go into the results
- * stream as counters interpose.total, .denied, .other, .refused, .nr.N.
+ * stream as counters interpose.total, .denied, .other, .exits, .refused,
+ * .nr.N.
  */
 #ifndef L1_MECH_INTERPOSE_H
 #define L1_MECH_INTERPOSE_H
@@ -52,6 +53,9 @@ struct interpose_state {
 	/* the counts when the open phase began */
 	struct nestlab_interpose_counters at_begin;
 	uint64_t refused, refused_at_begin;     /* L2 writes to protected pages */
+	/* exits interposition caused: the module's hypercalls, the trapped
+	 * SYSCALL/SYSRET #UDs */
+	uint64_t exits, exits_at_begin;
 	uint64_t lstar_reads, lstar_writes;
 	bool counters_unreadable;               /* reported once */
 };

@@ -37,6 +37,7 @@ static unsigned trap_ud(struct vcpu *v)
 
 	switch (syscall_insn_run(v, &insn, &f)) {
 	case SYSCALL_INSN_DONE:
+		interpose.exits++;
 		if (insn == SYSCALL_EMUL_SYSCALL && interpose_syscall(v, nr)) {
 			v->regs.gpr[X86_RAX] = (uint64_t)-(int64_t)NESTLAB_INTERPOSE_DENY_ERRNO;
 			if (syscall_insn_sysret(v, &f) != SYSCALL_INSN_DONE)

@@ -10,7 +10,8 @@
 #     PHASE_END's call, and PHASE_BEGIN's SYSRET under trap); N=2000 minus
 #     N=1000 is 0, 1000 vmmcall, 2000 excp_ud for getpid; the phase's
 #     counter interpose.total is calls_per_iter * N + calls_fixed, and
-#     getpid's own number counts exactly N;
+#     getpid's own number counts exactly N; interpose.exits, what L1
+#     counted as caused by interposition, is what the variant adds;
 #   - the differential test: syscall-random (every result and register
 #     checked in the guest) prints the same state hash with interposition
 #     off and under each variant; syscall-mix passes its own checks under
@@ -79,6 +80,17 @@ for wl in "${EXACT[@]}"; do
 				pass "$wl $v N=$n: interpose.total $got = $per * $n + $fixed"
 			else
 				fail "$wl $v N=$n: interpose.total $got, want $per * $n + $fixed"
+			fi
+			case $v in
+			inguest) want=none ;;
+			hypercall) want=$((per * n + fixed)) ;;
+			trap) want=$((2 * per * n + 2)) ;;
+			esac
+			got=$(counter "$wl-$v-$n" "$wl" interpose.exits)
+			if [ "$got" = "$want" ]; then
+				pass "$wl $v N=$n: exits caused by interposition: $got"
+			else
+				fail "$wl $v N=$n: interpose.exits $got, want $want"
 			fi
 		done
 	done
