@@ -1,5 +1,7 @@
 /*
- * L1's trace records (trace_l1.h). Payloads of l1_exit per reason:
+ * L1's trace records (trace_l1.h). The exit record is written inline
+ * there, in the raw form of include/nestlab/trace.h (ABI 2); once the
+ * collector has decoded it, l1_exit's payloads per reason are:
  *   cpuid       qual = leaf (EAX), qual2 = subleaf (ECX)
  *   msr         qual = index | write << 32, qual2 = the value written or read
  *   ioio        qual = port | EXIT_IO_* << 16, qual2 = EAX after the exit
@@ -27,6 +29,7 @@ uint32_t trace_l1_init(struct l1_trace *t, uint64_t pa, uint64_t bytes)
 	if (!cap)
 		return 0;
 	trace_dir_add(t->dir, NESTLAB_TRACE_L1, pa + 0x1000, bytes - 0x1000, 0);
+	trace_l1_set_phase(t, false);
 	t->region_pa = pa;
 	t->region_bytes = bytes;
 	t->on = true;
@@ -39,6 +42,9 @@ void trace_l1_hypercall(struct vcpu *v, uint64_t cmd, uint64_t arg0, uint32_t st
 	struct trace_producer *p = &l1.trace.p;
 	uint8_t cpl = v->exit.cpl;
 
+	/* The phase may have opened or closed: the exit records from this
+	 * one's on follow it (a marker's own record uses exit_tag[1]). */
+	trace_l1_set_phase(&l1.trace, l1.stats.open_counts != 0);
 	trace_emit(p, v->exit_tsc, NESTLAB_TRACE_L1_HYPERCALL, cpl, 0, (uint32_t)cmd,
 		   v->regs.rip, status, ret0, transport);
 	if (status != NESTLAB_HC_OK)
