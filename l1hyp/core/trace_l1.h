@@ -23,8 +23,8 @@ struct l1_trace {
 	 * precomputed: [0] for an exit that counts in the open phase, if one
 	 * is open (NESTLAB_TRACE_F_IN_PHASE), [1] for one that never does
 	 * (EXIT_NOT_IN_PHASE, the phase markers). Indexed by the handler's
-	 * EXIT_NOT_IN_PHASE bit; kept up to date after every hypercall, the
-	 * only way a phase opens or closes. */
+	 * EXIT_NOT_IN_PHASE bit; set again by every phase marker, the only
+	 * way a phase opens or closes (trace_l1_hypercall). */
 	uint32_t exit_tag[2];
 	struct nestlab_trace_dir *dir;
 	uint64_t region_pa, region_bytes;
