@@ -22,7 +22,9 @@
  *     when head - tail == capacity the ring is full and the producer counts
  *     a drop instead (it never blocks, never overwrites an unread record);
  *   - the consumer reads records tail..head-1, then advances tail.
- * head, tail and dropped only ever grow (64-bit: they never wrap).
+ * head, tail and dropped only ever grow (64-bit: they never wrap). So the
+ * producer may go on from the last tail it read until head reaches that
+ * tail + capacity, and read tail again only then (trace_producer.h).
  * Memory ordering (x86-TSO, AMD APM vol.2 7.2): stores become visible in
  * program order and loads are not reordered with older loads, so a
  * compiler barrier between writing a record and storing head (producer),
