@@ -139,4 +139,22 @@ for d in "${DELTAS[@]}"; do
 		done
 	done
 done
+# The phase's view-switch counters (results "counters": mbec.switches_to_*)
+# hold the model's switches per iteration times N, plus the markers' 2.
+for d in "${DELTAS[@]}"; do
+	wl=${d%%:*}
+	for ds in "${DESIGNS[@]}"; do
+		k=$("$NESTLAB" expect --workload "$wl" --mbec "$ds" | jq -r .mbec_switches_per_iter)
+		for n in 1000 2000; do
+			got=$(jq -r --arg w "$wl" '[.phases[] | select(.name == $w)][0].counters |
+				(.["mbec.switches_to_user"] // 0) + (.["mbec.switches_to_super"] // 0)' \
+				"$OUT/$d-$ds-$n.json" 2>/dev/null)
+			if [ "$got" = $((k * n + MARKERS)) ]; then
+				pass "$d $ds N=$n: view-switch counters $got = $k * $n + $MARKERS"
+			else
+				fail "$d $ds N=$n: view-switch counters $got, want $k * $n + $MARKERS"
+			fi
+		done
+	done
+done
 lib_done
