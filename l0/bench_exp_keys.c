@@ -182,7 +182,8 @@ void bench_key_case(struct bench_ps *ps, struct bench_case *c, const char *name,
 
 		case_word(ps, name, value, w, &c->mbec_tlb);
 	} else if (!strcmp(name, "interpose")) {
-		static const char *const w[] = { "off", "inguest", "hypercall", "trap", NULL };
+		static const char *const w[] = { "off", "inguest", "hypercall", "trap",
+						 "breakpoint", NULL };
 
 		case_word(ps, name, value, w, &c->interpose);
 	} else {

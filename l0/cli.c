@@ -274,8 +274,9 @@ static void cli_synopsis(FILE *f)
 	      "                   [--procs LIST] [--timer-hz N] [--l1-option KEY=VALUE]\n"
 	      "                   [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
 	      "                   [--mbec-violation report|inject|stop] [--retpoline on|off]\n"
-	      "                   [--interpose off|inguest|hypercall|trap] [--interpose-op count|trace|deny]\n"
-	      "                   [--interpose-deny NR,NR...] [--keep] [--verbose] [--quiet]\n", f);
+	      "                   [--interpose off|inguest|hypercall|trap|breakpoint]\n"
+	      "                   [--interpose-op count|trace|deny]"
+	      " [--interpose-deny NR,NR...] [--keep] [--verbose] [--quiet]\n", f);
 }
 
 void cli_usage_run(FILE *f)
@@ -308,12 +309,14 @@ void cli_usage_run(FILE *f)
 		"  --mbec-tlb asid|flush  with --mbec: one ASID per view (default) or a flush\n"
 		"  --mbec-violation report|inject|stop  with --mbec: a forbidden fetch is\n"
 		"                      counted, a #PF in L2, or the end of the run (default stop)\n"
-		"  --interpose off|inguest|hypercall|trap  level 2, nestlab's L1: system-call\n"
-		"                      interposition (docs/interpose.md): L1 hooks and hides\n"
+		"  --interpose off|inguest|hypercall|trap|breakpoint  level 2, nestlab's L1:\n"
+		"                      system-call interposition (docs/interpose.md): L1 hooks and hides\n"
 		"                      LSTAR and the interposer module (loaded as --l2-module,\n"
 		"                      <dir of nestlab>/" L0_INTERPOSE_MODULE " unless given)\n"
 		"                      does the operation (inguest) or asks L1 by one\n"
 		"                      hypercall (hypercall); trap: SYSCALL/SYSRET exit to L1;\n"
+		"                      breakpoint: an INT3 at the handler, hidden by an\n"
+		"                      execute view (not with --mbec or --npt-lazy);\n"
 		"                      per-phase system-call counts in the JSON; default off\n"
 		"  --interpose-op count|trace|deny  with --interpose: count each call (always),\n"
 		"                      also trace it, or also refuse the --interpose-deny\n"

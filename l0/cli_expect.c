@@ -43,7 +43,7 @@ static void expect_synopsis(FILE *f)
 	      "                      [--transport vmmcall|backdoor] [--npt-lazy] [--procs LIST]\n"
 	      "                      [--timer-hz N] [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
 	      "                      [--mbec-violation report|inject|stop]\n"
-	      "                      [--interpose off|inguest|hypercall|trap] [--interpose-op OP]\n"
+	      "                      [--interpose off|inguest|hypercall|trap|breakpoint] [--interpose-op OP]\n"
 	      "                      [--interpose-deny LIST] [--l2-module FILE]\n"
 	      "       nestlab expect --list\n", f);
 }
@@ -77,7 +77,7 @@ void cli_usage_expect(FILE *f)
 		"  --mbec off|exec-fault|intercept  level 2: L1's MBEC emulation (default off)\n"
 		"  --mbec-tlb asid|flush  with --mbec: the model does not depend on it\n"
 		"  --mbec-violation report|inject|stop  with --mbec (default stop)\n"
-		"  --interpose off|inguest|hypercall|trap  level 2: L1's system-call\n"
+		"  --interpose off|inguest|hypercall|trap|breakpoint  level 2: L1's system-call\n"
 		"                      interposition (default off); adds \"interpose\",\n"
 		"                      \"interpose_calls_per_iter\" and \"interpose_calls_fixed\"\n"
 		"                      (the calls the phase's counters count), and the exits\n"

@@ -9,15 +9,19 @@
 #include <nestlab/interpose.h>
 
 _Static_assert((int)L0_INTERPOSE_TRAP == (int)NESTLAB_INTERPOSE_TRAP &&
+	       (int)L0_INTERPOSE_BREAKPOINT == (int)NESTLAB_INTERPOSE_BREAKPOINT &&
 	       (int)L0_INTERPOSE_OP_DENY == (int)NESTLAB_INTERPOSE_OP_DENY,
 	       "the launcher numbers variants and ops as L1 does");
 
-static const char *const variant_names[] = { "off", "inguest", "hypercall", "trap" };
+static const char *const variant_names[] = {
+	"off", "inguest", "hypercall", "trap", "breakpoint",
+};
+#define NR_VARIANTS (sizeof(variant_names) / sizeof(variant_names[0]))
 static const char *const op_names[] = { "count", "trace", "deny" };
 
 const char *l0_interpose_name(enum l0_interpose i)
 {
-	return (unsigned)i < 4 ? variant_names[i] : "?";
+	return (unsigned)i < NR_VARIANTS ? variant_names[i] : "?";
 }
 
 const char *l0_interpose_op_name(enum l0_interpose_op op)
@@ -27,12 +31,13 @@ const char *l0_interpose_op_name(enum l0_interpose_op op)
 
 int cli_interpose_parse(const char *val, enum l0_interpose *out, char *why, size_t whylen)
 {
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < NR_VARIANTS; i++)
 		if (!strcmp(val, variant_names[i])) {
 			*out = (enum l0_interpose)i;
 			return 0;
 		}
-	snprintf(why, whylen, "--interpose '%s': want off, inguest, hypercall or trap", val);
+	snprintf(why, whylen, "--interpose '%s': want off, inguest, hypercall, trap or breakpoint",
+		 val);
 	return -1;
 }
 
@@ -98,8 +103,9 @@ int cli_interpose_check(const struct run_config *cfg, bool op_given, char *why,
 {
 	if (cfg->interpose == L0_INTERPOSE_OFF) {
 		if (op_given || cfg->interpose_deny) {
-			snprintf(why, whylen, "%s applies with --interpose inguest, hypercall or "
-				 "trap only", op_given ? "--interpose-op" : "--interpose-deny");
+			snprintf(why, whylen, "%s applies with --interpose inguest, hypercall, "
+				 "trap or breakpoint only",
+				 op_given ? "--interpose-op" : "--interpose-deny");
 			return -1;
 		}
 		return 0;
@@ -111,6 +117,12 @@ int cli_interpose_check(const struct run_config *cfg, bool op_given, char *why,
 	if (cfg->interpose == L0_INTERPOSE_TRAP && cfg->mbec == L0_MBEC_INTERCEPT) {
 		snprintf(why, whylen, "--interpose trap and --mbec intercept both emulate "
 			 "SYSCALL through its #UD: use one of them");
+		return -1;
+	}
+	if (cfg->interpose == L0_INTERPOSE_BREAKPOINT && (cfg->mbec != L0_MBEC_OFF ||
+							  cfg->npt_lazy)) {
+		snprintf(why, whylen, "--interpose breakpoint builds its own execute view: not "
+			 "with %s", cfg->npt_lazy ? "--npt-lazy" : "--mbec");
 		return -1;
 	}
 	if (cfg->interpose_op == L0_INTERPOSE_OP_DENY && !cfg->interpose_deny) {

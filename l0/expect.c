@@ -97,7 +97,8 @@ static void expect_interpose(struct expect *e, const struct nestlab_workload_mod
 	e->interpose_calls = calls;
 	if (ip->base_checks)
 		e->checks = ip->base_checks +
-			    (p->interpose == L0_INTERPOSE_TRAP ? ip->trap_checks :
+			    (p->interpose == L0_INTERPOSE_TRAP ||
+			     p->interpose == L0_INTERPOSE_BREAKPOINT ? ip->trap_checks :
 			     p->other_module ? ip->unreg_checks : ip->module_checks);
 	if (ip->exits_vary)
 		e->exits_known = false;
@@ -108,6 +109,15 @@ static void expect_interpose(struct expect *e, const struct nestlab_workload_mod
 			   calls * p->iterations + NESTLAB_WM_INTERPOSE_FIXED_CALLS);
 	else if (p->interpose == L0_INTERPOSE_TRAP)
 		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, 2 * calls * p->iterations + 2);
+	else if (p->interpose == L0_INTERPOSE_BREAKPOINT) {
+		/* per call: into the handler's page, out to the dispatcher and
+		 * back, out to user mode (npf), the breakpoint (UD2) and the
+		 * step; in the phase PHASE_BEGIN's last 2 npf and PHASE_END's
+		 * first 4 exits */
+		expect_add(&e->exits, NESTLAB_EXIT_NPF, 4 * calls * p->iterations + 4);
+		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, calls * p->iterations + 1);
+		expect_add(&e->exits, NESTLAB_EXIT_EXCP_DB, calls * p->iterations + 1);
+	}
 }
 
 int expect_compute(const struct expect_params *p, struct expect *e)

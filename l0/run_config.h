@@ -71,6 +71,7 @@ enum l0_interpose {
 	L0_INTERPOSE_INGUEST   = 1,
 	L0_INTERPOSE_HYPERCALL = 2,
 	L0_INTERPOSE_TRAP      = 3,
+	L0_INTERPOSE_BREAKPOINT = 4,
 };
 
 /* --interpose-op, as enum nestlab_interpose_op. */

@@ -183,6 +183,9 @@ int64_t interpose_test(uint64_t req_va)
 	case L2_INTERPOSE_ALT_COUNT:   t->result = (int64_t)interpose_alt_calls; break;
 	case L2_INTERPOSE_HC:          t->result = hypercall(t); break;
 	case L2_INTERPOSE_TAMPER:      t->result = tamper(t->arg); break;
+	case L2_INTERPOSE_ENTRY_BYTE:
+		t->result = *(const volatile uint8_t *)(uintptr_t)syscall_entry;
+		break;
 	default:                       t->result = -L2_EINVAL; break;
 	}
 	return 0;

@@ -151,6 +151,9 @@ struct l2_interpose_test {
 #define L2_INTERPOSE_REG_CODE_IS_CTL  11 /* the code page is the control page */
 #define L2_INTERPOSE_REG_MODULE       12 /* the interposer module's own page */
 #define L2_INTERPOSE_REG_AGAIN        13 /* the kernel's page as case 0 left it */
+#define L2_INTERPOSE_ENTRY_BYTE  8 /* -> the first byte at the kernel's entry, read as data */
+/* entry.S: syscall_entry begins with MOV r/m64, r64 (REX.W 89 /r) */
+#define L2_INTERPOSE_ENTRY_FIRST_BYTE 0x48
 #define L2_INTERPOSE_TAMPER      7 /* as a hostile kernel, CR0.WP clear, write to
 				    * the module's entry code (arg 0), its control
 				    * page's real target (1), its counter page (2)

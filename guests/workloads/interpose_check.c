@@ -7,17 +7,19 @@
  * LSTAR reads what the kernel wrote; a write of the same value reads back;
  * a write of a second entry reads back and redirects SYSCALL there (the
  * getpid and the count's own call: 2 calls counted, getpid's result
- * right); a write back restores it.
+ * right); a write back restores it; the entry's first byte reads as the
+ * kernel's code (under the breakpoint variant an INT3 is fetched there).
  *
  * At level 2, by what L1 says it does (NESTLAB_HC_INTERPOSE_QUERY, CONFIG):
  *   - off: QUERY and REGISTER at CPL0 answer E_STATE, REGISTER at CPL3
  *     E_PERM (3 checks);
- *   - trap: QUERY's count grows by exactly 4 across 3 getpids (the second
- *     QUERY's own call is the fourth), REGISTER answers E_STATE, at CPL3
- *     E_PERM (3);
+ *   - trap and breakpoint: QUERY's count grows by exactly 4 across 3
+ *     getpids (the second QUERY's own call is the fourth), REGISTER
+ *     answers E_STATE, at CPL3 E_PERM (3);
  *   - inguest or hypercall (L1 emulates LSTAR) first: a non-canonical
  *     write raises #GP(0) and changes nothing (Intel SDM vol.2B WRMSR);
- *   - then with the interposer module registered: the count as under trap; a hostile kernel's writes into the module's
+ *   - then with the interposer module registered: the count as under
+ *     trap; a hostile kernel's writes into the module's
  *     entry code and into its control page's real target do not take
  *     effect and its write into the counter page does; L1 counts exactly
  *     those 2 refusals; REGISTER of the module's page again answers
@@ -93,6 +95,8 @@ static void lstar_checks(struct checks *c, int64_t pid)
 	check(c, "LSTAR written back reads the kernel's entry",
 	      kval(L2_INTERPOSE_LSTAR_WRITE, entry) == 0 &&
 	      (uint64_t)kval(L2_INTERPOSE_LSTAR_READ, 0) == entry);
+	check(c, "the entry's first byte reads as the kernel's code, not a breakpoint",
+	      kval(L2_INTERPOSE_ENTRY_BYTE, 0) == L2_INTERPOSE_ENTRY_FIRST_BYTE);
 }
 
 /* Only where L1 emulates WRMSR of LSTAR: QEMU's TCG (7.2) takes a
@@ -176,9 +180,9 @@ static void level2_checks(struct checks *c)
 		check(c, "QUERY answers", 0);
 		return;
 	}
-	if (variant == NESTLAB_INTERPOSE_TRAP) {
+	if (variant == NESTLAB_INTERPOSE_TRAP || variant == NESTLAB_INTERPOSE_BREAKPOINT) {
 		check(c, "the count grows by 4 across 3 getpids", count_grows_by_4());
-		check(c, "REGISTER under trap: E_STATE",
+		check(c, "REGISTER without a module: E_STATE",
 		      khc(NESTLAB_HC_INTERPOSE_REGISTER, L2_INTERPOSE_REG_VALID, &t) ==
 		      NESTLAB_HC_E_STATE);
 		check(c, "REGISTER at CPL3: E_PERM", cpl3_register_refused());

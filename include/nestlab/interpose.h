@@ -49,6 +49,7 @@ enum nestlab_interpose_variant {
 	NESTLAB_INTERPOSE_INGUEST    = 1, /* in the module: no exit */
 	NESTLAB_INTERPOSE_HYPERCALL  = 2, /* the module asks L1: one VMMCALL */
 	NESTLAB_INTERPOSE_TRAP       = 3, /* no module: SYSCALL/SYSRET #UD to L1 */
+	NESTLAB_INTERPOSE_BREAKPOINT = 4, /* no module: an INT3 at L2's handler */
 };
 
 /* What is done at each system call (the launcher's --interpose-op). Every

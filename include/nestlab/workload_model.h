@@ -211,15 +211,16 @@ static inline unsigned long nestlab_wm_mbec_exits(const struct nestlab_wm_mbec *
 #define NESTLAB_WM_MBEC_ERRORS_CHECKS 20
 
 /*
- * interpose_check.c: 5 LSTAR checks at both levels; at level 2 more, by
- * what L1's interposition is (docs/interpose.md): off 3, trap 3, a
+ * interpose_check.c: 6 LSTAR checks at both levels; at level 2 more, by
+ * what L1's interposition is (docs/interpose.md): off 3, trap and
+ * breakpoint 3, a
  * registered interposer module 8, interposition on with no module
  * registered (the registration cases) 16 (both: the non-canonical write
  * first). Its hypercalls are VMMCALLs
  * whatever the transport: with interposition off, QUERY and REGISTER at
  * CPL0 and REGISTER at CPL3.
  */
-#define NESTLAB_WM_INTERPOSE_LSTAR_CHECKS      5
+#define NESTLAB_WM_INTERPOSE_LSTAR_CHECKS      6
 #define NESTLAB_WM_INTERPOSE_OFF_CHECKS        3
 #define NESTLAB_WM_INTERPOSE_TRAP_CHECKS       3
 #define NESTLAB_WM_INTERPOSE_MODULE_CHECKS     8

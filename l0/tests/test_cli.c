@@ -486,6 +486,11 @@ Test(cli, interpose_options)
 	cr_assert(eq(str, l1, " mbec=exec-fault mbec_tlb=asid mbec_violation=stop "
 		     "interpose=trap interpose_op=deny interpose_deny=2,255,0"));
 	cr_assert(eq(str, (char *)l0_interpose_name(L0_INTERPOSE_TRAP), "trap"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "breakpoint", NULL),
+		     CLI_RUN));
+	cr_assert(not(cli_interpose_needs_module(&c)));
+	cr_assert(eq(int, cli_l1_args(&c, l1, sizeof(l1)), 0));
+	cr_assert(eq(str, l1, " interpose=breakpoint"));
 	cr_assert(eq(str, (char *)l0_interpose_op_name(L0_INTERPOSE_OP_DENY), "deny"));
 }
 
@@ -493,7 +498,7 @@ Test(cli, interpose_usage_errors)
 {
 	struct run_config c;
 	static const struct { const char *opt, *val, *want; } bad[] = {
-		{ "--interpose", "on", "want off, inguest, hypercall or trap" },
+		{ "--interpose", "on", "want off, inguest, hypercall, trap or breakpoint" },
 		{ "--interpose-op", "log", "want count, trace or deny" },
 		{ "--interpose-deny", "", "want system-call numbers 0..255" },
 		{ "--interpose-deny", "256", "want system-call numbers 0..255" },
@@ -519,7 +524,14 @@ Test(cli, interpose_usage_errors)
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose-op", "trace", NULL),
 		     CLI_USAGE));
 	cr_assert(not(eq(ptr, strstr(err_buf, "--interpose-op applies with --interpose "
-				     "inguest, hypercall or trap only"), NULL)));
+				     "inguest, hypercall, trap or breakpoint only"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "breakpoint", "--mbec",
+				"exec-fault", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--interpose breakpoint builds its own execute "
+				     "view: not with --mbec"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "breakpoint",
+				"--npt-lazy", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "not with --npt-lazy"), NULL)));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose-deny", "2", NULL),
 		     CLI_USAGE));
 	cr_assert(not(eq(ptr, strstr(err_buf, "--interpose-deny applies with"), NULL)));

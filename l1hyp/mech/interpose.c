@@ -18,7 +18,9 @@
 
 struct interpose_state interpose;
 
-static const char *const variant_names[] = { "off", "inguest", "hypercall", "trap" };
+static const char *const variant_names[] = {
+	"off", "inguest", "hypercall", "trap", "breakpoint",
+};
 static const char *const op_names[] = { "count", "trace", "deny" };
 
 static bool word_is(const char *v, size_t n, const char *lit)
@@ -197,11 +199,12 @@ static uint32_t hc_query(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t 
 static int interpose_init(struct vcpu *v, unsigned slot, const char *val, size_t vlen,
 			  char *err, size_t errlen)
 {
-	int i = val ? word_index(val, vlen, variant_names, 4) : 0;
+	int i = val ? word_index(val, vlen, variant_names, 5) : 0;
 
 	interpose.slot = slot;
 	if (i < 0) {
-		format_snprintf(err, errlen, "interpose takes off, inguest, hypercall or trap");
+		format_snprintf(err, errlen, "interpose takes off, inguest, hypercall, trap or "
+				"breakpoint");
 		return -1;
 	}
 	interpose.variant = (enum nestlab_interpose_variant)i;
@@ -232,7 +235,15 @@ static int interpose_init(struct vcpu *v, unsigned slot, const char *val, size_t
 		}
 		return 1;
 	}
-	if (interpose_hook_init(v) || interpose_protect_init() ||
+	if (interpose.variant == NESTLAB_INTERPOSE_BREAKPOINT) {
+		if (interpose_hook_init(v, false) || interpose_bp_init(v)) {
+			format_snprintf(err, errlen, "interpose=breakpoint needs npt=eager (its "
+					"execute view) and the #BP, #DB and NPF exits");
+			return -1;
+		}
+		return 1;
+	}
+	if (interpose_hook_init(v, true) || interpose_protect_init() ||
 	    (interpose.variant == NESTLAB_INTERPOSE_HYPERCALL &&
 	     hc_ext_register(NESTLAB_HC_INTERPOSE_SYSCALL, hc_syscall))) {
 		format_snprintf(err, errlen, "interpose: cannot install its handlers");
@@ -249,7 +260,8 @@ static void interpose_report(struct vcpu *v)
 	l1_printf("nestlab-l1: interpose: %s, op %s: %lu system calls interposed, %lu denied, "
 		  "%lu exits", variant_names[interpose.variant], op_names[interpose.op],
 		  now.total, now.denied, interpose.exits);
-	if (interpose.variant == NESTLAB_INTERPOSE_TRAP) {
+	if (interpose.variant == NESTLAB_INTERPOSE_TRAP ||
+	    interpose.variant == NESTLAB_INTERPOSE_BREAKPOINT) {
 		l1_printf("\n");
 		return;
 	}

@@ -12,7 +12,10 @@
  *     call (hypercall);
  *   - trap: no module, no hook: L2's EFER.SCE is hidden, SYSCALL and SYSRET
  *     raise #UD, L1 performs the operation at the SYSCALL and emulates both
- *     instructions (interpose_trap.c): 2 exits per round trip.
+ *     instructions (interpose_trap.c): 2 exits per round trip;
+ *   - breakpoint: no module, no hook: an INT3 at L2's handler, hidden from
+ *     L2's reads by an execute view (interpose_bp.c): 6 exits per round
+ *     trip through the L2 kernel's entry.
  * Options interpose_op=count|trace|deny and interpose_deny=NR[,NR...].
  * Per phase (the phase hooks) the counts of the phase go into the results
  * stream as counters interpose.total, .denied, .other, .exits, .refused,
@@ -66,12 +69,16 @@ extern struct interpose_state interpose;
  * is denied. Variants hypercall and trap. */
 bool interpose_syscall(struct vcpu *v, uint64_t nr);
 
-/* interpose_hook.c: the LSTAR entries and the registration hypercall. */
-int interpose_hook_init(struct vcpu *v);
+/* interpose_hook.c: the LSTAR entries, and with a module the registration
+ * hypercall (inguest, hypercall; breakpoint only follows LSTAR). */
+int interpose_hook_init(struct vcpu *v, bool module);
 /* interpose_protect.c: keep the pages read-only; refuse L2's writes. */
 int interpose_protect_init(void);
 uint32_t interpose_protect(struct vcpu *v, const uint64_t *gpa, unsigned n);
 /* interpose_trap.c: the #UD intercept of variant trap. */
 int interpose_trap_init(struct vcpu *v);
+/* interpose_bp.c: the breakpoint variant's intercepts; L2 wrote LSTAR. */
+int interpose_bp_init(struct vcpu *v);
+void interpose_bp_lstar(struct vcpu *v, uint64_t target);
 
 #endif

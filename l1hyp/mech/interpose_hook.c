@@ -58,6 +58,11 @@ static int lstar_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	interpose.lstar = val;
 	if (l1.trace.on)
 		trace_l1_mech(v, interpose.slot, INTERPOSE_TRACE_LSTAR, val, interpose.registered);
+	if (interpose.variant == NESTLAB_INTERPOSE_BREAKPOINT) {
+		vendor_set_guest_msr(v, MSR_LSTAR, val);
+		interpose_bp_lstar(v, val);             /* the INT3 follows the handler */
+		return 0;
+	}
 	if (!interpose.registered)
 		return vendor_set_guest_msr(v, MSR_LSTAR, val);
 	/* The hook stays; the module continues to the new target. L1 writes
@@ -154,7 +159,7 @@ static uint32_t hc_register(void *ctx, const uint64_t a[3], uint64_t *r0, uint64
 	return NESTLAB_HC_OK;
 }
 
-int interpose_hook_init(struct vcpu *v)
+int interpose_hook_init(struct vcpu *v, bool module)
 {
 	const struct msr_entry lstar = {
 		.index = MSR_LSTAR, .read = MSR_EMULATE, .write = MSR_EMULATE,
@@ -164,5 +169,5 @@ int interpose_hook_init(struct vcpu *v)
 	vendor_get_guest_msr(v, MSR_LSTAR, &interpose.lstar);
 	if (msr_table_set(v, &lstar))
 		return -1;
-	return hc_ext_register(NESTLAB_HC_INTERPOSE_REGISTER, hc_register);
+	return module ? hc_ext_register(NESTLAB_HC_INTERPOSE_REGISTER, hc_register) : 0;
 }

@@ -1,14 +1,15 @@
 #!/bin/bash
 # System-call interposition end to end (docs/interpose.md): the launcher's
-# --interpose inguest|hypercall|trap with L1's hooked, hidden LSTAR, the
-# interposer module and the trap baseline.
+# --interpose inguest|hypercall|trap|breakpoint with L1's hooked, hidden
+# LSTAR, the interposer module, the trap baseline and the hidden breakpoint.
 #
 #   - exact counts: getpid, write, syscall-mix and syscall-random at
 #     N=1000 and N=2000 under each variant: the phase's exits exactly as
 #     the model says (`nestlab expect --interpose V`: inguest adds none,
-#     hypercall one vmmcall per call, trap 2 excp_ud per round trip, plus
-#     PHASE_END's call, and PHASE_BEGIN's SYSRET under trap); N=2000 minus
-#     N=1000 is 0, 1000 vmmcall, 2000 excp_ud for getpid; the phase's
+#     hypercall one vmmcall per call, trap 2 excp_ud per round trip,
+#     breakpoint 4 npf, 1 excp_ud and 1 excp_db per round trip, plus what
+#     the phase's markers add); N=2000 minus N=1000 is 0, 1000 vmmcall,
+#     2000 excp_ud, 6000 exits for getpid; the phase's
 #     counter interpose.total is calls_per_iter * N + calls_fixed, and
 #     getpid's own number counts exactly N; interpose.exits, what L1
 #     counted as caused by interposition, is what the variant adds;
@@ -21,13 +22,14 @@
 #     its checks counted by the model; the refused writes in L1's report;
 #   - deny: getuid and an unknown number return -1 when listed, getppid is
 #     untouched, and unlisted they return what the kernel defines;
-#   - bad L1 configuration: L1 refuses a bad interpose= value and
-#     interpose=trap with mbec=intercept (bad_config).
+#   - bad L1 configuration: L1 refuses a bad interpose= value,
+#     interpose=trap with mbec=intercept and interpose=breakpoint with lazy
+#     NPT (bad_config).
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init interpose
 lib_require l1
-VARIANTS=(inguest hypercall trap)
+VARIANTS=(inguest hypercall trap breakpoint)
 GETPID_NR=$(sed -n 's/^[[:space:]]*L2_SYS_GETPID[[:space:]]*=[[:space:]]*\([0-9]*\),.*/\1/p' \
 	guests/kernel/uapi.h)
 HELLO=$BUILD/guests/modules/hello.ko
@@ -60,6 +62,7 @@ done
 lib_spawn bad-value --workload getpid --iterations 1 --l1-option interpose=sometimes
 lib_spawn bad-combination --workload getpid --iterations 1 --l1-option interpose=trap \
 	--l1-option mbec=intercept
+lib_spawn bad-lazy --workload getpid --iterations 1 --npt-lazy --l1-option interpose=breakpoint
 lib_check_all
 
 # counter NAME PHASE KEY: the phase's counter KEY, or "none".
@@ -85,6 +88,7 @@ for wl in "${EXACT[@]}"; do
 			inguest) want=none ;;
 			hypercall) want=$((per * n + fixed)) ;;
 			trap) want=$((2 * per * n + 2)) ;;
+			breakpoint) want=$((6 * per * n + 6)) ;;
 			esac
 			got=$(counter "$wl-$v-$n" "$wl" interpose.exits)
 			if [ "$got" = "$want" ]; then
@@ -97,8 +101,9 @@ for wl in "${EXACT[@]}"; do
 done
 
 # getpid: the issue's deltas, and getpid's own number counted N times.
-declare -A DELTA_REASON=([inguest]=none [hypercall]=vmmcall [trap]=excp_ud)
-declare -A DELTA_WANT=([inguest]=0 [hypercall]=1000 [trap]=2000)
+declare -A DELTA_REASON=([inguest]=none [hypercall]=vmmcall [trap]=excp_ud
+	[breakpoint]="npf, excp_ud, excp_db")
+declare -A DELTA_WANT=([inguest]=0 [hypercall]=1000 [trap]=2000 [breakpoint]=6000)
 for v in "${VARIANTS[@]}"; do
 	r=${DELTA_REASON[$v]}
 	e1=$(jq '[.phases[] | select(.name == "getpid")][0].exits | add // 0' \
@@ -138,7 +143,8 @@ done
 # deny: the listed numbers only.
 declare -A DENY_WANT=([3]=0 [4]=-1 [200]=-1)
 declare -A PLAIN_WANT=([3]=0 [4]=1000 [200]=-38)
-for name in deny-inguest deny-hypercall deny-trap check-inguest check-trap; do
+for name in deny-inguest deny-hypercall deny-trap deny-breakpoint check-inguest check-trap \
+	check-breakpoint; do
 	ok=1
 	for nr in 3 4 200; do
 		want=${PLAIN_WANT[$nr]}
@@ -155,7 +161,7 @@ for name in deny-inguest deny-hypercall deny-trap check-inguest check-trap; do
 done
 
 wait
-for name in bad-value bad-combination; do
+for name in bad-value bad-combination bad-lazy; do
 	st=$(jq -r .status "$OUT/$name.json" 2>/dev/null)
 	if [ "$st" = bad_config ]; then
 		pass "$name: L1 refused the configuration (bad_config)"
@@ -163,6 +169,6 @@ for name in bad-value bad-combination; do
 		fail "$name: status $st, want bad_config"; show "$OUT/$name.log"
 	fi
 done
-grep -q "interpose takes off, inguest, hypercall or trap" "$OUT/bad-value.log" ||
+grep -q "interpose takes off, inguest, hypercall, trap or breakpoint" "$OUT/bad-value.log" ||
 	fail "bad-value: no diagnosis"
 lib_done
