@@ -6,7 +6,7 @@
 #   make            build everything             make test   unit + integration tests
 #   make run WORKLOAD=cpuid ITERATIONS=1000 [LEVEL=2] [ACCEL=auto] [TRANSPORT=vmmcall] [NPT=eager] [TRACE=DIR]
 #            [MBEC=off|exec-fault|intercept] [MBEC_TLB=asid|flush] [MBEC_VIOLATION=report|inject|stop]
-#            [INTERPOSE=off|inguest|hypercall|trap] [INTERPOSE_OP=count|trace|deny] [INTERPOSE_DENY=NR,...]
+#            [INTERPOSE=off|inguest|hypercall|trap|breakpoint] [INTERPOSE_OP=count|trace|deny] [INTERPOSE_DENY=NR,...]
 #   make deps       install missing packages     make clean
 #   make bench [EXPERIMENTS=a,b] [FULL=1] [JOBS=N] [REPEAT=K]   experiments/ -> build/bench/report.md
 
