@@ -9,8 +9,8 @@
  * AMD hardware makes INT3 a #BP exception intercept (APM vol.2 15.12), but
  * QEMU 7.2's SVM emulation checks INT3 against the INTn intercept only
  * (target/i386/tcg/excp_helper.c, raise_interrupt2: a software interrupt
- * meets SVM_EXIT_SWINT), so the #BP intercept never fires under TCG (seen:
- * the #BP reached L2). A #UD is an exception on both; the displaced
+ * meets the software-interrupt intercept), so the #BP intercept never
+ * fires under TCG (seen: the #BP reached L2). A #UD is an exception on both; the displaced
  * instruction is single-stepped from L2's own page, so the breakpoint's
  * length does not matter.
  *
