@@ -197,6 +197,14 @@ int cli_l1_args(const struct run_config *cfg, char *buf, size_t len)
 	if (cli_mbec_l1_words(cfg, buf, len) || cli_interpose_l1_words(cfg, buf, len))
 		return -1;
 	used = strlen(buf);
+	/* The protection-domain workload needs L1's domain mechanism. */
+	if (cfg->workload && cli_workload_index(cfg->workload) == NESTLAB_WL_DOMAIN) {
+		int n = snprintf(buf + used, len - used, " domain=on");
+
+		if (n < 0 || used + (size_t)n >= len)
+			return -1;
+		used += (size_t)n;
+	}
 	for (unsigned i = 0; i < cfg->nr_l1_opts; i++) {
 		int n = snprintf(buf + used, len - used, " %s", cfg->l1_opts[i]);
 

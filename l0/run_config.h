@@ -41,7 +41,7 @@ enum l0_l1 {
 #define L0_INTERPOSE_DENY_LEN  128u
 #define L0_INTERPOSE_L1_WORDS_LEN (64u + L0_INTERPOSE_DENY_LEN)
 #define L0_L1_ARGS_LEN         (L0_L1_OPTS_MAX * (L0_L1_OPT_LEN_MAX + 1) + \
-				L0_MBEC_L1_WORDS_LEN + L0_INTERPOSE_L1_WORDS_LEN + 1)
+				L0_MBEC_L1_WORDS_LEN + L0_INTERPOSE_L1_WORDS_LEN + 16)
 
 /* --mbec: L1's emulation of mode-based execute control for L2 (docs/mbec.md):
  * off, or the design that catches privilege changes by execute faults. */

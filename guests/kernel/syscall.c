@@ -12,6 +12,7 @@
 #include "probe.h"
 #include "mbec.h"
 #include "interpose_probe.h"
+#include "domain_probe.h"
 #include "arch.h"
 #include "trace.h"
 
@@ -98,6 +99,8 @@ static int64_t sys_test(uint64_t kind, uint64_t arg, uint64_t a2, uint64_t a3, u
 		return mbec_probe_fault(arg);
 	case L2_TEST_INTERPOSE:
 		return interpose_test(arg);
+	case L2_TEST_DOMAIN:
+		return domain_test(arg);
 	}
 	return -L2_EINVAL;
 }

@@ -51,6 +51,8 @@ enum l2_sysno {
 #define L2_TEST_MBEC_FAULT  9 /* arg = struct l2_mbec_fault *: what the guard saw */
 /* System-call interposition (kernel/interpose_probe.c, docs/interpose.md): */
 #define L2_TEST_INTERPOSE   10 /* arg = struct l2_interpose_test *: run its op */
+/* Protection domains (kernel/domain_probe.c, docs/mbec.md): */
+#define L2_TEST_DOMAIN      11 /* arg = struct l2_domain_test *: run its op */
 
 /* L2_TEST_PROBE probes: one privileged instruction each, run at CPL0 */
 #define L2_PROBE_RDMSR_UNKNOWN   1 /* RDMSR of MSR 0x12345 */
@@ -160,6 +162,34 @@ struct l2_interpose_test {
 				    * -> 1 if the write took effect (undone), 0 if
 				    * it did not; -L2_ENOENT without a module */
 
+
+/* L2_TEST_DOMAIN: in op and arg; out the result (>= 0, or -(L2_EPROBE_BASE
+ * + vector) for a probe that faulted, or -L2_E*), the hypercall's status
+ * and results, and for a #PF its CR2. */
+struct l2_domain_test {
+	uint64_t op, arg;
+	int64_t result;
+	uint64_t status, ret0, cr2;
+};
+#define L2_DOMAIN_CREATE     1 /* DOMAIN_CREATE, arg a case below -> status, ret0 */
+#define L2_DOMAIN_READ       2 /* read the domain's secret from outside, guarded */
+#define L2_DOMAIN_ENTER_AWAY 3 /* call the domain's code elsewhere than the gate, guarded */
+#define L2_DOMAIN_CALL       4 /* DOMAIN_CALL, arg the value -> status, ret0 the result */
+#define L2_DOMAIN_RETURN     5 /* DOMAIN_RETURN from outside -> status */
+#define L2_DOMAIN_CALL_BAD   6 /* DOMAIN_CALL of an id that is not the domain's -> status */
+#define L2_DOMAIN_ADDRESSES  7 /* -> result the secret's address, ret0 the away entry's */
+#define L2_DOMAIN_SECRET     0x5EC12E70D0A1ull /* what the domain's data page holds */
+/* DOMAIN_CREATE cases: */
+#define L2_DOMAIN_DESC_VALID     0 /* the domain's code page and data page, its gate */
+#define L2_DOMAIN_DESC_MAGIC     1
+#define L2_DOMAIN_DESC_NO_RANGE  2
+#define L2_DOMAIN_DESC_MISALIGN  3
+#define L2_DOMAIN_DESC_OUTSIDE   4 /* a range past L2 RAM */
+#define L2_DOMAIN_DESC_TOO_BIG   5 /* 65 pages */
+#define L2_DOMAIN_DESC_OVERLAP   6
+#define L2_DOMAIN_DESC_GATE_OUT  7 /* the gate in neither range */
+#define L2_DOMAIN_DESC_UNMAPPED  8 /* the descriptor's address not mapped */
+#define L2_DOMAIN_DESC_CASES     9
 
 /* L2_TEST_MBEC_FAULT: the last guarded probe (L2_TEST_MBEC_KEXEC or _ALIAS). */
 struct l2_mbec_fault {

@@ -101,6 +101,7 @@ int wl_mbec_uexec_kernel(const struct wl_args *a);
 int wl_mbec_errors(const struct wl_args *a);
 int wl_interpose_check(const struct wl_args *a);
 int wl_syscall_random(const struct wl_args *a);
+int wl_domain(const struct wl_args *a);
 int wl_triplefault(const struct wl_args *a);
 int wl_badaccess(const struct wl_args *a);
 

@@ -66,6 +66,7 @@
 	X(MBEC_ERRORS, "mbec-errors", "bad MBEC hypercalls; checks each error code") \
 	X(INTERPOSE_CHECK, "interpose-check", "LSTAR hiding, redirection, tamper, registration checks") \
 	X(SYSCALL_RANDOM, "syscall-random", "one pseudo-random system call, its registers checked") \
+	X(DOMAIN,      "domain",      "one call into a protection domain through its gate") \
 	X(TRIPLEFAULT, "triplefault", "negative test: the kernel triple-faults")  \
 	X(BADACCESS,   "badaccess",   "negative test: touch memory outside RAM")
 

@@ -114,6 +114,31 @@ enum nestlab_hc_cmd {
 	 * variant | op << 8, ret1 = 1 once a module registered. Another arg0:
 	 * E_INVAL. E_STATE when interposition is off. */
 	NESTLAB_HC_INTERPOSE_QUERY    = 13,
+	/*
+	 * Protection domains (include/nestlab/domain.h, docs/mbec.md). Only
+	 * while L1's domain mechanism is on (domain=on; the launcher sets it
+	 * for workload domain; off: E_STATE).
+	 * CPL0 only, over VMMCALL only (CALL and RETURN move the vCPU).
+	 *
+	 * arg0 = virtual address of a struct nestlab_domain_desc -> ret0 =
+	 * the domain's id. E_FAULT: the descriptor unreadable; E_INVAL: magic,
+	 * version, 0 or too many ranges, a range misaligned, empty or
+	 * overlapping another, the gate outside the ranges, a reserved field
+	 * set; E_RANGE: a range outside L2 RAM, more than
+	 * NESTLAB_DOMAIN_PAGES_MAX pages, L1 out of memory (nothing changed);
+	 * E_STATE: a domain exists already, or the views are another
+	 * mechanism's (MBEC, interposition's breakpoint).
+	 */
+	NESTLAB_HC_DOMAIN_CREATE      = 14,
+	/* arg0 = id, arg1 = a value: the vCPU continues at the domain's gate in
+	 * its view with RBX = the value, RSI = the id; its DOMAIN_RETURN comes
+	 * back here with RAX = OK, RBX = its result, RSP as at the call.
+	 * E_INVAL: no such id, or not over VMMCALL; E_STATE: inside a domain,
+	 * or MBEC's views in use. */
+	NESTLAB_HC_DOMAIN_CALL        = 15,
+	/* From inside the domain: arg0 = the result -> back after the CALL.
+	 * E_STATE outside a domain. */
+	NESTLAB_HC_DOMAIN_RETURN      = 16,
 	NESTLAB_HC_NR_CMDS
 };
 

@@ -81,6 +81,7 @@ struct nestlab_wm_mbec {
 	unsigned long interrupts_per_iter;  /* interrupts taken from ring 3 */
 	int violates;                    /* fetches against the policy on purpose */
 	unsigned extra_checks;           /* PASS lines beyond checks[1] */
+	int skips;                       /* needs the views MBEC takes: SKIP, no check */
 };
 
 /*
@@ -229,6 +230,17 @@ static inline unsigned long nestlab_wm_mbec_exits(const struct nestlab_wm_mbec *
 	(NESTLAB_WM_INTERPOSE_LSTAR_CHECKS + NESTLAB_WM_INTERPOSE_UNREG_CHECKS)
 #define NESTLAB_WM_INTERPOSE_OFF_VMMCALLS      3
 
+/*
+ * domain.c at level 2 with L1's domain mechanism (the launcher turns it on
+ * for this workload): 14 checks before the phase (8 bad descriptors, the
+ * valid one, again; the secret's read and a call elsewhere than the gate
+ * from outside; RETURN outside; CALL of another id), 2 after; in the phase
+ * each iteration is one call through the gate: 2 VMMCALL exits (the CALL,
+ * the domain's RETURN), whatever the transport. At level 1, and under
+ * MBEC (whose views a domain cannot share yet), none (SKIP).
+ */
+#define NESTLAB_WM_DOMAIN_CHECKS 16
+
 /* The exit reason of one hypercall over transport `t`. */
 static inline unsigned int nestlab_wm_hc_exit(enum nestlab_transport t)
 {
@@ -348,6 +360,12 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 		[NESTLAB_WL_SYSCALL_RANDOM] = {
 			.defined = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
 			NESTLAB_WM_MBEC_SYSCALLS(1),
+		},
+		[NESTLAB_WL_DOMAIN] = {
+			.defined = 1, .nestlab_l1_only = 1,
+			.exits = { { NESTLAB_EXIT_VMMCALL, NESTLAB_WM_ALWAYS, 2, 0 } },
+			NESTLAB_WM_PASSES, .checks = { 0, NESTLAB_WM_DOMAIN_CHECKS },
+			.mbec = { .skips = 1 },
 		},
 		/* triplefault.c: L1 sees SHUTDOWN; at level 1 QEMU (-no-reboot)
 		 * stops with no status. The phase never ends: no exits modelled. */

@@ -118,6 +118,10 @@ static int arm(struct vcpu *v, uint64_t target, char *why, size_t whylen)
 		format_snprintf(why, whylen, "the views are MBEC's");
 		return -1;
 	}
+	if (!bp.armed && x->in_use) {
+		format_snprintf(why, whylen, "the execute view's slot holds a protection domain");
+		return -1;
+	}
 	if (bp.armed) {
 		/* Back to L2's page, executable, for the old handler. */
 		npt_set_exec(&v->views[0].npt, bp.page, 4096, true);
