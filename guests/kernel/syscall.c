@@ -101,6 +101,8 @@ static int64_t sys_test(uint64_t kind, uint64_t arg, uint64_t a2, uint64_t a3, u
 		return interpose_test(arg);
 	case L2_TEST_DOMAIN:
 		return domain_test(arg);
+	case L2_TEST_MBEC_KALIAS:
+		return mbec_probe_kalias(arg);
 	}
 	return -L2_EINVAL;
 }

@@ -53,6 +53,9 @@ enum l2_sysno {
 #define L2_TEST_INTERPOSE   10 /* arg = struct l2_interpose_test *: run its op */
 /* Protection domains (kernel/domain_probe.c, docs/mbec.md): */
 #define L2_TEST_DOMAIN      11 /* arg = struct l2_domain_test *: run its op */
+#define L2_TEST_MBEC_KALIAS 12 /* arg = a `ret` in the user code: the kernel maps its
+			       * page at L2_KERNEL_UALIAS_VA (a supervisor alias) and
+			       * calls it there at CPL0, #PF guarded -> 0 */
 
 /* L2_TEST_PROBE probes: one privileged instruction each, run at CPL0 */
 #define L2_PROBE_RDMSR_UNKNOWN   1 /* RDMSR of MSR 0x12345 */
@@ -88,6 +91,8 @@ enum l2_sysno {
 #define L2_USER_STACK_SIZE 0x4000ull
 #define L2_USER_PROBE_VA   0x58000000ull /* where MAP_OUTSIDE tests may map */
 #define L2_USER_KALIAS_VA  0x58200000ull /* L2_TEST_MBEC_ALIAS: a kernel code page */
+#define L2_KERNEL_UALIAS_VA 0x90000000ull /* L2_TEST_MBEC_KALIAS: a user code page,
+					    * supervisor-mapped above user space */
 #define L2_USER_KINFO_VA   0x5F000000ull /* struct l2_kinfo, read-only */
 #define L2_USER_MMAP_BASE  0x60000000ull /* demand-paged regions */
 #define L2_USER_END        0x80000000ull

@@ -32,6 +32,7 @@ static const wl_fn workload_fns[NESTLAB_WL_NR] = {
 	[NESTLAB_WL_MULTI]       = wl_multi,
 	[NESTLAB_WL_MBEC_KEXEC_USER]   = wl_mbec_kexec_user,
 	[NESTLAB_WL_MBEC_UEXEC_KERNEL] = wl_mbec_uexec_kernel,
+	[NESTLAB_WL_MBEC_KALIAS_USER] = wl_mbec_kalias_user,
 	[NESTLAB_WL_MBEC_ERRORS]       = wl_mbec_errors,
 	[NESTLAB_WL_INTERPOSE_CHECK] = wl_interpose_check,
 	[NESTLAB_WL_SYSCALL_RANDOM] = wl_syscall_random,
@@ -39,7 +40,7 @@ static const wl_fn workload_fns[NESTLAB_WL_NR] = {
 	[NESTLAB_WL_TRIPLEFAULT] = wl_triplefault,
 	[NESTLAB_WL_BADACCESS]   = wl_badaccess,
 };
-_Static_assert(NESTLAB_WL_NR == 20, "a workload was added to bootargs.h: add it here");
+_Static_assert(NESTLAB_WL_NR == 21, "a workload was added to bootargs.h: add it here");
 
 __attribute__((section(".text.user_start"), noreturn, used))
 void user_start(uint64_t workload, uint64_t iterations, uint64_t transport, uint64_t level,

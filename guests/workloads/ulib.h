@@ -98,6 +98,7 @@ int wl_timer(const struct wl_args *a);
 int wl_multi(const struct wl_args *a);
 int wl_mbec_kexec_user(const struct wl_args *a);
 int wl_mbec_uexec_kernel(const struct wl_args *a);
+int wl_mbec_kalias_user(const struct wl_args *a);
 int wl_mbec_errors(const struct wl_args *a);
 int wl_interpose_check(const struct wl_args *a);
 int wl_syscall_random(const struct wl_args *a);

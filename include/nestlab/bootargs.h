@@ -63,6 +63,7 @@
 	X(MULTI,       "multi",       "one step of each procs= program, then a yield") \
 	X(MBEC_KEXEC_USER, "mbec-kexec-user", "probe: the kernel calls a user code page") \
 	X(MBEC_UEXEC_KERNEL, "mbec-uexec-kernel", "probe: a process calls a kernel code page") \
+	X(MBEC_KALIAS_USER, "mbec-kalias-user", "probe: the kernel calls a user page through a kernel alias") \
 	X(MBEC_ERRORS, "mbec-errors", "bad MBEC hypercalls; checks each error code") \
 	X(INTERPOSE_CHECK, "interpose-check", "LSTAR hiding, redirection, tamper, registration checks") \
 	X(SYSCALL_RANDOM, "syscall-random", "one pseudo-random system call, its registers checked") \

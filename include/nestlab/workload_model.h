@@ -334,6 +334,11 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			.defined = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
 			.mbec = { .violates = 1 },
 		},
+		/* mbec_kalias_user.c: as mbec-kexec-user, through a kernel alias */
+		[NESTLAB_WL_MBEC_KALIAS_USER] = {
+			.defined = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
+			.mbec = { .violates = 1 },
+		},
 		/* mbec_errors.c: SKIP without MBEC (an empty phase); its checks
 		 * are of nestlab L1's MBEC hypercalls */
 		[NESTLAB_WL_MBEC_ERRORS] = {
