@@ -56,25 +56,41 @@ static int mbec_option(unsigned slot, const char *key, const char *val, size_t v
 	return 0;
 }
 
-void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa)
+void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa, enum mbec_cause cause)
 {
 	unsigned from = v->active_view;
+	bool flush = mbec.tlb == MBEC_TLB_FLUSH;
 
 	vendor_switch_view(v, view);
-	if (mbec.tlb == MBEC_TLB_FLUSH)
+	if (flush)
 		vendor_flush_tlb(v, VCPU_FLUSH_ASID);
 	if (view == MBEC_VIEW_USER)
 		mbec.switches_to_user++;
 	else
 		mbec.switches_to_super++;
-	trace_l1_mech(v, mbec.slot, MBEC_TRACE_SWITCH, from << 8 | view, gpa);
+	trace_l1_mech(v, mbec.slot, MBEC_TRACE_SWITCH,
+		      from << 8 | view | (unsigned)cause << 16 | (unsigned)flush << 24 |
+		      (uint64_t)v->views[view].asid << 32, gpa);
+}
+
+static enum mbec_cause cause_of(const uint64_t *counter)
+{
+	if (counter == &mbec.via_syscall)
+		return MBEC_CAUSE_SYSCALL;
+	if (counter == &mbec.via_sysret)
+		return MBEC_CAUSE_SYSRET;
+	if (counter == &mbec.via_iret)
+		return MBEC_CAUSE_IRET;
+	if (counter == &mbec.via_event)
+		return MBEC_CAUSE_EVENT;
+	return MBEC_CAUSE_EXCEPTION;
 }
 
 void mbec_switch_for(struct vcpu *v, unsigned view, uint64_t *counter)
 {
 	if (v->active_view == view)
 		return;
-	mbec_switch_view(v, view, v->regs.rip);
+	mbec_switch_view(v, view, v->regs.rip, cause_of(counter));
 	(*counter)++;
 }
 
