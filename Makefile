@@ -6,7 +6,8 @@
 #   make            build everything             make test   unit + integration tests
 #   make run WORKLOAD=cpuid ITERATIONS=1000 [LEVEL=2] [ACCEL=auto] [TRANSPORT=vmmcall] [NPT=eager] [TRACE=DIR]
 #            [MBEC=off|exec-fault|intercept] [MBEC_TLB=asid|flush] [MBEC_VIOLATION=report|inject|stop]
-#            [BATCH=off|kernel] [BATCH_MAX=N]
+#            [BATCH=off|kernel|l1] [BATCH_MAX=N]
+#            [INTERPOSE=off|inguest|hypercall|trap|breakpoint] [INTERPOSE_OP=count|trace|deny] [INTERPOSE_DENY=NR,...]
 #   make deps       install missing packages     make clean
 #   make bench [EXPERIMENTS=a,b] [FULL=1] [JOBS=N] [REPEAT=K]   experiments/ -> build/bench/report.md
 
@@ -34,6 +35,9 @@ MBEC_TLB   ?=
 MBEC_VIOLATION ?=
 BATCH      ?= off
 BATCH_MAX  ?=
+INTERPOSE  ?=
+INTERPOSE_OP ?=
+INTERPOSE_DENY ?=
 
 .PHONY: all build build-tests deps test unit-test integration-test run clean bench-build bench
 
@@ -72,7 +76,10 @@ run:
 		$(if $(filter lazy,$(NPT)),--npt-lazy) $(if $(TRACE),--trace $(TRACE)) \
 		--mbec $(MBEC) $(if $(MBEC_TLB),--mbec-tlb $(MBEC_TLB)) \
 		$(if $(MBEC_VIOLATION),--mbec-violation $(MBEC_VIOLATION)) \
-		--batch $(BATCH) $(if $(BATCH_MAX),--batch-max $(BATCH_MAX)) --json $(JSON)
+		--batch $(BATCH) $(if $(BATCH_MAX),--batch-max $(BATCH_MAX)) \
+		$(if $(INTERPOSE),--interpose $(INTERPOSE)) \
+		$(if $(INTERPOSE_OP),--interpose-op $(INTERPOSE_OP)) \
+		$(if $(INTERPOSE_DENY),--interpose-deny $(INTERPOSE_DENY)) --json $(JSON)
 
 bench-build: $(BENCH_TARGETS)
 

@@ -17,7 +17,7 @@ void bench_case_init(struct bench_case *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->per_iteration = -1;
-	c->mbec = c->mbec_tlb = c->batch = -1;
+	c->mbec = c->mbec_tlb = c->batch = c->interpose = -1;
 }
 
 /* A scalar key of one of the words in want (index into *dst). */
@@ -28,13 +28,18 @@ static void case_word(struct bench_ps *ps, const char *name, const char *value,
 		bench_error(ps->err, ps->path, ps->line, "duplicate key '%s'", name);
 		return;
 	}
+	char words[96] = "";
+	size_t k = 0;
+
 	for (int i = 0; want[i]; i++)
 		if (!strcmp(value, want[i])) {
 			*dst = i;
 			return;
 		}
-	bench_error(ps->err, ps->path, ps->line, "%s '%s': want %s or %s", name, value,
-		    want[0], want[1]);
+	for (int i = 0; want[i] && k < sizeof(words); i++)
+		k += (size_t)snprintf(words + k, sizeof(words) - k, "%s%s",
+				      i ? (want[i + 1] ? ", " : " or ") : "", want[i]);
+	bench_error(ps->err, ps->path, ps->line, "%s '%s': want %s", name, value, words);
 }
 
 static const char *const bench_cell_keys[] = {
@@ -180,10 +185,16 @@ void bench_key_case(struct bench_ps *ps, struct bench_case *c, const char *name,
 		static const char *const w[] = { "off", "kernel", "l1", NULL };
 
 		case_word(ps, name, value, w, &c->batch);
+	} else if (!strcmp(name, "interpose")) {
+		static const char *const w[] = { "off", "inguest", "hypercall", "trap",
+						 "breakpoint", NULL };
+
+		case_word(ps, name, value, w, &c->interpose);
 	} else {
 		bench_error(ps->err, ps->path, ps->line, "[%s]: unknown key '%s' (workload, "
 			    "transport, npt, iterations, iterations_full, level, l1, exit, "
-			    "per_iteration, l2mem, mem, mbec, mbec_tlb, batch)", ps->section, name);
+			    "per_iteration, l2mem, mem, mbec, mbec_tlb, batch, interpose)", ps->section,
+			    name);
 	}
 }
 

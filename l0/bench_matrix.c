@@ -44,7 +44,10 @@ void bench_cell_id(const struct bench_cell *c, char *buf, size_t n)
 			      c->mbec == BENCH_MBEC_INTERCEPT ? "-intercept" : "",
 			      c->mbec_tlb ? "-flush" : "");
 	if (c->batch && k > 0 && (size_t)k < n)
-		snprintf(buf + k, n - (size_t)k, c->batch == 2 ? "-batch-l1" : "-batch");
+		k += snprintf(buf + k, n - (size_t)k, c->batch == 2 ? "-batch-l1" : "-batch");
+	if (c->interpose != L0_INTERPOSE_OFF && k > 0 && (size_t)k < n)
+		snprintf(buf + k, n - (size_t)k, "-interpose-%s",
+			 l0_interpose_name((enum l0_interpose)c->interpose));
 }
 
 static const struct bench_list *pick(const struct bench_list *own,
@@ -195,6 +198,8 @@ static int expand_case(struct bench_matrix *m, unsigned exp, const struct bench_
 				cell.mbec = c->mbec >= 0 ? c->mbec : d->mbec >= 0 ? d->mbec : 0;
 				cell.mbec_tlb = c->mbec_tlb >= 0 ? c->mbec_tlb :
 						d->mbec_tlb >= 0 ? d->mbec_tlb : 0;
+				cell.interpose = c->interpose >= 0 ? c->interpose :
+						 d->interpose >= 0 ? d->interpose : 0;
 			} else {
 				cell.npt = BENCH_NONE;
 				cell.l1 = BENCH_NONE;
@@ -210,6 +215,10 @@ static int expand_case(struct bench_matrix *m, unsigned exp, const struct bench_
 			} else if (cell.l1 == BENCH_L1_KVM && cell.mbec) {
 				cell.available = false;
 				snprintf(cell.why, sizeof(cell.why), "not applicable (--mbec is "
+					 "nestlab L1's mechanism)");
+			} else if (cell.l1 == BENCH_L1_KVM && cell.interpose) {
+				cell.available = false;
+				snprintf(cell.why, sizeof(cell.why), "not applicable (--interpose is "
 					 "nestlab L1's mechanism)");
 			} else if (cell.l1 == BENCH_L1_KVM && kvm_not_applicable(&cell)) {
 				cell.available = false;

@@ -33,6 +33,7 @@ struct bench_cell {
 	int mbec;                     /* enum bench_mbec: --mbec (nestlab's L1) */
 	int mbec_tlb;                 /* 0 asid, 1 flush: --mbec-tlb */
 	int batch;                    /* 0 off, 1 kernel, 2 l1: --batch */
+	int interpose;                /* enum l0_interpose: --interpose (nestlab's L1) */
 	bool available;
 	char why[96];                 /* why not available */
 };

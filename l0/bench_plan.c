@@ -110,6 +110,7 @@ static json_t *expect_json(const struct bench_cell *c)
 		.transport = c->transport, .npt_lazy = c->npt == BENCH_NPT_LAZY,
 		.mbec = c->level == 2 ? bench_l0_mbec(c->mbec) : L0_MBEC_OFF,
 		.batch = c->batch == 2 ? L0_BATCH_L1 : c->batch ? L0_BATCH_KERNEL : L0_BATCH_OFF,
+		.interpose = c->level == 2 ? (enum l0_interpose)c->interpose : L0_INTERPOSE_OFF,
 	};
 	struct expect e;
 	json_t *exits;
@@ -155,6 +156,9 @@ char *bench_cell_command(const struct bench_cell *c, unsigned rep, const struct 
 	if (c->batch)
 		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --batch %s",
 				      c->batch == 2 ? "l1" : "kernel");
+	if (c->interpose != L0_INTERPOSE_OFF)
+		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --interpose %s",
+				      l0_interpose_name((enum l0_interpose)c->interpose));
 	if (o->accel)
 		snprintf(extra + k, sizeof(extra) - k, " --accel %s", o->accel);
 	cmd = bench_fmt("mkdir -p %s && cd %s && rm -f rc result.json log.txt && "
@@ -196,6 +200,9 @@ static json_t *cell_json(const struct bench_cell *c, const struct bench_opts *o)
 	json_object_set_new(j, "mbec_tlb", c->level == 2 && c->mbec ?
 			    json_string(c->mbec_tlb ? "flush" : "asid") : json_null());
 	json_object_set_new(j, "batch", json_string(c->batch == 2 ? "l1" : c->batch ? "kernel" : "off"));
+	json_object_set_new(j, "interpose", c->level == 2 ?
+			    json_string(l0_interpose_name((enum l0_interpose)c->interpose)) :
+			    json_null());
 	json_object_set_new(j, "available", json_boolean(c->available));
 	json_object_set_new(j, "why", c->available ? json_null() : json_string(c->why));
 	json_object_set_new(j, "expect", expect_json(c));

@@ -11,6 +11,7 @@
 #include <nestlab/bootargs.h>
 #include "cli_mbec.h"
 #include "cli_batch.h"
+#include "cli_interpose.h"
 #include "trace_layout.h"
 
 enum cli_opt {
@@ -20,6 +21,7 @@ enum cli_opt {
 	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP, OPT_L1, OPT_PROCS, OPT_TIMER_HZ,
 	OPT_L1_OPTION, OPT_RETPOLINE, OPT_MBEC, OPT_MBEC_TLB, OPT_MBEC_VIOLATION, OPT_L2_MODULE,
 	OPT_BATCH, OPT_BATCH_MAX,
+	OPT_INTERPOSE, OPT_INTERPOSE_OP, OPT_INTERPOSE_DENY,
 };
 
 static const struct cli_option cli_options[] = {
@@ -54,6 +56,9 @@ static const struct cli_option cli_options[] = {
 	{ "--batch-max",  true,  OPT_BATCH_MAX },
 	{ "--mbec-tlb",   true,  OPT_MBEC_TLB },
 	{ "--mbec-violation", true, OPT_MBEC_VIOLATION },
+	{ "--interpose",  true,  OPT_INTERPOSE },
+	{ "--interpose-op", true, OPT_INTERPOSE_OP },
+	{ "--interpose-deny", true, OPT_INTERPOSE_DENY },
 	{ "--help",       false, OPT_HELP },
 	{ "-h",           false, OPT_HELP },
 };
@@ -193,11 +198,19 @@ int cli_l1_args(const struct run_config *cfg, char *buf, size_t len)
 {
 	size_t used;
 
-	if (cli_mbec_l1_words(cfg, buf, len))
+	if (cli_mbec_l1_words(cfg, buf, len) || cli_interpose_l1_words(cfg, buf, len))
 		return -1;
 	if (cli_batch_l1_words(cfg, buf, len))
 		return -1;
 	used = strlen(buf);
+	/* The protection-domain workload needs L1's domain mechanism. */
+	if (cfg->workload && cli_workload_index(cfg->workload) == NESTLAB_WL_DOMAIN) {
+		int n = snprintf(buf + used, len - used, " domain=on");
+
+		if (n < 0 || used + (size_t)n >= len)
+			return -1;
+		used += (size_t)n;
+	}
 	for (unsigned i = 0; i < cfg->nr_l1_opts; i++) {
 		int n = snprintf(buf + used, len - used, " %s", cfg->l1_opts[i]);
 
@@ -276,7 +289,9 @@ static void cli_synopsis(FILE *f)
 	      "                   [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
 	      "                   [--mbec-violation report|inject|stop] [--retpoline on|off]\n"
 	      "                   [--batch off|kernel|l1] [--batch-max N]\n"
-	      "                   [--keep] [--verbose] [--quiet]\n", f);
+	      "                   [--interpose off|inguest|hypercall|trap|breakpoint]\n"
+	      "                   [--interpose-op count|trace|deny]"
+	      " [--interpose-deny NR,NR...] [--keep] [--verbose] [--quiet]\n", f);
 }
 
 void cli_usage_run(FILE *f)
@@ -317,6 +332,20 @@ void cli_usage_run(FILE *f)
 		"  --mbec-tlb asid|flush  with --mbec: one ASID per view (default) or a flush\n"
 		"  --mbec-violation report|inject|stop  with --mbec: a forbidden fetch is\n"
 		"                      counted, a #PF in L2, or the end of the run (default stop)\n"
+		"  --interpose off|inguest|hypercall|trap|breakpoint  level 2, nestlab's L1:\n"
+		"                      system-call interposition (docs/interpose.md): L1 hooks and hides\n"
+		"                      LSTAR and the interposer module (loaded as --l2-module,\n"
+		"                      <dir of nestlab>/" L0_INTERPOSE_MODULE " unless given)\n"
+		"                      does the operation (inguest) or asks L1 by one\n"
+		"                      hypercall (hypercall); trap: SYSCALL/SYSRET exit to L1;\n"
+		"                      breakpoint: an INT3 at the handler, hidden by an\n"
+		"                      execute view (not with --mbec or --npt-lazy);\n"
+		"                      per-phase system-call counts in the JSON; default off\n"
+		"  --interpose-op count|trace|deny  with --interpose: count each call (always),\n"
+		"                      also trace it, or also refuse the --interpose-deny\n"
+		"                      numbers with -1 (EPERM); default count\n"
+		"  --interpose-deny NR,NR...  with --interpose-op deny: the numbers refused\n"
+		"                      (0..255)\n"
 		"  --json FILE         write the results as JSON to FILE (atomically; also on failure)\n"
 		"  --timeout S         kill QEMU after S seconds, 1..%u (default %u)\n"
 		"  --l2mem MiB         level 2: L2 RAM in MiB, >= %u (default %u)\n"
@@ -400,9 +429,9 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 {
 	bool l2mem_given = false, npt_given = false, mem_given = false, l1_given = false;
 	bool transport_given = false, timeout_given = false;
-	bool mbec_tlb_given = false, mbec_violation_given = false;
+	bool mbec_tlb_given = false, mbec_violation_given = false, interpose_op_given = false;
 	unsigned long v;
-	char why[160];
+	char why[240];
 
 	cli_config_defaults(cfg);
 	for (int i = 1; i < argc; i++) {
@@ -576,6 +605,20 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 						"or stop", val);
 			mbec_violation_given = true;
 			break;
+		case OPT_INTERPOSE:
+			if (cli_interpose_parse(val, &cfg->interpose, why, sizeof(why)))
+				return cli_fail(err, "%s", why);
+			break;
+		case OPT_INTERPOSE_OP:
+			if (cli_interpose_op_parse(val, &cfg->interpose_op, why, sizeof(why)))
+				return cli_fail(err, "%s", why);
+			interpose_op_given = true;
+			break;
+		case OPT_INTERPOSE_DENY:
+			if (cli_interpose_deny_check(val, why, sizeof(why)))
+				return cli_fail(err, "%s", why);
+			cfg->interpose_deny = val;
+			break;
 		case OPT_TIMER_HZ:
 			if (cli_timer_hz_parse(val, &cfg->timer_hz))
 				return cli_fail(err, "--timer-hz '%s': want an integer in %u..%u", val,
@@ -605,6 +648,8 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 		return cli_fail(err, "--l2-module applies to --level 1 and to --l1 nestlab only "
 				"(nestlab's VMM under KVM loads no modules)");
 	if (cli_mbec_check(cfg, mbec_tlb_given, mbec_violation_given, why, sizeof(why)))
+		return cli_fail(err, "%s", why);
+	if (cli_interpose_check(cfg, interpose_op_given, why, sizeof(why)))
 		return cli_fail(err, "%s", why);
 	if (cfg->l1 == L0_L1_KVM) {
 		if (npt_given)

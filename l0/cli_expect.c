@@ -9,11 +9,13 @@
 #include <nestlab/bootargs.h>
 #include "cli_mbec.h"
 #include "cli_batch.h"
+#include "cli_interpose.h"
 
 enum {
 	EOPT_WORKLOAD, EOPT_ITERATIONS, EOPT_LEVEL, EOPT_TRANSPORT, EOPT_NPT_LAZY,
 	EOPT_LIST, EOPT_HELP, EOPT_PROCS, EOPT_TIMER_HZ, EOPT_MBEC, EOPT_MBEC_TLB,
-	EOPT_MBEC_VIOLATION, EOPT_BATCH, EOPT_BATCH_MAX,
+	EOPT_MBEC_VIOLATION, EOPT_BATCH, EOPT_BATCH_MAX, EOPT_INTERPOSE, EOPT_INTERPOSE_OP, EOPT_INTERPOSE_DENY,
+	EOPT_L2_MODULE,
 };
 
 static const struct cli_option expect_options[] = {
@@ -29,6 +31,10 @@ static const struct cli_option expect_options[] = {
 	{ "--mbec-violation", true, EOPT_MBEC_VIOLATION },
 	{ "--batch",      true,  EOPT_BATCH },
 	{ "--batch-max",  true,  EOPT_BATCH_MAX },
+	{ "--interpose",  true,  EOPT_INTERPOSE },
+	{ "--interpose-op", true, EOPT_INTERPOSE_OP },
+	{ "--interpose-deny", true, EOPT_INTERPOSE_DENY },
+	{ "--l2-module",  true,  EOPT_L2_MODULE },
 	{ "--list",       false, EOPT_LIST },
 	{ "--help",       false, EOPT_HELP },
 	{ "-h",           false, EOPT_HELP },
@@ -41,6 +47,8 @@ static void expect_synopsis(FILE *f)
 	      "                      [--timer-hz N] [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
 	      "                      [--mbec-violation report|inject|stop]\n"
 	      "                      [--batch off|kernel|l1] [--batch-max N]\n"
+	      "                      [--interpose off|inguest|hypercall|trap|breakpoint] [--interpose-op OP]\n"
+	      "                      [--interpose-deny LIST] [--l2-module FILE]\n"
 	      "       nestlab expect --list\n", f);
 }
 
@@ -77,6 +85,16 @@ void cli_usage_expect(FILE *f)
 		"                      batching as the results JSON shows it (null for a\n"
 		"                      workload that declares no system-call runs)\n"
 		"  --batch-max N       with --batch kernel: calls per entry (default 16)\n"
+		"  --interpose off|inguest|hypercall|trap|breakpoint  level 2: L1's system-call\n"
+		"                      interposition (default off); adds \"interpose\",\n"
+		"                      \"interpose_calls_per_iter\" and \"interpose_calls_fixed\"\n"
+		"                      (the calls the phase's counters count), and the exits\n"
+		"                      it adds to \"exits\"\n"
+		"  --interpose-op, --interpose-deny  taken as `run` takes them; the model\n"
+		"                      assumes the workload calls no denied number\n"
+		"  --l2-module FILE    with --interpose inguest|hypercall: a module other than\n"
+		"                      interpose.ko registers nothing (interpose-check's\n"
+		"                      registration cases)\n"
 		"  --list              print the workload names, one a line\n"
 		"  -h, --help          this text\n"
 		"\n"
@@ -106,10 +124,12 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 			     FILE *out, FILE *err)
 {
 	bool have_workload = false, npt_given = false, tlb_given = false, viol_given = false;
+	bool op_given = false, deny_given = false;
+	enum l0_interpose_op op = L0_INTERPOSE_OP_COUNT;
 	enum l0_mbec_tlb tlb;
 	unsigned long v;
 	unsigned hz = 0;
-	char why[96];
+	char why[240];
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->p.iterations = NESTLAB_ITERATIONS_DEFAULT;
@@ -198,6 +218,27 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 				return expect_fail(err, "--batch-max '%s': want an integer in 1..%u",
 						   val, NESTLAB_BATCH_MAX_LIMIT);
 			break;
+		case EOPT_INTERPOSE:
+			if (cli_interpose_parse(val, &cfg->p.interpose, why, sizeof(why)))
+				return expect_fail(err, "%s", why);
+			break;
+		case EOPT_INTERPOSE_OP:
+			if (cli_interpose_op_parse(val, &op, why, sizeof(why)))
+				return expect_fail(err, "%s", why);
+			op_given = true;
+			break;
+		case EOPT_INTERPOSE_DENY:
+			if (cli_interpose_deny_check(val, why, sizeof(why)))
+				return expect_fail(err, "%s", why);
+			deny_given = true;
+			break;
+		case EOPT_L2_MODULE: {
+			const char *base = strrchr(val, '/');
+
+			base = base ? base + 1 : val;
+			cfg->p.other_module = strcmp(base, "interpose.ko") != 0;
+			break;
+		}
 		case EOPT_TIMER_HZ:
 			if (cli_timer_hz_parse(val, &hz))
 				return expect_fail(err, "--timer-hz '%s': want an integer in %u..%u",
@@ -223,5 +264,13 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 	if (cfg->p.mbec == L0_MBEC_OFF && (tlb_given || viol_given))
 		return expect_fail(err, "%s applies with --mbec exec-fault or intercept only",
 				   tlb_given ? "--mbec-tlb" : "--mbec-violation");
+	if (cfg->p.interpose != L0_INTERPOSE_OFF && cfg->p.level != 2)
+		return expect_fail(err, "--interpose applies to --level 2 only");
+	if (cfg->p.interpose == L0_INTERPOSE_OFF && (op_given || deny_given))
+		return expect_fail(err, "%s applies with --interpose inguest, hypercall or trap only",
+				   op_given ? "--interpose-op" : "--interpose-deny");
+	if ((op == L0_INTERPOSE_OP_DENY) != deny_given)
+		return expect_fail(err, deny_given ? "--interpose-deny needs --interpose-op deny" :
+				   "--interpose-op deny needs --interpose-deny NR,NR,...");
 	return CLI_RUN;
 }

@@ -11,6 +11,7 @@
  */
 #include "cmd_run.h"
 #include "cli.h"
+#include "cli_interpose.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -249,7 +250,7 @@ static void cmd_run_install_signals(void)
 
 int cmd_run(const struct run_config *cfg)
 {
-	char *l1 = NULL, *l2 = NULL, *rundir = NULL, *p_res = NULL, *p_con = NULL;
+	char *l1 = NULL, *l2 = NULL, *kmod = NULL, *rundir = NULL, *p_res = NULL, *p_con = NULL;
 	char *p_err = NULL, *res_text = NULL, *err_text = NULL, *con_text = NULL;
 	char *json = NULL, why[300], err[512], *kvm_base = NULL, *kvm_initrd = NULL;
 	char l2_args[200];
@@ -295,6 +296,10 @@ int cmd_run(const struct run_config *cfg)
 			cfg->l2_module, strerror(errno));
 		goto out;
 	}
+	if (!cfg->l2_module && cli_interpose_needs_module(cfg) &&
+	    !(kmod = cmd_run_image(NULL, L0_INTERPOSE_MODULE, "interposer module",
+				   "--l2-module")))
+		goto out;
 	if (accel_choose(&accel_probe_host, cfg->accel, cfg->level, &ac)) {
 		fprintf(stderr, "nestlab: %s\n", ac.reason);
 		goto out;
@@ -341,7 +346,7 @@ int cmd_run(const struct run_config *cfg)
 		.l2mem_mib = cfg->l2mem_mib, .npt_lazy = cfg->npt_lazy,
 		.workload = cfg->workload, .iterations = cfg->iterations,
 		.transport = cfg->transport, .l2_args = l2_args, .l1_args = l1_args,
-		.l1_image = l1, .l2_image = l2, .l2_module = cfg->l2_module, .rundir = rundir,
+		.l1_image = l1, .l2_image = l2, .l2_module = kmod ? kmod : cfg->l2_module, .rundir = rundir,
 		.trace_arg = tr.on ? tr.arg : NULL,
 		.l1 = cfg->l1, .kvm_initrd = kvm_initrd, .kvm_append = getenv(KVM_L1_APPEND_ENV),
 	};
@@ -419,6 +424,11 @@ int cmd_run(const struct run_config *cfg)
 		.mbec_tlb = cfg->mbec != L0_MBEC_OFF ? l0_mbec_tlb_name(cfg->mbec_tlb) : NULL,
 		.mbec_violation = cfg->mbec != L0_MBEC_OFF ?
 				  l0_mbec_violation_name(cfg->mbec_violation) : NULL,
+		.interpose = cfg->level == 2 && cfg->l1 == L0_L1_NESTLAB ?
+			     l0_interpose_name(cfg->interpose) : NULL,
+		.interpose_op = cfg->interpose != L0_INTERPOSE_OFF ?
+				l0_interpose_op_name(cfg->interpose_op) : NULL,
+		.interpose_deny = cfg->interpose_deny,
 		.l2mem_mib = cfg->l2mem_mib,
 		.icount = qp.icount, .status = oc.status, .status_code = oc.status_code,
 		.qemu_exit = qr.how == QEMU_EXITED ? qr.code : -1, .wall_seconds = wall,
@@ -489,6 +499,7 @@ out:
 	qemu_argv_free(&qa);
 	free(l1);
 	free(l2);
+	free(kmod);
 	free(kvm_base);
 	free(kvm_initrd);
 	free(rundir);

@@ -17,6 +17,7 @@
 #include <nestlab/workload_model.h>
 #include "cli.h"
 #include "cli_mbec.h"
+#include "cli_interpose.h"
 #include "outcome.h"
 #include "results_json.h"
 #include "run_config.h"
@@ -77,10 +78,62 @@ static void expect_mbec(struct expect *e, const struct nestlab_workload_model *m
 			expect_mbec_add(e, &nestlab_workload_model(procs->prog[i])->mbec, 1,
 					p->mbec);
 	e->checks += m->mbec.extra_checks;
+	if (m->mbec.skips)
+		e->checks = 0;
 	if (m->mbec.violates && p->mbec_violation == L0_MBEC_VIOLATION_STOP) {
 		e->status_code = NESTLAB_STATUS_L2_MBEC_VIOLATION;
 		e->checks = 0;
 	}
+}
+
+/* Under interposition: the calls per iteration, the checks of a workload
+ * that checks by variant, and the exits the variant adds to the phase. */
+static void expect_interpose(struct expect *e, const struct nestlab_workload_model *m,
+			     const struct nestlab_procs *procs, const struct expect_params *p)
+{
+	const struct nestlab_wm_interpose *ip = &m->interpose;
+	unsigned long long calls = m->mbec.syscalls_per_iter * (m->per_proc ? procs->n : 1);
+
+	for (unsigned i = 0; m->per_proc && i < procs->n; i++)
+		calls += nestlab_workload_model(procs->prog[i])->mbec.syscalls_per_iter;
+	e->interpose_calls = calls;
+	if (ip->base_checks)
+		e->checks = ip->base_checks +
+			    (p->interpose == L0_INTERPOSE_TRAP ||
+			     p->interpose == L0_INTERPOSE_BREAKPOINT ? ip->trap_checks :
+			     p->other_module ? ip->unreg_checks : ip->module_checks);
+	if (ip->exits_vary)
+		e->exits_known = false;
+	if (!e->exits_known)
+		return;
+	if (p->interpose == L0_INTERPOSE_HYPERCALL)
+		expect_add(&e->exits, NESTLAB_EXIT_VMMCALL,
+			   calls * p->iterations + NESTLAB_WM_INTERPOSE_FIXED_CALLS);
+	else if (p->interpose == L0_INTERPOSE_TRAP)
+		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, 2 * calls * p->iterations + 2);
+	else if (p->interpose == L0_INTERPOSE_BREAKPOINT) {
+		/* per call: into the handler's page, out to the dispatcher and
+		 * back, out to user mode (npf), the breakpoint (UD2) and the
+		 * step; in the phase PHASE_BEGIN's last 2 npf and PHASE_END's
+		 * first 4 exits */
+		expect_add(&e->exits, NESTLAB_EXIT_NPF, 4 * calls * p->iterations + 4);
+		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, calls * p->iterations + 1);
+		expect_add(&e->exits, NESTLAB_EXIT_EXCP_DB, calls * p->iterations + 1);
+	}
+}
+
+/* --batch l1: a run of k port accesses is ceil(k / batch_max) IOIO exits
+ * (workload_model.h, l1_batch_run). */
+static void expect_l1_batch(struct expect *e, const struct nestlab_workload_model *m,
+			    const struct expect_params *p)
+{
+	unsigned long max = p->batch_max ? p->batch_max : NESTLAB_BATCH_MAX_DEFAULT;
+	unsigned long k = m->l1_batch_run;
+	unsigned long long saved = (unsigned long long)(k - (k + max - 1) / max) * p->iterations;
+
+	e->exits.c[NESTLAB_EXIT_IOIO].count -= saved;
+	if (!e->exits.c[NESTLAB_EXIT_IOIO].count)
+		e->exits.present &= ~(1ull << NESTLAB_EXIT_IOIO);
 }
 
 int expect_compute(const struct expect_params *p, struct expect *e)
@@ -104,24 +157,16 @@ int expect_compute(const struct expect_params *p, struct expect *e)
 	e->qemu_exit = e->status_code < 0 ? 0 : (e->status_code << 1) | 1;
 	e->exits_known = e->status_code == NESTLAB_STATUS_PASS &&
 			 !(lvl && p->mbec != L0_MBEC_OFF);
-	if (!e->exits_known || !lvl)
-		return 0;
-	if (!m->per_proc) {
-		expect_add_terms(e, m, p);
-		if (p->batch == L0_BATCH_L1 && m->l1_batch_run) {
-			unsigned long max = p->batch_max ? p->batch_max : NESTLAB_BATCH_MAX_DEFAULT;
-			unsigned long k = m->l1_batch_run;
-			unsigned long long saved = (unsigned long long)(k - (k + max - 1) / max) *
-						   p->iterations;
-
-			e->exits.c[NESTLAB_EXIT_IOIO].count -= saved;
-			if (!e->exits.c[NESTLAB_EXIT_IOIO].count)
-				e->exits.present &= ~(1ull << NESTLAB_EXIT_IOIO);
-		}
-		return 0;
+	if (e->exits_known && lvl) {
+		if (!m->per_proc)
+			expect_add_terms(e, m, p);
+		for (unsigned i = 0; m->per_proc && i < procs.n; i++)
+			expect_add_terms(e, nestlab_workload_model(procs.prog[i]), p);
+		if (p->batch == L0_BATCH_L1 && m->l1_batch_run)
+			expect_l1_batch(e, m, p);
 	}
-	for (unsigned i = 0; i < procs.n; i++)
-		expect_add_terms(e, nestlab_workload_model(procs.prog[i]), p);
+	if (lvl && p->interpose != L0_INTERPOSE_OFF)
+		expect_interpose(e, m, &procs, p);
 	return 0;
 }
 
@@ -137,6 +182,8 @@ void expect_render(FILE *f, const struct expect_params *p, const struct expect *
 	if (p->level == 2 && p->mbec != L0_MBEC_OFF)
 		fprintf(f, ", \"mbec\": \"%s\", \"mbec_violation\": \"%s\"",
 			l0_mbec_name(p->mbec), l0_mbec_violation_name(p->mbec_violation));
+	if (p->level == 2 && p->interpose != L0_INTERPOSE_OFF)
+		fprintf(f, ", \"interpose\": \"%s\"", l0_interpose_name(p->interpose));
 	fprintf(f, ", \"status\": \"%s\", \"status_code\": ", e->status);
 	if (e->status_code < 0)
 		fputs("null", f);
@@ -157,5 +204,8 @@ void expect_render(FILE *f, const struct expect_params *p, const struct expect *
 		fputs(", \"batch\": ", f);
 		expect_batch_render(f, &e->batch);
 	}
+	if (p->level == 2 && p->interpose != L0_INTERPOSE_OFF)
+		fprintf(f, ", \"interpose_calls_per_iter\": %llu, \"interpose_calls_fixed\": %d",
+			e->interpose_calls, NESTLAB_WM_INTERPOSE_FIXED_CALLS);
 	fputs("}\n", f);
 }

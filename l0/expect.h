@@ -27,6 +27,8 @@ struct expect_params {
 	enum l0_mbec_violation mbec_violation; /* with it: L1's violation policy */
 	enum l0_batch batch;            /* --batch: kernel adds the "batch" object */
 	unsigned batch_max;             /* --batch-max; 0: NESTLAB_BATCH_MAX_DEFAULT */
+	enum l0_interpose interpose;    /* level 2: L1's system-call interposition */
+	bool other_module;              /* --l2-module is not the interposer */
 };
 
 struct expect {
@@ -39,6 +41,7 @@ struct expect {
 	unsigned long long mbec_switches; /* under MBEC: view switches per iteration */
 	struct results_exits mbec_exits;  /* under MBEC: the exits they add per iteration */
 	struct expect_batch batch;      /* --batch kernel: the phase's batching */
+	unsigned long long interpose_calls; /* under interposition: calls per iteration */
 };
 
 /* Fills `e` from the model; -1 if the workload is unknown or has no model. */
@@ -49,8 +52,10 @@ int expect_compute(const struct expect_params *p, struct expect *e);
  * pass, or runs under MBEC) and checks; under MBEC the parameters include
  * "mbec" and "mbec_violation" and the line ends with
  * "mbec_switches_per_iter" and "mbec_exits_per_iter" (the exits the
- * design adds per iteration, by reason); with --batch kernel, last,
- * "batch" (expect_batch_render). */
+ * design adds per iteration, by reason); under interposition also
+ * "interpose", "interpose_calls_per_iter" and "interpose_calls_fixed"
+ * (the phase's interpose.total is calls_per_iter * N + calls_fixed);
+ * with --batch kernel "batch" (expect_batch_render). */
 void expect_render(FILE *f, const struct expect_params *p, const struct expect *e);
 
 #endif

@@ -42,6 +42,39 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* "1,2,3" (checked digits and commas) as [1, 2, 3]; NULL as null. */
+static void json_number_list(FILE *f, const char *list)
+{
+	if (!list) {
+		fputs("null", f);
+		return;
+	}
+	fputc('[', f);
+	for (const char *p = list; *p; p++)
+		if (*p == ',')
+			fputs(", ", f);
+		else if (*p >= '0' && *p <= '9')
+			fputc(*p, f);
+	fputc(']', f);
+}
+
+/* A phase's counters ("counter" lines), as ", "counters": {name: value}";
+ * nothing when it has none. */
+static void results_json_counters(FILE *f, const struct results_stream *rs, unsigned phase)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < rs->ncounters; i++) {
+		if (rs->counters[i].phase != phase)
+			continue;
+		fputs(n++ ? ", " : ",\n     \"counters\": {", f);
+		json_str(f, rs->counters[i].name);
+		fprintf(f, ": %llu", (unsigned long long)rs->counters[i].value);
+	}
+	if (n)
+		fputc('}', f);
+}
+
 void results_json_exit_map(FILE *f, const struct results_exits *ex, int cycles)
 {
 	int first = 1;
@@ -178,6 +211,12 @@ char *results_json_render(const struct run_report *r)
 	json_str(f, r->level == 2 ? r->mbec_tlb : NULL);
 	fputs(",\n  \"mbec_violation\": ", f);
 	json_str(f, r->level == 2 ? r->mbec_violation : NULL);
+	fputs(",\n  \"interpose\": ", f);
+	json_str(f, r->level == 2 ? r->interpose : NULL);
+	fputs(",\n  \"interpose_op\": ", f);
+	json_str(f, r->level == 2 ? r->interpose_op : NULL);
+	fputs(",\n  \"interpose_deny\": ", f);
+	json_number_list(f, r->level == 2 ? r->interpose_deny : NULL);
 	fputs(",\n  \"l2mem_mib\": ", f);
 	json_int_or_null(f, r->level == 2 ? (int)r->l2mem_mib : -1);
 	fprintf(f, ",\n  \"icount\": %s,\n  \"status\": ", r->icount ? "true" : "false");
@@ -209,6 +248,7 @@ char *results_json_render(const struct run_report *r)
 			fputs(",\n     \"batch\": ", f);
 			results_json_batch(f, p < NESTLAB_MAX_PHASES ? &r->batch_stats->phase[p] : NULL);
 		}
+		results_json_counters(f, rs, p);
 		fputc('}', f);
 	}
 	fputs(rs && rs->nphases ? "\n  ],\n" : "],\n", f);

@@ -194,6 +194,50 @@ static int results_exit_line(struct results_ctx *c, const struct results_line *l
 	return 0;
 }
 
+static bool results_counter_name_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > NESTLAB_COUNTER_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '_' || s[i] == '.'))
+			return false;
+	return true;
+}
+
+static int results_counter_line(struct results_ctx *c, const struct results_line *l)
+{
+	struct results_stream *rs = c->rs;
+	struct results_named_counter *nc;
+	uint64_t idx, value;
+
+	if (l->nf != 4)
+		return results_bad(c, "counter wants 'counter <index> <name> <value>'");
+	if (results_u64(l->f[1], l->flen[1], &idx))
+		return results_bad(c, "bad counter phase index '%.*s'", (int)l->flen[1], l->f[1]);
+	if (idx >= rs->nphases)
+		return results_bad(c, "counter names phase %llu, which was not declared",
+				   (unsigned long long)idx);
+	if (!results_counter_name_ok(l->f[2], l->flen[2]))
+		return results_bad(c, "bad counter name '%.*s'",
+				   (int)(l->flen[2] > 40 ? 40 : l->flen[2]), l->f[2]);
+	if (results_u64(l->f[3], l->flen[3], &value))
+		return results_bad(c, "bad counter value '%.*s'", (int)l->flen[3], l->f[3]);
+	for (unsigned i = 0; i < rs->ncounters; i++)
+		if (rs->counters[i].phase == idx && strlen(rs->counters[i].name) == l->flen[2] &&
+		    !memcmp(rs->counters[i].name, l->f[2], l->flen[2]))
+			return results_bad(c, "counter %llu %.*s repeated", (unsigned long long)idx,
+					   (int)l->flen[2], l->f[2]);
+	if (rs->ncounters >= NESTLAB_MAX_COUNTERS)
+		return results_bad(c, "too many counters (at most %u)", NESTLAB_MAX_COUNTERS);
+	nc = &rs->counters[rs->ncounters++];
+	nc->phase = (unsigned)idx;
+	memcpy(nc->name, l->f[2], l->flen[2]);
+	nc->name[l->flen[2]] = '\0';
+	nc->value = value;
+	return 0;
+}
+
 static int results_line(struct results_ctx *c, const char *s, size_t len)
 {
 	struct results_stream *rs = c->rs;
@@ -226,6 +270,8 @@ static int results_line(struct results_ctx *c, const char *s, size_t len)
 		return results_phase_line(c, &l);
 	if (results_field_is(&l, 0, NESTLAB_RESULTS_EXIT))
 		return results_exit_line(c, &l);
+	if (results_field_is(&l, 0, NESTLAB_RESULTS_COUNTER))
+		return results_counter_line(c, &l);
 	if (results_field_is(&l, 0, NESTLAB_RESULTS_STATUS)) {
 		if (l.nf != 2 || results_u64(l.f[1], l.flen[1], &v) || v > NESTLAB_STATUS_MAX)
 			return results_bad(c, "status wants 'status <0..%u>'", NESTLAB_STATUS_MAX);

@@ -34,12 +34,21 @@ struct results_phase {
 	struct results_exits exits;
 };
 
+/* A "counter" line: a mechanism's named count in a phase. */
+struct results_named_counter {
+	unsigned phase;
+	char name[NESTLAB_COUNTER_NAME_MAX + 1];
+	uint64_t value;
+};
+
 struct results_stream {
 	unsigned version;
 	char producer[4];                          /* "l1" or "l2" */
 	unsigned nphases;
 	struct results_phase phases[NESTLAB_MAX_PHASES];
 	struct results_exits totals;
+	unsigned ncounters;                        /* in stream order */
+	struct results_named_counter counters[NESTLAB_MAX_COUNTERS];
 	unsigned nerrors;                          /* "error" lines kept */
 	unsigned errors_dropped;                   /* beyond RESULTS_ERRORS_MAX */
 	char errors[RESULTS_ERRORS_MAX][RESULTS_ERROR_LEN];

@@ -36,8 +36,12 @@ enum l0_l1 {
 /* The MBEC words (" mbec=exec-fault mbec_tlb=flush mbec_violation=report")
  * fit in this; L1's extra words, all of them, in L0_L1_ARGS_LEN bytes. */
 #define L0_MBEC_L1_WORDS_LEN   64u
+/* The interposition words (" interpose=inguest interpose_op=deny
+ * interpose_deny=1,2,..."): --interpose-deny is at most this long. */
+#define L0_INTERPOSE_DENY_LEN  128u
+#define L0_INTERPOSE_L1_WORDS_LEN (64u + L0_INTERPOSE_DENY_LEN)
 #define L0_L1_ARGS_LEN         (L0_L1_OPTS_MAX * (L0_L1_OPT_LEN_MAX + 1) + \
-				L0_MBEC_L1_WORDS_LEN + 1)
+				L0_MBEC_L1_WORDS_LEN + L0_INTERPOSE_L1_WORDS_LEN + 16)
 
 /* --mbec: L1's emulation of mode-based execute control for L2 (docs/mbec.md):
  * off, or the design that catches privilege changes by execute faults. */
@@ -64,7 +68,24 @@ enum l0_mbec_violation {
 enum l0_batch {
 	L0_BATCH_OFF    = 0,
 	L0_BATCH_KERNEL = 1, /* the L2 kernel batches system calls (batch=kernel) */
-	L0_BATCH_L1     = 2, /* L1 batches exits (not implemented yet) */
+	L0_BATCH_L1     = 2, /* L1 batches port I/O exits (batch=on, l1hyp/mech/batch_io.c) */
+};
+
+/* --interpose: system-call interposition by L1 (docs/interpose.md); the
+ * values are enum nestlab_interpose_variant's (include/nestlab/interpose.h). */
+enum l0_interpose {
+	L0_INTERPOSE_OFF       = 0,
+	L0_INTERPOSE_INGUEST   = 1,
+	L0_INTERPOSE_HYPERCALL = 2,
+	L0_INTERPOSE_TRAP      = 3,
+	L0_INTERPOSE_BREAKPOINT = 4,
+};
+
+/* --interpose-op, as enum nestlab_interpose_op. */
+enum l0_interpose_op {
+	L0_INTERPOSE_OP_COUNT = 0,
+	L0_INTERPOSE_OP_TRACE = 1,
+	L0_INTERPOSE_OP_DENY  = 2,
 };
 
 struct run_config {
@@ -97,6 +118,9 @@ struct run_config {
 	enum l0_mbec mbec;             /* --mbec (level 2, nestlab's L1) */
 	enum l0_mbec_tlb mbec_tlb;     /* --mbec-tlb (with --mbec exec-fault) */
 	enum l0_mbec_violation mbec_violation; /* --mbec-violation (likewise) */
+	enum l0_interpose interpose;   /* --interpose (level 2, nestlab's L1) */
+	enum l0_interpose_op interpose_op; /* --interpose-op */
+	const char *interpose_deny;    /* --interpose-deny NR,NR,... (checked), or NULL */
 	const char *l1_image;          /* NULL: next to the nestlab binary */
 	const char *l2_image;
 	const char *l2_module;         /* --l2-module: the L2 kernel's module, or NULL */
@@ -107,6 +131,8 @@ const char *l0_accel_name(enum l0_accel a);
 const char *l0_transport_name(enum nestlab_transport t);
 const char *l0_l1_name(enum l0_l1 l1);
 const char *l0_mbec_name(enum l0_mbec m);
+const char *l0_interpose_name(enum l0_interpose i);
+const char *l0_interpose_op_name(enum l0_interpose_op op);
 const char *l0_mbec_tlb_name(enum l0_mbec_tlb t);
 const char *l0_mbec_violation_name(enum l0_mbec_violation v);
 

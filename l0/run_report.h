@@ -34,6 +34,9 @@ struct run_report {
 	const struct batch_console *batch_stats; /* the kernel's batching lines, or NULL */
 	const char *mbec_tlb;         /* "asid"/"flush" with MBEC on; else NULL */
 	const char *mbec_violation;   /* "report"/"inject"/"stop" with MBEC on; else NULL */
+	const char *interpose;        /* "off"/"inguest"/...; NULL at level 1 and under --l1 kvm */
+	const char *interpose_op;     /* "count"/"trace"/"deny" with interposition on; else NULL */
+	const char *interpose_deny;   /* the --interpose-deny list, or NULL */
 	unsigned l2mem_mib;           /* level 2; ignored at level 1 */
 	bool icount;
 	const char *status;           /* outcome name: "pass", "l2_shutdown", "timeout", ... */

@@ -15,8 +15,12 @@
  *    that switches process returns here later, on this same stack.
  */
 
-	.text
-
+	/* Alone in its page (the kernel's text takes .text.*): the
+	 * interposition variant breakpoint (docs/interpose.md) moves the vCPU
+	 * between views when execution enters and leaves this page, so what
+	 * else shared it would cost exits. */
+	.section .text.syscall_entry, "ax"
+	.balign 4096
 	.globl syscall_entry
 syscall_entry:
 	mov %rsp, syscall_user_rsp(%rip)
@@ -58,6 +62,7 @@ syscall_entry:
 	mov 7*8(%rsp), %rdi
 	mov 4*8(%rsp), %rsp             /* the user RSP, last */
 	sysretq
+	.balign 4096
 
 	.bss
 	.balign 8

@@ -22,10 +22,30 @@
 #include "kernel.h"
 #include "arch.h"
 #include "kmod_load.h"
+#include "trace.h"
+
+int kmod_code_range(uint64_t *start, uint64_t *end)
+{
+	const struct kmod_image *m = &l2k.kmod.image;
+
+	if (!l2k.kmod.loaded)
+		return -1;
+	*start = m->base;
+	*end = m->base + m->text_pages * PT_4K;
+	return 0;
+}
+
+void ktrace(uint16_t type, uint8_t cpl, uint32_t code, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	if (type < NESTLAB_TRACE_NR)
+		trace_event(type, cpl, code, 0, a0, a1, a2);
+}
 
 static const struct kmod_export kernel_exports[] = {
 	{ "kprintf", (uint64_t)(uintptr_t)kprintf },
 	{ "kputs", (uint64_t)(uintptr_t)kputs },
+	{ "kmod_code_range", (uint64_t)(uintptr_t)kmod_code_range },
+	{ "ktrace", (uint64_t)(uintptr_t)ktrace },
 };
 
 /* `pages` consecutive frames: the bump allocator hands them out in order. */

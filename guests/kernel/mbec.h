@@ -40,6 +40,12 @@ int64_t mbec_probe_kexec(uint64_t va);
  * guard a CPL3 fetch of the stub there: its user address (once per
  * process), or -L2_EINVAL / -L2_ENOMEM. */
 int64_t mbec_probe_alias(void);
+/* L2_TEST_MBEC_KALIAS: map the user code page holding va (a `ret`) at
+ * L2_KERNEL_UALIAS_VA, supervisor-only, in the running process, and call
+ * the alias at CPL0 under the guard: execute rights follow the
+ * guest-physical page, so under MBEC the alias is refused like the page.
+ * 0, or -L2_EINVAL (va not in the user code), -L2_ENOMEM. */
+int64_t mbec_probe_kalias(uint64_t va);
 
 /* L2_TEST_MBEC_FAULT: what the guard saw, into the struct l2_mbec_fault at
  * user address out; disarms it. 0 or -L2_EFAULT. */

@@ -96,6 +96,28 @@ int64_t mbec_probe_alias(void)
 	return (int64_t)va;
 }
 
+int64_t mbec_probe_kalias(uint64_t va)
+{
+	const struct l2_proc *p = sched_current();
+	uint64_t text = (uint64_t)(__user_image_text_end - __user_image_start), pa, flags;
+	int64_t upa;
+
+	if (va < L2_USER_BASE || va >= L2_USER_BASE + text)
+		return -L2_EINVAL;
+	upa = process_user_pa(va);
+	if (upa < 0)
+		return -L2_EINVAL;
+	if (pt_walk(&l2_pt_ops, p->root, L2_KERNEL_UALIAS_VA, &pa, &flags) &&  /* not yet */
+	    pt_map(&l2_pt_ops, p->root, L2_KERNEL_UALIAS_VA, (uint64_t)upa & ~(PT_4K - 1),
+		   PT_4K, 0))
+		return -L2_ENOMEM;
+	va = L2_KERNEL_UALIAS_VA + (va & (PT_4K - 1));
+	arm(va, 0);
+	((void (*)(void))(uintptr_t)va)();
+	guard.armed = 0;
+	return 0;
+}
+
 int64_t mbec_probe_fault(uint64_t out)
 {
 	struct l2_mbec_fault *o = (struct l2_mbec_fault *)(uintptr_t)out;

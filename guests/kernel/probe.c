@@ -49,7 +49,18 @@ static int64_t probe_rdmsr(uint32_t msr)
 	return done(lo);
 }
 
-static int64_t probe_wrmsr(uint32_t msr, uint64_t v)
+int64_t probe_read64(uint64_t va, uint64_t *val)
+{
+	uint64_t v = 0;
+
+	arm(3);
+	__asm__ __volatile__(".byte 0x48, 0x8b, 0x02"   /* mov (%rdx), %rax */
+			     : "+a"(v) : "d"(va) : "memory");
+	*val = v;
+	return done(0);
+}
+
+int64_t probe_wrmsr(uint32_t msr, uint64_t v)
 {
 	arm(2);
 	__asm__ __volatile__(".byte 0x0f, 0x30"

@@ -15,6 +15,12 @@
  * instruction raised that exception; -L2_EINVAL for an unknown probe. */
 int64_t probe_run(uint64_t id);
 
+/* Read the quadword at va under the guard: 0 (*val set), or
+ * -(L2_EPROBE_BASE + vector). */
+int64_t probe_read64(uint64_t va, uint64_t *val);
+/* WRMSR msr = v under the guard: 0, or -(L2_EPROBE_BASE + vector). */
+int64_t probe_wrmsr(uint32_t msr, uint64_t v);
+
 /* Called first by the trap handler: 1 if the exception belonged to an
  * active probe (recorded, instruction skipped), 0 otherwise. */
 int probe_catch(struct isr_frame *f);

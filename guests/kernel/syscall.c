@@ -11,6 +11,8 @@
 #include "kernel.h"
 #include "probe.h"
 #include "mbec.h"
+#include "interpose_probe.h"
+#include "domain_probe.h"
 #include "arch.h"
 #include "trace.h"
 
@@ -95,6 +97,12 @@ static int64_t sys_test(uint64_t kind, uint64_t arg, uint64_t a2, uint64_t a3, u
 		return mbec_probe_alias();
 	case L2_TEST_MBEC_FAULT:
 		return mbec_probe_fault(arg);
+	case L2_TEST_INTERPOSE:
+		return interpose_test(arg);
+	case L2_TEST_DOMAIN:
+		return domain_test(arg);
+	case L2_TEST_MBEC_KALIAS:
+		return mbec_probe_kalias(arg);
 	}
 	return -L2_EINVAL;
 }

@@ -18,6 +18,7 @@
 #include "freestanding/format.h"
 #include "trap.h"
 #include "probe.h"
+#include "domain_probe.h"
 #include "mbec.h"
 #include "arch.h"
 #include "trace.h"
@@ -48,6 +49,8 @@ void isr_dispatch(struct isr_frame *f)
 		trace_event(NESTLAB_TRACE_L2_PAGE_FAULT, (uint8_t)(f->cs & 3), (uint32_t)f->error,
 			    f->rip, cr2, 0, 0);
 	if (f->vector == X86_EXC_PF && mbec_probe_catch(f, cr2))
+		return;
+	if (f->vector == X86_EXC_PF && domain_probe_catch(f, cr2))
 		return;
 	if (probe_catch(f))
 		return;

@@ -49,6 +49,13 @@ enum l2_sysno {
 #define L2_TEST_MBEC_ALIAS  8 /* map the kernel's `ret` stub's page at
 			       * L2_USER_KALIAS_VA, guard a CPL3 fetch -> its address */
 #define L2_TEST_MBEC_FAULT  9 /* arg = struct l2_mbec_fault *: what the guard saw */
+/* System-call interposition (kernel/interpose_probe.c, docs/interpose.md): */
+#define L2_TEST_INTERPOSE   10 /* arg = struct l2_interpose_test *: run its op */
+/* Protection domains (kernel/domain_probe.c, docs/mbec.md): */
+#define L2_TEST_DOMAIN      11 /* arg = struct l2_domain_test *: run its op */
+#define L2_TEST_MBEC_KALIAS 12 /* arg = a `ret` in the user code: the kernel maps its
+			       * page at L2_KERNEL_UALIAS_VA (a supervisor alias) and
+			       * calls it there at CPL0, #PF guarded -> 0 */
 
 /* L2_TEST_PROBE probes: one privileged instruction each, run at CPL0 */
 #define L2_PROBE_RDMSR_UNKNOWN   1 /* RDMSR of MSR 0x12345 */
@@ -66,6 +73,7 @@ enum l2_sysno {
 
 /* Errors (returned negated) */
 #define L2_EPERM   1
+#define L2_ENOENT  2
 #define L2_EFAULT  14
 #define L2_EINVAL  22
 #define L2_ENOMEM  12
@@ -83,6 +91,8 @@ enum l2_sysno {
 #define L2_USER_STACK_SIZE 0x4000ull
 #define L2_USER_PROBE_VA   0x58000000ull /* where MAP_OUTSIDE tests may map */
 #define L2_USER_KALIAS_VA  0x58200000ull /* L2_TEST_MBEC_ALIAS: a kernel code page */
+#define L2_KERNEL_UALIAS_VA 0x90000000ull /* L2_TEST_MBEC_KALIAS: a user code page,
+					    * supervisor-mapped above user space */
 #define L2_USER_KINFO_VA   0x5F000000ull /* struct l2_kinfo, read-only */
 #define L2_USER_MMAP_BASE  0x60000000ull /* demand-paged regions */
 #define L2_USER_END        0x80000000ull
@@ -117,6 +127,74 @@ struct l2_mbec_hc {
 	uint64_t cmd, arg0, arg1, arg2;
 	uint64_t status, ret0, ret1;
 };
+
+/* L2_TEST_INTERPOSE: in op and arg, out the result (value >= 0, or
+ * -(L2_EPROBE_BASE + vector) for a probe that faulted, or -L2_E*). */
+struct l2_interpose_test {
+	uint64_t op, arg;
+	int64_t result;
+	uint64_t status, ret0, ret1;  /* L2_INTERPOSE_HC: the hypercall's */
+};
+#define L2_INTERPOSE_LSTAR_READ  1 /* -> LSTAR as RDMSR reads it */
+#define L2_INTERPOSE_LSTAR_WRITE 2 /* WRMSR LSTAR = arg, guarded -> 0 */
+#define L2_INTERPOSE_ENTRY       3 /* -> the kernel's own system-call entry */
+#define L2_INTERPOSE_ALT_ENTRY   4 /* -> a second entry: counts, then the first */
+#define L2_INTERPOSE_ALT_COUNT   5 /* -> system calls through the second entry */
+#define L2_INTERPOSE_HC          6 /* the interposition hypercall arg >> 32 with
+				    * arg0 = (uint32_t)arg at CPL0 -> 0, status
+				    * and results; for REGISTER arg0 is a case: */
+#define L2_INTERPOSE_REG_VALID        0  /* the kernel's own entry page as the
+					    * code, two kernel pages */
+#define L2_INTERPOSE_REG_MISALIGNED   1  /* the control page address + 8 */
+#define L2_INTERPOSE_REG_UNMAPPED     2  /* an address the kernel does not map */
+#define L2_INTERPOSE_REG_USER_PAGE    3  /* a user page */
+#define L2_INTERPOSE_REG_MAGIC        4  /* a wrong magic */
+#define L2_INTERPOSE_REG_VERSION      5  /* a wrong version */
+#define L2_INTERPOSE_REG_ENTRY_OUT    6  /* the entry past the code */
+#define L2_INTERPOSE_REG_CODE_BIG     7  /* 17 pages of code */
+#define L2_INTERPOSE_REG_CODE_ALIGN   8  /* code_end not page-aligned */
+#define L2_INTERPOSE_REG_COUNTERS_CTL 9  /* the counter page is the control page */
+#define L2_INTERPOSE_REG_COUNTERS_OUT 10 /* the counter page not mapped */
+#define L2_INTERPOSE_REG_CODE_IS_CTL  11 /* the code page is the control page */
+#define L2_INTERPOSE_REG_MODULE       12 /* the interposer module's own page */
+#define L2_INTERPOSE_REG_AGAIN        13 /* the kernel's page as case 0 left it */
+#define L2_INTERPOSE_ENTRY_BYTE  8 /* -> the first byte at the kernel's entry, read as data */
+/* entry.S: syscall_entry begins with MOV r/m64, r64 (REX.W 89 /r) */
+#define L2_INTERPOSE_ENTRY_FIRST_BYTE 0x48
+#define L2_INTERPOSE_TAMPER      7 /* as a hostile kernel, CR0.WP clear, write to
+				    * the module's entry code (arg 0), its control
+				    * page's real target (1), its counter page (2)
+				    * -> 1 if the write took effect (undone), 0 if
+				    * it did not; -L2_ENOENT without a module */
+
+
+/* L2_TEST_DOMAIN: in op and arg; out the result (>= 0, or -(L2_EPROBE_BASE
+ * + vector) for a probe that faulted, or -L2_E*), the hypercall's status
+ * and results, and for a #PF its CR2. */
+struct l2_domain_test {
+	uint64_t op, arg;
+	int64_t result;
+	uint64_t status, ret0, cr2;
+};
+#define L2_DOMAIN_CREATE     1 /* DOMAIN_CREATE, arg a case below -> status, ret0 */
+#define L2_DOMAIN_READ       2 /* read the domain's secret from outside, guarded */
+#define L2_DOMAIN_ENTER_AWAY 3 /* call the domain's code elsewhere than the gate, guarded */
+#define L2_DOMAIN_CALL       4 /* DOMAIN_CALL, arg the value -> status, ret0 the result */
+#define L2_DOMAIN_RETURN     5 /* DOMAIN_RETURN from outside -> status */
+#define L2_DOMAIN_CALL_BAD   6 /* DOMAIN_CALL of an id that is not the domain's -> status */
+#define L2_DOMAIN_ADDRESSES  7 /* -> result the secret's address, ret0 the away entry's */
+#define L2_DOMAIN_SECRET     0x5EC12E70D0A1ull /* what the domain's data page holds */
+/* DOMAIN_CREATE cases: */
+#define L2_DOMAIN_DESC_VALID     0 /* the domain's code page and data page, its gate */
+#define L2_DOMAIN_DESC_MAGIC     1
+#define L2_DOMAIN_DESC_NO_RANGE  2
+#define L2_DOMAIN_DESC_MISALIGN  3
+#define L2_DOMAIN_DESC_OUTSIDE   4 /* a range past L2 RAM */
+#define L2_DOMAIN_DESC_TOO_BIG   5 /* 65 pages */
+#define L2_DOMAIN_DESC_OVERLAP   6
+#define L2_DOMAIN_DESC_GATE_OUT  7 /* the gate in neither range */
+#define L2_DOMAIN_DESC_UNMAPPED  8 /* the descriptor's address not mapped */
+#define L2_DOMAIN_DESC_CASES     9
 
 /* L2_TEST_MBEC_FAULT: the last guarded probe (L2_TEST_MBEC_KEXEC or _ALIAS). */
 struct l2_mbec_fault {

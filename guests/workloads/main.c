@@ -32,17 +32,21 @@ static const wl_fn workload_fns[NESTLAB_WL_NR] = {
 	[NESTLAB_WL_MULTI]       = wl_multi,
 	[NESTLAB_WL_MBEC_KEXEC_USER]   = wl_mbec_kexec_user,
 	[NESTLAB_WL_MBEC_UEXEC_KERNEL] = wl_mbec_uexec_kernel,
+	[NESTLAB_WL_MBEC_KALIAS_USER] = wl_mbec_kalias_user,
 	[NESTLAB_WL_MBEC_ERRORS]       = wl_mbec_errors,
 	[NESTLAB_WL_BATCH_PAIRS]       = wl_batch_pairs,
 	[NESTLAB_WL_BATCH_CHAIN]       = wl_batch_chain,
 	[NESTLAB_WL_BATCH_HOSTILE]     = wl_batch_hostile,
 	[NESTLAB_WL_PIO_PAIRS]         = wl_pio_pairs,
 	[NESTLAB_WL_BATCH_RANDOM]      = wl_batch_random,
+	[NESTLAB_WL_INTERPOSE_CHECK] = wl_interpose_check,
+	[NESTLAB_WL_SYSCALL_RANDOM] = wl_syscall_random,
+	[NESTLAB_WL_DOMAIN] = wl_domain,
 	[NESTLAB_WL_TRIPLEFAULT] = wl_triplefault,
 	[NESTLAB_WL_BADACCESS]   = wl_badaccess,
 	[NESTLAB_WL_BATCH_FAULT] = wl_batch_fault,
 };
-_Static_assert(NESTLAB_WL_NR == 23, "a workload was added to bootargs.h: add it here");
+_Static_assert(NESTLAB_WL_NR == 27, "a workload was added to bootargs.h: add it here");
 
 __attribute__((section(".text.user_start"), noreturn, used))
 void user_start(uint64_t workload, uint64_t iterations, uint64_t transport, uint64_t level,

@@ -69,12 +69,16 @@
 	X(MULTI,       "multi",       "one step of each procs= program, then a yield") \
 	X(MBEC_KEXEC_USER, "mbec-kexec-user", "probe: the kernel calls a user code page") \
 	X(MBEC_UEXEC_KERNEL, "mbec-uexec-kernel", "probe: a process calls a kernel code page") \
+	X(MBEC_KALIAS_USER, "mbec-kalias-user", "probe: the kernel calls a user page through a kernel alias") \
 	X(MBEC_ERRORS, "mbec-errors", "bad MBEC hypercalls; checks each error code") \
 	X(BATCH_PAIRS, "batch-pairs", "two system calls with register-only glue")  \
 	X(BATCH_CHAIN, "batch-chain", "a run of 2..16 system calls with glue")      \
 	X(BATCH_HOSTILE, "batch-hostile", "five system calls, glue that cannot be emulated") \
 	X(PIO_PAIRS,   "pio-pairs",   "a port write and read with register glue between") \
 	X(BATCH_RANDOM, "batch-random", "a random sequence of glue and system calls (hashed)") \
+	X(INTERPOSE_CHECK, "interpose-check", "LSTAR hiding, redirection, tamper, registration checks") \
+	X(SYSCALL_RANDOM, "syscall-random", "one pseudo-random system call, its registers checked") \
+	X(DOMAIN,      "domain",      "one call into a protection domain through its gate") \
 	X(TRIPLEFAULT, "triplefault", "negative test: the kernel triple-faults")  \
 	X(BADACCESS,   "badaccess",   "negative test: touch memory outside RAM")  \
 	X(BATCH_FAULT, "batch-fault", "negative test: a system call, then a faulting instruction")

@@ -86,6 +86,59 @@ enum nestlab_hc_cmd {
 	 * page, ret1 = view switches so far (whole run). E_RANGE outside RAM,
 	 * E_STATE before ENABLE. */
 	NESTLAB_HC_MBEC_QUERY     = 10,
+	/*
+	 * System-call interposition (docs/interpose.md, the contract in
+	 * include/nestlab/interpose.h). Only when L1 runs with interpose=
+	 * inguest or hypercall: else E_STATE. CPL0 only.
+	 *
+	 * arg0 = virtual address of the module's control page -> ret0 = the
+	 * variant (enum nestlab_interpose_variant). L1 checks the page once:
+	 * E_FAULT if the control page, a page of the module's code or the
+	 * counter page is not mapped, is a user page or lies outside L2 RAM;
+	 * E_INVAL for a wrong magic or version, an address not 4 KiB-aligned,
+	 * an empty code range or pages that overlap; E_RANGE for an entry
+	 * outside [code_start, code_end) or more than
+	 * NESTLAB_INTERPOSE_CODE_PAGES_MAX pages of code; E_STATE the second
+	 * time; E_RANGE with nothing changed if L1 runs out of memory for
+	 * the nested page tables. Then L1 protects the pages, fills the
+	 * control page's L1 part and points the CPU's LSTAR at the entry.
+	 */
+	NESTLAB_HC_INTERPOSE_REGISTER = 11,
+	/* Variant hypercall, from the module at each system call: arg0 = the
+	 * system-call number -> ret0 = 1 if it is denied, else 0. E_STATE
+	 * unless registered under variant hypercall. */
+	NESTLAB_HC_INTERPOSE_SYSCALL  = 12,
+	/* arg0 = NESTLAB_INTERPOSE_Q_COUNTS -> ret0 = system calls
+	 * interposed so far (whole run), ret1 = L2 writes to the protected
+	 * pages refused so far; arg0 = NESTLAB_INTERPOSE_Q_CONFIG -> ret0 =
+	 * variant | op << 8, ret1 = 1 once a module registered. Another arg0:
+	 * E_INVAL. E_STATE when interposition is off. */
+	NESTLAB_HC_INTERPOSE_QUERY    = 13,
+	/*
+	 * Protection domains (include/nestlab/domain.h, docs/mbec.md). Only
+	 * while L1's domain mechanism is on (domain=on; the launcher sets it
+	 * for workload domain; off: E_STATE).
+	 * CPL0 only, over VMMCALL only (CALL and RETURN move the vCPU).
+	 *
+	 * arg0 = virtual address of a struct nestlab_domain_desc -> ret0 =
+	 * the domain's id. E_FAULT: the descriptor unreadable; E_INVAL: magic,
+	 * version, 0 or too many ranges, a range misaligned, empty or
+	 * overlapping another, the gate outside the ranges, a reserved field
+	 * set; E_RANGE: a range outside L2 RAM, more than
+	 * NESTLAB_DOMAIN_PAGES_MAX pages, L1 out of memory (nothing changed);
+	 * E_STATE: a domain exists already, or the views are another
+	 * mechanism's (MBEC, interposition's breakpoint).
+	 */
+	NESTLAB_HC_DOMAIN_CREATE      = 14,
+	/* arg0 = id, arg1 = a value: the vCPU continues at the domain's gate in
+	 * its view with RBX = the value, RSI = the id; its DOMAIN_RETURN comes
+	 * back here with RAX = OK, RBX = its result, RSP as at the call.
+	 * E_INVAL: no such id, or not over VMMCALL; E_STATE: inside a domain,
+	 * or MBEC's views in use. */
+	NESTLAB_HC_DOMAIN_CALL        = 15,
+	/* From inside the domain: arg0 = the result -> back after the CALL.
+	 * E_STATE outside a domain. */
+	NESTLAB_HC_DOMAIN_RETURN      = 16,
 	NESTLAB_HC_NR_CMDS
 };
 

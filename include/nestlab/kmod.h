@@ -56,9 +56,16 @@ struct kmod_header {
 /*
  * The kernel's exports, ABI version 1: the only kernel symbols a module may
  * reference. kprintf: the kernel's printf (lib/freestanding/format.h's
- * conversions) to its console, line-buffered; kputs: a string, unformatted.
+ * conversions) to its console, line-buffered; kputs: a string, unformatted;
+ * kmod_code_range: the module's own code, [*start, *end) page-aligned (0;
+ * -1 before the module is loaded); ktrace: one record in the kernel's
+ * trace ring (include/nestlab/trace.h: type an enum nestlab_trace_event,
+ * cpl the mode the event concerns), nothing when the run is not traced or
+ * type is unknown.
  */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kputs(const char *s);
+int kmod_code_range(uint64_t *start, uint64_t *end);
+void ktrace(uint16_t type, uint8_t cpl, uint32_t code, uint64_t a0, uint64_t a1, uint64_t a2);
 
 #endif

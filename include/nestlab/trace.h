@@ -22,7 +22,9 @@
  *     when head - tail == capacity the ring is full and the producer counts
  *     a drop instead (it never blocks, never overwrites an unread record);
  *   - the consumer reads records tail..head-1, then advances tail.
- * head, tail and dropped only ever grow (64-bit: they never wrap).
+ * head, tail and dropped only ever grow (64-bit: they never wrap). So the
+ * producer may go on from the last tail it read until head reaches that
+ * tail + capacity, and read tail again only then (trace_producer.h).
  * Memory ordering (x86-TSO, AMD APM vol.2 7.2): stores become visible in
  * program order and loads are not reordered with older loads, so a
  * compiler barrier between writing a record and storing head (producer),
@@ -38,7 +40,7 @@
 
 #define NESTLAB_TRACE_DIR_MAGIC   0x5249444Cu /* "LDIR" */
 #define NESTLAB_TRACE_RING_MAGIC  0x474E524Cu /* "LRNG" */
-#define NESTLAB_TRACE_ABI         1u
+#define NESTLAB_TRACE_ABI         2u  /* 2: l1_exit's words as below */
 #define NESTLAB_TRACE_RECORD_SIZE 64u
 #define NESTLAB_TRACE_MAX_RINGS   4u
 #define NESTLAB_TRACE_MAX_RECORDS (1u << 20) /* per ring */
@@ -52,8 +54,27 @@ enum nestlab_trace_producer {
 /*
  * Event types: X(id, "name", "code", "a0", "a1", "a2"): the record's type,
  * the LTTng event name (nestlab:<name>) and what code and the payload
- * words hold for it ("" = unused). The collector and trace-stats are
- * generated from this list.
+ * words hold for it in the event ("" = unused). The collector and
+ * trace-stats are generated from this list.
+ *
+ * Every type's record holds its event's values, except l1_exit, which L1
+ * writes at every exit and so in the form that costs it the fewest
+ * instructions; the collector turns it into the event's values:
+ *   a0  the TSC when the exit's handler returned; the event's l1_cycles is
+ *       a0 - tsc (a record with a0 < tsc is corrupt);
+ *   a1, a2  the event's qual and qual2, raw: per reason, only these bits
+ *       are defined, the rest are whatever L1's words held and the
+ *       collector clears them:
+ *         cpuid    a1 = RAX, a2 = RCX before the handler: the leaf and
+ *                  subleaf in bits 0-31 of each
+ *         msr      a1 bits 0-31 the MSR index, bit 32 set for a WRMSR;
+ *                  a2 = EDX:EAX (the value written, or read), all 64 bits
+ *         ioio     a1 bits 0-15 the port, bits 16-23 the access's flags
+ *                  (docs/tracing.md); a2 bits 0-31 = EAX after the access
+ *         excp_*   a1 bits 0-7 the vector, bits 32-63 the error code;
+ *                  a2 = CR2, all 64 bits
+ *         others   every bit as written (npf: GPA, flags; vmmcall: RCX,
+ *                  the command, and 0; the rest 0 and 0).
  */
 #define NESTLAB_TRACE_EVENTS(X)                                               \
 	/* L1 */                                                                \
@@ -70,7 +91,8 @@ enum nestlab_trace_producer {
 	X(L2_PHASE_BEGIN,   "l2_phase_begin",   "phase", "",       "",     "")   \
 	X(L2_PHASE_END,     "l2_phase_end",     "phase", "",       "",     "")   \
 	X(L2_CONTEXT_SWITCH, "l2_context_switch", "to_pid", "from_pid", "why", "") \
-	X(L2_BATCH,         "l2_batch",         "size", "why",     "emulated", "")
+	X(L2_BATCH,         "l2_batch",         "size", "why",     "emulated", "") \
+	X(L2_INTERPOSE,     "l2_interpose",     "nr",    "denied", "",     "")
 
 enum nestlab_trace_event {
 	NESTLAB_TRACE_NONE = 0,

@@ -82,6 +82,27 @@ struct nestlab_wm_mbec {
 	unsigned long interrupts_per_iter;  /* interrupts taken from ring 3 */
 	int violates;                    /* fetches against the policy on purpose */
 	unsigned extra_checks;           /* PASS lines beyond checks[1] */
+	int skips;                       /* needs the views MBEC takes: SKIP, no check */
+};
+
+/*
+ * Under L1's system-call interposition (`nestlab run --interpose V`,
+ * docs/interpose.md) every system call is interposed: the mbec part's
+ * syscalls_per_iter (round trips per iteration) are the calls per
+ * iteration, and the phase's last call, PHASE_END's, is one more
+ * (NESTLAB_WM_INTERPOSE_FIXED_CALLS). The exits they add: inguest none;
+ * hypercall one VMMCALL per call (the module's); trap 2 #UD per round trip
+ * (SYSCALL and SYSRET) plus PHASE_BEGIN's SYSRET and PHASE_END's SYSCALL
+ * in the phase. A workload whose exits change otherwise under
+ * interposition says so (exits_vary) and has its level-2 checks per
+ * variant.
+ */
+#define NESTLAB_WM_INTERPOSE_FIXED_CALLS 1
+struct nestlab_wm_interpose {
+	int exits_vary;                  /* the phase's exits are not modelled */
+	/* PASS lines at level 2 beyond checks[1]'s base, replacing
+	 * off_checks: [trap, registered module, no module registered] */
+	unsigned base_checks, off_checks, trap_checks, module_checks, unreg_checks;
 };
 
 struct nestlab_workload_model {
@@ -102,6 +123,7 @@ struct nestlab_workload_model {
 	 * (register glue between them, an end L1's look-ahead stops at after
 	 * them); a run of k accesses is ceil(k / batch_max) IOIO exits. */
 	unsigned long l1_batch_run;
+	struct nestlab_wm_interpose interpose;         /* under L1's interposition */
 };
 
 #define NESTLAB_WM_EACH(r)      { NESTLAB_EXIT_##r, NESTLAB_WM_ALWAYS, 1, 0 }
@@ -270,6 +292,36 @@ static inline unsigned nestlab_wm_batch_runs(unsigned int wl, unsigned long i,
 	return 0;
 }
 
+/*
+ * interpose_check.c: 6 LSTAR checks at both levels; at level 2 more, by
+ * what L1's interposition is (docs/interpose.md): off 3, trap and
+ * breakpoint 3, a
+ * registered interposer module 8, interposition on with no module
+ * registered (the registration cases) 16 (both: the non-canonical write
+ * first). Its hypercalls are VMMCALLs
+ * whatever the transport: with interposition off, QUERY and REGISTER at
+ * CPL0 and REGISTER at CPL3.
+ */
+#define NESTLAB_WM_INTERPOSE_LSTAR_CHECKS      6
+#define NESTLAB_WM_INTERPOSE_OFF_CHECKS        3
+#define NESTLAB_WM_INTERPOSE_TRAP_CHECKS       3
+#define NESTLAB_WM_INTERPOSE_MODULE_CHECKS     8
+#define NESTLAB_WM_INTERPOSE_UNREG_CHECKS      16
+#define NESTLAB_WM_INTERPOSE_CHECKS_MAX        \
+	(NESTLAB_WM_INTERPOSE_LSTAR_CHECKS + NESTLAB_WM_INTERPOSE_UNREG_CHECKS)
+#define NESTLAB_WM_INTERPOSE_OFF_VMMCALLS      3
+
+/*
+ * domain.c at level 2 with L1's domain mechanism (the launcher turns it on
+ * for this workload): 14 checks before the phase (8 bad descriptors, the
+ * valid one, again; the secret's read and a call elsewhere than the gate
+ * from outside; RETURN outside; CALL of another id), 2 after; in the phase
+ * each iteration is one call through the gate: 2 VMMCALL exits (the CALL,
+ * the domain's RETURN), whatever the transport. At level 1, and under
+ * MBEC (whose views a domain cannot share yet), none (SKIP).
+ */
+#define NESTLAB_WM_DOMAIN_CHECKS 16
+
 /* The exit reason of one hypercall over transport `t`. */
 static inline unsigned int nestlab_wm_hc_exit(enum nestlab_transport t)
 {
@@ -363,6 +415,11 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			.defined = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
 			.mbec = { .violates = 1 },
 		},
+		/* mbec_kalias_user.c: as mbec-kexec-user, through a kernel alias */
+		[NESTLAB_WL_MBEC_KALIAS_USER] = {
+			.defined = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
+			.mbec = { .violates = 1 },
+		},
 		/* mbec_errors.c: SKIP without MBEC (an empty phase); its checks
 		 * are of nestlab L1's MBEC hypercalls */
 		[NESTLAB_WL_MBEC_ERRORS] = {
@@ -392,6 +449,33 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			.defined = 1, .exits = { { NESTLAB_EXIT_IOIO, NESTLAB_WM_ALWAYS,
 						   NESTLAB_WM_PIO_PAIRS_ACCESSES, 0 } },
 			NESTLAB_WM_PASSES, .l1_batch_run = NESTLAB_WM_PIO_PAIRS_ACCESSES,
+		},
+		/* interpose_check.c: see NESTLAB_WM_INTERPOSE_*_CHECKS */
+		[NESTLAB_WL_INTERPOSE_CHECK] = {
+			.defined = 1, .nestlab_l1_only = 1,
+			.exits = { NESTLAB_WM_FIXED(VMMCALL, NESTLAB_WM_INTERPOSE_OFF_VMMCALLS) },
+			NESTLAB_WM_PASSES,
+			.checks = { NESTLAB_WM_INTERPOSE_LSTAR_CHECKS,
+				    NESTLAB_WM_INTERPOSE_LSTAR_CHECKS +
+				    NESTLAB_WM_INTERPOSE_OFF_CHECKS },
+			.interpose = { .exits_vary = 1,
+				       .base_checks = NESTLAB_WM_INTERPOSE_LSTAR_CHECKS,
+				       .off_checks = NESTLAB_WM_INTERPOSE_OFF_CHECKS,
+				       .trap_checks = NESTLAB_WM_INTERPOSE_TRAP_CHECKS,
+				       .module_checks = NESTLAB_WM_INTERPOSE_MODULE_CHECKS,
+				       .unreg_checks = NESTLAB_WM_INTERPOSE_UNREG_CHECKS },
+		},
+		/* syscall_random.c: one system call per iteration, nothing
+		 * intercepted without interposition; one check */
+		[NESTLAB_WL_SYSCALL_RANDOM] = {
+			.defined = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
+			NESTLAB_WM_MBEC_SYSCALLS(1),
+		},
+		[NESTLAB_WL_DOMAIN] = {
+			.defined = 1, .nestlab_l1_only = 1,
+			.exits = { { NESTLAB_EXIT_VMMCALL, NESTLAB_WM_ALWAYS, 2, 0 } },
+			NESTLAB_WM_PASSES, .checks = { 0, NESTLAB_WM_DOMAIN_CHECKS },
+			.mbec = { .skips = 1 },
 		},
 		/* triplefault.c: L1 sees SHUTDOWN; at level 1 QEMU (-no-reboot)
 		 * stops with no status. The phase never ends: no exits modelled. */

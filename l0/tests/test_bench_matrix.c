@@ -267,3 +267,37 @@ Test(bench_matrix, mbec_in_id_and_command)
 	cr_assert(strstr(cell("getpid-l2-kvm-vmmcall-eager-n1000-mbec")->why,
 			 "not applicable (--mbec is nestlab L1's mechanism)") != NULL);
 }
+
+/* interpose: level 2 with nestlab's L1 only; in the id and the command;
+ * off is the default, named in nothing; KVM: not applicable; a bad value
+ * names every word. */
+Test(bench_matrix, interpose_in_id_and_command)
+{
+	struct bench_opts o = {
+		.launcher = "/x/nestlab", .out = "/r", .repeat = 1, .timeout_s = 300,
+	};
+	char *cmd;
+
+	load("a", "[matrix]\nlevel = 2\nworkload = getpid\n[case off]\ninterpose = off\n"
+	     "[case in]\ninterpose = inguest\n[case hc]\ninterpose = hypercall\n"
+	     "[case trap]\ninterpose = trap\n[case kvm]\nl1 = kvm\ninterpose = trap\n");
+	expand(false, true);
+	cmd = bench_cell_command(cell("getpid-l2-nestlab-vmmcall-eager-n1000"), 1, &o);
+	cr_assert(strstr(cmd, "--interpose") == NULL, "%s", cmd);
+	free(cmd);
+	cmd = bench_cell_command(cell("getpid-l2-nestlab-vmmcall-eager-n1000-interpose-inguest"),
+				 1, &o);
+	cr_assert(strstr(cmd, " --interpose inguest ") != NULL, "%s", cmd);
+	free(cmd);
+	cmd = bench_cell_command(cell("getpid-l2-nestlab-vmmcall-eager-n1000-interpose-hypercall"),
+				 1, &o);
+	cr_assert(strstr(cmd, " --interpose hypercall ") != NULL, "%s", cmd);
+	free(cmd);
+	cmd = bench_cell_command(cell("getpid-l2-nestlab-vmmcall-eager-n1000-interpose-trap"), 1,
+				 &o);
+	cr_assert(strstr(cmd, " --interpose trap ") != NULL, "%s", cmd);
+	free(cmd);
+	cr_assert(not(cell("getpid-l2-kvm-vmmcall-eager-n1000-interpose-trap")->available));
+	cr_assert(strstr(cell("getpid-l2-kvm-vmmcall-eager-n1000-interpose-trap")->why,
+			 "not applicable (--interpose is nestlab L1's mechanism)") != NULL);
+}

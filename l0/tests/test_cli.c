@@ -10,6 +10,7 @@
 #include <string.h>
 #include <nestlab/bootargs.h>
 #include "cli.h"
+#include "cli_interpose.h"
 #include "cli_capture.h"
 
 /* Parses a NULL-terminated argument list after "run". */
@@ -483,4 +484,99 @@ Test(cli, batch_option)
 	cr_assert(not(eq(ptr, strstr(err_buf, "--batch l1 is nestlab L1's mechanism"), NULL)));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--batch-max", "2", NULL), CLI_USAGE));
 	cr_assert(not(eq(ptr, strstr(err_buf, "--batch-max needs --batch kernel or l1"), NULL)));
+}
+
+/* --interpose, --interpose-op, --interpose-deny: values, defaults, where
+ * they apply, the module they need, and L1's words. */
+Test(cli, interpose_options)
+{
+	struct run_config c;
+	char l1[L0_L1_ARGS_LEN];
+
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", NULL), CLI_RUN));
+	cr_assert(eq(int, c.interpose, L0_INTERPOSE_OFF));
+	cr_assert(not(cli_interpose_needs_module(&c)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "inguest", NULL),
+		     CLI_RUN));
+	cr_assert(eq(int, c.interpose_op, L0_INTERPOSE_OP_COUNT));
+	cr_assert(cli_interpose_needs_module(&c));
+	cr_assert(eq(int, cli_l1_args(&c, l1, sizeof(l1)), 0));
+	cr_assert(eq(str, l1, " interpose=inguest"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "hypercall",
+				"--interpose-op", "trace", NULL), CLI_RUN));
+	cr_assert(cli_interpose_needs_module(&c));
+	cr_assert(eq(int, cli_l1_args(&c, l1, sizeof(l1)), 0));
+	cr_assert(eq(str, l1, " interpose=hypercall interpose_op=trace"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "trap",
+				"--interpose-op", "deny", "--interpose-deny", "2,255,0",
+				"--mbec", "exec-fault", NULL), CLI_RUN));
+	cr_assert(not(cli_interpose_needs_module(&c)));
+	cr_assert(eq(int, cli_l1_args(&c, l1, sizeof(l1)), 0));
+	cr_assert(eq(str, l1, " mbec=exec-fault mbec_tlb=asid mbec_violation=stop "
+		     "interpose=trap interpose_op=deny interpose_deny=2,255,0"));
+	cr_assert(eq(str, (char *)l0_interpose_name(L0_INTERPOSE_TRAP), "trap"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "breakpoint", NULL),
+		     CLI_RUN));
+	cr_assert(not(cli_interpose_needs_module(&c)));
+	cr_assert(eq(int, cli_l1_args(&c, l1, sizeof(l1)), 0));
+	cr_assert(eq(str, l1, " interpose=breakpoint"));
+	cr_assert(eq(str, (char *)l0_interpose_op_name(L0_INTERPOSE_OP_DENY), "deny"));
+}
+
+Test(cli, interpose_usage_errors)
+{
+	struct run_config c;
+	static const struct { const char *opt, *val, *want; } bad[] = {
+		{ "--interpose", "on", "want off, inguest, hypercall, trap or breakpoint" },
+		{ "--interpose-op", "log", "want count, trace or deny" },
+		{ "--interpose-deny", "", "want system-call numbers 0..255" },
+		{ "--interpose-deny", "256", "want system-call numbers 0..255" },
+		{ "--interpose-deny", "1,", "want system-call numbers 0..255" },
+		{ "--interpose-deny", ",1", "want system-call numbers 0..255" },
+		{ "--interpose-deny", "1;2", "want system-call numbers 0..255" },
+		{ "--interpose-deny", "00001", "want system-call numbers 0..255" },
+		{ "--interpose-deny", "3,4,3", "3 is listed twice" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "inguest",
+					bad[i].opt, bad[i].val, NULL), CLI_USAGE), "%s '%s'",
+			  bad[i].opt, bad[i].val);
+		cr_assert(not(eq(ptr, strstr(err_buf, bad[i].want), NULL)), "%s", err_buf);
+	}
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--level", "1", "--interpose",
+				"inguest", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--interpose applies to --level 2 with --l1 "
+				     "nestlab only"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--l1", "kvm", "--interpose",
+				"trap", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose-op", "trace", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--interpose-op applies with --interpose "
+				     "inguest, hypercall, trap or breakpoint only"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "breakpoint", "--mbec",
+				"exec-fault", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--interpose breakpoint builds its own execute "
+				     "view: not with --mbec"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "breakpoint",
+				"--npt-lazy", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "not with --npt-lazy"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose-deny", "2", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--interpose-deny applies with"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "inguest",
+				"--interpose-op", "deny", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--interpose-op deny needs --interpose-deny"),
+			 NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "inguest",
+				"--interpose-deny", "2", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--interpose-deny needs --interpose-op deny"),
+			 NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "trap", "--mbec",
+				"intercept", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--interpose trap and --mbec intercept"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--interpose", "inguest",
+				"--l1-option", "interpose_op=deny", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--l1-option 'interpose_op=deny' with "
+				     "--interpose"), NULL)));
 }

@@ -31,6 +31,8 @@ Test(results_json, level2_pass_exact)
 		 "phase 0 cpuid tsc=2770000\n"
 		 "exit 0 cpuid 1000 85000\n"
 		 "exit 0 vmmcall 2 170\n"
+		 "counter 0 interpose.total 1001\n"
+		 "counter 0 interpose.nr.2 1000\n"
 		 "phase 1 other tsc=9\n"
 		 "exit total vmmcall 9 900\n"
 		 "exit total cpuid 1010 86000\n"
@@ -39,7 +41,8 @@ Test(results_json, level2_pass_exact)
 		.workload = "cpuid", .iterations = 1000, .level = 2, .accel = "tcg",
 		.accel_reason = "no nested SVM: /sys/module/kvm_amd/parameters/nested missing",
 		.transport = "vmmcall", .npt = "eager", .retpoline = "on", .mbec = "exec-fault", .mbec_tlb = "flush",
-		.mbec_violation = "inject", .l2mem_mib = 64, .icount = true,
+		.mbec_violation = "inject", .interpose = "inguest", .interpose_op = "deny",
+		.interpose_deny = "2,39", .l2mem_mib = 64, .icount = true,
 		.status = "pass", .status_code = 0, .qemu_exit = 1, .wall_seconds = 1.23456,
 		.errors = errors, .nerrors = 1, .results = &rs,
 	};
@@ -59,6 +62,9 @@ Test(results_json, level2_pass_exact)
 		"  \"mbec\": \"exec-fault\",\n"
 		"  \"mbec_tlb\": \"flush\",\n"
 		"  \"mbec_violation\": \"inject\",\n"
+		"  \"interpose\": \"inguest\",\n"
+		"  \"interpose_op\": \"deny\",\n"
+		"  \"interpose_deny\": [2, 39],\n"
 		"  \"l2mem_mib\": 64,\n"
 		"  \"icount\": true,\n"
 		"  \"status\": \"pass\",\n"
@@ -73,7 +79,8 @@ Test(results_json, level2_pass_exact)
 		"    {\"name\": \"cpuid\",\n"
 		"     \"exits\": {\"cpuid\": 1000, \"vmmcall\": 2},\n"
 		"     \"l1_cycles\": {\"cpuid\": 85000, \"vmmcall\": 170},\n"
-		"     \"tsc\": 2770000},\n"
+		"     \"tsc\": 2770000,\n"
+		"     \"counters\": {\"interpose.total\": 1001, \"interpose.nr.2\": 1000}},\n"
 		"    {\"name\": \"other\",\n"
 		"     \"exits\": {},\n"
 		"     \"l1_cycles\": {},\n"
@@ -111,6 +118,9 @@ Test(results_json, level1_run_exact)
 		"  \"mbec\": null,\n"
 		"  \"mbec_tlb\": null,\n"
 		"  \"mbec_violation\": null,\n"
+		"  \"interpose\": null,\n"
+		"  \"interpose_op\": null,\n"
+		"  \"interpose_deny\": null,\n"
 		"  \"l2mem_mib\": null,\n"
 		"  \"icount\": false,\n"
 		"  \"status\": \"pass\",\n"
@@ -157,6 +167,9 @@ Test(results_json, failure_without_stream_exact)
 		"  \"mbec\": \"off\",\n"
 		"  \"mbec_tlb\": null,\n"
 		"  \"mbec_violation\": null,\n"
+		"  \"interpose\": null,\n"
+		"  \"interpose_op\": null,\n"
+		"  \"interpose_deny\": null,\n"
 		"  \"l2mem_mib\": 32,\n"
 		"  \"icount\": true,\n"
 		"  \"status\": \"timeout\",\n"

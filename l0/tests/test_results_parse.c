@@ -201,3 +201,42 @@ Test(results_parse, error_lines_are_bounded)
 	cr_assert(eq(str, rs.errors[0], ""));
 	cr_assert(eq(str, rs.errors[1], "yyy"));
 }
+
+/* "counter" lines: kept in order with their phase; every malformed form
+ * refused with a reason. */
+Test(results_parse, counters)
+{
+	cr_assert(eq(int, parse(HDR "phase 0 getpid tsc=5\nexit 0 cpuid 1 1\n"
+				"counter 0 interpose.nr.2 1000\ncounter 0 interpose.nr.6 1\n"
+				"phase 1 b tsc=1\ncounter 1 interpose.nr.2 3\nstatus 0\nend\n"),
+		     RESULTS_COMPLETE));
+	cr_assert(eq(u32, rs.ncounters, 3));
+	cr_assert(eq(u32, rs.counters[0].phase, 0));
+	cr_assert(eq(str, rs.counters[0].name, "interpose.nr.2"));
+	cr_assert(eq(u64, rs.counters[0].value, 1000));
+	cr_assert(eq(str, rs.counters[1].name, "interpose.nr.6"));
+	cr_assert(eq(u32, rs.counters[2].phase, 1));
+	cr_assert(eq(u64, rs.counters[2].value, 3));
+	malformed(HDR "counter 0 a 1\n", "results line 2: counter names phase 0, which was not declared");
+	malformed(HDR "phase 0 a tsc=1\ncounter 0 a\n",
+		  "results line 3: counter wants 'counter <index> <name> <value>'");
+	malformed(HDR "phase 0 a tsc=1\ncounter x a 1\n", "results line 3: bad counter phase index 'x'");
+	malformed(HDR "phase 0 a tsc=1\ncounter 0 A 1\n", "results line 3: bad counter name 'A'");
+	malformed(HDR "phase 0 a tsc=1\ncounter 0 abcdefghijabcdefghijabcdefghij12 1\n",
+		  "results line 3: bad counter name 'abcdefghijabcdefghijabcdefghij12'");
+	malformed(HDR "phase 0 a tsc=1\ncounter 0 a -1\n", "results line 3: bad counter value '-1'");
+	malformed(HDR "phase 0 a tsc=1\ncounter 0 a 1\ncounter 0 a 2\n",
+		  "results line 4: counter 0 a repeated");
+}
+
+Test(results_parse, too_many_counters)
+{
+	char text[8192];
+	int n = snprintf(text, sizeof(text), HDR "phase 0 a tsc=1\n");
+
+	for (unsigned i = 0; i <= NESTLAB_MAX_COUNTERS; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "counter 0 c%u %u\n", i, i);
+	cr_assert(eq(int, parse(text), RESULTS_MALFORMED));
+	cr_assert(eq(str, why, "results line 67: too many counters (at most 64)"));
+	cr_assert(eq(u32, rs.ncounters, NESTLAB_MAX_COUNTERS));
+}

@@ -11,6 +11,7 @@
 #include "exit_table.h"
 #include "guest_access.h"
 #include "guest_insn.h"
+#include "phase_hook.h"
 
 static int hc_copy(void *ctx, uint64_t gva, void *dst, size_t len)
 {
@@ -59,6 +60,12 @@ unsigned hypercall_from_guest(struct vcpu *v, unsigned cpl, unsigned transport)
 		trace_l1_hypercall(v, g[X86_RCX], g[X86_RBX], (uint32_t)r.rax, r.rbx,
 				   transport);
 
+	if ((flags & HC_MARKER) && r.rax == NESTLAB_HC_OK) {
+		bool begin = g[X86_RCX] == NESTLAB_HC_PHASE_BEGIN;
+
+		/* PHASE_BEGIN returns the index; PHASE_END took it in RBX. */
+		phase_hooks_run(v, (unsigned)(begin ? r.rbx : g[X86_RBX]), begin);
+	}
 	g[X86_RAX] = r.rax;
 	g[X86_RBX] = r.rbx;
 	g[X86_RSI] = r.rsi;

@@ -61,6 +61,47 @@ int exit_stats_phase_end(struct exit_stats *s, unsigned index, uint64_t tsc)
 	return 0;
 }
 
+static bool counter_name_ok(const char *name, size_t *len)
+{
+	size_t n = 0;
+
+	for (; name[n]; n++) {
+		char c = name[n];
+
+		if (n >= NESTLAB_COUNTER_NAME_MAX ||
+		    !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.'))
+			return false;
+	}
+	*len = n;
+	return n > 0;
+}
+
+int exit_stats_counter_set(struct exit_stats *s, unsigned index, const char *name,
+			   uint64_t value)
+{
+	struct exit_counter *c;
+	size_t len;
+
+	if (index >= s->nr_phases)
+		return EXIT_STATS_E_INDEX;
+	if (!counter_name_ok(name, &len))
+		return EXIT_STATS_E_NAME;
+	for (unsigned i = 0; i < s->nr_counters; i++) {
+		c = &s->counter[i];
+		if (c->phase == index && !memcmp(c->name, name, len + 1)) {
+			c->value = value;
+			return 0;
+		}
+	}
+	if (s->nr_counters >= NESTLAB_MAX_COUNTERS)
+		return EXIT_STATS_E_FULL;
+	c = &s->counter[s->nr_counters++];
+	c->phase = index;
+	memcpy(c->name, name, len + 1);
+	c->value = value;
+	return 0;
+}
+
 static void emit_counts(const struct exit_counts *c, int index,
 			const struct results_writer *w)
 {
@@ -80,6 +121,9 @@ void exit_stats_emit(struct exit_stats *s, const struct results_writer *w,
 
 		results_phase(w, i, p->name, p->tsc_end - p->tsc_begin);
 		emit_counts(&p->counts, (int)i, w);
+		for (unsigned k = 0; k < s->nr_counters; k++)
+			if (s->counter[k].phase == i)
+				results_counter(w, i, s->counter[k].name, s->counter[k].value);
 	}
 	emit_counts(&s->total, -1, w);
 }
@@ -87,7 +131,7 @@ void exit_stats_emit(struct exit_stats *s, const struct results_writer *w,
 const char *exit_stats_strerror(int rc)
 {
 	switch (rc) {
-	case EXIT_STATS_E_FULL: return "EXIT_STATS_E_FULL (NESTLAB_MAX_PHASES reached)";
+	case EXIT_STATS_E_FULL: return "EXIT_STATS_E_FULL (NESTLAB_MAX_PHASES or NESTLAB_MAX_COUNTERS reached)";
 	case EXIT_STATS_E_NAME: return "EXIT_STATS_E_NAME (empty, too long or bad characters)";
 	case EXIT_STATS_E_STATE: return "EXIT_STATS_E_STATE (begin while open / end of a phase not open)";
 	case EXIT_STATS_E_INDEX: return "EXIT_STATS_E_INDEX (no such phase)";

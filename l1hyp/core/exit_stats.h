@@ -2,7 +2,9 @@
  * Exit accounting: every exit counted by reason, overall and per workload
  * phase, with the L1 TSC cycles spent handling it. Phases are opened and
  * closed by marker hypercalls; the marker exits themselves count in the
- * totals but never in a phase. Pure C (host-tested), no allocation.
+ * totals but never in a phase. Mechanisms add named counters to a phase
+ * (exit_stats_counter_set: "interpose.nr.2" ...), written after the
+ * phase's exits. Pure C (host-tested), no allocation.
  */
 #ifndef L1_EXIT_STATS_H
 #define L1_EXIT_STATS_H
@@ -27,15 +29,24 @@ struct exit_phase {
 	struct exit_counts counts;
 };
 
+/* A mechanism's named count in a phase (results.h "counter"). */
+struct exit_counter {
+	unsigned phase;
+	char name[NESTLAB_COUNTER_NAME_MAX + 1];
+	uint64_t value;
+};
+
 struct exit_stats {
 	struct exit_phase phase[NESTLAB_MAX_PHASES];
+	struct exit_counter counter[NESTLAB_MAX_COUNTERS];
+	unsigned nr_counters;
 	unsigned nr_phases;
 	int open;                    /* index of the open phase, or -1 */
 	struct exit_counts *open_counts; /* &phase[open].counts, or NULL */
 	struct exit_counts total;
 };
 
-#define EXIT_STATS_E_FULL   (-60)  /* NESTLAB_MAX_PHASES reached */
+#define EXIT_STATS_E_FULL   (-60)  /* NESTLAB_MAX_PHASES (or _COUNTERS) reached */
 #define EXIT_STATS_E_NAME   (-61)  /* empty, too long or bad characters */
 #define EXIT_STATS_E_STATE  (-62)  /* begin while open / end of a phase not open */
 #define EXIT_STATS_E_INDEX  (-63)  /* no such phase */
@@ -49,6 +60,11 @@ void exit_stats_init(struct exit_stats *s);
 int  exit_stats_phase_begin(struct exit_stats *s, const char *name, size_t len,
 			    uint64_t tsc);
 int  exit_stats_phase_end(struct exit_stats *s, unsigned index, uint64_t tsc);
+/* Set counter `name` (NUL-terminated, [a-z0-9_.]) of phase index to
+ * value, adding it if new. 0, or EXIT_STATS_E_INDEX (no such phase),
+ * _NAME, _FULL (NESTLAB_MAX_COUNTERS in the stream already). */
+int  exit_stats_counter_set(struct exit_stats *s, unsigned index, const char *name,
+			    uint64_t value);
 /* Count one exit (a reason out of range counts as unknown). in_phase=false
  * for exits that must not count in a phase (the marker hypercalls).
  * Inline: it is on every exit's path. */
@@ -66,7 +82,7 @@ static inline void exit_stats_record(struct exit_stats *s, unsigned reason,
 		c->cycles[reason] += cycles;
 	}
 }
-/* Writes the "phase" and "exit" records of the results stream. A phase still
+/* Writes the "phase", "exit" and "counter" records of the results stream. A phase still
  * open is closed at tsc_now. */
 void exit_stats_emit(struct exit_stats *s, const struct results_writer *w,
 		     uint64_t tsc_now);

@@ -225,6 +225,12 @@ unsigned hc_dispatch(struct hc_regs *r, const struct hc_env *env)
 	case NESTLAB_HC_MBEC_ENABLE:
 	case NESTLAB_HC_MBEC_SET:
 	case NESTLAB_HC_MBEC_QUERY:
+	case NESTLAB_HC_INTERPOSE_REGISTER:
+	case NESTLAB_HC_INTERPOSE_SYSCALL:
+	case NESTLAB_HC_INTERPOSE_QUERY:
+	case NESTLAB_HC_DOMAIN_CREATE:
+	case NESTLAB_HC_DOMAIN_CALL:
+	case NESTLAB_HC_DOMAIN_RETURN:
 		hc_ext(r, env, (unsigned)cmd);
 		return 0;
 	case NESTLAB_HC_NR_CMDS:

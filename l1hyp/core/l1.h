@@ -50,6 +50,8 @@ void l1_end_run(unsigned status, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
 /* pages zeroed 4 KiB frames, physically contiguous; 0 when out of memory. */
 uint64_t l1_alloc_pages(unsigned pages);
+/* Give back pages from l1_alloc_pages (p as it returned, NULL: nothing). */
+void l1_free_pages(void *p, unsigned pages);
 
 /* Fault-safe access to memory that L2 controls (copy_safe.S): 0, or -1 if
  * the access faulted. */

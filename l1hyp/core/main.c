@@ -53,6 +53,12 @@ uint64_t l1_alloc_pages(unsigned pages)
 	return pa;
 }
 
+void l1_free_pages(void *p, unsigned pages)
+{
+	for (unsigned i = 0; p && i < pages; i++)
+		frame_free_page(&l1.fa, (uint64_t)(uintptr_t)p + (uint64_t)i * FRAME_SIZE);
+}
+
 static uint64_t *npt_alloc_table(void *ctx, uint64_t *phys)
 {
 	uint64_t pa = frame_alloc_page(&l1.fa);

@@ -25,6 +25,8 @@ int msr_efer_hide(struct vcpu *v, uint64_t bits)
 
 	if (bits & ~EFER_SCE)
 		return -1;
+	if (v->efer_hidden & bits)
+		return -1;      /* another mechanism emulates what the bit enables */
 	v->efer_hidden |= bits;
 	v->efer_hidden_val = efer & v->efer_hidden;
 	vendor_set_efer(v, efer & ~v->efer_hidden);

@@ -17,7 +17,9 @@ int msr_efer_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int msr_efer_write(struct vcpu *v, uint32_t msr, uint64_t val);
 
 /* Hide EFER.SCE from the CPU from now on (its current value becomes L2's
- * own). 0, or -1 for any other bit. */
+ * own). 0, or -1 for any other bit, or when it is hidden already: one
+ * mechanism at a time emulates SYSCALL/SYSRET (MBEC's intercept design,
+ * interposition's trap variant), the other's init fails. */
 int msr_efer_hide(struct vcpu *v, uint64_t bits);
 /* EFER as L2 sees it: the CPU's, with L2's own value of hidden bits. */
 uint64_t msr_efer_guest(const struct vcpu *v);

@@ -44,6 +44,27 @@ static void load(const struct vcpu *v, struct syscall_emul_cpu *c)
 	vendor_get_guest_msr(v, MSR_SFMASK, &c->sfmask);
 }
 
+/* Write back what the emulator changed, or report its fault. */
+static enum syscall_insn_outcome store(struct vcpu *v, const struct syscall_emul_cpu *c,
+				       const struct syscall_emul_result *r,
+				       struct syscall_emul_result *fault)
+{
+	if (r->vector >= 0) {
+		*fault = *r;
+		return SYSCALL_INSN_FAULT;
+	}
+	v->regs.rip = c->rip;
+	v->regs.rflags = c->rflags;
+	v->regs.gpr[X86_RCX] = c->rcx;
+	v->regs.gpr[X86_R11] = c->r11;
+	vendor_set_segment(v, VCPU_SEG_CS, &c->cs);
+	vendor_set_segment(v, VCPU_SEG_SS, &c->ss);
+	vendor_set_cpl(v, c->cpl);
+	if (r->single_step)
+		vcpu_single_step_trap(v);
+	return SYSCALL_INSN_DONE;
+}
+
 enum syscall_insn_outcome syscall_insn_run(struct vcpu *v, enum syscall_emul_insn *insn,
 					   struct syscall_emul_result *fault)
 {
@@ -55,18 +76,16 @@ enum syscall_insn_outcome syscall_insn_run(struct vcpu *v, enum syscall_emul_ins
 		return SYSCALL_INSN_NONE;
 	load(v, &c);
 	r = syscall_emul(&c, *insn, d->length, d->rex & 8);
-	if (r.vector >= 0) {
-		*fault = r;
-		return SYSCALL_INSN_FAULT;
-	}
-	v->regs.rip = c.rip;
-	v->regs.rflags = c.rflags;
-	v->regs.gpr[X86_RCX] = c.rcx;
-	v->regs.gpr[X86_R11] = c.r11;
-	vendor_set_segment(v, VCPU_SEG_CS, &c.cs);
-	vendor_set_segment(v, VCPU_SEG_SS, &c.ss);
-	vendor_set_cpl(v, c.cpl);
-	if (r.single_step)
-		vcpu_single_step_trap(v);
-	return SYSCALL_INSN_DONE;
+	return store(v, &c, &r, fault);
+}
+
+enum syscall_insn_outcome syscall_insn_sysret(struct vcpu *v, struct syscall_emul_result *fault)
+{
+	struct syscall_emul_cpu c;
+	struct syscall_emul_result r;
+
+	load(v, &c);
+	c.cpl = vendor_cpl(v);          /* after an emulated SYSCALL: not the exit's */
+	r = syscall_emul(&c, SYSCALL_EMUL_SYSRET, 0, true);
+	return store(v, &c, &r, fault);
 }

@@ -27,4 +27,10 @@ enum syscall_insn_outcome {
 enum syscall_insn_outcome syscall_insn_run(struct vcpu *v, enum syscall_emul_insn *insn,
 					   struct syscall_emul_result *fault);
 
+/* Carry out a SYSRETQ (REX.W: to 64-bit mode) for L2 now, from its current
+ * state, with no instruction at RIP: for a handler that completes a system
+ * call on L2's kernel's behalf (interposition's denial under the trap
+ * variant). DONE or FAULT (*fault says which), as syscall_insn_run. */
+enum syscall_insn_outcome syscall_insn_sysret(struct vcpu *v, struct syscall_emul_result *fault);
+
 #endif

@@ -12,6 +12,7 @@
 #include "mbec.h"
 #include "../core/l1.h"
 #include "../core/hypercall.h"
+#include "../core/phase_hook.h"
 #include "../core/trace_l1.h"
 #include "../arch/vcpu_vendor.h"
 #include "../arch/x86/console.h"
@@ -55,26 +56,81 @@ static int mbec_option(unsigned slot, const char *key, const char *val, size_t v
 	return 0;
 }
 
-void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa)
+void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa, enum mbec_cause cause)
 {
 	unsigned from = v->active_view;
+	bool flush = mbec.tlb == MBEC_TLB_FLUSH;
 
 	vendor_switch_view(v, view);
-	if (mbec.tlb == MBEC_TLB_FLUSH)
+	if (flush)
 		vendor_flush_tlb(v, VCPU_FLUSH_ASID);
 	if (view == MBEC_VIEW_USER)
 		mbec.switches_to_user++;
 	else
 		mbec.switches_to_super++;
-	trace_l1_mech(v, mbec.slot, MBEC_TRACE_SWITCH, from << 8 | view, gpa);
+	trace_l1_mech(v, mbec.slot, MBEC_TRACE_SWITCH,
+		      from << 8 | view | (unsigned)cause << 16 | (unsigned)flush << 24 |
+		      (uint64_t)v->views[view].asid << 32, gpa);
+}
+
+static enum mbec_cause cause_of(const uint64_t *counter)
+{
+	if (counter == &mbec.via_syscall)
+		return MBEC_CAUSE_SYSCALL;
+	if (counter == &mbec.via_sysret)
+		return MBEC_CAUSE_SYSRET;
+	if (counter == &mbec.via_iret)
+		return MBEC_CAUSE_IRET;
+	if (counter == &mbec.via_event)
+		return MBEC_CAUSE_EVENT;
+	return MBEC_CAUSE_EXCEPTION;
 }
 
 void mbec_switch_for(struct vcpu *v, unsigned view, uint64_t *counter)
 {
 	if (v->active_view == view)
 		return;
-	mbec_switch_view(v, view, v->regs.rip);
+	mbec_switch_view(v, view, v->regs.rip, cause_of(counter));
 	(*counter)++;
+}
+
+/* ---- per-phase counts: the results' counters mbec.* ---- */
+
+/* What the phase counters count, in one place: [0] to user, [1] to
+ * supervisor, [2] violations (both modes), [3] backstop switches. */
+static void counts(uint64_t c[4])
+{
+	c[0] = mbec.switches_to_user;
+	c[1] = mbec.switches_to_super;
+	c[2] = mbec.violations_user + mbec.violations_super;
+	c[3] = mbec.via_backstop;
+}
+
+static void on_phase(struct vcpu *v, unsigned phase, bool begin)
+{
+	static uint64_t at_begin[4];
+	static const char *const names[4] = {
+		"mbec.switches_to_user", "mbec.switches_to_super", "mbec.violations",
+		"mbec.backstop",
+	};
+	uint64_t now[4];
+
+	(void)v;
+	counts(now);
+	if (begin) {
+		memcpy(at_begin, now, sizeof(now));
+		return;
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		int rc;
+
+		if (i >= 2 && now[i] == at_begin[i])
+			continue;                       /* the exceptional ones when they occur */
+		rc = exit_stats_counter_set(&l1.stats, phase, names[i], now[i] - at_begin[i]);
+		if (rc)
+			l1_printf("nestlab-l1: mbec: counter %s of phase %u not kept: %s\n",
+				  names[i], phase, exit_stats_strerror(rc));
+	}
 }
 
 /* ---- the policy hypercalls (CPL0 only: hc_dispatch checks) ---- */
@@ -104,7 +160,9 @@ static uint32_t hc_enable(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t
 			if (i == MBEC_VIEW_SUPER)
 				npt_destroy(&v->views[MBEC_VIEW_USER].npt);
 			v->views[MBEC_VIEW_USER].in_use = false;
-			return NESTLAB_HC_E_RANGE;      /* the rights pages stay lost */
+			l1_free_pages(mbec.rights, view_pages);
+			mbec.rights = 0;
+			return NESTLAB_HC_E_RANGE;
 		}
 		w->asid = mbec.tlb == MBEC_TLB_ASID ? VCPU_ASID_FIRST + i :
 			  v->views[MBEC_VIEW_BASE].asid;
@@ -175,7 +233,7 @@ static int mbec_init(struct vcpu *v, unsigned slot, const char *val, size_t vlen
 		format_snprintf(err, errlen, "mbec takes off, exec-fault or intercept");
 		return -1;
 	}
-	if (mbec_fault_init() ||
+	if (mbec_fault_init() || phase_hook_add(on_phase) ||
 	    (mbec.design == MBEC_DESIGN_INTERCEPT && mbec_intercept_init(v)) ||
 	    hc_ext_register(NESTLAB_HC_MBEC_ENABLE, hc_enable) ||
 	    hc_ext_register(NESTLAB_HC_MBEC_SET, hc_set) ||

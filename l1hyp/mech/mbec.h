@@ -39,7 +39,8 @@ enum mbec_tlb { MBEC_TLB_ASID = 0, MBEC_TLB_FLUSH };
 enum mbec_violation { MBEC_VIOL_STOP = 0, MBEC_VIOL_INJECT, MBEC_VIOL_REPORT };
 
 /* trace_l1_mech "what" codes */
-#define MBEC_TRACE_SWITCH    1u /* arg: from << 8 | to, arg2: GPA of the fetch */
+#define MBEC_TRACE_SWITCH    1u /* arg: from << 8 | to | cause << 16 | flushed << 24
+				 * | ASID << 32, arg2: GPA of the fetch or RIP */
 #define MBEC_TRACE_VIOLATION 2u /* arg: GPA, arg2: CPL | policy << 8 */
 
 struct mbec_state {
@@ -83,8 +84,17 @@ static inline bool mbec_view_exec(unsigned view, uint64_t gpa)
 	return true;
 }
 
-/* Point the vCPU at view (switch count, trace, the TLB as mbec.tlb says). */
-void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa);
+/* What made a view switch (the trace event's cause). */
+enum mbec_cause {
+	MBEC_CAUSE_FETCH = 1,   /* an execute fault (design exec-fault) */
+	MBEC_CAUSE_SYSCALL, MBEC_CAUSE_SYSRET, MBEC_CAUSE_EXCEPTION, MBEC_CAUSE_IRET,
+	MBEC_CAUSE_EVENT,       /* an interrupt or NMI L1 injects */
+	MBEC_CAUSE_BACKSTOP,    /* an execute fault the intercepts missed */
+};
+
+/* Point the vCPU at view (switch count, trace, the TLB as mbec.tlb says);
+ * gpa: the fetch's GPA, or L2's RIP for an intercept. */
+void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa, enum mbec_cause cause);
 
 /* Switch to view (if not there yet) for a reason counted in *counter. */
 void mbec_switch_for(struct vcpu *v, unsigned view, uint64_t *counter);

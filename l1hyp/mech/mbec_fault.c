@@ -107,7 +107,9 @@ static unsigned mbec_npf(struct vcpu *v)
 		cpl = vendor_cpl(v);
 		want = mbec_view_of(cpl);
 		if (v->active_view != want) {
-			mbec_switch_view(v, want, f->gpa);
+			mbec_switch_view(v, want, f->gpa,
+					 mbec.design == MBEC_DESIGN_INTERCEPT ?
+					 MBEC_CAUSE_BACKSTOP : MBEC_CAUSE_FETCH);
 			if (mbec.design == MBEC_DESIGN_INTERCEPT)
 				mbec.via_backstop++;    /* a change the intercepts missed */
 			return 0;

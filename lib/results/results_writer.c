@@ -63,6 +63,18 @@ void results_exit(const struct results_writer *w, int index, const char *reason,
 	w->putc(w->ctx, '\n');
 }
 
+void results_counter(const struct results_writer *w, unsigned index, const char *name,
+		     uint64_t value)
+{
+	results_puts(w, NESTLAB_RESULTS_COUNTER " ");
+	results_putu(w, index);
+	w->putc(w->ctx, ' ');
+	results_puts(w, name);
+	w->putc(w->ctx, ' ');
+	results_putu(w, value);
+	w->putc(w->ctx, '\n');
+}
+
 void results_error(const struct results_writer *w, const char *text)
 {
 	results_puts(w, NESTLAB_RESULTS_ERROR " ");

@@ -21,6 +21,9 @@ void results_phase(const struct results_writer *w, unsigned index,
 /* "exit <index> <reason> <count> <cycles>"; index < 0 writes "total" */
 void results_exit(const struct results_writer *w, int index, const char *reason,
 		  uint64_t count, uint64_t cycles);
+/* "counter <index> <name> <value>" */
+void results_counter(const struct results_writer *w, unsigned index, const char *name,
+		     uint64_t value);
 /* "error <text>" (newlines in text become spaces) */
 void results_error(const struct results_writer *w, const char *text);
 /* "status <code>" */

@@ -4,7 +4,10 @@
  * records. Freestanding, inline: a record costs a few stores and no call.
  * The producer keeps its own copy of the ring's geometry (struct
  * trace_producer) and never re-reads it from shared memory; the only shared
- * field it reads is tail, which the host's collector advances.
+ * field it reads is tail, which the host's collector advances, and only
+ * when its head reaches the limit the last tail it read allows (tail only
+ * grows, so the ring cannot be full before then): a record's fast path
+ * reads no shared memory at all.
  */
 #ifndef NESTLAB_TRACE_PRODUCER_H
 #define NESTLAB_TRACE_PRODUCER_H
@@ -16,7 +19,10 @@
 struct trace_producer {
 	struct nestlab_trace_ring *ring;    /* NULL: tracing off */
 	uint64_t mask;                      /* capacity - 1 */
+	uint64_t slot_mask;                 /* mask * NESTLAB_TRACE_RECORD_SIZE */
 	uint64_t head;                      /* the producer's own head */
+	uint64_t limit;                     /* tail + capacity, the tail last read:
+					     * head < limit means a free slot */
 };
 
 /* The largest power-of-two number of records a ring of bytes holds (header
@@ -54,7 +60,9 @@ static inline uint32_t trace_ring_init(struct trace_producer *p, void *mem, uint
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	r->magic = NESTLAB_TRACE_RING_MAGIC;   /* valid from here on */
 	p->mask = cap - 1;
+	p->slot_mask = (uint64_t)(cap - 1) * NESTLAB_TRACE_RECORD_SIZE;
 	p->head = 0;
+	p->limit = cap;
 	p->ring = r;
 	return cap;
 }
@@ -85,9 +93,12 @@ static inline int trace_dir_add(struct nestlab_trace_dir *d, uint32_t producer,
 	return 0;
 }
 
-/* The slot for the next record, or NULL (a drop is counted) when the ring
- * is full; fill it, then trace_ring_commit. */
-static inline struct nestlab_trace_record *trace_ring_reserve(struct trace_producer *p)
+/* The slow path of trace_ring_reserve, taken when head reached the limit:
+ * read tail again. Returns 1 with a new limit when there is room, else 0
+ * and counts a drop; the limit then stays at head, so the next record
+ * reads tail again. A tail that is not within capacity behind head (a
+ * consumer that wrote nonsense) counts as full as well. */
+static inline int trace_ring_refresh(struct trace_producer *p)
 {
 	struct nestlab_trace_ring *r = p->ring;
 	uint64_t tail = __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
@@ -96,17 +107,51 @@ static inline struct nestlab_trace_record *trace_ring_reserve(struct trace_produ
 		__atomic_store_n(&r->dropped, r->dropped + 1, __ATOMIC_RELAXED);
 		return 0;
 	}
-	return &r->rec[p->head & p->mask];
+	p->limit = tail + p->mask + 1;
+	return 1;
 }
 
-/* Publish the record trace_ring_reserve returned: its contents become
- * visible before the new head (x86-TSO keeps stores in order; the fence
- * keeps the compiler from moving them). */
+/* Whether the next record has a slot (else a drop is counted): the fast
+ * path is one comparison of the producer's own fields. */
+static inline int trace_ring_room(struct trace_producer *p)
+{
+	return __builtin_expect(p->head != p->limit, 1) || trace_ring_refresh(p);
+}
+
+/* The slot of record index head in ring r (p's): its byte offset is
+ * head * size masked, one instruction fewer than (head & mask) * size. */
+static inline struct nestlab_trace_record *trace_ring_slot(const struct trace_producer *p,
+							  struct nestlab_trace_ring *r,
+							  uint64_t head)
+{
+	return (struct nestlab_trace_record *)((char *)r->rec +
+		((head * NESTLAB_TRACE_RECORD_SIZE) & p->slot_mask));
+}
+
+/* The slot for the next record, or NULL (a drop is counted) when the ring
+ * is full; fill it, then trace_ring_commit. */
+static inline struct nestlab_trace_record *trace_ring_reserve(struct trace_producer *p)
+{
+	if (!trace_ring_room(p))
+		return 0;
+	return trace_ring_slot(p, p->ring, p->head);
+}
+
+/* Publish records up to head (the new head): their contents become
+ * visible before it (x86-TSO keeps stores in order; the fence keeps the
+ * compiler from moving them). */
+static inline void trace_ring_publish(struct trace_producer *p, struct nestlab_trace_ring *r,
+				      uint64_t head)
+{
+	p->head = head;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&r->head, head, __ATOMIC_RELAXED);
+}
+
+/* Publish the record trace_ring_reserve returned. */
 static inline void trace_ring_commit(struct trace_producer *p)
 {
-	p->head++;
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	__atomic_store_n(&p->ring->head, p->head, __ATOMIC_RELAXED);
+	trace_ring_publish(p, p->ring, p->head + 1);
 }
 
 /* Fill a reserved slot: every field but reserved, which stays zero from

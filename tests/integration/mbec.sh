@@ -4,8 +4,10 @@
 # --mbec intercept, with the L2 kernel's execute policy (mbec=on,
 # guests/kernel/mbec.c). For each design:
 #
-#   - the probes mbec-kexec-user (the kernel calls user code) and
-#     mbec-uexec-kernel (a process calls kernel code through a user alias),
+#   - the probes mbec-kexec-user (the kernel calls user code),
+#     mbec-uexec-kernel (a process calls kernel code through a user alias)
+#     and mbec-kalias-user (the kernel calls user code through a kernel
+#     alias: execute rights follow the guest-physical page),
 #     each with MBEC off and under the three violation policies: off and
 #     report return normally, inject shows the #PF at the stub, stop ends
 #     the run with l2_mbec_violation (statuses and checks from the model,
@@ -36,7 +38,7 @@ DESIGNS=(exec-fault intercept)
 declare -A MARKER_REASON=([exec-fault]=npf [intercept]=excp_ud)
 BACKSTOP_0='nestlab-l1: mbec intercept: .* backstop \(execute faults\) 0([^0-9]|$)'
 
-for wl in mbec-kexec-user mbec-uexec-kernel; do
+for wl in mbec-kexec-user mbec-uexec-kernel mbec-kalias-user; do
 	lib_case "$wl-off" --workload "$wl" --iterations 1
 	LIB_DIAG[$wl-off]="PASS: $wl: .* returned \(no MBEC\)"
 	for ds in "${DESIGNS[@]}"; do
@@ -135,6 +137,24 @@ for d in "${DELTAS[@]}"; do
 				pass "$d $ds: N=$n, the other reasons as without MBEC: $b"
 			else
 				fail "$d $ds: N=$n, other reasons $b, without MBEC $a"
+			fi
+		done
+	done
+done
+# The phase's view-switch counters (results "counters": mbec.switches_to_*)
+# hold the model's switches per iteration times N, plus the markers' 2.
+for d in "${DELTAS[@]}"; do
+	wl=${d%%:*}
+	for ds in "${DESIGNS[@]}"; do
+		k=$("$NESTLAB" expect --workload "$wl" --mbec "$ds" | jq -r .mbec_switches_per_iter)
+		for n in 1000 2000; do
+			got=$(jq -r --arg w "$wl" '[.phases[] | select(.name == $w)][0].counters |
+				(.["mbec.switches_to_user"] // 0) + (.["mbec.switches_to_super"] // 0)' \
+				"$OUT/$d-$ds-$n.json" 2>/dev/null)
+			if [ "$got" = $((k * n + MARKERS)) ]; then
+				pass "$d $ds N=$n: view-switch counters $got = $k * $n + $MARKERS"
+			else
+				fail "$d $ds N=$n: view-switch counters $got, want $k * $n + $MARKERS"
 			fi
 		done
 	done

@@ -95,6 +95,26 @@ else
 	fi
 fi
 
+# Interposition's trace operation (docs/interpose.md): one record per
+# interposed call, from the guest module (l2_interpose, inguest) or from L1
+# (l1_mech, hypercall): in the phase exactly the phase's interpose.total.
+for v in inguest:l2_interpose hypercall:l1_mech; do
+	ev=${v#*:}; v=${v%%:*}
+	run "ip-$v" --workload getpid --iterations 200 --interpose "$v" --interpose-op trace \
+		--trace "$OUT/ip-$v"
+	"$NESTLAB" trace-stats "$OUT/ip-$v" --check "$OUT/ip-$v.json" >"$OUT/ip-$v.stats" 2>&1
+	src=$?
+	n=$(sed -n "/^phase 0 /,/^phase 1 \|^lost/s/^  $ev  *\([0-9]*\)\$/\1/p" "$OUT/ip-$v.stats")
+	want=$(jqf "$OUT/ip-$v.json" '.phases[0].counters["interpose.total"]')
+	if [ $rc -eq 0 ] && [ $src -eq 0 ] && [ -n "$n" ] && [ "$n" = "$want" ]; then
+		pass "interpose $v, op trace: $n in-phase $ev events = the phase's interpose.total"
+	else
+		fail "interpose $v, op trace: $n in-phase $ev events, interpose.total $want" \
+			"(nestlab $rc, trace-stats $src)"
+		show "$OUT/ip-$v.stats"
+	fi
+done
+
 run l1 --workload getpid --iterations 200 --level 1 --trace "$OUT/l1"
 "$NESTLAB" trace-stats "$OUT/l1" --check "$OUT/l1.json" >"$OUT/l1.stats" 2>&1; src=$?
 if [ $rc -eq 0 ] && [ $src -eq 0 ] &&

@@ -4,7 +4,7 @@
 
 UNIT_CORE_TESTS := hypercall exit_stats uart_emul l1_config results_writer format \
                    exit_table msr_table guest_insn svm_msrpm error_codes cr_rules svm_check \
-                   trace_producer io_bus fw_cfg pic pit mmio syscall_emul
+                   trace_producer trace_l1 io_bus fw_cfg pic pit mmio syscall_emul
 
 UNIT_CORE_SRCS_hypercall      := l1hyp/core/hypercall.c l1hyp/core/exit_stats.c lib/results/results_writer.c
 UNIT_CORE_SRCS_exit_stats     := l1hyp/core/exit_stats.c lib/results/results_writer.c
@@ -24,6 +24,8 @@ UNIT_CORE_SRCS_cr_rules       := l1hyp/core/cr_rules.c
 UNIT_CORE_SRCS_syscall_emul   := l1hyp/core/syscall_emul.c
 UNIT_CORE_SRCS_svm_check      := l1hyp/arch/x86/svm_check.c
 UNIT_CORE_SRCS_trace_producer :=
+# L1's exit record against the collector's check and decoding.
+UNIT_CORE_SRCS_trace_l1       := tracing/ust/trace_record.c
 UNIT_CORE_SRCS_io_bus         := l1hyp/core/io_bus.c
 UNIT_CORE_SRCS_mmio           := l1hyp/core/mmio_bus.c l1hyp/core/mmio_insn.c $(wildcard lib/x86dec/*.c)
 UNIT_CORE_SRCS_fw_cfg         := l1hyp/devices/fw_cfg_model.c

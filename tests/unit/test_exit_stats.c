@@ -89,3 +89,51 @@ Test(exit_stats, emits_exact_records_and_closes_open_phase)
 		     "exit total ioio 1 1\n"));
 	cr_assert(eq(int, s.open, -1));
 }
+
+/* Mechanisms' named counters: set, replaced, emitted after their phase's
+ * exits, and refused for a missing phase, a bad name or a full table. */
+Test(exit_stats, counters_set_replace_emit_and_errors)
+{
+	struct exit_stats s;
+	struct results_writer w = { sink, 0 };
+	char name[8];
+
+	exit_stats_init(&s);
+	cr_assert(eq(int, exit_stats_counter_set(&s, 0, "a.b", 1), EXIT_STATS_E_INDEX));
+	cr_assert(eq(int, exit_stats_phase_begin(&s, "one", 3, 10), 0));
+	exit_stats_record(&s, NESTLAB_EXIT_CPUID, 4, true);
+	cr_assert(eq(int, exit_stats_phase_end(&s, 0, 20), 0));
+	cr_assert(eq(int, exit_stats_phase_begin(&s, "two", 3, 30), 1));
+	cr_assert(eq(int, exit_stats_phase_end(&s, 1, 35), 0));
+	cr_assert(eq(int, exit_stats_counter_set(&s, 0, "interpose.nr.2", 7), 0));
+	cr_assert(eq(int, exit_stats_counter_set(&s, 1, "interpose.nr.2", 9), 0));
+	cr_assert(eq(int, exit_stats_counter_set(&s, 0, "interpose.nr.2", 8), 0));
+	cr_assert(eq(u32, s.nr_counters, 2));
+	cr_assert(eq(int, exit_stats_counter_set(&s, 2, "x", 1), EXIT_STATS_E_INDEX));
+	cr_assert(eq(int, exit_stats_counter_set(&s, 0, "", 1), EXIT_STATS_E_NAME));
+	cr_assert(eq(int, exit_stats_counter_set(&s, 0, "Upper", 1), EXIT_STATS_E_NAME));
+	cr_assert(eq(int, exit_stats_counter_set(&s, 0, "a b", 1), EXIT_STATS_E_NAME));
+	cr_assert(eq(int, exit_stats_counter_set(&s, 0, "0123456789012345678901234567890", 1), 0));
+	cr_assert(eq(int, exit_stats_counter_set(&s, 0, "01234567890123456789012345678901", 1),
+		     EXIT_STATS_E_NAME));
+	out_len = 0;
+	out[0] = 0;
+	exit_stats_emit(&s, &w, 99);
+	cr_assert(eq(str, out,
+		     "phase 0 one tsc=10\n"
+		     "exit 0 cpuid 1 4\n"
+		     "counter 0 interpose.nr.2 8\n"
+		     "counter 0 0123456789012345678901234567890 1\n"
+		     "phase 1 two tsc=5\n"
+		     "counter 1 interpose.nr.2 9\n"
+		     "exit total cpuid 1 4\n"));
+	for (unsigned i = s.nr_counters; i < NESTLAB_MAX_COUNTERS; i++) {
+		name[0] = 'c';
+		name[1] = (char)('a' + i / 26);
+		name[2] = (char)('a' + i % 26);
+		name[3] = 0;
+		cr_assert(eq(int, exit_stats_counter_set(&s, 1, name, i), 0));
+	}
+	cr_assert(eq(int, exit_stats_counter_set(&s, 1, "one.more", 1), EXIT_STATS_E_FULL));
+	cr_assert(eq(int, exit_stats_counter_set(&s, 1, "interpose.nr.2", 10), 0));
+}

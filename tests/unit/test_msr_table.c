@@ -201,6 +201,7 @@ Test(msr_table, efer_sce_hidden)
 	f.efer = EFER_SCE | EFER_LME | EFER_LMA;
 	cr_assert(lt(int, msr_efer_hide(&v, EFER_NXE), 0));
 	cr_assert(eq(int, msr_efer_hide(&v, EFER_SCE), 0));
+	cr_assert(eq(int, msr_efer_hide(&v, EFER_SCE), -1));     /* one owner at a time */
 	cr_assert(eq(u64, f.efer, EFER_LME | EFER_LMA));            /* the CPU's */
 	cr_assert(eq(int, msr_table_read(&v, MSR_EFER, &val), 0));
 	cr_assert(eq(u64, val, EFER_SCE | EFER_LME | EFER_LMA));    /* L2's */

@@ -1,6 +1,7 @@
 /* The trace ring producer (lib/trace/trace_producer.h): geometry, records
  * in order with their sequence numbers, drops when the consumer lags (never
- * an overwrite), wrap-around once the consumer advances, the directory. */
+ * an overwrite), wrap-around once the consumer advances, tail read only
+ * when the last one read says full, the directory. */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <stdlib.h>
@@ -60,6 +61,44 @@ Test(trace_producer, records_drops_and_wrap)
 	cr_assert(eq(u64, r->rec[0].seq, 8));
 	cr_assert(eq(u64, r->rec[2].seq, 10));
 	cr_assert(eq(u64, r->rec[3].tsc, 103));       /* unread: untouched */
+}
+
+Test(trace_producer, tail_is_read_only_at_the_limit)
+{
+	struct trace_producer p;
+	struct nestlab_trace_ring *r = (void *)mem;
+
+	memset(mem, 0, sizeof(mem));
+	cr_assert(eq(u32, trace_ring_init(&p, mem, sizeof(mem), NESTLAB_TRACE_L1), 8));
+	cr_assert(eq(u64, p.limit, 8));
+	cr_assert(eq(u64, p.slot_mask, 7 * NESTLAB_TRACE_RECORD_SIZE));
+	/* Below the limit tail is not read: nonsense there changes nothing. */
+	r->tail = 1000;
+	for (unsigned i = 0; i < 8; i++)
+		trace_emit(&p, 10 + i, NESTLAB_TRACE_L2_PAGE_FAULT, 0, 0, 0, 0, 0, 0, 0);
+	cr_assert(eq(u64, r->head, 8));
+	cr_assert(eq(u64, r->dropped, 0));
+	/* At the limit it is: a tail ahead of head counts as full, and the
+	 * limit stays, so every further record reads tail again. */
+	trace_emit(&p, 20, NESTLAB_TRACE_L2_PAGE_FAULT, 0, 0, 0, 0, 0, 0, 0);
+	trace_emit(&p, 21, NESTLAB_TRACE_L2_PAGE_FAULT, 0, 0, 0, 0, 0, 0, 0);
+	cr_assert(eq(u64, r->head, 8));
+	cr_assert(eq(u64, r->dropped, 2));
+	cr_assert(eq(u64, p.limit, 8));
+	/* A real tail: room up to tail + capacity. */
+	r->tail = 5;
+	trace_emit(&p, 30, NESTLAB_TRACE_L2_PAGE_FAULT, 0, 0, 0, 0, 0, 0, 0);
+	cr_assert(eq(u64, p.limit, 13));
+	cr_assert(eq(u64, r->head, 9));
+	cr_assert(eq(u64, r->rec[0].tsc, 30));
+	cr_assert(eq(u64, r->rec[0].seq, 8));
+	cr_assert(eq(u64, r->rec[1].tsc, 11));       /* unread: untouched */
+	for (unsigned i = 0; i < 5; i++)
+		trace_emit(&p, 40 + i, NESTLAB_TRACE_L2_PAGE_FAULT, 0, 0, 0, 0, 0, 0, 0);
+	cr_assert(eq(u64, r->head, 13));
+	cr_assert(eq(u64, r->dropped, 3));           /* the fifth: full at 13 */
+	cr_assert(eq(u64, r->rec[4].tsc, 43));
+	cr_assert(eq(u64, r->rec[5].tsc, 15));       /* unread: untouched */
 }
 
 Test(trace_producer, directory)

@@ -78,10 +78,15 @@ struct nestlab_trace_record trace_fake_record(uint32_t type, uint64_t tsc, uint3
 	};
 
 	switch (type) {
-	case NESTLAB_TRACE_L1_EXIT:
-		r.a0 = 300 + (tsc & 63);   /* l1_cycles */
+	case NESTLAB_TRACE_L1_EXIT: {
+		/* As L1 writes it: a0 the handler's end, l1_cycles after it; a
+		 * tsc at the very top of the range gets a shorter handler. */
+		uint64_t cycles = 300 + (tsc & 63);
+
+		r.a0 = tsc + (tsc > ~0ull - cycles ? ~0ull - tsc : cycles);
 		r.a1 = tsc & 0xff;         /* qual */
 		break;
+	}
 	case NESTLAB_TRACE_L1_HYPERCALL:
 		r.a1 = 0;
 		r.a2 = 1;

@@ -25,7 +25,9 @@ struct nestlab_trace_ring *trace_fake_ring_init(void *mem, uint64_t off, uint32_
  * barrier, head + 1, returns 0.
  */
 int trace_fake_push(struct nestlab_trace_ring *ring, const struct nestlab_trace_record *rec);
-/* A valid record of `type` (producer-appropriate fields, unused words 0). */
+/* A valid record of `type` (producer-appropriate fields, unused words 0),
+ * as its producer writes it: an l1_exit's a0 is its handler's end, which
+ * the consumer turns into l1_cycles = 300 + (tsc & 63). */
 struct nestlab_trace_record trace_fake_record(uint32_t type, uint64_t tsc, uint32_t code,
 					      uint8_t flags);
 

@@ -2,7 +2,10 @@
  * The record table (a type's producer is the L1_/L2_ prefix of its id) and check, generated from the X-macro. A payload word
  * named "" is unused and must be 0, like `reserved`: producers zero what
  * they do not fill, so anything else there is corruption. Codes with a
- * known range (exit reasons, phase indices) are range-checked.
+ * known range (exit reasons, phase indices) are range-checked, and an
+ * l1_exit must end no earlier than it began. The decoding of l1_exit's
+ * raw words (ABI 2, include/nestlab/trace.h) runs after the check, on the
+ * copy that becomes the event.
  */
 #include "trace_record.h"
 
@@ -85,5 +88,39 @@ int trace_record_check(const struct nestlab_trace_record *r, uint32_t producer, 
 	for (int i = 0; i < 3; i++)
 		if (!ti->arg[i][0] && a[i])
 			return TRACE_REJECT_FIELD;
+	if (r->type == NESTLAB_TRACE_L1_EXIT && r->a0 < r->tsc)
+		return TRACE_REJECT_FIELD;  /* its handler ended before the exit */
 	return -1;
+}
+
+void trace_exit_qual_bits(uint32_t reason, uint64_t *a1, uint64_t *a2)
+{
+	*a1 = *a2 = ~0ull;
+	switch (reason) {
+	case NESTLAB_EXIT_CPUID:
+		*a1 = *a2 = 0xffffffffull;
+		break;
+	case NESTLAB_EXIT_MSR:
+		*a1 = 0x1ffffffffull;
+		break;
+	case NESTLAB_EXIT_IOIO:
+		*a1 = 0xffffffull;
+		*a2 = 0xffffffffull;
+		break;
+	case NESTLAB_EXIT_EXCP_DE ... NESTLAB_EXIT_EXCP_OTHER:
+		*a1 = 0xffffffff000000ffull;
+		break;
+	}
+}
+
+void trace_record_decode(struct nestlab_trace_record *r)
+{
+	uint64_t m1, m2;
+
+	if (r->type != NESTLAB_TRACE_L1_EXIT)
+		return;
+	trace_exit_qual_bits(r->code, &m1, &m2);
+	r->a0 -= r->tsc;
+	r->a1 &= m1;
+	r->a2 &= m2;
 }

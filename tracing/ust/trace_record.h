@@ -38,4 +38,15 @@ const char *trace_reject_name(enum trace_reject r);
  */
 int trace_record_check(const struct nestlab_trace_record *r, uint32_t producer, uint64_t index);
 
+/*
+ * Turns a record that passed trace_record_check into its event's values:
+ * l1_exit's a0 (the handler's end TSC) becomes l1_cycles, and its a1/a2
+ * lose the bits its reason leaves undefined (include/nestlab/trace.h);
+ * every other type is its event already and stays as it is.
+ */
+void trace_record_decode(struct nestlab_trace_record *r);
+
+/* The bits of l1_exit's a1 and a2 that reason `reason` defines. */
+void trace_exit_qual_bits(uint32_t reason, uint64_t *a1, uint64_t *a2);
+
 #endif

@@ -4,7 +4,8 @@
  * store tail, so the copies are complete before the producer may reuse
  * the slots. Records are copied in chunks (at most up to the wrap, at most
  * what the caller's window holds) and checked after the copy, never in
- * place, so what is checked is what is emitted. Every drain writes tail, even when there is nothing to read,
+ * place, so what is checked is what is emitted (a valid copy is decoded
+ * into its event's values there, trace_record_decode). Every drain writes tail, even when there is nothing to read,
  * so a tail overwritten by anyone else is put right. head, dropped and tail are accessed with 8-byte atomic loads
  * and stores (the header is TRACE_RING_ALIGN aligned).
  */
@@ -136,6 +137,7 @@ size_t trace_ring_read(struct trace_ring *r, const struct trace_map *m,
 				r->reject[why]++;
 				continue;
 			}
+			trace_record_decode(&out[i]);
 			if (kept != i)
 				out[kept] = out[i];
 			kept++;

@@ -94,7 +94,14 @@ static uint64_t command(const struct hc_model *m, const struct hc_call *c,
 	case NESTLAB_HC_MBEC_ENABLE:
 	case NESTLAB_HC_MBEC_SET:
 	case NESTLAB_HC_MBEC_QUERY:
-		/* Fuzz runs leave L1's mbec off: its commands meet E_STATE. */
+	case NESTLAB_HC_INTERPOSE_REGISTER:
+	case NESTLAB_HC_INTERPOSE_SYSCALL:
+	case NESTLAB_HC_INTERPOSE_QUERY:
+		/* Fuzz runs leave L1's mbec, interpose and domain off: their
+		 * commands meet E_STATE. */
+	case NESTLAB_HC_DOMAIN_CREATE:
+	case NESTLAB_HC_DOMAIN_CALL:
+	case NESTLAB_HC_DOMAIN_RETURN:
 		return NESTLAB_HC_E_STATE;
 	case NESTLAB_HC_NR_CMDS:
 		break;

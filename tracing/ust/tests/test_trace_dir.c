@@ -54,7 +54,9 @@ Test(trace_dir, header_checks)
 	cr_assert(eq(int, parse(&d, &v), TRACE_DIR_BAD_MAGIC));
 	cr_assert(eq(u32, v.magic, 0x12345678));
 	d = dir_ok();
-	d.abi = 2;
+	d.abi = NESTLAB_TRACE_ABI + 1;
+	cr_assert(eq(int, parse(&d, &v), TRACE_DIR_BAD_ABI));
+	d.abi = 1;              /* ABI 1: l1_exit's words meant something else */
 	cr_assert(eq(int, parse(&d, &v), TRACE_DIR_BAD_ABI));
 	d = dir_ok();
 	d.nr_rings = NESTLAB_TRACE_MAX_RINGS + 1;

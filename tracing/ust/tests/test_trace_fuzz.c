@@ -82,7 +82,7 @@ static int corrupt(struct nestlab_trace_record *r, uint64_t idx)
 {
 	*r = trace_fake_record(NESTLAB_TRACE_L1_EXIT, idx, (uint32_t)rnd_below(NESTLAB_EXIT_NR), 1);
 	r->seq = idx;
-	switch (rnd_below(10)) {
+	switch (rnd_below(11)) {
 	case 0: /* seq off: fields fine */
 		r->seq = idx + 1 + rnd_below(1ull << 62);
 		return 1;
@@ -113,6 +113,12 @@ static int corrupt(struct nestlab_trace_record *r, uint64_t idx)
 		*r = trace_fake_record(NESTLAB_TRACE_L1_PHASE_END, idx, 0, 0);
 		r->seq = idx;
 		r->a0 = 1 + rnd_below(~0ull - 1); /* an unused word */
+		return 0;
+	case 9: /* an exit whose handler ended before it began */
+		r->tsc = 1 + rnd();
+		if (!r->tsc)
+			r->tsc = 1;
+		r->a0 = rnd_below(r->tsc);
 		return 0;
 	default: /* random bytes, type 0 so surely invalid */
 		for (unsigned i = 0; i < sizeof(*r); i++)

@@ -77,6 +77,8 @@ Test(trace_ring, accept_checks)
 	h->magic = NESTLAB_TRACE_RING_MAGIC;
 	h->abi = 7;
 	cr_assert(eq(int, trace_ring_accept(&r, &map, &e), TRACE_RING_BAD_ABI));
+	h->abi = 1;
+	cr_assert(eq(int, trace_ring_accept(&r, &map, &e), TRACE_RING_BAD_ABI));
 	h->abi = NESTLAB_TRACE_ABI;
 	h->record_size = 32;
 	cr_assert(eq(int, trace_ring_accept(&r, &map, &e), TRACE_RING_BAD_RECSIZE));
@@ -203,6 +205,7 @@ static void c_unused(struct nestlab_trace_record *x)
 	x->seq = 1;
 	x->a1 = 5;
 }
+static void c_end_early(struct nestlab_trace_record *x) { x->a0 = x->tsc - 1; }
 static void c_valid_phase(struct nestlab_trace_record *x)
 {
 	*x = trace_fake_record(NESTLAB_TRACE_L1_PHASE_END, 11, NESTLAB_MAX_PHASES - 1, 0);
@@ -221,6 +224,105 @@ Test(trace_ring, record_checks)
 	cr_assert(eq(int, reject_of(c_reason), TRACE_REJECT_FIELD));
 	cr_assert(eq(int, reject_of(c_phase), TRACE_REJECT_FIELD));
 	cr_assert(eq(int, reject_of(c_unused), TRACE_REJECT_FIELD));
+	cr_assert(eq(int, reject_of(c_end_early), TRACE_REJECT_FIELD));
+}
+
+/* An l1_exit as L1 writes it: a0 the handler's end, raw qualifier words. */
+static struct nestlab_trace_record raw_exit(uint32_t reason, uint64_t tsc, uint64_t end,
+					    uint64_t a1, uint64_t a2)
+{
+	struct nestlab_trace_record x = trace_fake_record(NESTLAB_TRACE_L1_EXIT, tsc, reason, 1);
+
+	x.a0 = end;
+	x.a1 = a1;
+	x.a2 = a2;
+	return x;
+}
+
+Test(trace_ring, l1_exit_words_decoded)
+{
+	struct trace_ring r;
+	struct nestlab_trace_ring *h = ring_with(16, &r);
+	const uint64_t junk = 0xa5a5a5a5a5a5a5a5ull;
+	const struct {
+		struct nestlab_trace_record in;
+		uint64_t cycles, qual, qual2;
+	} c[] = {
+		/* cpuid: RAX, RCX; leaf and subleaf are their low halves */
+		{ raw_exit(NESTLAB_EXIT_CPUID, 1000, 1313, 0xdeadbeef00000007ull,
+			   0x1234567800000001ull), 313, 7, 1 },
+		/* msr: index, write bit; EDX:EAX whole */
+		{ raw_exit(NESTLAB_EXIT_MSR, 2000, 2000, (junk << 40) | 1ull << 32 | 0xc0000080u,
+			   0x1122334455667788ull), 0, 0x1c0000080ull, 0x1122334455667788ull },
+		/* ioio: port, flags; EAX */
+		{ raw_exit(NESTLAB_EXIT_IOIO, 3000, 3129, (junk << 24) | 0x11u << 16 | 0x3f8,
+			   0xffffffff000000abull), 129, 0x1103f8, 0xab },
+		/* exceptions: vector, error code; CR2 whole */
+		{ raw_exit(NESTLAB_EXIT_EXCP_PF, 4000, 4500, 0x0000000600a5a50eull,
+			   0xffff800000001000ull), 500, 0x000000060000000eull,
+			   0xffff800000001000ull },
+		/* npf and vmmcall: every bit as written */
+		{ raw_exit(NESTLAB_EXIT_NPF, 5000, 5001, 0x000ffffffffff000ull, junk), 1,
+			   0x000ffffffffff000ull, junk },
+		{ raw_exit(NESTLAB_EXIT_VMMCALL, 6000, 6820, junk, 0), 820, junk, 0 },
+		/* the largest handler there can be */
+		{ raw_exit(NESTLAB_EXIT_HLT, 0, ~0ull, 0, 0), ~0ull, 0, 0 },
+	};
+	size_t n = sizeof(c) / sizeof(c[0]);
+
+	for (size_t i = 0; i < n; i++)
+		cr_assert(eq(int, trace_fake_push(h, &c[i].in), 0));
+	cr_assert(eq(sz, trace_ring_drain(&r, &map, out), n));
+	for (size_t i = 0; i < n; i++) {
+		cr_assert(eq(u64, out[i].tsc, c[i].in.tsc));
+		cr_assert(eq(u32, out[i].code, c[i].in.code));
+		cr_assert(eq(u64, out[i].a0, c[i].cycles));
+		cr_assert(eq(u64, out[i].a1, c[i].qual));
+		cr_assert(eq(u64, out[i].a2, c[i].qual2));
+	}
+}
+
+Test(trace_ring, other_records_not_decoded)
+{
+	struct trace_ring r;
+	struct nestlab_trace_ring *h = ring_with(8, &r);
+	struct nestlab_trace_record a = trace_fake_record(NESTLAB_TRACE_L1_HYPERCALL, 50, 3, 0);
+	struct nestlab_trace_record b = trace_fake_record(NESTLAB_TRACE_L1_MECH, 60, 2, 0);
+
+	a.a0 = 5;               /* status, below tsc: not a TSC */
+	a.a1 = ~0ull;
+	b.a0 = 1;
+	b.a1 = ~0ull;
+	b.a2 = 0xa5a5a5a5a5a5a5a5ull;
+	cr_assert(eq(int, trace_fake_push(h, &a), 0));
+	cr_assert(eq(int, trace_fake_push(h, &b), 0));
+	cr_assert(eq(sz, trace_ring_drain(&r, &map, out), 2));
+	cr_assert(eq(u64, out[0].a0, 5));
+	cr_assert(eq(u64, out[0].a1, ~0ull));
+	cr_assert(eq(u64, out[1].a0, 1));
+	cr_assert(eq(u64, out[1].a1, ~0ull));
+	cr_assert(eq(u64, out[1].a2, 0xa5a5a5a5a5a5a5a5ull));
+}
+
+Test(trace_ring, exit_qual_bits_per_reason)
+{
+	uint64_t m1, m2;
+
+	for (uint32_t reason = 0; reason < NESTLAB_EXIT_NR; reason++) {
+		uint64_t w1 = ~0ull, w2 = ~0ull;
+
+		switch (reason) {
+		case NESTLAB_EXIT_CPUID: w1 = w2 = 0xffffffffull; break;
+		case NESTLAB_EXIT_MSR: w1 = 0x1ffffffffull; break;
+		case NESTLAB_EXIT_IOIO: w1 = 0xffffffull; w2 = 0xffffffffull; break;
+		case NESTLAB_EXIT_EXCP_DE ... NESTLAB_EXIT_EXCP_OTHER:
+			w1 = 0xffffffff000000ffull;
+			break;
+		}
+		trace_exit_qual_bits(reason, &m1, &m2);
+		cr_assert(eq(u64, m1, w1), "reason %u", reason);
+		cr_assert(eq(u64, m2, w2), "reason %u", reason);
+	}
 }
 
 Test(trace_ring, valid_phase_record_kept)
