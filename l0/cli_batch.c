@@ -54,6 +54,15 @@ int cli_batch_check(const struct run_config *cfg, char *why, size_t whylen)
 		snprintf(why, whylen, "--batch-max needs --batch kernel or l1");
 		return -1;
 	}
+	/* A batched call is made inside the kernel, without a SYSCALL of its
+	 * own: L1's interposition (which sees SYSCALL instructions, or the
+	 * LSTAR entry) would neither count nor deny it (docs/batching.md). */
+	if (cfg->batch == L0_BATCH_KERNEL && cfg->interpose != L0_INTERPOSE_OFF) {
+		snprintf(why, whylen, "--batch kernel and --interpose exclude each other: "
+			 "a batched system call makes no SYSCALL of its own, so the "
+			 "interposer would not see it");
+		return -1;
+	}
 	if (cfg->batch == L0_BATCH_L1 && (cfg->level != 2 || cfg->l1 != L0_L1_NESTLAB)) {
 		snprintf(why, whylen, "--batch l1 is nestlab L1's mechanism: it needs --level 2 "
 			 "and --l1 nestlab");

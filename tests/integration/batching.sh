@@ -255,6 +255,7 @@ bad() {
 bad "--batch l1 is nestlab L1's mechanism: it needs --level 2 and --l1 nestlab" --batch l1 --level 1
 bad "--batch 'on': want off, kernel or l1" --batch on
 bad "--batch-max needs --batch kernel or l1" --batch-max 4
+bad "--batch kernel and --interpose exclude each other" --batch kernel --interpose trap
 bad "--batch-max '0': want an integer in 1..64" --batch kernel --batch-max 0
 bad "--batch-max '65': want an integer in 1..64" --batch kernel --batch-max 65
 # L1's switch: a bad value is L1's bad configuration, with its reason.
