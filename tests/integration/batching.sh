@@ -33,6 +33,8 @@
 #     --batch l1`), L1's counts exactly N exits of 2 accesses ending at the
 #     branch (with --batch-max 1: none batched), the same final state as
 #     without it and as at level 1;
+#   - under MBEC intercept the same with excp_ud (SYSCALL and SYSRET
+#     exits): 2 per kernel entry plus the markers' 2;
 #   - the results JSON records "batch": "off"/"kernel"/"l1" and the boot line
 #     names the limits; bad options are usage errors with their reason.
 set -u
@@ -85,6 +87,7 @@ done
 for wl in batch-pairs batch-chain batch-hostile syscall-mix; do
 	for b in off kernel; do
 		lib_spawn "$wl-mbec-$b" --workload "$wl" --iterations $N --mbec exec-fault --batch $b
+		lib_spawn "$wl-icpt-$b" --workload "$wl" --iterations $N --mbec intercept --batch $b
 	done
 done
 lib_check_all
@@ -241,6 +244,20 @@ else
 		show "$OUT/trace.log"
 	fi
 fi
+
+# Under MBEC intercept: excp_ud = 2 per kernel entry (SYSCALL, SYSRET) + 2
+# (PHASE_BEGIN's SYSRET, PHASE_END's SYSCALL), as npf under exec-fault.
+for wl in batch-pairs batch-chain batch-hostile syscall-mix; do
+	calls=$("$NESTLAB" expect --workload "$wl" --iterations $N --batch kernel | jq .batch.syscalls)
+	entries=$("$NESTLAB" expect --workload "$wl" --iterations $N --batch kernel | jq .batch.entries)
+	off=$(jq -r '.phases[0].exits.excp_ud // 0' "$OUT/$wl-icpt-off.json" 2>/dev/null)
+	on=$(jq -r '.phases[0].exits.excp_ud // 0' "$OUT/$wl-icpt-kernel.json" 2>/dev/null)
+	if [ "$off" = $((2 * calls + MARKERS)) ] && [ "$on" = $((2 * entries + MARKERS)) ]; then
+		pass "$wl MBEC intercept: excp_ud $off off, $on on (2 per entry + 2)"
+	else
+		fail "$wl MBEC intercept: excp_ud $off off, $on on, want $((2 * calls + MARKERS)) and $((2 * entries + MARKERS))"
+	fi
+done
 
 # Bad options: usage errors (exit 2) with their reason.
 bad() {
