@@ -11,9 +11,11 @@
 #                       each violation policy, mbec-errors, exact view-switch counts
 #   kmod.sh             --l2-module: the hello module at both levels, broken modules
 #   retpoline.sh        the L2 kernel's retpolines on and off: same results, fewer ticks off
+#   l1_tramp.sh         L1's exit dispatch options (l1_retpoline, l1_trampoline): the same
+#                       exits on and off, the trampoline's counters by its model, bad values
 TEST_SCRIPTS += tests/integration/nested_exits.sh tests/integration/nested_failures.sh \
 	tests/integration/l1_direct.sh tests/integration/level1.sh tests/integration/trace.sh \
 	tests/integration/testkernel.sh tests/integration/mbec.sh tests/integration/retpoline.sh \
-	tests/integration/kmod.sh
+	tests/integration/kmod.sh tests/integration/l1_tramp.sh
 TEST_DEPS    += $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin \
 	$(BUILD)/guests/modules/hello.ko
