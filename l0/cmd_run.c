@@ -415,6 +415,7 @@ int cmd_run(const struct run_config *cfg)
 		.npt = cfg->l1 == L0_L1_KVM ? NULL : cfg->npt_lazy ? "lazy" : "eager",
 		.mbec = cfg->level == 2 && cfg->l1 == L0_L1_NESTLAB ? l0_mbec_name(cfg->mbec) : NULL,
 		.retpoline = cfg->retpoline ? "on" : "off",
+		.l1_options = cfg->l1_opts, .nl1_options = cfg->nr_l1_opts,
 		.mbec_tlb = cfg->mbec != L0_MBEC_OFF ? l0_mbec_tlb_name(cfg->mbec_tlb) : NULL,
 		.mbec_violation = cfg->mbec != L0_MBEC_OFF ?
 				  l0_mbec_violation_name(cfg->mbec_violation) : NULL,
