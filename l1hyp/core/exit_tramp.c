@@ -305,6 +305,18 @@ int exit_tramp_configure(struct vcpu *v, struct l1_config *cfg, char *err, size_
 		format_snprintf(err, errlen, "the dispatch slot is not a 4 KiB L1 page");
 		return -1;
 	}
+	/* W^X, checked once: a write to the published slot must fault (the
+	 * fault-safe writer turns the #PF into -1), and the slot is unchanged. */
+	{
+		uint8_t probe = 0xCC, first = slot()[0];
+
+		if (l1_write_safe(slot(), &probe, 1) != -1 || slot()[0] != first) {
+			format_snprintf(err, errlen, "the published dispatch slot is writable");
+			return -1;
+		}
+	}
+	l1_printf("nestlab-l1: exit dispatch slot at %lx: read-only and executable, a "
+		  "write faults: PASS\n", (uint64_t)(uintptr_t)slot());
 	if (t.on)
 		l1_printf("nestlab-l1: l1_trampoline: learning from the first %u in-phase "
 			  "exits, then up to %u hot reasons, the rest through the table%s\n",

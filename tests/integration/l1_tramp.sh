@@ -13,6 +13,7 @@
 # W = 1 on timer (npf and intr alternating) the first trampoline knows only
 # the first exit's reason; at the phase's end the phase's counts replace it
 # (hysteresis passed: generation 2 with both reasons, the hotter first).
+# W^X: the published slot is read-only (a write faults, checked by L1).
 # Bad values are bad_config with a message naming the choices.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -109,6 +110,20 @@ for w in $WORKLOADS; do
 			pass "$w $c: phase exits $ph, totals as without options, $dir direct, $gens generated";;
 		esac
 	done
+done
+
+# W^X: with either option L1 publishes the slot read-only and executable
+# and checks that a write to it faults; without, the slot is never touched.
+wx="exit dispatch slot at [0-9a-f]*: read-only and executable, a write faults: PASS"
+for c in $CONFIGS; do
+	n=0
+	for w in $WORKLOADS; do grep -q "$wx" "$OUT/$w-$c.log" && n=$((n + 1)); done
+	want=$(wc -w <<<"$WORKLOADS"); [ "$c" = off ] && want=0
+	if [ "$n" = "$want" ]; then
+		pass "$c: the W^X check of the published slot in $n of $want runs as it should"
+	else
+		fail "$c: the W^X check line in $n runs, want $want"
+	fi
 done
 
 # timer, W = 1: the first in-phase exit's reason alone, then at the end of
