@@ -7,6 +7,7 @@
 #   make run WORKLOAD=cpuid ITERATIONS=1000 [LEVEL=2] [ACCEL=auto] [TRANSPORT=vmmcall] [NPT=eager] [TRACE=DIR]
 #            [MBEC=off|exec-fault|intercept] [MBEC_TLB=asid|flush] [MBEC_VIOLATION=report|inject|stop]
 #            [INTERPOSE=off|inguest|hypercall|trap|breakpoint] [INTERPOSE_OP=count|trace|deny] [INTERPOSE_DENY=NR,...]
+#            [L1_RETPOLINE=on|off] [L1_TRAMPOLINE=on|off]
 #   make deps       install missing packages     make clean
 #   make bench [EXPERIMENTS=a,b] [FULL=1] [JOBS=N] [REPEAT=K]   experiments/ -> build/bench/report.md
 
@@ -35,6 +36,8 @@ MBEC_VIOLATION ?=
 INTERPOSE  ?=
 INTERPOSE_OP ?=
 INTERPOSE_DENY ?=
+L1_RETPOLINE ?=
+L1_TRAMPOLINE ?=
 
 .PHONY: all build build-tests deps test unit-test integration-test run clean bench-build bench
 
@@ -75,7 +78,9 @@ run:
 		$(if $(MBEC_VIOLATION),--mbec-violation $(MBEC_VIOLATION)) \
 		$(if $(INTERPOSE),--interpose $(INTERPOSE)) \
 		$(if $(INTERPOSE_OP),--interpose-op $(INTERPOSE_OP)) \
-		$(if $(INTERPOSE_DENY),--interpose-deny $(INTERPOSE_DENY)) --json $(JSON)
+		$(if $(INTERPOSE_DENY),--interpose-deny $(INTERPOSE_DENY)) \
+		$(if $(L1_RETPOLINE),--l1-retpoline $(L1_RETPOLINE)) \
+		$(if $(L1_TRAMPOLINE),--l1-trampoline $(L1_TRAMPOLINE)) --json $(JSON)
 
 bench-build: $(BENCH_TARGETS)
 

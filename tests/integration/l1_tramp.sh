@@ -14,6 +14,8 @@
 # the first exit's reason; at the phase's end the phase's counts replace it
 # (hysteresis passed: generation 2 with both reasons, the hotter first).
 # W^X: the published slot is read-only (a write faults, checked by L1).
+# Both on goes through the launcher's flags (--l1-retpoline, --l1-trampoline),
+# the others through --l1-option; the JSON's l1_options records the words.
 # Bad values are bad_config with a message naming the choices.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -26,7 +28,12 @@ declare -A OPTS=(
 	[off]=""
 	[rp]="--l1-option l1_retpoline=on"
 	[tr]="--l1-option l1_trampoline=on"
-	[both]="--l1-option l1_retpoline=on --l1-option l1_trampoline=on"
+	[both]="--l1-retpoline on --l1-trampoline on"
+)
+# the JSON's l1_options of each (the launcher's flags become the same words)
+declare -A WORDS=(
+	[off]='[]' [rp]='["l1_retpoline=on"]' [tr]='["l1_trampoline=on"]'
+	[both]='["l1_retpoline=on","l1_trampoline=on"]'
 )
 CONFIGS="off rp tr both"
 
@@ -69,6 +76,10 @@ for w in $WORKLOADS; do
 		if [ "$st" != pass ] || [ "$ph" != "$want" ]; then
 			fail "$w $c: status $st, phase exits $ph, want pass and $want"
 			show "$OUT/$w-$c.log"; continue
+		fi
+		words=$(jq -c '.l1_options' "$OUT/$w-$c.json" 2>/dev/null)
+		if [ "$words" != "${WORDS[$c]}" ]; then
+			fail "$w $c: l1_options $words, want ${WORDS[$c]}"; continue
 		fi
 		if [ "$tot" != "$base_totals" ]; then
 			fail "$w $c: total exits $tot differ from the run without options $base_totals"
