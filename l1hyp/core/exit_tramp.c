@@ -48,7 +48,33 @@ static struct {
 	uint64_t acc_snap[NR];          /* ... when direct was last brought up to date */
 	uint64_t phase_direct;          /* the open phase's exits that hit */
 	uint64_t seen;                  /* learning: exits the stub saw in a phase */
+	struct {                        /* the last generation, for its console line */
+		bool pending;
+		const char *when;
+		unsigned when_phase, nhot;
+		uint32_t hot[EXIT_TRAMP_HOT];
+		uint64_t bytes, cycles;
+	} line;
 } t;
+
+static void hot_names(const uint32_t *hot, unsigned nhot, char *buf, size_t n);
+
+/* A generation's console line waits for the phase's end when a phase is
+ * open, formatting included: the console costs L1 thousands of cycles, and
+ * L2's clock runs on while L1 works (a timer workload's exits depend on
+ * it). */
+static void flush_line(void)
+{
+	char names[160];
+
+	if (!t.line.pending)
+		return;
+	t.line.pending = false;
+	hot_names(t.line.hot, t.line.nhot, names, sizeof(names));
+	l1_printf("nestlab-l1: l1_trampoline: generation %u %s%u: hot %s, %lu bytes, "
+		  "%lu L1 cycles\n", t.generations, t.line.when, t.line.when_phase, names,
+		  t.line.bytes, t.line.cycles);
+}
 
 static uint8_t *slot(void)
 {
@@ -65,13 +91,21 @@ static void in_phase_counts(uint64_t *cum)
 			cum[r] += l1.stats.phase[p].counts.count[r];
 }
 
+/* Counts by reason, a word at a time (the freestanding memcpy copies
+ * bytes: this runs inside a phase, where L1's time is L2's time too). */
+static void copy_counts(uint64_t *dst, const uint64_t *src)
+{
+	for (unsigned r = 0; r < NR; r++)
+		dst[r] = src[r];
+}
+
 /* The in-phase exits since the last call were dispatched by the live hot
  * list: those of its reasons hit. */
 static void account(const uint64_t *cum)
 {
 	for (unsigned i = 0; i < t.nhot; i++)
 		t.phase_direct += cum[t.hot[i]] - t.acc_snap[t.hot[i]];
-	memcpy(t.acc_snap, cum, sizeof(t.acc_snap));
+	copy_counts(t.acc_snap, cum);
 }
 
 static int publish(const uint8_t *code, size_t len)
@@ -120,7 +154,6 @@ static void regenerate(struct vcpu *v, const uint32_t *hot, unsigned nhot, const
 		       unsigned when_phase)
 {
 	uint8_t code[256];
-	char names[160];
 	uint64_t t0 = rdtsc();
 	size_t len;
 	int rc = build(hot, nhot, code, sizeof(code), &len);
@@ -133,26 +166,31 @@ static void regenerate(struct vcpu *v, const uint32_t *hot, unsigned nhot, const
 	memcpy(t.hot, hot, nhot * sizeof(hot[0]));
 	t.nhot = nhot;
 	t.generations++;
-	hot_names(hot, nhot, names, sizeof(names));
-	l1_printf("nestlab-l1: l1_trampoline: generation %u %s%u: hot %s, %lu bytes, "
-		  "%lu L1 cycles\n", t.generations, when, when_phase, names, (uint64_t)len,
-		  rdtsc() - t0);
+	t.line.cycles = rdtsc() - t0;
+	t.line.pending = true;
+	t.line.when = when;
+	t.line.when_phase = when_phase;
+	t.line.nhot = nhot;
+	memcpy(t.line.hot, hot, nhot * sizeof(hot[0]));
+	t.line.bytes = len;
+	if (!l1.stats.open_counts)
+		flush_line();
 }
 
 /* Counts since the last evaluation against the live list; the first one
  * (the window's end) always publishes, the empty list if the model says
  * so, to end the learning. */
-static void evaluate(struct vcpu *v, const char *when, unsigned when_phase)
+static void evaluate(struct vcpu *v, const uint64_t *cum, const char *when,
+		     unsigned when_phase)
 {
-	uint64_t cum[NR], delta[NR];
+	uint64_t delta[NR];
 	uint32_t cand[EXIT_TRAMP_HOT];
 	unsigned n;
 	int replace;
 
-	in_phase_counts(cum);
 	for (unsigned r = 0; r < NR; r++)
 		delta[r] = cum[r] - t.eval_snap[r];
-	memcpy(t.eval_snap, cum, sizeof(t.eval_snap));
+	copy_counts(t.eval_snap, cum);
 	replace = exit_tramp_decide(delta, NR, EXIT_TRAMP_HOT, t.hot, t.nhot, cand, &n);
 	if (t.generations == 0 && !replace)
 		n = 0, replace = 1;
@@ -173,14 +211,17 @@ static void window_check(struct vcpu *v)
 		return;
 	account(cum);                   /* the window's exits: no hit */
 	t.learning = false;
-	evaluate(v, "after in-phase exit ", (unsigned)total);
+	evaluate(v, cum, "after in-phase exit ", (unsigned)total);
 }
 
 static unsigned last_phase;
 
 static void phase_eval(struct vcpu *v)
 {
-	evaluate(v, "at the end of phase ", last_phase);
+	uint64_t cum[NR];
+
+	in_phase_counts(cum);
+	evaluate(v, cum, "at the end of phase ", last_phase);
 }
 
 static void on_phase(struct vcpu *v, unsigned phase, bool begin)
@@ -193,6 +234,7 @@ static void on_phase(struct vcpu *v, unsigned phase, bool begin)
 		t.phase_direct = 0;
 		return;
 	}
+	flush_line();
 	exit_stats_counter_set(&l1.stats, phase, "l1_tramp.direct", t.phase_direct);
 	exit_stats_counter_set(&l1.stats, phase, "l1_tramp.generations", t.generations);
 	if (!t.learning) {
