@@ -393,6 +393,7 @@ static void case_free(struct bench_case *c)
 	list_free(&c->iterations_full);
 	list_free(&c->level);
 	list_free(&c->l1);
+	list_free(&c->l1_option);
 }
 
 void bench_exp_free(struct bench_exp *x)

@@ -47,6 +47,7 @@ struct bench_case {
 	int mbec_tlb;                /* -1 unset, 0 asid, 1 flush */
 	int batch;                   /* -1 unset, 0 off, 1 kernel, 2 l1: the launcher's --batch */
 	int interpose;               /* -1 unset, else enum l0_interpose (--interpose) */
+	struct bench_list l1_option; /* KEY=VALUE words, each an --l1-option */
 };
 
 /* ratio LABEL = METRIC SEL... / SEL...: a table column of two cells' ratio. */

@@ -120,6 +120,12 @@ static bool ok_l1(const char *s)
 	return !strcmp(s, "nestlab") || !strcmp(s, "kvm");
 }
 
+/* An L1 command-line word, as --l1-option takes it (cli.h). */
+static bool ok_l1_option(const char *s)
+{
+	return !cli_l1_option_check(s);
+}
+
 static void case_mib(struct bench_ps *ps, const char *name, const char *value,
 		     unsigned long *dst)
 {
@@ -190,11 +196,15 @@ void bench_key_case(struct bench_ps *ps, struct bench_case *c, const char *name,
 						 "breakpoint", NULL };
 
 		case_word(ps, name, value, w, &c->interpose);
+	} else if (!strcmp(name, "l1_option")) {
+		case_list(ps, &c->l1_option, name, value, ok_l1_option,
+			  "KEY=VALUE words for nestlab's L1 (--l1-option: key [a-z0-9_-], "
+			  "value printable without spaces or commas)");
 	} else {
 		bench_error(ps->err, ps->path, ps->line, "[%s]: unknown key '%s' (workload, "
 			    "transport, npt, iterations, iterations_full, level, l1, exit, "
-			    "per_iteration, l2mem, mem, mbec, mbec_tlb, batch, interpose)", ps->section,
-			    name);
+			    "per_iteration, l2mem, mem, mbec, mbec_tlb, batch, interpose, l1_option)",
+			    ps->section, name);
 	}
 }
 

@@ -7,6 +7,7 @@
  */
 #include "bench_matrix.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,14 +47,39 @@ void bench_cell_id(const struct bench_cell *c, char *buf, size_t n)
 	if (c->batch && k > 0 && (size_t)k < n)
 		k += snprintf(buf + k, n - (size_t)k, c->batch == 2 ? "-batch-l1" : "-batch");
 	if (c->interpose != L0_INTERPOSE_OFF && k > 0 && (size_t)k < n)
-		snprintf(buf + k, n - (size_t)k, "-interpose-%s",
-			 l0_interpose_name((enum l0_interpose)c->interpose));
+		k += snprintf(buf + k, n - (size_t)k, "-interpose-%s",
+			      l0_interpose_name((enum l0_interpose)c->interpose));
+	/* -l1opt-KEY-VALUE per word: '=' as '-', what a file name should not
+	 * hold as '_' */
+	if (c->l1_options[0] && k > 0 && (size_t)k < n) {
+		k += snprintf(buf + k, n - (size_t)k, "-l1opt");
+		for (const char *s = c->l1_options; *s && (size_t)k + 2 < n; s++) {
+			char ch = *s == ' ' || *s == '=' ? '-' :
+				  (islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
+				   *s == '_' || *s == '-' || *s == '.') ? *s : '_';
+
+			if (s == c->l1_options)
+				buf[k++] = '-';
+			buf[k++] = ch;
+		}
+		buf[k < (int)n ? k : (int)n - 1] = '\0';
+	}
 }
 
 static const struct bench_list *pick(const struct bench_list *own,
 				     const struct bench_list *dflt)
 {
 	return own->n ? own : dflt;
+}
+
+/* The words of l, space-separated (bench_exp_keys.c bounds their length). */
+static void join_words(const struct bench_list *l, char *buf, size_t n)
+{
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < l->n && k < n; i++)
+		k += (size_t)snprintf(buf + k, n - k, "%s%s", i ? " " : "", l->v[i]);
 }
 
 /* The value list of one dimension, with the launcher default when empty. */
@@ -200,6 +226,8 @@ static int expand_case(struct bench_matrix *m, unsigned exp, const struct bench_
 						d->mbec_tlb >= 0 ? d->mbec_tlb : 0;
 				cell.interpose = c->interpose >= 0 ? c->interpose :
 						 d->interpose >= 0 ? d->interpose : 0;
+				join_words(pick(&c->l1_option, &d->l1_option), cell.l1_options,
+					   sizeof(cell.l1_options));
 			} else {
 				cell.npt = BENCH_NONE;
 				cell.l1 = BENCH_NONE;
@@ -220,6 +248,10 @@ static int expand_case(struct bench_matrix *m, unsigned exp, const struct bench_
 				cell.available = false;
 				snprintf(cell.why, sizeof(cell.why), "not applicable (--interpose is "
 					 "nestlab L1's mechanism)");
+			} else if (cell.l1 == BENCH_L1_KVM && cell.l1_options[0]) {
+				cell.available = false;
+				snprintf(cell.why, sizeof(cell.why), "not applicable (l1_option is "
+					 "for nestlab's L1)");
 			} else if (cell.l1 == BENCH_L1_KVM && kvm_not_applicable(&cell)) {
 				cell.available = false;
 				snprintf(cell.why, sizeof(cell.why), "%s", kvm_not_applicable(&cell));

@@ -22,7 +22,7 @@ enum bench_npt { BENCH_NPT_EAGER = 0, BENCH_NPT_LAZY = 1 };
 enum bench_l1 { BENCH_L1_NESTLAB = 0, BENCH_L1_KVM = 1 };
 
 struct bench_cell {
-	char id[128];                 /* cpuid-l2-nestlab-vmmcall-eager-n1000 */
+	char id[192];                 /* cpuid-l2-nestlab-vmmcall-eager-n1000 */
 	unsigned workload;            /* enum nestlab_workload */
 	enum nestlab_transport transport;
 	int npt;                      /* enum bench_npt or BENCH_NONE */
@@ -34,6 +34,7 @@ struct bench_cell {
 	int mbec_tlb;                 /* 0 asid, 1 flush: --mbec-tlb */
 	int batch;                    /* 0 off, 1 kernel, 2 l1: --batch */
 	int interpose;                /* enum l0_interpose: --interpose (nestlab's L1) */
+	char l1_options[160];         /* --l1-option words, space-separated, or "" */
 	bool available;
 	char why[96];                 /* why not available */
 };

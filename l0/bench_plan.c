@@ -135,7 +135,7 @@ char *bench_cell_command(const struct bench_cell *c, unsigned rep, const struct 
 	char *dir = bench_fmt("%s/runs/%s/r%u", o->out, c->id, rep);
 	char *qdir = dir ? bench_shell_quote(dir) : NULL;
 	char *ql = bench_shell_quote(o->launcher);
-	char extra[160] = "";
+	char extra[512] = "";
 	size_t k = 0;
 	char *cmd = NULL;
 
@@ -159,7 +159,19 @@ char *bench_cell_command(const struct bench_cell *c, unsigned rep, const struct 
 	if (c->interpose != L0_INTERPOSE_OFF)
 		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --interpose %s",
 				      l0_interpose_name((enum l0_interpose)c->interpose));
-	if (o->accel)
+	if (c->l1_options[0]) {
+		char words[sizeof(c->l1_options)];
+
+		snprintf(words, sizeof(words), "%s", c->l1_options);
+		for (char *w = strtok(words, " "); w && k < sizeof(extra); w = strtok(NULL, " ")) {
+			char *q = bench_shell_quote(w);
+
+			k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --l1-option %s",
+					      q ? q : "''");
+			free(q);
+		}
+	}
+	if (o->accel && k < sizeof(extra))
 		snprintf(extra + k, sizeof(extra) - k, " --accel %s", o->accel);
 	cmd = bench_fmt("mkdir -p %s && cd %s && rm -f rc result.json log.txt && "
 			"{ TMPDIR=%s timeout --foreground -k 10 %u %s run --workload %s --iterations %lu "
@@ -202,6 +214,8 @@ static json_t *cell_json(const struct bench_cell *c, const struct bench_opts *o)
 	json_object_set_new(j, "batch", json_string(c->batch == 2 ? "l1" : c->batch ? "kernel" : "off"));
 	json_object_set_new(j, "interpose", c->level == 2 ?
 			    json_string(l0_interpose_name((enum l0_interpose)c->interpose)) :
+			    json_null());
+	json_object_set_new(j, "l1_options", c->level == 2 ? json_string(c->l1_options) :
 			    json_null());
 	json_object_set_new(j, "available", json_boolean(c->available));
 	json_object_set_new(j, "why", c->available ? json_null() : json_string(c->why));

@@ -12,6 +12,7 @@
 #include "cli_mbec.h"
 #include "cli_batch.h"
 #include "cli_interpose.h"
+#include "cli_l1tramp.h"
 #include "trace_layout.h"
 
 enum cli_opt {
@@ -19,8 +20,8 @@ enum cli_opt {
 	OPT_NPT_LAZY, OPT_JSON, OPT_TIMEOUT, OPT_L2MEM, OPT_MEM, OPT_QEMU,
 	OPT_NO_ICOUNT, OPT_KEEP, OPT_VERBOSE, OPT_QUIET, OPT_L1_IMAGE,
 	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP, OPT_L1, OPT_PROCS, OPT_TIMER_HZ,
-	OPT_L1_OPTION, OPT_RETPOLINE, OPT_MBEC, OPT_MBEC_TLB, OPT_MBEC_VIOLATION, OPT_L2_MODULE,
-	OPT_BATCH, OPT_BATCH_MAX,
+	OPT_L1_OPTION, OPT_L1_RETPOLINE, OPT_L1_TRAMPOLINE, OPT_RETPOLINE, OPT_MBEC, OPT_MBEC_TLB,
+	OPT_MBEC_VIOLATION, OPT_L2_MODULE, OPT_BATCH, OPT_BATCH_MAX,
 	OPT_INTERPOSE, OPT_INTERPOSE_OP, OPT_INTERPOSE_DENY,
 };
 
@@ -50,6 +51,8 @@ static const struct cli_option cli_options[] = {
 	{ "--procs",      true,  OPT_PROCS },
 	{ "--timer-hz",   true,  OPT_TIMER_HZ },
 	{ "--l1-option",  true,  OPT_L1_OPTION },
+	{ "--l1-retpoline", true, OPT_L1_RETPOLINE },
+	{ "--l1-trampoline", true, OPT_L1_TRAMPOLINE },
 	{ "--mbec",       true,  OPT_MBEC },
 	{ "--retpoline",  true,  OPT_RETPOLINE },
 	{ "--batch",      true,  OPT_BATCH },
@@ -286,6 +289,7 @@ static void cli_synopsis(FILE *f)
 	      "                   [--l2mem MiB] [--mem MiB] [--qemu PATH] [--no-icount] [--l1-image FILE]\n"
 	      "                   [--l2-image FILE] [--l2-module FILE] [--trace DIR] [--l1 nestlab|kvm]\n"
 	      "                   [--procs LIST] [--timer-hz N] [--l1-option KEY=VALUE]\n"
+	      "                   [--l1-retpoline on|off] [--l1-trampoline on|off]\n"
 	      "                   [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
 	      "                   [--mbec-violation report|inject|stop] [--retpoline on|off]\n"
 	      "                   [--batch off|kernel|l1] [--batch-max N]\n"
@@ -314,6 +318,10 @@ void cli_usage_run(FILE *f)
 		"  --l1-option KEY=VALUE  level 2, nestlab's L1: one more word of L1's command\n"
 		"                      line (e.g. lapic=full, docs/platform.md); up to 8; L1\n"
 		"                      refuses keys it does not know (bad_config)\n"
+		"  --l1-retpoline on|off  level 2, nestlab's L1: its exit dispatch through a\n"
+		"                      retpoline (l1_retpoline=on; default off, docs/tramp.md)\n"
+		"  --l1-trampoline on|off  level 2, nestlab's L1: its exit dispatch through a\n"
+		"                      trampoline learned from the run's exits (l1_trampoline=on)\n"
 		"  --retpoline on|off  the L2 kernel's indirect branches through retpoline\n"
 		"                      thunks (on, the default) or plain (retpoline=off)\n"
 		"  --batch off|kernel|l1  decoded-syscall batching (docs/batching.md): off (the\n"
@@ -430,6 +438,7 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 	bool l2mem_given = false, npt_given = false, mem_given = false, l1_given = false;
 	bool transport_given = false, timeout_given = false;
 	bool mbec_tlb_given = false, mbec_violation_given = false, interpose_op_given = false;
+	const char *l1tramp_words[2] = { NULL, NULL };
 	unsigned long v;
 	char why[240];
 
@@ -585,6 +594,15 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 				return cli_fail(err, "--batch-max '%s': want an integer in 1..%u", val,
 						NESTLAB_BATCH_MAX_LIMIT);
 			break;
+		case OPT_L1_RETPOLINE:
+		case OPT_L1_TRAMPOLINE: {
+			enum cli_l1tramp_flag fl = o->id == OPT_L1_RETPOLINE ? CLI_L1_RETPOLINE
+									  : CLI_L1_TRAMPOLINE;
+
+			if (cli_l1tramp_parse(fl, val, &l1tramp_words[fl], why, sizeof(why)))
+				return cli_fail(err, "%s", why);
+			break;
+		}
 		case OPT_RETPOLINE:
 			if (strcmp(val, "on") && strcmp(val, "off"))
 				return cli_fail(err, "--retpoline '%s': want on or off", val);
@@ -644,6 +662,8 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 		return cli_fail(err, "--l1 applies to --level 2 only");
 	if (cfg->nr_l1_opts && (cfg->level == 1 || cfg->l1 == L0_L1_KVM))
 		return cli_fail(err, "--l1-option applies to --level 2 with --l1 nestlab only");
+	if (cli_l1tramp_finish(cfg, l1tramp_words, why, sizeof(why)))
+		return cli_fail(err, "%s", why);
 	if (cfg->l2_module && cfg->level == 2 && cfg->l1 == L0_L1_KVM)
 		return cli_fail(err, "--l2-module applies to --level 1 and to --l1 nestlab only "
 				"(nestlab's VMM under KVM loads no modules)");

@@ -217,6 +217,19 @@ char *results_json_render(const struct run_report *r)
 	json_str(f, r->level == 2 ? r->interpose_op : NULL);
 	fputs(",\n  \"interpose_deny\": ", f);
 	json_number_list(f, r->level == 2 ? r->interpose_deny : NULL);
+	/* nestlab's L1 command-line words from --l1-option (l1_trampoline=on ...) */
+	fputs(",\n  \"l1_options\": ", f);
+	if (r->level == 2 && (!r->l1 || !strcmp(r->l1, "nestlab"))) {
+		fputc('[', f);
+		for (unsigned i = 0; i < r->nl1_options; i++) {
+			if (i)
+				fputs(", ", f);
+			json_str(f, r->l1_options[i]);
+		}
+		fputc(']', f);
+	} else {
+		fputs("null", f);
+	}
 	fputs(",\n  \"l2mem_mib\": ", f);
 	json_int_or_null(f, r->level == 2 ? (int)r->l2mem_mib : -1);
 	fprintf(f, ",\n  \"icount\": %s,\n  \"status\": ", r->icount ? "true" : "false");

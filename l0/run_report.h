@@ -37,6 +37,8 @@ struct run_report {
 	const char *interpose;        /* "off"/"inguest"/...; NULL at level 1 and under --l1 kvm */
 	const char *interpose_op;     /* "count"/"trace"/"deny" with interposition on; else NULL */
 	const char *interpose_deny;   /* the --interpose-deny list, or NULL */
+	const char *const *l1_options; /* --l1-option words as given (nestlab's L1) */
+	unsigned nl1_options;
 	unsigned l2mem_mib;           /* level 2; ignored at level 1 */
 	bool icount;
 	const char *status;           /* outcome name: "pass", "l2_shutdown", "timeout", ... */

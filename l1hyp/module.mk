@@ -1,6 +1,6 @@
 # L1 hypervisor: every .c/.S under l1hyp/{arch/x86,core,mm,boot,mech}, plus
 # the shared freestanding libraries (string, format, results writer, the
-# x86dec decoder), compiled freestanding and linked at 1 MiB. The vendor
+# x86dec decoder, the lib/tramp trampoline generator), compiled freestanding and linked at 1 MiB. The vendor
 # backend is chosen here, by the file list (arch/x86/svm*.c implement
 # arch/vcpu_vendor.h), never by #ifdef.
 # Outputs: $(BUILD)/l1hyp/l1hyp.elf (symbols) and l1hyp.bin (the flat
@@ -10,6 +10,7 @@ L1_DIRS     := l1hyp/arch/x86 l1hyp/core l1hyp/mm l1hyp/boot l1hyp/mech l1hyp/de
 L1_CSRCS    := $(foreach d,$(L1_DIRS),$(wildcard $(d)/*.c)) \
                lib/freestanding/string.c lib/freestanding/format.c \
                lib/results/results_writer.c lib/trace/trace_region.c \
+               lib/tramp/tramp_gen.c lib/tramp/tramp_select.c \
                $(wildcard lib/x86dec/*.c)
 L1_SSRCS    := $(wildcard l1hyp/arch/x86/*.S) lib/freestanding/isr_entry.S
 L1_OBJS     := $(patsubst %.c,$(BUILD)/l1hyp/obj/%.o,$(L1_CSRCS)) \

@@ -241,3 +241,23 @@ Test(bench_expr, grammar)
 						sizeof(why)), 0));
 	cr_assert(eq(int, bench_selectors_check("iterations=0", NULL, why, sizeof(why)), -1));
 }
+
+/* l1_option words are checked as --l1-option checks them, each at its line. */
+Test(bench_exp, l1_option_words_checked)
+{
+	cr_assert(eq(int, parse("t", HEAD "[case a]\nworkload = cpuid\n"
+				"l1_option = l1_trampoline=on noequals\n"
+				"  =x Key=v\n"), -1));
+	cr_assert(has_error(6, "l1_option 'noequals': want KEY=VALUE words for nestlab's L1"),
+		  "%s", err.text);
+	cr_assert(has_error(7, "l1_option '=x': want KEY=VALUE"), "%s", err.text);
+	cr_assert(has_error(7, "l1_option 'Key=v': want KEY=VALUE"), "%s", err.text);
+	cr_assert(not(has_error(6, "l1_option 'l1_trampoline=on'")), "%s", err.text);
+	bench_exp_free(&x);
+	bench_errors_free(&err);
+	cr_assert(eq(int, parse("t", HEAD "[case a]\nworkload = cpuid\n"
+				"l1_option = l1_retpoline=on l1_trampoline=on\n"), 0), "%s",
+		  err.text);
+	cr_assert(eq(u32, x.cases[0].l1_option.n, 2));
+	cr_assert(eq(str, x.cases[0].l1_option.v[1], "l1_trampoline=on"));
+}

@@ -301,3 +301,67 @@ Test(bench_matrix, interpose_in_id_and_command)
 	cr_assert(strstr(cell("getpid-l2-kvm-vmmcall-eager-n1000-interpose-trap")->why,
 			 "not applicable (--interpose is nestlab L1's mechanism)") != NULL);
 }
+
+/* l1_option: each word an --l1-option of the cell's command, in the id as
+ * -l1opt-KEY-VALUE..., a case's own list replacing [matrix]'s; level 1
+ * takes none (the cell is the plain level-1 run); KVM: not applicable. */
+Test(bench_matrix, l1_option_in_id_and_command)
+{
+	struct bench_opts o = {
+		.launcher = "/x/nestlab", .out = "/r", .repeat = 1, .timeout_s = 300,
+	};
+	const struct bench_cell *c;
+	char *cmd;
+
+	load("a", "[matrix]\nworkload = cpuid\nl1_option = l1_retpoline=on\n"
+	     "[case rp]\nl1 = nestlab\n[case both]\nl1_option = l1_retpoline=on l1_trampoline=on\n"
+	     "[case l1]\nlevel = 1\n[case kvm]\nl1 = kvm\n");
+	expand(false, true);
+	c = cell("cpuid-l2-nestlab-vmmcall-eager-n1000-l1opt-l1_retpoline-on");
+	cr_assert(c != NULL, "%u cells, first %s", m.ncells, m.ncells ? m.cells[0].id : "-");
+	cr_assert(eq(str, (char *)c->l1_options, "l1_retpoline=on"));
+	cmd = bench_cell_command(c, 1, &o);
+	cr_assert(strstr(cmd, " --l1-option 'l1_retpoline=on' ") != NULL, "%s", cmd);
+	cr_assert(strstr(cmd, "l1_trampoline") == NULL, "%s", cmd);
+	free(cmd);
+	c = cell("cpuid-l2-nestlab-vmmcall-eager-n1000-l1opt-l1_retpoline-on-l1_trampoline-on");
+	cr_assert(c != NULL);
+	cmd = bench_cell_command(c, 1, &o);
+	cr_assert(strstr(cmd, " --l1-option 'l1_retpoline=on' --l1-option 'l1_trampoline=on' ")
+		  != NULL, "%s", cmd);
+	free(cmd);
+	c = cell("cpuid-l1-vmmcall-n1000");
+	cr_assert(c != NULL);
+	cr_assert(eq(str, (char *)c->l1_options, ""));
+	cmd = bench_cell_command(c, 1, &o);
+	cr_assert(strstr(cmd, "--l1-option") == NULL, "%s", cmd);
+	free(cmd);
+	c = cell("cpuid-l2-kvm-vmmcall-eager-n1000-l1opt-l1_retpoline-on");
+	cr_assert(c != NULL);
+	cr_assert(not(c->available));
+	cr_assert(eq(str, (char *)c->why, "not applicable (l1_option is for nestlab's L1)"));
+	/* no l1_option at all: no suffix, no flag */
+	load("b", "[matrix]\nworkload = pio\n[case plain]\nl1 = nestlab\n");
+	expand(false, true);
+	cmd = bench_cell_command(cell("pio-l2-nestlab-vmmcall-eager-n1000"), 1, &o);
+	cr_assert(strstr(cmd, "--l1-option") == NULL, "%s", cmd);
+	free(cmd);
+}
+
+/* Each word is quoted for the shell (a value the shell would read stays
+ * as written); characters a file name should
+ * not hold become '_' in the id. */
+Test(bench_matrix, l1_option_quoted_in_command)
+{
+	struct bench_opts o = {
+		.launcher = "/x/nestlab", .out = "/r", .repeat = 1, .timeout_s = 300,
+	};
+	char *cmd;
+
+	load("a", "[matrix]\nworkload = cpuid\n[case q]\nl1_option = k=a$b\n");
+	expand(false, false);
+	cmd = bench_cell_command(cell("cpuid-l2-nestlab-vmmcall-eager-n1000-l1opt-k-a_b"), 1, &o);
+	cr_assert(cmd != NULL);
+	cr_assert(strstr(cmd, " --l1-option 'k=a$b' ") != NULL, "%s", cmd);
+	free(cmd);
+}

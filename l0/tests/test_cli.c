@@ -310,6 +310,47 @@ Test(cli, l1_option)
 	cr_assert(not(eq(ptr, strstr(err_buf, "--l1-option: at most 8"), NULL)));
 }
 
+/* --l1-retpoline, --l1-trampoline: on|off to L1's words after the
+ * --l1-option words (so the JSON records them); level 2 under nestlab's L1
+ * only; not with the same key as an --l1-option; bad values name the flag. */
+Test(cli, l1_dispatch_flags)
+{
+	struct run_config c;
+	char args[L0_L1_OPTS_MAX * (L0_L1_OPT_LEN_MAX + 1) + 1];
+
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--l1-trampoline", "on",
+				"--l1-option", "lapic=full", "--l1-retpoline=off", NULL), CLI_RUN));
+	cr_assert(eq(u32, c.nr_l1_opts, 3));
+	cr_assert(eq(int, cli_l1_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " lapic=full l1_retpoline=off l1_trampoline=on"));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--l1-retpoline", "on", NULL),
+		     CLI_RUN));
+	cr_assert(eq(int, cli_l1_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " l1_retpoline=on"));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--l1-trampoline", "yes", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--l1-trampoline 'yes': want on or off"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--level", "1", "--l1-retpoline",
+				"on", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--l1-retpoline applies to --level 2 with --l1 "
+				     "nestlab only"), NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--l1", "kvm", "--l1-trampoline",
+				"on", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--l1-trampoline", "on",
+				"--l1-option", "l1_trampoline=off", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--l1-option 'l1_trampoline=off' with "
+				     "--l1-trampoline: give one"), NULL)));
+	/* l1_trampoline_window is another key: allowed beside the flag */
+	cr_assert(eq(int, parse(&c, "--workload", "cpuid", "--l1-trampoline", "on",
+				"--l1-option", "l1_trampoline_window=8", NULL), CLI_RUN));
+	cr_assert(eq(int, parse(&c, "--workload", "null", "--l1-option", "a=1", "--l1-option",
+				"b=1", "--l1-option", "c=1", "--l1-option", "d=1", "--l1-option",
+				"e=1", "--l1-option", "f=1", "--l1-option", "g=1", "--l1-option",
+				"h=1", "--l1-trampoline", "on", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--l1-trampoline: with the --l1-option words "
+				     "more than 8"), NULL)));
+}
+
 Test(cli, help)
 {
 	struct run_config c;

@@ -43,6 +43,8 @@ Test(results_json, level2_pass_exact)
 		.transport = "vmmcall", .npt = "eager", .retpoline = "on", .mbec = "exec-fault", .mbec_tlb = "flush",
 		.mbec_violation = "inject", .interpose = "inguest", .interpose_op = "deny",
 		.interpose_deny = "2,39", .l2mem_mib = 64, .icount = true,
+		.l1_options = (const char *const[]){ "l1_trampoline=on", "lapic=full" },
+		.nl1_options = 2,
 		.status = "pass", .status_code = 0, .qemu_exit = 1, .wall_seconds = 1.23456,
 		.errors = errors, .nerrors = 1, .results = &rs,
 	};
@@ -65,6 +67,7 @@ Test(results_json, level2_pass_exact)
 		"  \"interpose\": \"inguest\",\n"
 		"  \"interpose_op\": \"deny\",\n"
 		"  \"interpose_deny\": [2, 39],\n"
+		"  \"l1_options\": [\"l1_trampoline=on\", \"lapic=full\"],\n"
 		"  \"l2mem_mib\": 64,\n"
 		"  \"icount\": true,\n"
 		"  \"status\": \"pass\",\n"
@@ -121,6 +124,7 @@ Test(results_json, level1_run_exact)
 		"  \"interpose\": null,\n"
 		"  \"interpose_op\": null,\n"
 		"  \"interpose_deny\": null,\n"
+		"  \"l1_options\": null,\n"
 		"  \"l2mem_mib\": null,\n"
 		"  \"icount\": false,\n"
 		"  \"status\": \"pass\",\n"
@@ -170,6 +174,7 @@ Test(results_json, failure_without_stream_exact)
 		"  \"interpose\": null,\n"
 		"  \"interpose_op\": null,\n"
 		"  \"interpose_deny\": null,\n"
+		"  \"l1_options\": [],\n"
 		"  \"l2mem_mib\": 32,\n"
 		"  \"icount\": true,\n"
 		"  \"status\": \"timeout\",\n"

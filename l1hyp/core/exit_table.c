@@ -1,8 +1,9 @@
 /*
  * Exit table and hooks (exit_table.h). The dispatch (inline in the header)
- * is a bit test and an indirect call when no hook is registered for the
- * reason, the common case on the hot path; hooks cost only the reasons
- * that have them.
+ * is a bit test and a direct call into the dispatch slot when no hook is
+ * registered for the reason, the common case on the hot path; hooks cost
+ * only the reasons that have them. The hooked path calls the handler
+ * through the slot too, so the handler runs the same way either way.
  */
 #include "exit_table.h"
 #include "vcpu.h"
@@ -20,11 +21,14 @@ exit_handler_fn exit_handlers[NESTLAB_EXIT_NR] = {
 };
 static struct exit_hooks hooks[NESTLAB_EXIT_NR];
 uint64_t exit_hooked_mask;
+static bool frozen;
 
 int exit_claim(unsigned reason, exit_handler_fn handler, exit_handler_fn *previous)
 {
 	if (reason >= NESTLAB_EXIT_NR || !handler)
 		return EXIT_TABLE_E_REASON;
+	if (frozen)
+		return EXIT_TABLE_E_FROZEN;
 	if (previous)
 		*previous = exit_handlers[reason];
 	exit_handlers[reason] = handler;
@@ -58,6 +62,12 @@ void exit_table_reset(void)
 		hooks[r] = (struct exit_hooks){ 0 };
 	}
 	exit_hooked_mask = 0;
+	frozen = false;
+}
+
+void exit_table_freeze(void)
+{
+	frozen = true;
 }
 
 unsigned exit_dispatch_hooked(struct vcpu *v, unsigned reason)
@@ -70,7 +80,7 @@ unsigned exit_dispatch_hooked(struct vcpu *v, unsigned reason)
 		if (flags & EXIT_HANDLED)
 			return flags & ~EXIT_HANDLED;
 	}
-	flags = exit_handlers[reason](v);
+	flags = exit_dispatch_slot(v, reason);
 	for (unsigned i = 0; i < h->nr_post; i++)
 		flags |= h->post[i](v) & ~EXIT_HANDLED;
 	return flags;
@@ -88,6 +98,8 @@ const char *exit_table_strerror(int rc)
 	switch (rc) {
 	case EXIT_TABLE_E_REASON: return "EXIT_TABLE_E_REASON (reason out of range)";
 	case EXIT_TABLE_E_FULL: return "EXIT_TABLE_E_FULL (EXIT_MAX_HOOKS hooks already)";
+	case EXIT_TABLE_E_FROZEN:
+		return "EXIT_TABLE_E_FROZEN (the table is frozen: the dispatch is generated)";
 	}
 	return "unknown error";
 }

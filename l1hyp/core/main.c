@@ -5,13 +5,14 @@
  * virtualization extension (the vendor contract, arch/vcpu_vendor.h), L2's
  * RAM and its identity NPT view, loading the L2 kernel module (and the
  * module for the L2 kernel, if there is a second) as a multiboot loader
- * would, the vCPU, the exit table, the MSR policy and the
- * mechanisms. Every failure ends the run with a diagnosis and a status
+ * would, the vCPU, the exit table, the MSR policy, the
+ * mechanisms and the exit dispatch options. Every failure ends the run with a diagnosis and a status
  * (status.h); none hangs.
  */
 #include "l1.h"
 #include "exit_core.h"
 #include "exit_table.h"
+#include "exit_tramp.h"
 #include "msr_table.h"
 #include "../mech/mech.h"
 #include "../devices/devices.h"
@@ -378,6 +379,9 @@ static void vcpu_init(struct vcpu *v, uint32_t entry)
 			l1_end_run(NESTLAB_STATUS_L1_ERROR, "L2's local APIC: %s", why_apic);
 	}
 	if (mech_init_all(v, &l1.cfg, why, sizeof(why)))
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "bad L1 command line: %s", why);
+	/* After every claim: the trampoline freezes the exit table. */
+	if (exit_tramp_configure(v, &l1.cfg, why, sizeof(why)))
 		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "bad L1 command line: %s", why);
 	if (l1_config_check_taken(&l1.cfg, why, sizeof(why)))
 		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "bad L1 command line: %s", why);

@@ -17,7 +17,9 @@
  *     instruction (guest_insn.h);
  *   - when the interrupt controller must look at L2 again before entry;
  *   - a stop request: a handler that must end the run records the status
- *     and diagnosis here, and the vCPU loop ends the run.
+ *     and diagnosis here, and the vCPU loop ends the run;
+ *   - deferred work: functions the loop runs after the exit was accounted
+ *     and before the next entry, when no dispatch is in flight (vcpu_defer).
  */
 #ifndef L1_VCPU_H
 #define L1_VCPU_H
@@ -34,6 +36,7 @@
 #define VCPU_MSR_SHADOWS   8    /* shadowed MSR values (msr_table.h) */
 #define VCPU_MECH_SLOTS    8    /* mechanisms with per-vCPU state */
 #define VCPU_DIAG_LEN      400
+#define VCPU_DEFER_MAX     4    /* functions deferred past one exit */
 
 /* ASID 0 belongs to the host (APM vol.2 15.16; VPID 0 likewise, SDM vol.3
  * 28.1): guest views use ASIDs from 1 up. */
@@ -88,8 +91,17 @@ struct vcpu {
 	bool irq_recheck;
 	uint64_t irq_deadline;
 
-	bool stop;                      /* end the run after this exit */
+	/* The loop tests after_exit once per exit: either request. */
+	union {
+		struct {
+			bool stop;      /* end the run after this exit */
+			bool deferred;  /* run defer_fn[] after this exit */
+		};
+		uint16_t after_exit;
+	};
 	bool stop_dump;                 /* print the guest state first */
+	unsigned nr_defer;
+	void (*defer_fn[VCPU_DEFER_MAX])(struct vcpu *v);
 	unsigned stop_status;           /* NESTLAB_STATUS_* */
 	char stop_diag[VCPU_DIAG_LEN];  /* "" for none */
 };
@@ -99,6 +111,14 @@ struct vcpu {
  * handler can `return vcpu_stop(...)`. */
 unsigned vcpu_stop(struct vcpu *v, unsigned status, bool dump, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* Run fn(v) once after this exit has been dispatched and accounted,
+ * before the next entry (a function already pending runs once). 0, or -1
+ * when VCPU_DEFER_MAX others are pending. */
+int vcpu_defer(struct vcpu *v, void (*fn)(struct vcpu *v));
+/* The loop: run the deferred functions in the order requested and clear
+ * them (a function may defer again, for the next exit). */
+void vcpu_run_deferred(struct vcpu *v);
 
 /* Advance RIP past the intercepted instruction, len bytes (wrapping at 32
  * bits outside 64-bit mode, APM vol.2 2.5.4; the mode is the

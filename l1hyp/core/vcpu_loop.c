@@ -3,8 +3,9 @@
  * table, trace it if the run is traced, let L2's interrupt controller
  * deliver what became due, account the exit with the L1 TSC cycles its
  * handling took (from right after the exit to the end of the handler, its
- * trace record and the delivery it caused), and go back in, until a
- * handler asks to stop.
+ * trace record and the delivery it caused), run what a handler deferred
+ * past the exit (vcpu_defer: no dispatch in flight then), and go back in,
+ * until a handler asks to stop.
  * The loop knows no reason and no vendor structure.
  */
 #include "l1.h"
@@ -44,12 +45,16 @@ void vcpu_run(struct vcpu *v)
 			lapic_dev_prepare_entry(v);
 		exit_stats_record(&l1.stats, v->exit.reason, rdtsc() - v->exit_tsc,
 				  !(flags & EXIT_NOT_IN_PHASE));
-		if (v->stop) {
-			if (v->stop_dump)
-				vendor_dump_state(v);
-			mech_report_all(v);
-			l1_end_run(v->stop_status, v->stop_diag[0] ? "%s" : 0,
-				   v->stop_diag);
+		/* One test for both requests (stop, deferred work). */
+		if (v->after_exit) {
+			if (v->stop) {
+				if (v->stop_dump)
+					vendor_dump_state(v);
+				mech_report_all(v);
+				l1_end_run(v->stop_status, v->stop_diag[0] ? "%s" : 0,
+					   v->stop_diag);
+			}
+			vcpu_run_deferred(v);
 		}
 	}
 }

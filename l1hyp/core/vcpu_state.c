@@ -1,6 +1,6 @@
 /*
- * The stop request every handler may make and the single-step trap of
- * emulated instructions (vcpu.h). Pure C: host-tested with a fake vendor.
+ * The stop request every handler may make, the work deferred past an exit
+ * and the single-step trap of emulated instructions (vcpu.h). Pure C: host-tested with a fake vendor.
  */
 #include "vcpu.h"
 #include "../arch/vcpu_vendor.h"
@@ -23,6 +23,31 @@ unsigned vcpu_stop(struct vcpu *v, unsigned status, bool dump, const char *fmt, 
 		va_end(ap);
 	}
 	return 0;
+}
+
+int vcpu_defer(struct vcpu *v, void (*fn)(struct vcpu *v))
+{
+	for (unsigned i = 0; i < v->nr_defer; i++)
+		if (v->defer_fn[i] == fn)
+			return 0;
+	if (v->nr_defer == VCPU_DEFER_MAX)
+		return -1;
+	v->defer_fn[v->nr_defer++] = fn;
+	v->deferred = true;
+	return 0;
+}
+
+void vcpu_run_deferred(struct vcpu *v)
+{
+	void (*fn[VCPU_DEFER_MAX])(struct vcpu *v);
+	unsigned n = v->nr_defer;
+
+	for (unsigned i = 0; i < n; i++)
+		fn[i] = v->defer_fn[i];
+	v->nr_defer = 0;
+	v->deferred = false;
+	for (unsigned i = 0; i < n; i++)
+		fn[i](v);
 }
 
 void vcpu_single_step_trap(struct vcpu *v)

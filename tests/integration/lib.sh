@@ -68,13 +68,22 @@ lib_workloads() {
 
 # lib_spawn NAME ARGS...: `nestlab run --verbose ARGS` in the background
 # (at most JOBS at once): $OUT/NAME.json, NAME.log (output and console),
-# NAME.rc.
+# NAME.rc. LIB_L1_EXTRA (environment): more arguments for every run under
+# nestlab's L1 (not at --level 1 nor with --l1 kvm), to run a suite with an
+# L1 option on, e.g. LIB_L1_EXTRA="--l1-trampoline on" (docs/tramp.md).
 lib_spawn() {
-	local name=$1; shift
+	local name=$1 a prev=; shift
+	local extra=()
+	[ -n "${LIB_L1_EXTRA:-}" ] && read -ra extra <<<"$LIB_L1_EXTRA"
+	for a in "$@"; do
+		case "$prev $a" in "--level 1"|"--l1 kvm") extra=();; esac
+		case "$a" in --level=1|--l1=kvm) extra=();; esac
+		prev=$a
+	done
 	while [ "$(jobs -pr | wc -l)" -ge "$JOBS" ]; do wait -n; done
 	(
 		timeout 150 "$NESTLAB" run --accel tcg --timeout 120 --verbose \
-			--json "$OUT/$name.json" "$@" >"$OUT/$name.log" 2>&1
+			--json "$OUT/$name.json" "$@" "${extra[@]}" >"$OUT/$name.log" 2>&1
 		echo $? >"$OUT/$name.rc"
 	) &
 }

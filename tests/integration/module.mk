@@ -13,10 +13,16 @@
 #   retpoline.sh        the L2 kernel's retpolines on and off: same results, fewer ticks off
 #   batching.sh         decoded-syscall batching: exact batches, the same final state with it
 #                       off and on, exits saved under MBEC
+#   l1_tramp.sh         L1's exit dispatch options (l1_retpoline, l1_trampoline): the same
+#                       exits on and off, the trampoline's counters by its model, bad values
+#   interpose.sh        system-call interposition: exact exits and counters under every
+#                       variant, the differential state hash, interpose-check, deny
+#   domain.sh           protection domains: the domain workload's checks and exact exits
 TEST_SCRIPTS += tests/integration/nested_exits.sh tests/integration/nested_failures.sh \
 	tests/integration/l1_direct.sh tests/integration/level1.sh tests/integration/trace.sh \
 	tests/integration/testkernel.sh tests/integration/mbec.sh tests/integration/retpoline.sh \
-	tests/integration/kmod.sh tests/integration/batching.sh
+	tests/integration/kmod.sh tests/integration/batching.sh tests/integration/l1_tramp.sh \
+	tests/integration/interpose.sh tests/integration/domain.sh
 TEST_DEPS    += $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin \
 	$(BUILD)/guests/modules/hello.ko
 

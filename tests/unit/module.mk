@@ -4,7 +4,8 @@
 
 UNIT_CORE_TESTS := hypercall exit_stats uart_emul l1_config results_writer format \
                    exit_table msr_table guest_insn svm_msrpm error_codes cr_rules svm_check \
-                   trace_producer trace_l1 io_bus fw_cfg pic pit mmio syscall_emul
+                   trace_producer trace_l1 io_bus fw_cfg pic pit mmio syscall_emul \
+                   exit_tramp_policy
 
 UNIT_CORE_SRCS_hypercall      := l1hyp/core/hypercall.c l1hyp/core/exit_stats.c lib/results/results_writer.c
 UNIT_CORE_SRCS_exit_stats     := l1hyp/core/exit_stats.c lib/results/results_writer.c
@@ -15,7 +16,9 @@ UNIT_CORE_SRCS_format         := lib/freestanding/format.c
 # Generic exit-path code against the fake vendor (tests/unit/fake_vendor.c).
 UNIT_FAKE_VENDOR              := tests/unit/fake_vendor.c l1hyp/core/vcpu_state.c \
                                  lib/freestanding/format.c
-UNIT_CORE_SRCS_exit_table     := l1hyp/core/exit_table.c $(UNIT_FAKE_VENDOR)
+UNIT_CORE_SRCS_exit_table     := l1hyp/core/exit_table.c tests/unit/fake_slot.c $(UNIT_FAKE_VENDOR)
+# The trampoline's regeneration policy, with lib/tramp's selection.
+UNIT_CORE_SRCS_exit_tramp_policy := l1hyp/core/exit_tramp_policy.c lib/tramp/tramp_select.c
 UNIT_CORE_SRCS_msr_table      := l1hyp/core/msr_table.c l1hyp/core/msr_efer.c $(UNIT_FAKE_VENDOR)
 UNIT_CORE_SRCS_guest_insn     := l1hyp/core/guest_insn.c l1hyp/core/guest_mem.c \
                                  $(wildcard lib/x86dec/*.c) $(UNIT_FAKE_VENDOR)
@@ -33,7 +36,8 @@ UNIT_CORE_SRCS_pic            := l1hyp/devices/pic_model.c
 UNIT_CORE_SRCS_pit            := l1hyp/devices/pit_model.c
 UNIT_CORE_SRCS_error_codes    := l1hyp/core/guest_mem.c l1hyp/core/guest_insn.c \
                                  l1hyp/core/msr_table.c l1hyp/core/msr_efer.c \
-                                 l1hyp/core/exit_table.c l1hyp/core/exit_stats.c \
+                                 l1hyp/core/exit_table.c tests/unit/fake_slot.c \
+                                 l1hyp/core/exit_stats.c \
                                  l1hyp/mm/npt.c l1hyp/boot/mb_loader.c guests/kernel/pt.c l1hyp/core/io_bus.c \
                                  guests/kernel/kmod_load.c guests/kernel/kmod_sym.c \
                                  guests/kernel/kmod_reloc.c \

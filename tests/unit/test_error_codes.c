@@ -39,6 +39,7 @@ static const struct code codes[] = {
 	C(MSR_TABLE_E_INVAL, msr_table_strerror, "MSR_TABLE_E_INVAL"),
 	C(EXIT_TABLE_E_REASON, exit_table_strerror, "EXIT_TABLE_E_REASON"),
 	C(EXIT_TABLE_E_FULL, exit_table_strerror, "EXIT_TABLE_E_FULL"),
+	C(EXIT_TABLE_E_FROZEN, exit_table_strerror, "EXIT_TABLE_E_FROZEN"),
 	C(EXIT_STATS_E_FULL, exit_stats_strerror, "EXIT_STATS_E_FULL"),
 	C(EXIT_STATS_E_NAME, exit_stats_strerror, "EXIT_STATS_E_NAME"),
 	C(EXIT_STATS_E_STATE, exit_stats_strerror, "EXIT_STATS_E_STATE"),

@@ -125,3 +125,70 @@ Test(exit_table, rip_advance_wraps_outside_64_bit_mode)
 	vcpu_advance_rip(&v, 2);
 	cr_assert(eq(u64, v.regs.rip, 0x100000001ull));
 }
+
+/* exit_table_freeze (the generated dispatch, core/exit_tramp.c): claims
+ * fail from then on and the table keeps its handlers; hooks still work;
+ * the reset thaws it. */
+Test(exit_table, frozen_table_refuses_claims_and_keeps_handlers)
+{
+	cr_assert(eq(int, exit_claim(NESTLAB_EXIT_CPUID, core_cpuid, 0), 0));
+	exit_table_freeze();
+	cr_assert(eq(int, exit_claim(NESTLAB_EXIT_CPUID, mech_cpuid, &prev),
+		     EXIT_TABLE_E_FROZEN));
+	cr_assert(eq(ptr, (void *)exit_handlers[NESTLAB_EXIT_CPUID], (void *)core_cpuid));
+	cr_assert(eq(int, exit_hook_add(NESTLAB_EXIT_CPUID, EXIT_HOOK_PRE, pre_a), 0));
+	exit_dispatch(&v, NESTLAB_EXIT_CPUID);
+	cr_assert(eq(str, order, "aC"));
+	/* A bad reason is still EXIT_TABLE_E_REASON, frozen or not. */
+	cr_assert(eq(int, exit_claim(NESTLAB_EXIT_NR, core_cpuid, 0), EXIT_TABLE_E_REASON));
+	exit_table_reset();
+	cr_assert(eq(int, exit_claim(NESTLAB_EXIT_CPUID, mech_cpuid, &prev), 0));
+}
+
+/* vcpu_defer: the loop runs the deferred functions once each, in the
+ * order asked, after the exit; one asked twice runs once; at most
+ * VCPU_DEFER_MAX; a function may defer again for the next exit. */
+static struct vcpu *deferring;
+static void def_a(struct vcpu *vc) { mark('A'); }
+static void def_b(struct vcpu *vc) { mark('B'); }
+static void def_c(struct vcpu *vc) { mark('c'); }
+static void def_d(struct vcpu *vc) { mark('d'); }
+static void def_again(struct vcpu *vc) { mark('G'); vcpu_defer(deferring, def_a); }
+
+Test(exit_table, deferred_work_runs_once_in_order)
+{
+	cr_assert(eq(u32, v.after_exit, 0));
+	cr_assert(eq(int, vcpu_defer(&v, def_b), 0));
+	cr_assert(eq(int, vcpu_defer(&v, def_a), 0));
+	cr_assert(eq(int, vcpu_defer(&v, def_b), 0));
+	cr_assert(v.deferred);
+	cr_assert(not(v.stop));
+	cr_assert(ne(u32, v.after_exit, 0));
+	vcpu_run_deferred(&v);
+	cr_assert(eq(str, order, "BA"));
+	cr_assert(eq(u32, v.after_exit, 0));
+	vcpu_run_deferred(&v);
+	cr_assert(eq(str, order, "BA"));
+}
+
+Test(exit_table, deferred_work_is_bounded_and_may_defer_again)
+{
+	void (*fns[])(struct vcpu *) = { def_a, def_b, def_c, def_d };
+
+	for (unsigned i = 0; i < VCPU_DEFER_MAX; i++)
+		cr_assert(eq(int, vcpu_defer(&v, fns[i]), 0));
+	cr_assert(eq(int, vcpu_defer(&v, def_again), -1));
+	vcpu_run_deferred(&v);
+	cr_assert(eq(str, order, "ABcd"));
+	deferring = &v;
+	cr_assert(eq(int, vcpu_defer(&v, def_again), 0));
+	vcpu_run_deferred(&v);
+	cr_assert(eq(str, order, "ABcdG"));
+	cr_assert(v.deferred);              /* def_a, for the next exit */
+	vcpu_run_deferred(&v);
+	cr_assert(eq(str, order, "ABcdGA"));
+	/* A stop request shares the loop's one test. */
+	vcpu_stop(&v, NESTLAB_STATUS_L1_ERROR, false, "x");
+	cr_assert(ne(u32, v.after_exit, 0));
+	cr_assert(not(v.deferred));
+}

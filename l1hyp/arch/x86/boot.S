@@ -144,6 +144,7 @@ boot_mb_info:  .long 0
 boot_pml4: .skip 4096
 boot_pdpt: .skip 4096
 boot_pd:   .skip 4 * 4096
+	.global boot_pt0                 /* l1_page.c changes single L1 pages */
 boot_pt0:  .skip 4096
 	.global boot_stack_top
 boot_stack: .skip 32768

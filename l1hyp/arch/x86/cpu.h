@@ -15,4 +15,12 @@
 
 #define VM_CR_SVMDIS (1ull << 4)
 
+/* Invalidate the TLB entries of the page holding va (APM vol.2 5.5.3,
+ * SDM vol.3A 4.10.4.1); INVLPG is also a serializing instruction (SDM
+ * vol.3A "Serializing Instructions"). */
+static inline void invlpg(const void *va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
 #endif
