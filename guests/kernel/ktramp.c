@@ -39,13 +39,26 @@ extern char __x86_indirect_thunk_r11[];
 int ktramp_state;
 static uint8_t hot_flag[L2_SYS_NR];  /* nr is compared by the live trampoline */
 static uint64_t at_publish[L2_SYS_NR]; /* syscall_counts when it was published */
+static uint64_t at_eval[L2_SYS_NR];  /* syscall_counts at the evaluation's start */
 static uint64_t learn_calls;         /* calls made while learning */
 static uint64_t learn[L2_SYS_NR];    /* in-phase calls per entry, while learning */
 static uint64_t learned;
+static uint64_t direct, table;       /* of earlier generations (folded) */
 static uint32_t hot[KTRAMP_HOT];
 static unsigned nhot;
 static size_t code_len;
 static int gen_rc;                   /* tramp_generate's code, if it failed */
+
+/* What each generation was, printed at the end of the run. */
+#define KTRAMP_RECS 8u
+static struct {
+	uint64_t after;                  /* generation 1: after in-phase call N */
+	uint64_t phase;                  /* later ones: at the end of phase N */
+	uint32_t hot[KTRAMP_HOT];
+	unsigned nhot;
+	size_t len;
+} recs[KTRAMP_RECS];
+static unsigned generations;
 
 static uint64_t *ktramp_pte(void)
 {
@@ -87,37 +100,87 @@ const char *ktramp_init(void)
 	return NULL;
 }
 
-/* Generate and publish (the page is writable and NX until the end). */
-static __attribute__((noinline)) void ktramp_publish(void)
+/* The calls since the last publication, into direct and table by the live
+ * hot list; inflight: a call dispatched but not counted yet (or L2_SYS_NR). */
+static void fold_counts(unsigned inflight)
+{
+	for (unsigned nr = 0; nr < L2_SYS_NR; nr++) {
+		uint64_t after = syscall_counts[nr] - at_publish[nr] + (nr == inflight);
+
+		if (hot_flag[nr])
+			direct += after;
+		else
+			table += after;
+		at_publish[nr] = syscall_counts[nr] + (nr == inflight);
+		hot_flag[nr] = 0;
+	}
+}
+
+/*
+ * Generate list[0..n) and publish it. The page is writable and NX from
+ * boot until the first publication and again during every rewrite; no
+ * call is inside it then (the first publication runs after the window's
+ * last call returned; a rewrite runs inside sys_phase_end, which the
+ * trampoline reached by a tail jump: no frame of the trampoline is on the
+ * stack, and the kernel runs with IF=0 on its only CPU). 0, or the
+ * TRAMP_E_* code (the dispatch then stays with the table).
+ */
+static __attribute__((noinline)) int publish(const uint32_t *list, unsigned n,
+					     unsigned inflight)
 {
 	struct tramp_hot h[KTRAMP_HOT];
 	struct tramp_spec spec;
 	uint64_t *pte = ktramp_pte();
+	size_t old_len = code_len, len;
+	int rc;
 
-	nhot = tramp_select(learn, L2_SYS_NR, KTRAMP_HOT, hot);
-	for (unsigned i = 0; i < nhot; i++) {
-		h[i].index = hot[i];
-		h[i].target = (uint64_t)(uintptr_t)syscall_table[hot[i]];
+	if (ktramp_state == KTRAMP_LIVE) {
+		*pte |= PTE_W | PTE_NX;   /* the old bytes are no longer executable */
+		invlpg_page();
+	}
+	for (unsigned i = 0; i < n; i++) {
+		h[i].index = list[i];
+		h[i].target = (uint64_t)(uintptr_t)syscall_table[list[i]];
 	}
 	spec.hot = h;
-	spec.nhot = nhot;
+	spec.nhot = n;
 	spec.index_reg = 3;   /* RBX (ktramp_call) */
 	spec.table = (uint64_t)(uintptr_t)syscall_table;
 	spec.thunk = l2k.cfg.retpoline ? (uint64_t)(uintptr_t)__x86_indirect_thunk_r11 : 0;
 	spec.load_addr = (uint64_t)(uintptr_t)ktramp_page;
-	gen_rc = tramp_generate(&spec, ktramp_page, sizeof(ktramp_page), &code_len);
-	if (gen_rc) {
-		ktramp_state = KTRAMP_OFF;  /* stay with the table; reported at the end */
-		return;
+	rc = tramp_generate(&spec, ktramp_page, sizeof(ktramp_page), &len);
+	if (rc) {
+		gen_rc = rc;
+		if (ktramp_state == KTRAMP_LIVE)
+			fold_counts(inflight);
+		ktramp_state = KTRAMP_OFF;  /* the table from now on; reported at the end */
+		return rc;
 	}
-	for (unsigned i = 0; i < nhot; i++)
-		hot_flag[hot[i]] = 1;
-	for (unsigned nr = 0; nr < L2_SYS_NR; nr++)
-		at_publish[nr] = syscall_counts[nr];
+	for (size_t i = len; i < old_len; i++)
+		ktramp_page[i] = 0xCC;      /* INT3 over the rest of the old code */
+	if (ktramp_state == KTRAMP_LIVE)
+		fold_counts(inflight);
+	else
+		for (unsigned nr = 0; nr < L2_SYS_NR; nr++)
+			at_publish[nr] = syscall_counts[nr];
+	for (unsigned i = 0; i < n; i++) {
+		hot[i] = list[i];
+		hot_flag[list[i]] = 1;
+	}
+	nhot = n;
+	code_len = len;
+	if (generations < KTRAMP_RECS) {
+		for (unsigned i = 0; i < n; i++)
+			recs[generations].hot[i] = list[i];
+		recs[generations].nhot = n;
+		recs[generations].len = len;
+	}
+	generations++;
 	__asm__ __volatile__("" : : : "memory");
 	*pte &= ~(PTE_W | PTE_NX);
 	invlpg_page();
 	ktramp_state = KTRAMP_LIVE;
+	return 0;
 }
 
 int64_t ktramp_learn(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -128,43 +191,76 @@ int64_t ktramp_learn(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_
 
 	learn_calls++;
 	syscall_counts[nr]++;
-	if (in_phase) {
+	if (in_phase && ktramp_state == KTRAMP_LEARN) {
 		learn[nr]++;
-		if (++learned == l2k.cfg.trampoline_window)
-			ktramp_publish();
+		if (++learned == l2k.cfg.trampoline_window) {
+			uint32_t list[KTRAMP_HOT];
+			unsigned n = tramp_select(learn, L2_SYS_NR, KTRAMP_HOT, list);
+
+			recs[0].after = learned;
+			if (publish(list, n, L2_SYS_NR) == 0)
+				for (unsigned i = 0; i < L2_SYS_NR; i++)
+					at_eval[i] = syscall_counts[i];
+		}
 	}
 	return ret;
 }
 
+void ktramp_phase_begin(void)
+{
+	if (ktramp_state == KTRAMP_OFF)
+		return;
+	for (unsigned nr = 0; nr < L2_SYS_NR; nr++)
+		at_eval[nr] = syscall_counts[nr];
+}
+
+void ktramp_phase_end(uint64_t index)
+{
+	uint64_t delta[L2_SYS_NR];
+	uint32_t cand[KTRAMP_HOT];
+	unsigned n;
+
+	if (ktramp_state != KTRAMP_LIVE)
+		return;
+	/* The phase's calls since the last evaluation (or the generation), the
+	 * end marker's own included (dispatched, counted after it returns). */
+	for (unsigned nr = 0; nr < L2_SYS_NR; nr++)
+		delta[nr] = syscall_counts[nr] - at_eval[nr] + (nr == L2_SYS_PHASE_END);
+	if (!tramp_decide(delta, L2_SYS_NR, KTRAMP_HOT, hot, nhot, cand, &n))
+		return;
+	if (generations < KTRAMP_RECS)
+		recs[generations].phase = index;
+	publish(cand, n, L2_SYS_PHASE_END);
+}
+
 void ktramp_report(void)
 {
-	uint64_t direct = 0, table = learn_calls;
-
-	if (ktramp_state == KTRAMP_LIVE)
-		for (unsigned nr = 0; nr < L2_SYS_NR; nr++) {
-			uint64_t after = syscall_counts[nr] - at_publish[nr];
-
-			if (hot_flag[nr])
-				direct += after;
-			else
-				table += after;
-		}
 	if (!l2k.cfg_ok || !l2k.cfg.trampoline)
 		return;
-	if (gen_rc) {
-		kprintf("nestlab-l2: trampoline global: generation failed: %s\n",
-			tramp_strerror(gen_rc));
-	} else if (ktramp_state == KTRAMP_LIVE) {
-		kprintf("nestlab-l2: trampoline global: generation 1 after in-phase call %lu: hot",
-			learned);
-		for (unsigned i = 0; i < nhot; i++)
-			kprintf(" %u", hot[i]);
-		kprintf(", %lu bytes at %p, %s\n", (uint64_t)code_len, (void *)ktramp_page,
+	if (ktramp_state == KTRAMP_LIVE)
+		fold_counts(L2_SYS_NR);
+	for (unsigned g = 0; g < generations && g < KTRAMP_RECS; g++) {
+		if (g == 0)
+			kprintf("nestlab-l2: trampoline global: generation 1 after in-phase call "
+				"%lu: hot", recs[0].after);
+		else
+			kprintf("nestlab-l2: trampoline global: generation %u at the end of phase "
+				"%lu: hot", g + 1, recs[g].phase);
+		for (unsigned i = 0; i < recs[g].nhot; i++)
+			kprintf(" %u", recs[g].hot[i]);
+		kprintf(", %lu bytes at %p, %s\n", (uint64_t)recs[g].len, (void *)ktramp_page,
 			l2k.cfg.retpoline ? "fallback through the retpoline thunk"
 					  : "fallback jmp *%r11");
-	} else {
+	}
+	if (gen_rc)
+		kprintf("nestlab-l2: trampoline global: generation failed: %s\n",
+			tramp_strerror(gen_rc));
+	if (!generations && !gen_rc)
 		kprintf("nestlab-l2: trampoline global: no generation (%lu in-phase calls of "
 			"a window of %u)\n", learned, l2k.cfg.trampoline_window);
-	}
-	kprintf("nestlab-l2: trampoline global: calls direct %lu table %lu\n", direct, table);
+	kprintf("nestlab-l2: trampoline global: generations %u, calls direct %lu table %lu; "
+		"page %s\n", generations, direct, table + learn_calls,
+		(*ktramp_pte() & (PTE_W | PTE_NX)) == PTE_NX ? "read-only, NX" :
+		(*ktramp_pte() & (PTE_W | PTE_NX)) == 0 ? "read-only, executable" :
+		(*ktramp_pte() & PTE_NX) ? "writable, NX" : "writable and executable (W^X broken)");
 }

@@ -14,7 +14,8 @@
 # iteration): hot 2 3 4, direct 4N - W; write: hot 1 (write), direct
 # N - W + 1 (the workload's "\n" after its phase). With --retpoline off the
 # fallback is a plain jmp *%r11; a window of 1 (hot: the first call's
-# entry alone); a window the phase never fills (no generation); the
+# entry alone; syscall-mix regenerates at its phase's end, getpid keeps
+# it: the hysteresis); a window the phase never fills (no generation); the
 # launcher's bad values and mbec=on refused.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -34,6 +35,10 @@ done
 lib_spawn getpid-rpoff --level 1 --workload getpid --iterations $N --retpoline off \
 	--trampoline global
 lib_spawn getpid-w1 --workload getpid --iterations $N --trampoline global --trampoline-window 1
+for l in 1 2; do
+	lib_spawn mix-w1-l$l --level $l --workload syscall-mix --iterations $N --trampoline global \
+		--trampoline-window 1
+done
 lib_spawn getpid-short --level 1 --workload getpid --iterations 100 --trampoline global
 lib_spawn mbec-global --workload getpid --iterations 10 --mbec exec-fault --trampoline global
 wait
@@ -92,10 +97,10 @@ for l in 1 2; do
 		fi
 		[ "$wl" = syscall-random ] && continue
 		gen="trampoline global: generation 1 after in-phase call $W: hot $(hot_model $wl),"
-		cnt="trampoline global: calls direct $(direct_model $wl) table"
+		cnt="trampoline global: generations 1, calls direct $(direct_model $wl) table"
 		log="$OUT/$wl-l$l-global.log"
 		if grep -aq "$gen .* fallback through the retpoline thunk" "$log" &&
-		   tr -d '\r' <"$log" | grep -aq "$cnt [0-9]*$"; then
+		   tr -d '\r' <"$log" | grep -aq "$cnt [0-9]*; page read-only, executable$"; then
 			pass "$wl level $l: '$gen', '$(grep -ao "$cnt [0-9]*" "$log")'"
 		else
 			fail "$wl level $l: want '$gen' and '$cnt N'"
@@ -107,7 +112,7 @@ done
 for l in 1 2; do
 	log="$OUT/syscall-random-l$l-global.log"
 	if grep -aq "trampoline global: generation 1 after in-phase call $W: hot [0-9]" "$log" &&
-	   tr -d '\r' <"$log" | grep -aq "trampoline global: calls direct [1-9][0-9]* table [0-9]*$"; then
+	   tr -d '\r' <"$log" | grep -aq "trampoline global: generations [1-9], calls direct [1-9][0-9]* table [0-9]*; page read-only, executable$"; then
 		pass "syscall-random level $l: $(grep -ao 'calls direct .*' "$log")"
 	else
 		fail "syscall-random level $l: no generation or no direct call"
@@ -126,15 +131,33 @@ fi
 log="$OUT/getpid-w1.log"
 if [ "$(jq -c '.phases[0].exits' "$OUT/getpid-w1.json")" = '{}' ] &&
    grep -aq "generation 1 after in-phase call 1: hot 2," "$log" &&
-   grep -aq "calls direct $((N - 1)) table" "$log"; then
-	pass "window 1: hot getpid after the first call, direct $((N - 1))"
+   grep -aq "generations 1, calls direct $((N - 1)) table" "$log"; then
+	pass "window 1: hot getpid after the first call, kept at the phase's end, direct $((N - 1))"
 else
 	fail "--trampoline-window 1"; grep -a trampoline "$log"
 fi
+# syscall-mix, window 1: hot getpid after the first call; at the phase's end
+# the phase's other calls (getpid 2N - 1, getppid N, getuid N, the end
+# marker) make [2 3 4 6] more than 1/8 cheaper (lib/tramp's tramp_decide,
+# test_tramp_policy.c): generation 2; direct: the 2N - 1 getpids of
+# generation 1 (after it only exit, cold).
+for l in 1 2; do
+	log="$OUT/mix-w1-l$l.log"
+	if [ "$(jq -r '.status' "$OUT/mix-w1-l$l.json")" = pass ] &&
+	   grep -aq "generation 1 after in-phase call 1: hot 2," "$log" &&
+	   grep -aq "generation 2 at the end of phase 0: hot 2 3 4 6," "$log" &&
+	   grep -aq "generations 2, calls direct $((2 * N - 1)) table" "$log"; then
+		pass "level $l: syscall-mix with a window of 1 regenerates at the phase's end," \
+			"hot 2 3 4 6, direct $((2 * N - 1))"
+	else
+		fail "level $l: syscall-mix window 1: want generation 2 at the phase's end"
+		grep -a trampoline "$log"
+	fi
+done
 # 100 getpids and the end marker: 101 in-phase calls, fewer than the window.
 log="$OUT/getpid-short.log"
 if grep -aq "no generation (101 in-phase calls of a window of $W)" "$log" &&
-   grep -aq "calls direct 0 table" "$log"; then
+   grep -aq "generations 0, calls direct 0 table [0-9]*; page writable, NX" "$log"; then
 	pass "a window the phase does not fill: no generation, every call by the table"
 else
 	fail "getpid N=100: want no generation"; grep -a trampoline "$log"
