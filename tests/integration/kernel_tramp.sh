@@ -16,7 +16,8 @@
 # fallback is a plain jmp *%r11; a window of 1 (hot: the first call's
 # entry alone; syscall-mix regenerates at its phase's end, getpid keeps
 # it: the hysteresis); a window the phase never fills (no generation); the
-# launcher's bad values and mbec=on refused.
+# launcher's bad values and mbec=on refused; batch-random under
+# decoded-syscall batching (which calls the same dispatch), the same hash.
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init kernel_tramp
@@ -39,6 +40,10 @@ for l in 1 2; do
 	lib_spawn mix-w1-l$l --level $l --workload syscall-mix --iterations $N --trampoline global \
 		--trampoline-window 1
 done
+for t in off global; do
+	lib_spawn batch-$t --level 1 --workload batch-random --iterations $N --batch kernel \
+		--trampoline $t
+done
 lib_spawn getpid-short --level 1 --workload getpid --iterations 100 --trampoline global
 lib_spawn mbec-global --workload getpid --iterations 10 --mbec exec-fault --trampoline global
 wait
@@ -46,7 +51,7 @@ wait
 # The kernel's lines (level 2: L1 prefixes them "L2: ") but the
 # trampoline's and the command line's.
 l2_lines() {
-	tr -d '\r' <"$1" | grep -aE '^(L2: )?(nestlab-l2|syscall-random):' |
+	tr -d '\r' <"$1" | grep -aE '^(L2: )?(nestlab-l2|syscall-random|batch-random):' |
 		grep -v 'trampoline\|command line'
 }
 
@@ -119,6 +124,18 @@ for l in 1 2; do
 		grep -a 'trampoline' "$log"
 	fi
 done
+
+# Decoded-syscall batching calls the same dispatch: the same batches and hash.
+if [ "$(jq -r '.status' "$OUT/batch-global.json")" = pass ] &&
+   [ -n "$(l2_lines "$OUT/batch-off.log" | grep 'hash')" ] &&
+   [ "$(l2_lines "$OUT/batch-off.log")" = "$(l2_lines "$OUT/batch-global.log")" ] &&
+   grep -aq "generations 1, calls direct [1-9]" "$OUT/batch-global.log"; then
+	pass "batch-random under --batch kernel: the same batches and $(l2_lines "$OUT/batch-off.log" |
+		grep -o 'hash .*'), off and global"
+else
+	fail "batch-random --batch kernel: lines differ off and global"
+	diff <(l2_lines "$OUT/batch-off.log") <(l2_lines "$OUT/batch-global.log") | head
+fi
 
 log="$OUT/getpid-rpoff.log"
 if [ "$(jq -r '.status' "$OUT/getpid-rpoff.json")" = pass ] &&
