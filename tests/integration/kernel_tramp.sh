@@ -44,6 +44,10 @@ for t in off global; do
 	lib_spawn batch-$t --level 1 --workload batch-random --iterations $N --batch kernel \
 		--trampoline $t
 done
+lib_spawn multi-global --workload multi --procs getpid,cpuid,write --iterations $N \
+	--trampoline global
+lib_spawn mix-lazy --workload syscall-mix --iterations $N --npt-lazy --trampoline global \
+	--trampoline-window 1
 lib_spawn getpid-short --level 1 --workload getpid --iterations 100 --trampoline global
 lib_spawn mbec-global --workload getpid --iterations 10 --mbec exec-fault --trampoline global
 wait
@@ -135,6 +139,28 @@ if [ "$(jq -r '.status' "$OUT/batch-global.json")" = pass ] &&
 else
 	fail "batch-random --batch kernel: lines differ off and global"
 	diff <(l2_lines "$OUT/batch-off.log") <(l2_lines "$OUT/batch-global.log") | head
+fi
+
+# Several processes share the page (one PTE in the kernel half's shared
+# page table); lazy NPT: the generation and the rewrite touch nothing new.
+want=$("$NESTLAB" expect --workload multi --procs getpid,cpuid,write --iterations $N |
+	jq -c '.exits')
+if [ "$(jq -r '.status' "$OUT/multi-global.json")" = pass ] &&
+   [ "$(jq -c '.phases[0].exits' "$OUT/multi-global.json")" = "$want" ] &&
+   grep -aq "generations 1, calls direct [1-9][0-9]* table [0-9]*; page read-only, executable" \
+	"$OUT/multi-global.log"; then
+	pass "multi getpid,cpuid,write: the model's exits $want, $(grep -ao 'hot [0-9 ]*' \
+		"$OUT/multi-global.log" | head -1)"
+else
+	fail "multi with --trampoline global"; grep -a trampoline "$OUT/multi-global.log"
+fi
+want=$("$NESTLAB" expect --workload syscall-mix --iterations $N --npt-lazy | jq -c '.exits')
+if [ "$(jq -r '.status' "$OUT/mix-lazy.json")" = pass ] &&
+   [ "$(jq -c '.phases[0].exits' "$OUT/mix-lazy.json")" = "$want" ] &&
+   grep -aq "generations 2," "$OUT/mix-lazy.log"; then
+	pass "lazy NPT: syscall-mix regenerating, phase exits $want"
+else
+	fail "lazy NPT syscall-mix window 1"; grep -a trampoline "$OUT/mix-lazy.log"
 fi
 
 log="$OUT/getpid-rpoff.log"
