@@ -239,6 +239,14 @@ Test(cmdline, trampoline)
 	cr_assert(eq(str, err, "trampoline_window must be a decimal number 1..100000000, got: 0"));
 	cr_assert(eq(int, l2_cmdline_parse("trampoline_window=100000001", &cfg, err,
 					   sizeof(err)), -1));
+	/* not with mbec=on: the page is outside the declared execute policy */
+	cr_assert(eq(int, l2_cmdline_parse("trampoline=global mbec=on", &cfg, err, sizeof(err)),
+		     0));
+	cr_assert(eq(int, l2_config_check_l1(&cfg, 2, err, sizeof(err)), -1));
+	cr_assert(eq(str, err, "trampoline=global with mbec=on is not supported: the "
+		     "trampoline page is not in the declared execute policy"));
+	cr_assert(eq(int, l2_cmdline_parse("trampoline=global", &cfg, err, sizeof(err)), 0));
+	cr_assert(eq(int, l2_config_check_l1(&cfg, 1, err, sizeof(err)), 0));
 }
 
 /* batch=: off by default, kernel turns decoded-syscall batching on (l1 is
