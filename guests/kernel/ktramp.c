@@ -29,8 +29,10 @@
 #include "../../lib/tramp/tramp.h"
 #include "../../lib/freestanding/x86.h"
 #include "../../lib/freestanding/x86_regs.h"
+#include "../../lib/freestanding/x86_exceptions.h"
 #include "kernel.h"
 #include "ktramp.h"
+#include "probe.h"
 
 uint8_t ktramp_page[PT_4K] __attribute__((aligned(4096), section(".bss.ktramp")));
 
@@ -258,6 +260,16 @@ void ktramp_report(void)
 	if (!generations && !gen_rc)
 		kprintf("nestlab-l2: trampoline global: no generation (%lu in-phase calls of "
 			"a window of %u)\n", learned, l2k.cfg.trampoline_window);
+	if (ktramp_state == KTRAMP_LIVE) {
+		/* W^X as the CPU enforces it: a write to the published page
+		 * faults (#PF, CR0.WP) and changes nothing. */
+		uint8_t before = ktramp_page[0];
+		int64_t r = probe_write8((uint64_t)(uintptr_t)ktramp_page, (uint8_t)~before);
+
+		kprintf("nestlab-l2: trampoline global: a write to the published page: %s\n",
+			r == -(int64_t)(L2_EPROBE_BASE + X86_EXC_PF) && ktramp_page[0] == before
+				? "#PF, unchanged: PASS" : "FAIL");
+	}
 	kprintf("nestlab-l2: trampoline global: generations %u, calls direct %lu table %lu; "
 		"page %s\n", generations, direct, table + learn_calls,
 		(*ktramp_pte() & (PTE_W | PTE_NX)) == PTE_NX ? "read-only, NX" :
