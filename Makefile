@@ -8,7 +8,7 @@
 #            [MBEC=off|exec-fault|intercept] [MBEC_TLB=asid|flush] [MBEC_VIOLATION=report|inject|stop]
 #            [BATCH=off|kernel|l1] [BATCH_MAX=N]
 #            [INTERPOSE=off|inguest|hypercall|trap|breakpoint] [INTERPOSE_OP=count|trace|deny] [INTERPOSE_DENY=NR,...]
-#            [L1_RETPOLINE=on|off] [L1_TRAMPOLINE=on|off]
+#            [L1_RETPOLINE=on|off] [L1_TRAMPOLINE=on|off] [TRAMPOLINE=off|global]
 #   make deps       install missing packages     make clean
 #   make bench [EXPERIMENTS=a,b] [FULL=1] [JOBS=N] [REPEAT=K]   experiments/ -> build/bench/report.md
 
@@ -41,6 +41,7 @@ INTERPOSE_OP ?=
 INTERPOSE_DENY ?=
 L1_RETPOLINE ?=
 L1_TRAMPOLINE ?=
+TRAMPOLINE ?=
 
 .PHONY: all build build-tests deps test unit-test integration-test run clean bench-build bench
 
@@ -84,7 +85,8 @@ run:
 		$(if $(INTERPOSE_OP),--interpose-op $(INTERPOSE_OP)) \
 		$(if $(INTERPOSE_DENY),--interpose-deny $(INTERPOSE_DENY)) \
 		$(if $(L1_RETPOLINE),--l1-retpoline $(L1_RETPOLINE)) \
-		$(if $(L1_TRAMPOLINE),--l1-trampoline $(L1_TRAMPOLINE)) --json $(JSON)
+		$(if $(L1_TRAMPOLINE),--l1-trampoline $(L1_TRAMPOLINE)) \
+		$(if $(TRAMPOLINE),--trampoline $(TRAMPOLINE)) --json $(JSON)
 
 bench-build: $(BENCH_TARGETS)
 

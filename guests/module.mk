@@ -31,7 +31,8 @@ GUESTS_KERNEL_OBJS := $(patsubst guests/kernel/%.c,$(GUESTS_OUT)/kernel/%.o,$(GU
 	$(GUESTS_OUT)/lib/string.o $(GUESTS_OUT)/lib/results_writer.o \
 	$(GUESTS_OUT)/lib/trace_region.o \
 	$(GUESTS_OUT)/lib/format.o $(GUESTS_OUT)/lib/isr_entry.o \
-	$(GUESTS_KERNEL_X86DEC)
+	$(GUESTS_KERNEL_X86DEC) $(GUESTS_OUT)/tramp/tramp_gen.o $(GUESTS_OUT)/tramp/tramp_select.o \
+	$(GUESTS_OUT)/tramp/tramp_policy.o
 
 GUESTS_USER_C   := $(wildcard guests/workloads/*.c)
 GUESTS_USER_OBJS := $(patsubst guests/workloads/%.c,$(GUESTS_OUT)/user/%.o,$(GUESTS_USER_C)) \
@@ -65,6 +66,11 @@ $(GUESTS_OUT)/kernel/user_image.o: guests/kernel/user_image.S $(GUESTS_OUT)/user
 # -fno-builtin (FREESTANDING_CFLAGS) makes the decoder's per-instruction
 # reset a call of the byte-wise memset; the look-ahead decodes after every
 # system call, so here the constant-size reset is left to the compiler.
+# lib/tramp in the kernel (trampoline=global, ktramp.c).
+$(GUESTS_OUT)/tramp/%.o: lib/tramp/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GUESTS_CFLAGS) $(GUESTS_KERNEL_RETPOLINE) $(DEPFLAGS) -c $< -o $@
+
 $(GUESTS_OUT)/x86dec/%.o: lib/x86dec/%.c
 	@mkdir -p $(@D)
 	$(CC) $(GUESTS_CFLAGS) $(GUESTS_KERNEL_RETPOLINE) -fno-builtin -fbuiltin $(DEPFLAGS) -c $< -o $@

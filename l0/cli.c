@@ -13,6 +13,7 @@
 #include "cli_batch.h"
 #include "cli_interpose.h"
 #include "cli_l1tramp.h"
+#include "cli_ktramp.h"
 #include "trace_layout.h"
 
 enum cli_opt {
@@ -22,7 +23,8 @@ enum cli_opt {
 	OPT_L2_IMAGE, OPT_TRACE, OPT_HELP, OPT_L1, OPT_PROCS, OPT_TIMER_HZ,
 	OPT_L1_OPTION, OPT_L1_RETPOLINE, OPT_L1_TRAMPOLINE, OPT_RETPOLINE, OPT_MBEC, OPT_MBEC_TLB,
 	OPT_MBEC_VIOLATION, OPT_L2_MODULE, OPT_BATCH, OPT_BATCH_MAX,
-	OPT_INTERPOSE, OPT_INTERPOSE_OP, OPT_INTERPOSE_DENY,
+	OPT_INTERPOSE, OPT_INTERPOSE_OP, OPT_INTERPOSE_DENY, OPT_TRAMPOLINE,
+	OPT_TRAMPOLINE_WINDOW,
 };
 
 static const struct cli_option cli_options[] = {
@@ -55,6 +57,8 @@ static const struct cli_option cli_options[] = {
 	{ "--l1-trampoline", true, OPT_L1_TRAMPOLINE },
 	{ "--mbec",       true,  OPT_MBEC },
 	{ "--retpoline",  true,  OPT_RETPOLINE },
+	{ "--trampoline", true,  OPT_TRAMPOLINE },
+	{ "--trampoline-window", true, OPT_TRAMPOLINE_WINDOW },
 	{ "--batch",      true,  OPT_BATCH },
 	{ "--batch-max",  true,  OPT_BATCH_MAX },
 	{ "--mbec-tlb",   true,  OPT_MBEC_TLB },
@@ -260,7 +264,9 @@ int cli_l2_args(const struct run_config *cfg, char *buf, size_t len)
 		if (n < 0 || used + (size_t)n >= len)
 			return -1;
 	}
-	return cli_batch_l2_words(cfg, buf, len);
+	if (cli_batch_l2_words(cfg, buf, len))
+		return -1;
+	return cli_ktramp_l2_words(cfg, buf, len);
 }
 
 void cli_usage(FILE *f)
@@ -292,6 +298,7 @@ static void cli_synopsis(FILE *f)
 	      "                   [--l1-retpoline on|off] [--l1-trampoline on|off]\n"
 	      "                   [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
 	      "                   [--mbec-violation report|inject|stop] [--retpoline on|off]\n"
+	      "                   [--trampoline off|global] [--trampoline-window N]\n"
 	      "                   [--batch off|kernel|l1] [--batch-max N]\n"
 	      "                   [--interpose off|inguest|hypercall|trap|breakpoint]\n"
 	      "                   [--interpose-op count|trace|deny]"
@@ -324,6 +331,9 @@ void cli_usage_run(FILE *f)
 		"                      trampoline learned from the run's exits (l1_trampoline=on)\n"
 		"  --retpoline on|off  the L2 kernel's indirect branches through retpoline\n"
 		"                      thunks (on, the default) or plain (retpoline=off)\n"
+		"  --trampoline off|global  the L2 kernel's system-call table through a\n"
+		"                      trampoline learned from the calls (default off)\n"
+		"  --trampoline-window N  in-phase calls learned first (default 256)\n"
 		"  --batch off|kernel|l1  decoded-syscall batching (docs/batching.md): off (the\n"
 		"                      default); kernel, the L2 kernel makes the system calls\n"
 		"                      that follow a call through emulable instructions in the\n"
@@ -608,6 +618,15 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 				return cli_fail(err, "--retpoline '%s': want on or off", val);
 			cfg->retpoline = !strcmp(val, "on");
 			break;
+		case OPT_TRAMPOLINE:
+			if (cli_ktramp_parse(val, &cfg->trampoline))
+				return cli_fail(err, "--trampoline '%s': want off or global", val);
+			break;
+		case OPT_TRAMPOLINE_WINDOW:
+			if (cli_ktramp_window_parse(val, &cfg->trampoline_window))
+				return cli_fail(err, "--trampoline-window '%s': want 1..100000000",
+						val);
+			break;
 		case OPT_MBEC:
 			if (cli_mbec_parse(val, &cfg->mbec, why, sizeof(why)))
 				return cli_fail(err, "%s", why);
@@ -649,6 +668,8 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 		return cli_fail(err, "--workload is required");
 	if (cli_batch_check(cfg, why, sizeof(why)))
 		return cli_fail(err, "%s", why);
+	if (cfg->trampoline_window && !cfg->trampoline)
+		return cli_fail(err, "--trampoline-window needs --trampoline global");
 	if (cfg->procs.n && cli_workload_index(cfg->workload) != NESTLAB_WL_MULTI)
 		return cli_fail(err, "--procs applies to --workload multi only");
 	if (cfg->timer_hz && cli_workload_index(cfg->workload) != NESTLAB_WL_TIMER)

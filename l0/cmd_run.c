@@ -28,6 +28,7 @@
 #include "results_parse.h"
 #include "batch_console.h"
 #include "cli_batch.h"
+#include "cli_ktramp.h"
 #include "run.h"
 #include "table.h"
 #include "trace_args.h"
@@ -419,6 +420,7 @@ int cmd_run(const struct run_config *cfg)
 		.npt = cfg->l1 == L0_L1_KVM ? NULL : cfg->npt_lazy ? "lazy" : "eager",
 		.mbec = cfg->level == 2 && cfg->l1 == L0_L1_NESTLAB ? l0_mbec_name(cfg->mbec) : NULL,
 		.retpoline = cfg->retpoline ? "on" : "off",
+		.trampoline = cli_ktramp_name(cfg),
 		.batch = l0_batch_name(cfg->batch),
 		.batch_stats = cfg->batch == L0_BATCH_KERNEL ? &bc : NULL,
 		.l1_options = cfg->l1_opts, .nl1_options = cfg->nr_l1_opts,

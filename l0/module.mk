@@ -2,7 +2,7 @@
 # Hosted C; every object goes under $(BUILD)/l0/.
 
 L0_BUILD := $(BUILD)/l0
-L0_SRCS  := l0/accel.c l0/cli.c l0/cli_mbec.c l0/cli_interpose.c l0/cli_l1tramp.c l0/cli_batch.c \
+L0_SRCS  := l0/accel.c l0/cli.c l0/cli_mbec.c l0/cli_interpose.c l0/cli_l1tramp.c l0/cli_ktramp.c l0/cli_batch.c \
 	l0/batch_console.c l0/expect_batch.c l0/cli_expect.c l0/cmd_expect.c l0/cmd_run.c \
 	l0/expect.c l0/kvm_l1.c l0/outcome.c l0/paths.c l0/qemu_cmdline.c l0/results_json.c \
 	l0/results_parse.c l0/run.c l0/status_names.c l0/table.c l0/trace_session.c \

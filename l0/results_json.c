@@ -201,6 +201,10 @@ char *results_json_render(const struct run_report *r)
 	json_str(f, r->level == 2 ? r->npt : NULL);
 	fputs(",\n  \"retpoline\": ", f);
 	json_str(f, r->retpoline);
+	if (r->trampoline) {
+		fputs(",\n  \"trampoline\": ", f);
+		json_str(f, r->trampoline);
+	}
 	if (r->batch) {
 		fputs(",\n  \"batch\": ", f);
 		json_str(f, r->batch);

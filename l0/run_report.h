@@ -30,6 +30,7 @@ struct run_report {
 	const char *npt;              /* "eager"/"lazy"; NULL at level 1 */
 	const char *mbec;             /* "off"/"exec-fault"; NULL at level 1 and under --l1 kvm */
 	const char *retpoline;        /* the L2 kernel's "on"/"off" */
+	const char *trampoline;       /* the L2 kernel's "off"/"global"; NULL: not recorded */
 	const char *batch;            /* --batch: "off"/"kernel"/"l1"; NULL: not recorded */
 	const struct batch_console *batch_stats; /* the kernel's batching lines, or NULL */
 	const char *mbec_tlb;         /* "asid"/"flush" with MBEC on; else NULL */

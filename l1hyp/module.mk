@@ -10,7 +10,7 @@ L1_DIRS     := l1hyp/arch/x86 l1hyp/core l1hyp/mm l1hyp/boot l1hyp/mech l1hyp/de
 L1_CSRCS    := $(foreach d,$(L1_DIRS),$(wildcard $(d)/*.c)) \
                lib/freestanding/string.c lib/freestanding/format.c \
                lib/results/results_writer.c lib/trace/trace_region.c \
-               lib/tramp/tramp_gen.c lib/tramp/tramp_select.c \
+               lib/tramp/tramp_gen.c lib/tramp/tramp_select.c lib/tramp/tramp_policy.c \
                $(wildcard lib/x86dec/*.c)
 L1_SSRCS    := $(wildcard l1hyp/arch/x86/*.S) lib/freestanding/isr_entry.S
 L1_OBJS     := $(patsubst %.c,$(BUILD)/l1hyp/obj/%.o,$(L1_CSRCS)) \

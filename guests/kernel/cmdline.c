@@ -45,6 +45,8 @@ void l2_config_default(struct l2_config *cfg)
 	cfg->retpoline = 1;
 	cfg->batch = 0;
 	cfg->batch_max = NESTLAB_BATCH_MAX_DEFAULT;
+	cfg->trampoline = 0;
+	cfg->trampoline_window = L2_KTRAMP_WINDOW_DEFAULT;
 }
 
 /* Does [s, s+n) equal the C string word? */
@@ -210,6 +212,25 @@ int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t err
 					val, vlen);
 				return -1;
 			}
+		} else if (word_eq(word, klen, "trampoline")) {
+			if (word_eq(val, vlen, "global")) {
+				cfg->trampoline = 1;
+			} else if (word_eq(val, vlen, "off")) {
+				cfg->trampoline = 0;
+			} else {
+				err_set(err, errlen, "trampoline must be off or global, got: ",
+					val, vlen);
+				return -1;
+			}
+		} else if (word_eq(word, klen, "trampoline_window")) {
+			uint64_t w;
+
+			if (parse_u64(val, vlen, L2_KTRAMP_WINDOW_MAX, &w) || w < 1) {
+				err_set(err, errlen, "trampoline_window must be a decimal number "
+					"1..100000000, got: ", val, vlen);
+				return -1;
+			}
+			cfg->trampoline_window = (uint32_t)w;
 		} else if (word_eq(word, klen, "batch")) {
 			if (word_eq(val, vlen, "kernel")) {
 				cfg->batch = 1;
@@ -250,6 +271,11 @@ int l2_config_check_l1(const struct l2_config *cfg, unsigned level, char *err,
 	if (cfg->mbec && (level != 2 || cfg->l1 != L2_L1_NESTLAB)) {
 		err_set(err, errlen, "mbec=on needs nestlab's L1 (level 2, l1=nestlab): "
 			"only it serves the MBEC hypercalls", NULL, 0);
+		return -1;
+	}
+	if (cfg->trampoline && cfg->mbec) {
+		err_set(err, errlen, "trampoline=global with mbec=on is not supported: the "
+			"trampoline page is not in the declared execute policy", NULL, 0);
 		return -1;
 	}
 	if (cfg->l1 != L2_L1_KVM)

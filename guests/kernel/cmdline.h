@@ -2,7 +2,8 @@
  * Parsing of the L2 kernel's command line (bootargs.h): "workload=<name>
  * iterations=<N> transport=vmmcall|backdoor [trace=hc|<addr>:<bytes>]
  * [l1=nestlab|kvm] [procs=<program>,...] [timer_hz=<N>] [mbec=on|off]
- * [retpoline=on|off] [batch=off|kernel] [batch_max=<N>]", keys
+ * [retpoline=on|off] [batch=off|kernel] [batch_max=<N>]
+ * [trampoline=off|global] [trampoline_window=<N>]", keys
  * in any order, separated by spaces. mbec=on: the kernel declares its
  * execute policy to L1's MBEC emulation (mbec.c, docs/mbec.md). procs= (include/nestlab/procs.h) are the programs of
  * workload multi's processes; timer_hz= the timer workload's interrupt rate. l1= names the L1
@@ -47,7 +48,14 @@ struct l2_config {
 			      * (batch.c, docs/batching.md; default off) */
 	unsigned batch_max;  /* batch_max=1..NESTLAB_BATCH_MAX_LIMIT: system calls
 			      * per kernel entry (default NESTLAB_BATCH_MAX_DEFAULT) */
+	int trampoline;      /* trampoline=off|global: the system-call table through a
+			      * learned trampoline (ktramp.c, docs/tramp.md; default off) */
+	uint32_t trampoline_window; /* trampoline_window=1..L2_KTRAMP_WINDOW_MAX:
+				     * in-phase calls learned (default 256) */
 };
+
+#define L2_KTRAMP_WINDOW_DEFAULT 256u
+#define L2_KTRAMP_WINDOW_MAX     100000000u
 
 /* Defaults: workload cpuid, NESTLAB_ITERATIONS_DEFAULT, vmmcall,
  * NESTLAB_PROCS_DEFAULT, NESTLAB_TIMER_HZ_DEFAULT. */

@@ -17,6 +17,7 @@
 #include <nestlab/hypercall.h>
 #include "kernel.h"
 #include "batch.h"
+#include "ktramp.h"
 #include "trace.h"
 #include "arch.h"
 
@@ -227,6 +228,14 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	if (nmodules)
 		kmod_boot_load(module.start, module.end);
 	build_kernel_tables();
+	if (l2k.cfg.trampoline) {
+		const char *why = ktramp_init();
+
+		if (why)
+			boot_fail(why);
+		kprintf("nestlab-l2: trampoline global: window %u in-phase calls, page at %p "
+			"writable and NX\n", l2k.cfg.trampoline_window, (void *)ktramp_page);
+	}
 	kprintf("nestlab-l2: workload %s iterations %lu transport %s, free frames %lu\n",
 		l2_workload_name(l2k.cfg.workload), l2k.cfg.iterations,
 		l2_transport_name(l2k.transport), pmm_free_frames(&l2k.pmm));

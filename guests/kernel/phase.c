@@ -16,6 +16,7 @@
 #include <results/results_writer.h>
 #include "uapi.h"
 #include "kernel.h"
+#include "ktramp.h"
 #include "arch.h"
 #include "trace.h"
 
@@ -64,6 +65,7 @@ int64_t phase_begin(const char *name, size_t len)
 	for (i = 0; i < len; i++)
 		if (!name_char_ok(hc_name[i]))
 			return -L2_EINVAL;
+	ktramp_phase_begin();   /* before the phase begins: not in its ticks */
 
 	if (l2k.level == 2) {
 		struct nestlab_hc_ret r = nestlab_hc_call(l2k.transport, NESTLAB_HC_PHASE_BEGIN,
@@ -101,6 +103,7 @@ int64_t phase_end(uint64_t index)
 		hc_phase_open = 0;
 		l2_kinfo->phase_open = 0;
 		trace_event(NESTLAB_TRACE_L2_PHASE_END, 0, (uint32_t)index, 0, 0, 0, 0);
+		ktramp_phase_end(index);   /* after the phase's end */
 		return 0;
 	}
 	now = rdtsc();  /* first thing */
@@ -113,6 +116,7 @@ int64_t phase_end(uint64_t index)
 	open_index = -1;
 	l2_kinfo->phase_open = 0;
 	trace_event(NESTLAB_TRACE_L2_PHASE_END, 0, (uint32_t)index, 0, 0, 0, 0);
+	ktramp_phase_end(index);
 	return 0;
 }
 

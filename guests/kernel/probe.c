@@ -60,6 +60,14 @@ int64_t probe_read64(uint64_t va, uint64_t *val)
 	return done(0);
 }
 
+int64_t probe_write8(uint64_t va, uint8_t v)
+{
+	arm(2);
+	__asm__ __volatile__(".byte 0x88, 0x02"         /* mov %al, (%rdx) */
+			     : : "a"(v), "d"(va) : "memory");
+	return done(0);
+}
+
 int64_t probe_wrmsr(uint32_t msr, uint64_t v)
 {
 	arm(2);

@@ -18,6 +18,8 @@ int64_t probe_run(uint64_t id);
 /* Read the quadword at va under the guard: 0 (*val set), or
  * -(L2_EPROBE_BASE + vector). */
 int64_t probe_read64(uint64_t va, uint64_t *val);
+/* Write the byte v at va under the guard: 0, or -(L2_EPROBE_BASE + vector). */
+int64_t probe_write8(uint64_t va, uint8_t v);
 /* WRMSR msr = v under the guard: 0, or -(L2_EPROBE_BASE + vector). */
 int64_t probe_wrmsr(uint32_t msr, uint64_t v);
 

@@ -17,6 +17,7 @@
 #include <results/results_writer.h>
 #include "kernel.h"
 #include "batch.h"
+#include "ktramp.h"
 #include "arch.h"
 
 static char run_error[128];
@@ -60,6 +61,7 @@ void run_finish(unsigned status)
 		halt_forever();
 	}
 	batch_report();        /* batch=kernel: the per-phase counters */
+	ktramp_report();       /* trampoline=global: its generation and counters */
 	console_flush();
 	if (l2k.level == 2) {
 		struct nestlab_hc_ret r = nestlab_hc_call(l2k.transport, NESTLAB_HC_EXIT,

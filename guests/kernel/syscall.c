@@ -4,6 +4,9 @@
  * syscall_table[nr] (the call the inlined-trampoline mechanism replaces with
  * direct calls) and
  * counts the calls per entry (the frequencies such trampolines are built from).
+ * With trampoline=global the untraced dispatch learns in ktramp_learn
+ * (ktramp.c), then calls the published trampoline (`call ktramp_page`); the
+ * traced path (trace=) always calls the table.
  */
 #include <nestlab/status.h>
 #include <nestlab/bootargs.h>
@@ -15,8 +18,7 @@
 #include "domain_probe.h"
 #include "arch.h"
 #include "trace.h"
-
-typedef int64_t (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+#include "ktramp.h"
 
 uint64_t syscall_counts[L2_SYS_NR];
 
@@ -128,7 +130,7 @@ static int64_t sys_timer(uint64_t on, uint64_t a1, uint64_t a2, uint64_t a3, uin
 	return 0;
 }
 
-static const syscall_fn syscall_table[L2_SYS_NR] = {
+const syscall_fn syscall_table[L2_SYS_NR] = {
 	[L2_SYS_EXIT]        = sys_exit,
 	[L2_SYS_WRITE]       = sys_write,
 	[L2_SYS_GETPID]      = sys_getpid,
@@ -169,6 +171,13 @@ int64_t syscall_dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uin
 		return syscall_dispatch_traced(nr, a0, a1, a2, a3, a4);
 	if (nr >= L2_SYS_NR)
 		return -L2_ENOSYS;
+	if (__builtin_expect(ktramp_state, 0)) {
+		if (ktramp_state > 0)
+			return ktramp_learn(nr, a0, a1, a2, a3, a4);
+		ret = ktramp_call(nr, a0, a1, a2, a3, a4);
+		syscall_counts[nr]++;
+		return ret;
+	}
 	ret = syscall_table[nr](a0, a1, a2, a3, a4);
 	syscall_counts[nr]++;
 	return ret;

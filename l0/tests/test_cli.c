@@ -11,6 +11,7 @@
 #include <nestlab/bootargs.h>
 #include "cli.h"
 #include "cli_interpose.h"
+#include "cli_ktramp.h"
 #include "cli_capture.h"
 
 /* Parses a NULL-terminated argument list after "run". */
@@ -245,6 +246,45 @@ Test(cli, retpoline_option)
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--retpoline", "maybe", NULL),
 		     CLI_USAGE));
 	cr_assert(not(eq(ptr, strstr(err_buf, "--retpoline 'maybe': want on or off"), NULL)));
+}
+
+/* --trampoline: off by default (nothing on the L2 command line, "off" in
+ * the JSON); global becomes trampoline=global, with --trampoline-window N
+ * also trampoline_window=N; bad values and a window alone are usage errors. */
+Test(cli, trampoline_option)
+{
+	struct run_config c;
+	char args[200];
+
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", NULL), CLI_RUN));
+	cr_assert(not(c.trampoline));
+	cr_assert(eq(str, (char *)cli_ktramp_name(&c), "off"));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, ""));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--trampoline", "global", "--level",
+				"1", NULL), CLI_RUN));
+	cr_assert(c.trampoline);
+	cr_assert(eq(str, (char *)cli_ktramp_name(&c), "global"));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " trampoline=global"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--retpoline", "off", "--trampoline",
+				"global", "--trampoline-window", "100000000", NULL), CLI_RUN));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " retpoline=off trampoline=global trampoline_window=100000000"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--trampoline", "process", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--trampoline 'process': want off or global"),
+			 NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--trampoline", "global",
+				"--trampoline-window", "0", NULL), CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--trampoline-window '0': want 1..100000000"),
+			 NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--trampoline", "global",
+				"--trampoline-window", "100000001", NULL), CLI_USAGE));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--trampoline-window", "64", NULL),
+		     CLI_USAGE));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--trampoline-window needs --trampoline global"),
+			 NULL)));
 }
 
 Test(cli, timer_hz_option)

@@ -19,9 +19,11 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include "../../lib/tramp/tramp.h"
 
-#define EXIT_TRAMP_MISS_COST  2u  /* fallback, in compare pairs */
-#define EXIT_TRAMP_HYST_DIV   8u  /* the candidate must be > 1/8 cheaper */
+/* lib/tramp's policy (tramp_cost, tramp_decide) under L1's names. */
+#define EXIT_TRAMP_MISS_COST  TRAMP_MISS_COST  /* fallback, in compare pairs */
+#define EXIT_TRAMP_HYST_DIV   TRAMP_HYST_DIV   /* the candidate must be > 1/8 cheaper */
 
 /* Modelled cost of hot[0..nhot) on counts[0..n) (reasons >= n count 0). */
 uint64_t exit_tramp_cost(const uint64_t *counts, unsigned n, const uint32_t *hot,

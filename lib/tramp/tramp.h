@@ -71,6 +71,23 @@ int tramp_generate(const struct tramp_spec *spec, uint8_t *buf, size_t cap, size
  */
 unsigned tramp_select(const uint64_t *counts, unsigned n, unsigned k, uint32_t *out);
 
+/*
+ * The regeneration policy. A hot list's modelled cost on counts[0..n) is the
+ * compare-and-branch pairs its dispatches execute: the entry at position i
+ * (from 0) costs i + 1, an entry not in the list every compare plus
+ * TRAMP_MISS_COST pairs for the fallback. tramp_decide's candidate is
+ * tramp_select's (at most k, into out[], *nout); it replaces live[0..nlive)
+ * (returns 1) only when it differs and the live list costs more than
+ * 1 + 1/TRAMP_HYST_DIV times the candidate (exact integer arithmetic), so
+ * a wobbling hot set keeps its trampoline; all-zero counts return 0.
+ */
+#define TRAMP_MISS_COST  2u
+#define TRAMP_HYST_DIV   8u
+
+uint64_t tramp_cost(const uint64_t *counts, unsigned n, const uint32_t *hot, unsigned nhot);
+int tramp_decide(const uint64_t *counts, unsigned n, unsigned k, const uint32_t *live,
+		 unsigned nlive, uint32_t *out, unsigned *nout);
+
 /* The name and meaning of a TRAMP_E_* code ("unknown error" otherwise). */
 const char *tramp_strerror(int rc);
 

@@ -11,6 +11,8 @@
 #                       each violation policy, mbec-errors, exact view-switch counts
 #   kmod.sh             --l2-module: the hello module at both levels, broken modules
 #   retpoline.sh        the L2 kernel's retpolines on and off: same results, fewer ticks off
+#   kernel_tramp.sh     the L2 kernel's system-call trampoline (trampoline=global): the same
+#                       exits and results off and global, the counters by their model
 #   batching.sh         decoded-syscall batching: exact batches, the same final state with it
 #                       off and on, exits saved under MBEC
 #   l1_tramp.sh         L1's exit dispatch options (l1_retpoline, l1_trampoline): the same
@@ -22,7 +24,7 @@ TEST_SCRIPTS += tests/integration/nested_exits.sh tests/integration/nested_failu
 	tests/integration/l1_direct.sh tests/integration/level1.sh tests/integration/trace.sh \
 	tests/integration/testkernel.sh tests/integration/mbec.sh tests/integration/retpoline.sh \
 	tests/integration/kmod.sh tests/integration/batching.sh tests/integration/l1_tramp.sh \
-	tests/integration/interpose.sh tests/integration/domain.sh
+	tests/integration/interpose.sh tests/integration/domain.sh tests/integration/kernel_tramp.sh
 TEST_DEPS    += $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin \
 	$(BUILD)/guests/modules/hello.ko
 

@@ -18,7 +18,8 @@ UNIT_FAKE_VENDOR              := tests/unit/fake_vendor.c l1hyp/core/vcpu_state.
                                  lib/freestanding/format.c
 UNIT_CORE_SRCS_exit_table     := l1hyp/core/exit_table.c tests/unit/fake_slot.c $(UNIT_FAKE_VENDOR)
 # The trampoline's regeneration policy, with lib/tramp's selection.
-UNIT_CORE_SRCS_exit_tramp_policy := l1hyp/core/exit_tramp_policy.c lib/tramp/tramp_select.c
+UNIT_CORE_SRCS_exit_tramp_policy := l1hyp/core/exit_tramp_policy.c lib/tramp/tramp_select.c \
+	lib/tramp/tramp_policy.c
 UNIT_CORE_SRCS_msr_table      := l1hyp/core/msr_table.c l1hyp/core/msr_efer.c $(UNIT_FAKE_VENDOR)
 UNIT_CORE_SRCS_guest_insn     := l1hyp/core/guest_insn.c l1hyp/core/guest_mem.c \
                                  $(wildcard lib/x86dec/*.c) $(UNIT_FAKE_VENDOR)

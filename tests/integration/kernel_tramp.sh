@@ -1,0 +1,227 @@
+#!/bin/bash
+# The L2 kernel's system-call trampoline (trampoline=global, issue 15 part
+# 3; guests/kernel/ktramp.c, docs/tramp.md). getpid, syscall-mix,
+# syscall-random and write, N = 1000, at level 1 and 2, with --trampoline
+# off and global: every run passes, the level-2 phase exits are the
+# model's (`nestlab expect`) either way, the kernel's own lines are the
+# same (the trampoline's excepted: syscall-random's state hash among them),
+# and the trampoline's counters are its model's (and a guarded write to the
+# published page faults and changes nothing). The model: the window is
+# the first W = 256 system calls entered while a phase is open; after the
+# W-th the hot list is tramp_select's over those calls (at most 4 entries,
+# hottest first, ties by number), and every later call of a hot entry is
+# dispatched directly, the rest by the table. So getpid: hot 2 (getpid),
+# direct N - W; syscall-mix (getpid, getuid, getppid, getpid per
+# iteration): hot 2 3 4, direct 4N - W; write: hot 1 (write), direct
+# N - W + 1 (the workload's "\n" after its phase). With --retpoline off the
+# fallback is a plain jmp *%r11; a window of 1 (hot: the first call's
+# entry alone; syscall-mix regenerates at its phase's end, getpid keeps
+# it: the hysteresis); a window the phase never fills (no generation); the
+# launcher's bad values and mbec=on refused; batch-random under
+# decoded-syscall batching (which calls the same dispatch), the same hash.
+set -u
+. "$(dirname "$0")/lib.sh"
+lib_init kernel_tramp
+lib_require l1
+N=1000
+W=256
+WLS="getpid syscall-mix syscall-random write"
+
+for l in 1 2; do
+	for wl in $WLS; do
+		for t in off global; do
+			lib_spawn "$wl-l$l-$t" --level $l --workload $wl --iterations $N --trampoline $t
+		done
+	done
+done
+lib_spawn getpid-rpoff --level 1 --workload getpid --iterations $N --retpoline off \
+	--trampoline global
+lib_spawn getpid-w1 --workload getpid --iterations $N --trampoline global --trampoline-window 1
+for l in 1 2; do
+	lib_spawn mix-w1-l$l --level $l --workload syscall-mix --iterations $N --trampoline global \
+		--trampoline-window 1
+done
+for t in off global; do
+	lib_spawn batch-$t --level 1 --workload batch-random --iterations $N --batch kernel \
+		--trampoline $t
+done
+lib_spawn multi-global --workload multi --procs getpid,cpuid,write --iterations $N \
+	--trampoline global
+lib_spawn mix-lazy --workload syscall-mix --iterations $N --npt-lazy --trampoline global \
+	--trampoline-window 1
+lib_spawn getpid-short --level 1 --workload getpid --iterations 100 --trampoline global
+lib_spawn mbec-global --workload getpid --iterations 10 --mbec exec-fault --trampoline global
+wait
+
+# The kernel's lines (level 2: L1 prefixes them "L2: ") but the
+# trampoline's and the command line's.
+l2_lines() {
+	tr -d '\r' <"$1" | grep -aE '^(L2: )?(nestlab-l2|syscall-random|batch-random):' |
+		grep -v 'trampoline\|command line'
+}
+
+# direct_model WL: the calls the trampoline dispatches directly.
+direct_model() {
+	case $1 in
+	getpid) echo $((N - W));;
+	syscall-mix) echo $((4 * N - W));;
+	write) echo $((N - W + 1));;
+	esac
+}
+hot_model() {
+	case $1 in
+	getpid) echo "2";;
+	syscall-mix) echo "2 3 4";;
+	write) echo "1";;
+	esac
+}
+
+for l in 1 2; do
+	for wl in $WLS; do
+		want=$("$NESTLAB" expect --workload "$wl" --iterations $N --level $l | jq -c '.exits')
+		ok=1
+		for t in off global; do
+			j="$OUT/$wl-l$l-$t.json"
+			st=$(jq -r '.status' "$j" 2>/dev/null)
+			tr=$(jq -r '.trampoline' "$j" 2>/dev/null)
+			ex=$(jq -c '.phases[0].exits' "$j" 2>/dev/null)
+			[ $l = 1 ] && ex=$want   # level 1: no L1 to count exits
+			if [ "$st" != pass ] || [ "$tr" != $t ] || [ "$ex" != "$want" ]; then
+				fail "$wl level $l --trampoline $t: status $st, JSON trampoline $tr," \
+					"phase exits $ex (model $want)"
+				show "$OUT/$wl-l$l-$t.log"; ok=0
+			fi
+		done
+		[ $ok = 1 ] && pass "$wl level $l: passes with the model's phase exits $want, off and global"
+		if [ -n "$(l2_lines "$OUT/$wl-l$l-off.log")" ] &&
+		   [ "$(l2_lines "$OUT/$wl-l$l-off.log")" = "$(l2_lines "$OUT/$wl-l$l-global.log")" ]; then
+			pass "$wl level $l: the kernel's lines are the same off and global" \
+				"$(l2_lines "$OUT/$wl-l$l-off.log" | grep -o 'state hash .*')"
+		else
+			fail "$wl level $l: the kernel's lines differ off and global"
+			diff <(l2_lines "$OUT/$wl-l$l-off.log") <(l2_lines "$OUT/$wl-l$l-global.log") |
+				head -10
+		fi
+		if grep -aq 'trampoline global' "$OUT/$wl-l$l-off.log"; then
+			fail "$wl level $l: a trampoline line with --trampoline off"
+		fi
+		[ "$wl" = syscall-random ] && continue
+		gen="trampoline global: generation 1 after in-phase call $W: hot $(hot_model $wl),"
+		cnt="trampoline global: generations 1, calls direct $(direct_model $wl) table"
+		log="$OUT/$wl-l$l-global.log"
+		if grep -aq "$gen .* fallback through the retpoline thunk" "$log" &&
+		   grep -aq "a write to the published page: #PF, unchanged: PASS" "$log" &&
+		   tr -d '\r' <"$log" | grep -aq "$cnt [0-9]*; page read-only, executable$"; then
+			pass "$wl level $l: '$gen', '$(grep -ao "$cnt [0-9]*" "$log")'"
+		else
+			fail "$wl level $l: want '$gen' and '$cnt N'"
+			grep -a 'trampoline' "$log"
+		fi
+	done
+done
+# syscall-random: some hot entry, then direct calls.
+for l in 1 2; do
+	log="$OUT/syscall-random-l$l-global.log"
+	if grep -aq "trampoline global: generation 1 after in-phase call $W: hot [0-9]" "$log" &&
+	   tr -d '\r' <"$log" | grep -aq "trampoline global: generations [1-9], calls direct [1-9][0-9]* table [0-9]*; page read-only, executable$"; then
+		pass "syscall-random level $l: $(grep -ao 'calls direct .*' "$log")"
+	else
+		fail "syscall-random level $l: no generation or no direct call"
+		grep -a 'trampoline' "$log"
+	fi
+done
+
+# Decoded-syscall batching calls the same dispatch: the same batches and hash.
+if [ "$(jq -r '.status' "$OUT/batch-global.json")" = pass ] &&
+   [ -n "$(l2_lines "$OUT/batch-off.log" | grep 'hash')" ] &&
+   [ "$(l2_lines "$OUT/batch-off.log")" = "$(l2_lines "$OUT/batch-global.log")" ] &&
+   grep -aq "generations 1, calls direct [1-9]" "$OUT/batch-global.log"; then
+	pass "batch-random under --batch kernel: the same batches and $(l2_lines "$OUT/batch-off.log" |
+		grep -o 'hash .*'), off and global"
+else
+	fail "batch-random --batch kernel: lines differ off and global"
+	diff <(l2_lines "$OUT/batch-off.log") <(l2_lines "$OUT/batch-global.log") | head
+fi
+
+# Several processes share the page (one PTE in the kernel half's shared
+# page table); lazy NPT: the generation and the rewrite touch nothing new.
+want=$("$NESTLAB" expect --workload multi --procs getpid,cpuid,write --iterations $N |
+	jq -c '.exits')
+if [ "$(jq -r '.status' "$OUT/multi-global.json")" = pass ] &&
+   [ "$(jq -c '.phases[0].exits' "$OUT/multi-global.json")" = "$want" ] &&
+   grep -aq "generations 1, calls direct [1-9][0-9]* table [0-9]*; page read-only, executable" \
+	"$OUT/multi-global.log"; then
+	pass "multi getpid,cpuid,write: the model's exits $want, $(grep -ao 'hot [0-9 ]*' \
+		"$OUT/multi-global.log" | head -1)"
+else
+	fail "multi with --trampoline global"; grep -a trampoline "$OUT/multi-global.log"
+fi
+want=$("$NESTLAB" expect --workload syscall-mix --iterations $N --npt-lazy | jq -c '.exits')
+if [ "$(jq -r '.status' "$OUT/mix-lazy.json")" = pass ] &&
+   [ "$(jq -c '.phases[0].exits' "$OUT/mix-lazy.json")" = "$want" ] &&
+   grep -aq "generations 2," "$OUT/mix-lazy.log"; then
+	pass "lazy NPT: syscall-mix regenerating, phase exits $want"
+else
+	fail "lazy NPT syscall-mix window 1"; grep -a trampoline "$OUT/mix-lazy.log"
+fi
+
+log="$OUT/getpid-rpoff.log"
+if [ "$(jq -r '.status' "$OUT/getpid-rpoff.json")" = pass ] &&
+   grep -aq "trampoline global: generation 1 after in-phase call $W: hot 2, .* fallback jmp \*%r11" "$log" &&
+   grep -aq "calls direct $((N - W)) table" "$log"; then
+	pass "--retpoline off: the fallback is jmp *%r11, direct $((N - W))"
+else
+	fail "--retpoline off --trampoline global"; grep -a trampoline "$log"
+fi
+log="$OUT/getpid-w1.log"
+if [ "$(jq -c '.phases[0].exits' "$OUT/getpid-w1.json")" = '{}' ] &&
+   grep -aq "generation 1 after in-phase call 1: hot 2," "$log" &&
+   grep -aq "generations 1, calls direct $((N - 1)) table" "$log"; then
+	pass "window 1: hot getpid after the first call, kept at the phase's end, direct $((N - 1))"
+else
+	fail "--trampoline-window 1"; grep -a trampoline "$log"
+fi
+# syscall-mix, window 1: hot getpid after the first call; at the phase's end
+# the phase's other calls (getpid 2N - 1, getppid N, getuid N, the end
+# marker) make [2 3 4 6] more than 1/8 cheaper (lib/tramp's tramp_decide,
+# test_tramp_policy.c): generation 2; direct: the 2N - 1 getpids of
+# generation 1 (after it only exit, cold).
+for l in 1 2; do
+	log="$OUT/mix-w1-l$l.log"
+	if [ "$(jq -r '.status' "$OUT/mix-w1-l$l.json")" = pass ] &&
+	   grep -aq "generation 1 after in-phase call 1: hot 2," "$log" &&
+	   grep -aq "generation 2 at the end of phase 0: hot 2 3 4 6," "$log" &&
+	   grep -aq "generations 2, calls direct $((2 * N - 1)) table" "$log"; then
+		pass "level $l: syscall-mix with a window of 1 regenerates at the phase's end," \
+			"hot 2 3 4 6, direct $((2 * N - 1))"
+	else
+		fail "level $l: syscall-mix window 1: want generation 2 at the phase's end"
+		grep -a trampoline "$log"
+	fi
+done
+# 100 getpids and the end marker: 101 in-phase calls, fewer than the window.
+log="$OUT/getpid-short.log"
+if grep -aq "no generation (101 in-phase calls of a window of $W)" "$log" &&
+   grep -aq "generations 0, calls direct 0 table [0-9]*; page writable, NX" "$log"; then
+	pass "a window the phase does not fill: no generation, every call by the table"
+else
+	fail "getpid N=100: want no generation"; grep -a trampoline "$log"
+fi
+if [ "$(jq -r '.status' "$OUT/mbec-global.json" 2>/dev/null)" = bad_config ] &&
+   grep -aq "trampoline=global with mbec=on is not supported" "$OUT/mbec-global.log"; then
+	pass "trampoline=global with mbec=on: bad_config"
+else
+	fail "trampoline=global with mbec=on: want bad_config"; show "$OUT/mbec-global.log"
+fi
+for bad in "--trampoline process" "--trampoline global --trampoline-window 0" \
+	   "--trampoline-window 64"; do
+	# shellcheck disable=SC2086
+	"$NESTLAB" run --workload getpid $bad >"$OUT/bad.log" 2>&1
+	rc=$?
+	if [ $rc = 2 ] && grep -q -- "--trampoline" "$OUT/bad.log"; then
+		pass "$bad: usage error ($(head -1 "$OUT/bad.log"))"
+	else
+		fail "$bad: exit $rc, want 2"; show "$OUT/bad.log"
+	fi
+done
+lib_done
