@@ -87,9 +87,7 @@ int wl_batch_chain(const struct wl_args *a)
 			"4:\n\t"
 			"sub $1, %%r15\n\t"
 			"jnz 1b\n\t"
-			BATCH_STATE_STORE_ASM
-			"pop %%rdi\n\t"
-			"pop %%rbp\n\t"
+			BATCH_STATE_END_ASM
 			: "+D"(p), "+S"(n)
 			: [n0] "i"(L2_SYS_GETPID), [n1] "i"(L2_SYS_GETUID),
 			  [n2] "i"(L2_SYS_GETPPID), [n3] "i"(L2_SYS_LEVEL),

@@ -36,20 +36,7 @@ int wl_batch_pairs(const struct wl_args *a)
 		return NESTLAB_STATUS_WORKLOAD_FAIL;
 	if (n) {
 		__asm__ __volatile__(
-			"push %%rbp\n\t"
-			"push %%rdi\n\t"               /* &st, for the store */
-			"mov %%rsi, %%r15\n\t"
-			"mov $0x0101010101010101, %%rbx\n\t"
-			"mov $0x0202020202020202, %%rbp\n\t"
-			"mov $0x0303030303030303, %%rdx\n\t"
-			"mov $0x0404040404040404, %%rsi\n\t"
-			"mov $0x0505050505050505, %%rdi\n\t"
-			"mov $0x0606060606060606, %%r8\n\t"
-			"mov $0x0707070707070707, %%r9\n\t"
-			"mov $0x0808080808080808, %%r10\n\t"
-			"xor %%r12d, %%r12d\n\t"
-			"mov $0x0909090909090909, %%r13\n\t"
-			"mov $0x0a0a0a0a0a0a0a0a, %%r14\n\t"
+			BATCH_STATE_LOAD_ASM
 			"1:\n\t"
 			"mov $%c[getpid], %%eax\n\t"
 			"syscall\n\t"
@@ -62,9 +49,7 @@ int wl_batch_pairs(const struct wl_args *a)
 			"adc %%rax, %%r12\n\t"
 			"sub $1, %%r15\n\t"
 			"jnz 1b\n\t"
-			BATCH_STATE_STORE_ASM
-			"pop %%rdi\n\t"
-			"pop %%rbp\n\t"
+			BATCH_STATE_END_ASM
 			: "+D"(p), "+S"(n)
 			: [getpid] "i"(L2_SYS_GETPID), [getuid] "i"(L2_SYS_GETUID)
 			: "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13",

@@ -56,6 +56,33 @@ struct batch_state {
 	"pop %%rcx\n\t"                                                       \
 	"mov %%rcx, 128(%%rax)\n\t"
 
+/*
+ * The constant start of batch-pairs and batch-hostile (the assembly's
+ * inputs: RDI = &state, RSI = the iteration count): RBP and RDI saved for
+ * the end, R15 the counter, every other register but RAX, RCX, R11 and R12
+ * (the sum) a known pattern, so the final state shows any register the
+ * kernel got wrong.
+ */
+#define BATCH_STATE_LOAD_ASM                                                   \
+	"push %%rbp\n\t"                                                      \
+	"push %%rdi\n\t"                                                      \
+	"mov %%rsi, %%r15\n\t"                                                \
+	"mov $0x0101010101010101, %%rbx\n\t"                                  \
+	"mov $0x0202020202020202, %%rbp\n\t"                                  \
+	"mov $0x0303030303030303, %%rdx\n\t"                                  \
+	"mov $0x0404040404040404, %%rsi\n\t"                                  \
+	"mov $0x0505050505050505, %%rdi\n\t"                                  \
+	"mov $0x0606060606060606, %%r8\n\t"                                   \
+	"mov $0x0707070707070707, %%r9\n\t"                                   \
+	"mov $0x0808080808080808, %%r10\n\t"                                  \
+	"xor %%r12d, %%r12d\n\t"                                              \
+	"mov $0x0909090909090909, %%r13\n\t"                                  \
+	"mov $0x0a0a0a0a0a0a0a0a, %%r14\n\t"
+
+/* The end of every batching workload's assembly: the state stored (the
+ * &state pushed at the start), RDI and RBP back. */
+#define BATCH_STATE_END_ASM BATCH_STATE_STORE_ASM "pop %%rdi\n\t" "pop %%rbp\n\t"
+
 /* Print the state line (prefix: the workload's name). */
 void batch_state_print(const char *name, const struct batch_state *s);
 

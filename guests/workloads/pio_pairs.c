@@ -61,9 +61,7 @@ int wl_pio_pairs(const struct wl_args *a)
 			"add %%rax, %%rbx\n\t"
 			"sub $1, %%r15\n\t"
 			"jnz 1b\n\t"
-			BATCH_STATE_STORE_ASM
-			"pop %%rdi\n\t"
-			"pop %%rbp\n\t"
+			BATCH_STATE_END_ASM
 			: "+D"(p), "+S"(n)
 			: [port] "i"(NESTLAB_PIO_WORKLOAD_PORT)
 			: "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13",
