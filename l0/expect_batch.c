@@ -5,6 +5,8 @@
  * last, shorter one ending as the run does.
  */
 #include "expect_batch.h"
+#include "batch_console.h"
+#include "results_json.h"
 
 #include <string.h>
 #include <nestlab/workload_model.h>
@@ -53,28 +55,19 @@ void expect_batch_compute(unsigned wl, unsigned long iterations, unsigned batch_
 
 void expect_batch_render(FILE *f, const struct expect_batch *b)
 {
-	int first = 1;
+	/* As the results JSON shows a run's: the same renderer, the ends in
+	 * enum order. */
+	struct batch_console_phase ph = {
+		.present = b->known && b->entries,
+		.entries = b->entries, .syscalls = b->syscalls, .emulated = b->emulated,
+	};
 
-	if (!b->known || !b->entries) {
-		fputs("null", f);
-		return;
-	}
-	fprintf(f, "{\"entries\": %llu, \"syscalls\": %llu, \"emulated\": %llu, \"sizes\": {",
-		(unsigned long long)b->entries, (unsigned long long)b->syscalls,
-		(unsigned long long)b->emulated);
-	for (unsigned k = 1; k <= NESTLAB_BATCH_MAX_LIMIT; k++)
-		if (b->size[k]) {
-			fprintf(f, "%s\"%u\": %llu", first ? "" : ", ", k,
-				(unsigned long long)b->size[k]);
-			first = 0;
-		}
-	fputs("}, \"ends\": {", f);
-	first = 1;
-	for (unsigned e = 0; e < NESTLAB_BATCH_END_NR; e++)
+	memcpy(ph.size, b->size, sizeof(ph.size));
+	for (unsigned e = 0; e < NESTLAB_BATCH_END_NR && ph.nends < BATCH_CONSOLE_ENDS_MAX; e++)
 		if (b->end[e]) {
-			fprintf(f, "%s\"%s\": %llu", first ? "" : ", ", end_names[e],
-				(unsigned long long)b->end[e]);
-			first = 0;
+			snprintf(ph.end[ph.nends].name, sizeof(ph.end[ph.nends].name), "%s",
+				 end_names[e]);
+			ph.end[ph.nends++].count = b->end[e];
 		}
-	fputs("}}", f);
+	results_json_batch(f, &ph);
 }

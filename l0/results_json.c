@@ -105,7 +105,7 @@ static void json_u64(FILE *f, const char *key, uint64_t v, int first)
 
 /* A phase's "batch": null without the kernel's line, else its counters
  * (docs/batching.md). */
-static void results_json_batch(FILE *f, const struct batch_console_phase *b)
+void results_json_batch(FILE *f, const struct batch_console_phase *b)
 {
 	int first = 1;
 

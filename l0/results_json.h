@@ -15,6 +15,11 @@ char *results_json_render(const struct run_report *r);
 
 /* {"reason": value, ...} of the present reasons, in exit_reason.h order:
  * counts, or L1 cycles when `cycles`. A phase's "exits" has this shape. */
+/* A phase's "batch" object (docs/batching.md): null when b is NULL or not
+ * present; `nestlab expect --batch kernel` renders its model with it. */
+struct batch_console_phase;
+void results_json_batch(FILE *f, const struct batch_console_phase *b);
+
 void results_json_exit_map(FILE *f, const struct results_exits *ex, int cycles);
 
 /*
