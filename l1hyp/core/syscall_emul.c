@@ -9,6 +9,7 @@
 #include "syscall_emul.h"
 #include "../../lib/freestanding/x86_regs.h"
 #include "../../lib/freestanding/x86_exceptions.h"
+#include "../../lib/freestanding/x86_paging.h"
 
 /* RFLAGS bits that exist (APM vol.2 3.1.6, figure 3-7): CF PF AF ZF SF TF
  * IF DF OF IOPL NT RF VM AC VIF VIP ID; bit 1 reads as 1, the others as 0. */
@@ -24,15 +25,6 @@
 static struct syscall_emul_result fault(unsigned vector, bool has_error)
 {
 	return (struct syscall_emul_result){ .vector = (int)vector, .has_error = has_error };
-}
-
-/* A linear address is canonical when bits 63..(n-1) are all equal, n = 48,
- * or 57 with 5-level paging (APM vol.2 5.3.1, 2.2.1). */
-static bool canonical(uint64_t addr, uint64_t cr4)
-{
-	unsigned shift = (cr4 & CR4_LA57) ? 7 : 16;
-
-	return (uint64_t)((int64_t)(addr << shift) >> shift) == addr;
 }
 
 /* The flat 4 GiB segment both instructions load: base 0, limit 4 GiB - 1. */
@@ -95,7 +87,7 @@ static struct syscall_emul_result do_sysret(struct syscall_emul_cpu *c, bool rex
 		 * are reported to load the new CS/SS first and fault at CPL3
 		 * (the 2012 SYSRET advisories, CVE-2012-0217): L1 follows the
 		 * manuals, so the fault is taken in L2's kernel. */
-		if (!canonical(c->rcx, c->cr4))
+		if (!x86_canonical(c->rcx, c->cr4))
 			return fault(X86_EXC_GP, true);
 		flat(&c->cs, (uint16_t)((base + 16) | 3), SYSCALL_EMUL_CS64_DPL3);
 		c->rip = c->rcx;

@@ -30,15 +30,8 @@
 #include "../arch/vcpu_vendor.h"
 #include "../arch/x86/console.h"
 #include "../../lib/freestanding/x86_regs.h"
+#include "../../lib/freestanding/x86_paging.h"
 #include <nestlab/mem.h>
-
-static bool canonical(const struct vcpu *v, uint64_t addr)
-{
-	unsigned bits = (vendor_read_cr(v, 4) & CR4_LA57) ? 57 : 48;
-	int64_t s = (int64_t)addr;
-
-	return (uint64_t)((s << (64 - bits)) >> (64 - bits)) == addr;
-}
 
 static int lstar_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
@@ -52,7 +45,7 @@ static int lstar_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 static int lstar_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
 	(void)msr;
-	if (!canonical(v, val))
+	if (!x86_canonical(val, vendor_read_cr(v, 4)))
 		return -1;                              /* #GP(0), nothing changed */
 	interpose.lstar_writes++;
 	interpose.lstar = val;

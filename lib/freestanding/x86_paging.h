@@ -19,6 +19,9 @@
 #ifndef NESTLAB_X86_PAGING_H
 #define NESTLAB_X86_PAGING_H
 
+#include <stdint.h>
+#include "x86_regs.h"
+
 /* Bits hi..lo set (hi >= lo, both 0..63), as an unsigned 64-bit constant. */
 #define X86_BITS(hi, lo) \
 	((~0ull >> (63 - (hi))) & ~((1ull << (lo)) - 1))
@@ -110,5 +113,14 @@
 #define X86_PF_ID    (1u << 4)  /* instruction fetch, with EFER.NXE (PAE/long) or CR4.SMEP */
 #define X86_PF_PK    (1u << 5)  /* protection-key violation */
 #define X86_PF_SS    (1u << 6)  /* shadow-stack access */
+
+/* A linear address is canonical when bits 63..(n-1) are all equal, n = 48,
+ * or 57 with 5-level paging (CR4.LA57; AMD APM vol.2 5.3.1, 2.2.1). */
+static inline int x86_canonical(uint64_t addr, uint64_t cr4)
+{
+	unsigned shift = (cr4 & CR4_LA57) ? 7 : 16;
+
+	return (uint64_t)((int64_t)(addr << shift) >> shift) == addr;
+}
 
 #endif
