@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <nestlab/bootargs.h>
+#include <nestlab/interpose.h>
 #include "bench_expr.h"
 #include "cli.h"
 #include "results_parse.h"
@@ -192,8 +193,7 @@ void bench_key_case(struct bench_ps *ps, struct bench_case *c, const char *name,
 
 		case_word(ps, name, value, w, &c->batch);
 	} else if (!strcmp(name, "interpose")) {
-		static const char *const w[] = { "off", "inguest", "hypercall", "trap",
-						 "breakpoint", NULL };
+		static const char *const w[] = { NESTLAB_INTERPOSE_VARIANT_WORDS, NULL };
 
 		case_word(ps, name, value, w, &c->interpose);
 	} else if (!strcmp(name, "l1_option")) {

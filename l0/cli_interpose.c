@@ -13,11 +13,9 @@ _Static_assert((int)L0_INTERPOSE_TRAP == (int)NESTLAB_INTERPOSE_TRAP &&
 	       (int)L0_INTERPOSE_OP_DENY == (int)NESTLAB_INTERPOSE_OP_DENY,
 	       "the launcher numbers variants and ops as L1 does");
 
-static const char *const variant_names[] = {
-	"off", "inguest", "hypercall", "trap", "breakpoint",
-};
-#define NR_VARIANTS (sizeof(variant_names) / sizeof(variant_names[0]))
-static const char *const op_names[] = { "count", "trace", "deny" };
+static const char *const variant_names[] = { NESTLAB_INTERPOSE_VARIANT_WORDS };
+static const char *const op_names[] = { NESTLAB_INTERPOSE_OP_WORDS };
+#define NR_VARIANTS NESTLAB_INTERPOSE_NR_VARIANTS
 
 const char *l0_interpose_name(enum l0_interpose i)
 {
@@ -26,7 +24,7 @@ const char *l0_interpose_name(enum l0_interpose i)
 
 const char *l0_interpose_op_name(enum l0_interpose_op op)
 {
-	return (unsigned)op < 3 ? op_names[op] : "?";
+	return (unsigned)op < NESTLAB_INTERPOSE_NR_OPS ? op_names[op] : "?";
 }
 
 int cli_interpose_parse(const char *val, enum l0_interpose *out, char *why, size_t whylen)
@@ -44,7 +42,7 @@ int cli_interpose_parse(const char *val, enum l0_interpose *out, char *why, size
 int cli_interpose_op_parse(const char *val, enum l0_interpose_op *out, char *why,
 			   size_t whylen)
 {
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < NESTLAB_INTERPOSE_NR_OPS; i++)
 		if (!strcmp(val, op_names[i])) {
 			*out = (enum l0_interpose_op)i;
 			return 0;

@@ -52,6 +52,13 @@ enum nestlab_interpose_variant {
 	NESTLAB_INTERPOSE_BREAKPOINT = 4, /* no module: an INT3 at L2's handler */
 };
 
+/* The variants' and operations' names, in enum order, as L1's command line
+ * (interpose=, interpose_op=), the launcher and the bench take them. */
+#define NESTLAB_INTERPOSE_VARIANT_WORDS "off", "inguest", "hypercall", "trap", "breakpoint"
+#define NESTLAB_INTERPOSE_NR_VARIANTS   5u
+#define NESTLAB_INTERPOSE_OP_WORDS      "count", "trace", "deny"
+#define NESTLAB_INTERPOSE_NR_OPS        3u
+
 /* What is done at each system call (the launcher's --interpose-op). Every
  * operation counts the call; trace also writes a trace record, deny also
  * refuses the numbers of the deny set. */
@@ -95,6 +102,8 @@ union nestlab_interpose_counters_page {
 	uint8_t page[4096];
 } __attribute__((aligned(4096)));
 
+_Static_assert(NESTLAB_INTERPOSE_BREAKPOINT + 1 == NESTLAB_INTERPOSE_NR_VARIANTS &&
+	       NESTLAB_INTERPOSE_OP_DENY + 1 == NESTLAB_INTERPOSE_NR_OPS, "the names' tables");
 _Static_assert(sizeof(struct nestlab_interpose_ctl) <= 4096, "control page");
 _Static_assert(sizeof(struct nestlab_interpose_counters) <= 4096, "counter page");
 

@@ -18,10 +18,8 @@
 
 struct interpose_state interpose;
 
-static const char *const variant_names[] = {
-	"off", "inguest", "hypercall", "trap", "breakpoint",
-};
-static const char *const op_names[] = { "count", "trace", "deny" };
+static const char *const variant_names[] = { NESTLAB_INTERPOSE_VARIANT_WORDS };
+static const char *const op_names[] = { NESTLAB_INTERPOSE_OP_WORDS };
 
 static bool word_is(const char *v, size_t n, const char *lit)
 {
@@ -77,7 +75,7 @@ static int interpose_option(unsigned slot, const char *key, const char *val, siz
 	(void)slot;
 	if (word_is(key, strlen(key), "interpose_deny"))
 		return parse_deny(val, vlen, err, errlen);
-	i = word_index(val, vlen, op_names, 3);
+	i = word_index(val, vlen, op_names, NESTLAB_INTERPOSE_NR_OPS);
 	if (i < 0) {
 		format_snprintf(err, errlen, "interpose_op takes count, trace or deny");
 		return -1;
@@ -199,7 +197,7 @@ static uint32_t hc_query(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t 
 static int interpose_init(struct vcpu *v, unsigned slot, const char *val, size_t vlen,
 			  char *err, size_t errlen)
 {
-	int i = val ? word_index(val, vlen, variant_names, 5) : 0;
+	int i = val ? word_index(val, vlen, variant_names, NESTLAB_INTERPOSE_NR_VARIANTS) : 0;
 
 	interpose.slot = slot;
 	if (i < 0) {
