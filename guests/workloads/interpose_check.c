@@ -169,7 +169,9 @@ static void level2_checks(struct checks *c)
 	unsigned variant = (unsigned)(t.ret0 & 0xFF);
 
 	if (st == NESTLAB_HC_E_STATE) {
-		check(c, "QUERY with interposition off: E_STATE", 1);
+		check(c, "QUERY of the counts with interposition off: E_STATE",
+		      khc(NESTLAB_HC_INTERPOSE_QUERY, NESTLAB_INTERPOSE_Q_COUNTS, &t) ==
+		      NESTLAB_HC_E_STATE);
 		check(c, "REGISTER with interposition off: E_STATE",
 		      khc(NESTLAB_HC_INTERPOSE_REGISTER, L2_INTERPOSE_REG_VALID, &t) ==
 		      NESTLAB_HC_E_STATE);
