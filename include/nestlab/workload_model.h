@@ -299,8 +299,8 @@ static inline unsigned nestlab_wm_batch_runs(unsigned int wl, unsigned long i,
  * registered interposer module 8, interposition on with no module
  * registered (the registration cases) 16 (both: the non-canonical write
  * first). Its hypercalls are VMMCALLs
- * whatever the transport: with interposition off, QUERY and REGISTER at
- * CPL0 and REGISTER at CPL3.
+ * whatever the transport: with interposition off, 2 QUERYs (configuration,
+ * counts) and REGISTER at CPL0, REGISTER at CPL3.
  */
 #define NESTLAB_WM_INTERPOSE_LSTAR_CHECKS      6
 #define NESTLAB_WM_INTERPOSE_OFF_CHECKS        3
@@ -309,7 +309,7 @@ static inline unsigned nestlab_wm_batch_runs(unsigned int wl, unsigned long i,
 #define NESTLAB_WM_INTERPOSE_UNREG_CHECKS      16
 #define NESTLAB_WM_INTERPOSE_CHECKS_MAX        \
 	(NESTLAB_WM_INTERPOSE_LSTAR_CHECKS + NESTLAB_WM_INTERPOSE_UNREG_CHECKS)
-#define NESTLAB_WM_INTERPOSE_OFF_VMMCALLS      3
+#define NESTLAB_WM_INTERPOSE_OFF_VMMCALLS      4
 
 /*
  * domain.c at level 2 with L1's domain mechanism (the launcher turns it on
