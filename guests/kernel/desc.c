@@ -11,7 +11,9 @@
  *    the backdoor's 32-bit "IN EAX, DX" needs the bits of 0x5658..0x565B.
  *    IOPL stays 0, so CLI/STI and every other port fault in ring 3.
  *  - the IDT (APM vol.2 8.9.1): 64-bit interrupt gates for vectors 0-31,
- *    and those irq.c adds (the APIC timer and spurious vectors).
+ *    and those irq.c adds (the APIC timer and spurious vectors), DPL 0;
+ *    user_gate.c's vector is DPL 3, the one ring 3 may raise with INT n
+ *    (a DPL 0 gate answers a ring-3 INT n with #GP, APM vol.2 8.9.3).
  *  - SYSCALL/SYSRET (APM vol.2 6.1.1): EFER.SCE, STAR selectors (kernel CS
  *    0x08 / SS 0x10; SYSRET: CS 0x28|3, SS 0x20|3 from the 0x18 base), LSTAR =
  *    syscall_entry, SFMASK clears IF, TF, DF and AC on entry.
@@ -88,16 +90,26 @@ void desc_set_kernel_stack(uint64_t top)
 	kernel_stack_top = top;
 }
 
-void desc_set_gate(unsigned vec, uint64_t off)
+static void set_gate(unsigned vec, uint64_t off, uint8_t type_attr)
 {
 	struct idt_gate *g = &idt[vec & 0xFF];
 
 	g->off_lo = (uint16_t)off;
 	g->sel = KERNEL_CS;
 	g->ist = vec == 8 ? 1 : 0;   /* #DF on its own stack */
-	g->type_attr = 0x8E;         /* P, DPL 0, 64-bit interrupt gate */
+	g->type_attr = type_attr;
 	g->off_mid = (uint16_t)(off >> 16);
 	g->off_hi = (uint32_t)(off >> 32);
+}
+
+void desc_set_gate(unsigned vec, uint64_t off)
+{
+	set_gate(vec, off, 0x8E);    /* P, DPL 0, 64-bit interrupt gate */
+}
+
+void desc_set_user_gate(unsigned vec, uint64_t off)
+{
+	set_gate(vec, off, 0xEE);    /* P, DPL 3, 64-bit interrupt gate */
 }
 
 static void idt_init(void)

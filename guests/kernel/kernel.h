@@ -86,6 +86,8 @@ unsigned retpoline_apply(int on);
 void desc_load_empty_idt(void);
 /* IDT entry `vec`: a 64-bit interrupt gate (IF cleared on entry), DPL 0. */
 void desc_set_gate(unsigned vec, uint64_t handler);
+/* The same with DPL 3: ring 3 may raise it with INT n (user_gate.c). */
+void desc_set_user_gate(unsigned vec, uint64_t handler);
 /* The stack ring-3 entries use: TSS.RSP0 (interrupts) and SYSCALL's. */
 void desc_set_kernel_stack(uint64_t top);
 extern uint64_t kernel_stack_top;
@@ -151,6 +153,11 @@ void apic_eoi(void);
 
 /* irq.c */
 void irq_init(void);
+/* user_gate.c: install the DPL 3 software-interrupt gate; the #GP of a
+ * ring-3 INT of the DPL 0 vector L2_USER_GATE_DENIED_VEC (1: handled) */
+void user_gate_init(void);
+struct isr_frame;
+int user_gate_denied_catch(struct isr_frame *f);
 uint64_t irq_spurious_count(void);
 
 

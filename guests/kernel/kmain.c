@@ -241,6 +241,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		l2_transport_name(l2k.transport), pmm_free_frames(&l2k.pmm));
 	kmod_boot_init();
 	irq_init();
+	user_gate_init();
 	if (l2k.cfg.workload == NESTLAB_WL_TIMER) {
 		if (apic_map(err, sizeof(err)))
 			boot_fail(err);

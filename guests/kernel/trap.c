@@ -9,7 +9,9 @@
  *    answers, RAX = all ones, and skips it. The hypercall workload thus runs
  *    the same code at both levels.
  *  - a fault of a kernel instruction probe (probe.c), provoked on purpose;
- *  - the #PF of an MBEC fetch probe (mbec_probe.c), when L1 injects one.
+ *  - the #PF of an MBEC fetch probe (mbec_probe.c), when L1 injects one;
+ *  - the #GP of a ring-3 INT of the DPL 0 vector L2_USER_GATE_DENIED_VEC
+ *    (user_gate.c), which workload intn raises on purpose.
  * Everything else is reported (vector, error code, RIP, CR2, registers) and
  * ends the run with NESTLAB_STATUS_L2_EXCEPTION: the kernel never hangs.
  */
@@ -57,6 +59,8 @@ void isr_dispatch(struct isr_frame *f)
 	if (f->vector == X86_EXC_PF && !(f->error & X86_PF_P) && process_demand_fault(cr2) == 0)
 		return;
 	if (f->vector == X86_EXC_UD && vmmcall_ud_fixup(f))
+		return;
+	if (user_gate_denied_catch(f))
 		return;
 
 	kprintf("nestlab-l2: exception %s (vector %lu) in %s mode, error code 0x%lx\n",

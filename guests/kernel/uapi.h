@@ -119,7 +119,29 @@ struct l2_kinfo {
 	uint64_t phase_index; /* the last phase begun */
 	uint64_t phase_ticks; /* ticks when it began */
 	uint64_t mbec;        /* 1: mbec=on, the kernel declares an execute policy */
+	uint64_t user_gate;   /* INT L2_USER_GATE_VEC taken (user_gate.c) */
+	uint64_t user_gate_denied;     /* INT L2_USER_GATE_DENIED_VEC refused (#GP) */
+	uint64_t user_gate_denied_rip; /* the last one's fault RIP */
+	uint64_t user_gate_denied_error; /* and its error code */
 };
+
+/* The kernel's one software-interrupt gate ring 3 may use (IDT DPL 3):
+ * `INT L2_USER_GATE_VEC` with RDI = x returns RAX = l2_user_gate_result(x),
+ * every other register as it was, and counts in l2_kinfo.user_gate. */
+#define L2_USER_GATE_VEC 0x80
+/* A vector whose gate is DPL 0 (the APIC timer's): `INT` of it from ring 3
+ * raises #GP(vector * 8 + 2) at the INT (APM vol.2 8.9.3, 8.4.1: the IDT
+ * form of a selector error code, the vector as the index); the kernel
+ * counts it, records the fault's RIP and error code and resumes past the
+ * instruction. QEMU 7.2's TCG reports vector * 16 + 2 in long mode
+ * (L2_USER_GATE_DENIED_ERR_QEMU), which the kernel accepts too. */
+#define L2_USER_GATE_DENIED_VEC 0x20
+#define L2_USER_GATE_DENIED_ERR      (L2_USER_GATE_DENIED_VEC * 8 + 2)
+#define L2_USER_GATE_DENIED_ERR_QEMU (L2_USER_GATE_DENIED_VEC * 16 + 2)
+static inline uint64_t l2_user_gate_result(uint64_t x)
+{
+	return (x * 0x9E3779B97F4A7C15ull) ^ 0x1A7E0000C0DEull;
+}
 
 /* L2_TEST_MBEC_HC: in cmd (NESTLAB_HC_MBEC_ENABLE, _SET or _QUERY) and its
  * arguments; out the hypercall's status and results. */

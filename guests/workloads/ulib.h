@@ -108,6 +108,7 @@ int wl_batch_random(const struct wl_args *a);
 int wl_interpose_check(const struct wl_args *a);
 int wl_syscall_random(const struct wl_args *a);
 int wl_domain(const struct wl_args *a);
+int wl_intn(const struct wl_args *a);
 int wl_triplefault(const struct wl_args *a);
 int wl_badaccess(const struct wl_args *a);
 int wl_batch_fault(const struct wl_args *a);

@@ -79,6 +79,7 @@
 	X(INTERPOSE_CHECK, "interpose-check", "LSTAR hiding, redirection, tamper, registration checks") \
 	X(SYSCALL_RANDOM, "syscall-random", "one pseudo-random system call, its registers checked") \
 	X(DOMAIN,      "domain",      "one call into a protection domain through its gate") \
+	X(INTN,        "intn",        "one INT 0x80 from ring 3 through the kernel's DPL 3 gate") \
 	X(TRIPLEFAULT, "triplefault", "negative test: the kernel triple-faults")  \
 	X(BADACCESS,   "badaccess",   "negative test: touch memory outside RAM")  \
 	X(BATCH_FAULT, "batch-fault", "negative test: a system call, then a faulting instruction")

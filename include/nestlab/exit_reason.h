@@ -44,6 +44,7 @@
 	X(CR8_WRITE,  "cr8_write")          \
 	X(TR_WRITE,   "tr_write")           \
 	X(IRET,       "iret")               \
+	X(SWINT,      "swint")              \
 	X(EXCP_DE,    "excp_de")            \
 	X(EXCP_DB,    "excp_db")            \
 	X(EXCP_BP,    "excp_bp")            \

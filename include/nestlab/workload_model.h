@@ -24,16 +24,17 @@
  * designs and violation policies:
  *
  *   - each change of L2's privilege level is one view switch: 2 per system
- *     call round trip and 2 per exception or interrupt taken from ring 3
- *     and returned from. The part counts those per iteration by kind
- *     (syscalls, page_faults, interrupts; for multi: per process and
- *     iteration, on top of its program's). What a switch costs depends on
- *     the design (nestlab_wm_mbec_exits): exec-fault, one NPF exit per
- *     switch (the first fetch in the new mode); intercept, 2 excp_ud per
- *     system call (SYSCALL and SYSRET raise #UD), and per #PF or
- *     interrupt from ring 3 one iret and one excp_db (the IRET, stepped),
- *     plus the excp_pf of the #PF itself (the interrupt's entry is the
- *     injection L1 makes anyway). The phase's markers add a fixed few,
+ *     call round trip and 2 per exception, interrupt or INT n taken from
+ *     ring 3 and returned from. The part counts those per iteration by
+ *     kind (syscalls, page_faults, interrupts, swints; for multi: per
+ *     process and iteration, on top of its program's). What a switch
+ *     costs depends on the design (nestlab_wm_mbec_exits): exec-fault,
+ *     one NPF exit per switch (the first fetch in the new mode);
+ *     intercept, 2 excp_ud per system call (SYSCALL and SYSRET raise
+ *     #UD), and per #PF, interrupt or INT n from ring 3 one iret and one
+ *     excp_db (the IRET, stepped), plus the excp_pf of the #PF itself or
+ *     the swint of the INT n (the interrupt's entry is the injection L1
+ *     makes anyway). The phase's markers add a fixed few,
  *     which the tests cancel by comparing two iteration counts
  *     (tests/integration/mbec.sh), so the phase's exact exits are not
  *     modelled under MBEC;
@@ -80,6 +81,7 @@ struct nestlab_wm_mbec {
 	unsigned long syscalls_per_iter;    /* system call round trips */
 	unsigned long page_faults_per_iter; /* #PF taken from ring 3 */
 	unsigned long interrupts_per_iter;  /* interrupts taken from ring 3 */
+	unsigned long swints_per_iter;      /* INT n from ring 3 (to a DPL 3 gate) */
 	int violates;                    /* fetches against the policy on purpose */
 	unsigned extra_checks;           /* PASS lines beyond checks[1] */
 	int skips;                       /* needs the views MBEC takes: SKIP, no check */
@@ -137,6 +139,7 @@ struct nestlab_workload_model {
 #define NESTLAB_WM_MBEC_SYSCALLS(n)    .mbec = { .syscalls_per_iter = (n) }
 #define NESTLAB_WM_MBEC_PAGE_FAULTS(n) .mbec = { .page_faults_per_iter = (n) }
 #define NESTLAB_WM_MBEC_INTERRUPTS(n)  .mbec = { .interrupts_per_iter = (n) }
+#define NESTLAB_WM_MBEC_SWINTS(n)      .mbec = { .swints_per_iter = (n) }
 
 /* The MBEC designs, as the launcher numbers them (l0/run_config.h). */
 enum nestlab_wm_mbec_design { NESTLAB_WM_MBEC_EXEC_FAULT = 1, NESTLAB_WM_MBEC_INTERCEPT = 2 };
@@ -144,7 +147,8 @@ enum nestlab_wm_mbec_design { NESTLAB_WM_MBEC_EXEC_FAULT = 1, NESTLAB_WM_MBEC_IN
 /* View switches per iteration of mbec part m. */
 static inline unsigned long nestlab_wm_mbec_switches(const struct nestlab_wm_mbec *m)
 {
-	return 2 * (m->syscalls_per_iter + m->page_faults_per_iter + m->interrupts_per_iter);
+	return 2 * (m->syscalls_per_iter + m->page_faults_per_iter + m->interrupts_per_iter +
+		    m->swints_per_iter);
 }
 
 /* Exits of `reason` that design adds per iteration for mbec part m. */
@@ -152,13 +156,15 @@ static inline unsigned long nestlab_wm_mbec_exits(const struct nestlab_wm_mbec *
 						  enum nestlab_wm_mbec_design design,
 						  unsigned int reason)
 {
-	unsigned long returns = m->page_faults_per_iter + m->interrupts_per_iter;
+	unsigned long returns = m->page_faults_per_iter + m->interrupts_per_iter +
+				m->swints_per_iter;
 
 	if (design == NESTLAB_WM_MBEC_EXEC_FAULT)
 		return reason == NESTLAB_EXIT_NPF ? nestlab_wm_mbec_switches(m) : 0;
 	switch (reason) {
 	case NESTLAB_EXIT_EXCP_UD: return 2 * m->syscalls_per_iter;
 	case NESTLAB_EXIT_EXCP_PF: return m->page_faults_per_iter;
+	case NESTLAB_EXIT_SWINT:   return m->swints_per_iter;
 	case NESTLAB_EXIT_IRET:    return returns;
 	case NESTLAB_EXIT_EXCP_DB: return returns;
 	}
@@ -476,6 +482,14 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			.exits = { { NESTLAB_EXIT_VMMCALL, NESTLAB_WM_ALWAYS, 2, 0 } },
 			NESTLAB_WM_PASSES, .checks = { 0, NESTLAB_WM_DOMAIN_CHECKS },
 			.mbec = { .skips = 1 },
+		},
+		/* intn.c: INT 0x80 to a DPL 3 gate exits nothing without MBEC;
+		 * each is a privilege change into the kernel and back (IRETQ);
+		 * 3 checks (the results, the kernel's count; after the phase, a
+		 * DPL 0 gate's #GP at the INT) */
+		[NESTLAB_WL_INTN] = {
+			.defined = 1, NESTLAB_WM_PASSES, .checks = { 3, 3 },
+			NESTLAB_WM_MBEC_SWINTS(1),
 		},
 		/* triplefault.c: L1 sees SHUTDOWN; at level 1 QEMU (-no-reboot)
 		 * stops with no status. The phase never ends: no exits modelled. */

@@ -325,11 +325,28 @@ Test(expect, mbec_view_switches)
 	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_DB].count, 1));
 	eval_mbec("multi", 10, L0_MBEC_VIOLATION_STOP, "getpid,cpuid,write");
 	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_UD].count, 2 * (1 + 0 + 1 + 3)));
+	/* intn: per INT n from ring 3 one swint, then its IRET's iret and
+	 * excp_db; no #UD (no system call) */
+	eval_mbec("intn", 1000, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u64, e.mbec_switches, 2));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_SWINT].count, 1));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_IRET].count, 1));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_DB].count, 1));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_UD].count, 0));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_NPF].count, 0));
 	p_mbec = L0_MBEC_EXEC_FAULT;
+	eval_mbec("intn", 1000, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u64, e.mbec_switches, 2));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_NPF].count, 2));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_SWINT].count, 0));
 	/* MBEC off: the model as before */
 	eval("getpid", 1000, 2, VMMCALL, false);
 	cr_assert(e.exits_known);
 	cr_assert(eq(u64, e.mbec_switches, 0));
+	eval("intn", 1000, 2, VMMCALL, false);
+	cr_assert(e.exits_known);
+	cr_assert(eq(u64, e.exits.c[NESTLAB_EXIT_SWINT].count, 0));
+	cr_assert(eq(u32, e.checks, 3));
 }
 
 /* The probes break the policy: stop ends the run, report and inject pass;

@@ -110,6 +110,18 @@ void     vendor_set_dr6(struct vcpu *v, uint64_t dr6);
 /* Queue a hardware exception for the next entry; cr2 is loaded for #PF. */
 void vendor_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 			     uint32_t error, uint64_t cr2);
+/* Queue the event of a software-interrupt instruction of len bytes at RIP
+ * that L1 intercepted, for L2 to take as the instruction would: through
+ * IDT vector `vector`, with the return address past the instruction.
+ * intn: INT n (a software interrupt, APM vol.2 15.20 EVENTINJ type 4);
+ * otherwise INT3, INTO or INT1, the trap exceptions #BP, #OF, #DB (type 3).
+ * Without next-RIP support the return address is the RIP L2 resumes at,
+ * so RIP moves past the instruction (APM 15.20; the caller has checked the
+ * gate: a fault of the delivery itself would report the next RIP); with
+ * it, RIP stays and nRIP holds the return address (KVM's way). An
+ * interrupted delivery is queued again, unlike an event of L2's own
+ * INT n, which L2 re-executes. */
+void vendor_inject_soft_event(struct vcpu *v, unsigned vector, unsigned len, bool intn);
 /* Queue the #DB trap of an instruction L1 emulated, with dr6_bits (e.g.
  * DR6.BS for single step) set in the guest's DR6. */
 void vendor_inject_debug_trap(struct vcpu *v, uint64_t dr6_bits);
@@ -147,6 +159,8 @@ enum vcpu_intercept {
 	VCPU_INTERCEPT_INTR,            /* L1's own interrupts end the guest's run */
 	VCPU_INTERCEPT_CR8_WRITE,       /* MOV CR8 (TPR) */
 	VCPU_INTERCEPT_IRET,            /* IRET, before it executes (APM 15.9) */
+	VCPU_INTERCEPT_INTN,            /* INT n (and INT3/INTO/INT1 where the CPU says so):
+					 * NESTLAB_EXIT_SWINT, RIP at the instruction */
 	VCPU_INTERCEPT_NR
 };
 void vendor_set_intercept(struct vcpu *v, enum vcpu_intercept what, bool on);

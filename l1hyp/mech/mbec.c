@@ -83,6 +83,8 @@ static enum mbec_cause cause_of(const uint64_t *counter)
 		return MBEC_CAUSE_IRET;
 	if (counter == &mbec.via_event)
 		return MBEC_CAUSE_EVENT;
+	if (counter == &mbec.via_swint)
+		return MBEC_CAUSE_SWINT;
 	return MBEC_CAUSE_EXCEPTION;
 }
 
@@ -260,9 +262,10 @@ static void mbec_report(struct vcpu *v)
 		  mbec.switches_to_super, mbec.violations_user, mbec.violations_super);
 	if (mbec.design == MBEC_DESIGN_INTERCEPT)
 		l1_printf("nestlab-l1: mbec intercept: switches at %lu SYSCALL, %lu SYSRET, "
-			  "%lu exceptions, %lu IRET, %lu interrupts; backstop (execute "
-			  "faults) %lu\n", mbec.via_syscall, mbec.via_sysret,
-			  mbec.via_exception, mbec.via_iret, mbec.via_event, mbec.via_backstop);
+			  "%lu exceptions, %lu INT n, %lu IRET, %lu interrupts; backstop "
+			  "(execute faults) %lu\n", mbec.via_syscall, mbec.via_sysret,
+			  mbec.via_exception, mbec.via_swint, mbec.via_iret, mbec.via_event,
+			  mbec.via_backstop);
 }
 
 static const struct mech mbec_mech = {

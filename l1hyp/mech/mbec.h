@@ -12,7 +12,7 @@
  * present page): L1 switches to the other view and L2 retries the fetch.
  * A fetch that faults in its own mode's view is a violation.
  * Design intercept: the privilege changes themselves exit (SYSCALL and
- * SYSRET through #UD with EFER.SCE hidden, exceptions, IRET, the
+ * SYSRET through #UD with EFER.SCE hidden, exceptions, INT n, IRET, the
  * interrupts L1 injects) and L1 switches there; the execute faults stay
  * as the backstop for what those do not see.
  *
@@ -56,7 +56,7 @@ struct mbec_state {
 	uint64_t violations_user, violations_super;
 	/* design intercept: the switches by what made them; backstop: by an
 	 * execute fault (what the intercepts missed) */
-	uint64_t via_syscall, via_sysret, via_exception, via_iret, via_event;
+	uint64_t via_syscall, via_sysret, via_exception, via_iret, via_event, via_swint;
 	uint64_t via_backstop;
 };
 
@@ -90,6 +90,7 @@ enum mbec_cause {
 	MBEC_CAUSE_SYSCALL, MBEC_CAUSE_SYSRET, MBEC_CAUSE_EXCEPTION, MBEC_CAUSE_IRET,
 	MBEC_CAUSE_EVENT,       /* an interrupt or NMI L1 injects */
 	MBEC_CAUSE_BACKSTOP,    /* an execute fault the intercepts missed */
+	MBEC_CAUSE_SWINT,       /* INT n (INT3, INTO, INT1) at CPL3, through the INTn intercept */
 };
 
 /* Point the vCPU at view (switch count, trace, the TLB as mbec.tlb says);

@@ -21,11 +21,21 @@
  *     and the intercept. Every IRET costs 2 exits (iret, excp_db). If the
  *     IRET faults, or L1 injects an event before it ran, the step is
  *     undone (TF as L2 had it) and the IRET is intercepted again later;
+ *   - INT n: SVM's INTn intercept (APM vol.2 15.9, intercept vector 3 bit
+ *     21, VMEXIT_SWINT) exits before the instruction executes, with no
+ *     EXITINFO and, under QEMU's TCG, no next RIP. core/swint_insn.c
+ *     decodes the instruction at RIP (CD ib; INT3 CC, INTO CE and INT1
+ *     F1 are handled too, as #BP / #OF / #DB trap exceptions, should the
+ *     CPU send them here: QEMU 7.2 raises INT3 and INTO as software
+ *     interrupts), checks the IDT gate as the instruction would and
+ *     queues its event with the return address past it; one raised at
+ *     CPL3 switches to the supervisor view first. Kernel-mode INT n is
+ *     re-queued the same way with no switch;
  *   - interrupts and NMIs L1 injects while L2 is at CPL3: the event hook
  *     (core/event_hook.h) switches to the supervisor view before the entry.
- * The execute faults of mbec_fault.c stay as the backstop (INT n, INT3,
- * INTO, exceptions L1 itself injects at CPL3): a switch they make is
- * counted in via_backstop.
+ * The execute faults of mbec_fault.c stay as the backstop (exceptions L1
+ * itself injects at CPL3, anything the intercepts miss): a switch they
+ * make is counted in via_backstop.
  */
 #include "mbec.h"
 #include "../core/l1.h"
@@ -33,6 +43,8 @@
 #include "../core/event_hook.h"
 #include "../core/msr_efer.h"
 #include "../core/syscall_insn.h"
+#include "../core/swint_insn.h"
+#include "../core/guest_insn.h"
 #include "../arch/vcpu_vendor.h"
 #include "../../lib/freestanding/x86_regs.h"
 #include "../../lib/freestanding/x86_exceptions.h"
@@ -139,6 +151,27 @@ static unsigned exit_db(struct vcpu *v)
 	return 0;
 }
 
+/* INT n (INT3, INTO, INT1): its event is queued as the instruction raises
+ * it (or the gate check's #GP/#NP), into the supervisor view when it
+ * leaves user mode. */
+static unsigned exit_swint(struct vcpu *v)
+{
+	struct swint_insn s;
+	int rc;
+
+	if (step.on)
+		step_cancel(v);                 /* not reached: the #DB comes first */
+	if (vendor_event_pending(v))
+		return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, true,
+				 "mbec=intercept: INT n exit while another event is queued");
+	rc = swint_insn_run(v, &s);
+	if (rc)
+		return guest_insn_fail(v, rc, "swint");
+	if (mbec.enabled && v->exit.cpl == 3)
+		mbec_switch_for(v, MBEC_VIEW_SUPER, &mbec.via_swint);
+	return 0;
+}
+
 static void before_event(struct vcpu *v, enum event_kind kind, unsigned vector)
 {
 	(void)kind;
@@ -162,6 +195,7 @@ int mbec_intercept_init(struct vcpu *v)
 	if (exit_claim(NESTLAB_EXIT_EXCP_UD, exit_ud, 0) ||
 	    exit_claim(NESTLAB_EXIT_EXCP_DB, exit_db, 0) ||
 	    exit_claim(NESTLAB_EXIT_IRET, exit_iret, 0) ||
+	    exit_claim(NESTLAB_EXIT_SWINT, exit_swint, 0) ||
 	    event_hook_add(before_event) || msr_efer_hide(v, EFER_SCE))
 		return -1;
 	vendor_set_exception_intercepts(v, 1u << X86_EXC_UD);
@@ -172,4 +206,5 @@ void mbec_intercept_enable(struct vcpu *v)
 {
 	vendor_set_exception_intercepts(v, EXC_INTERCEPTED);
 	vendor_set_intercept(v, VCPU_INTERCEPT_IRET, true);
+	vendor_set_intercept(v, VCPU_INTERCEPT_INTN, true);
 }

@@ -68,6 +68,7 @@
 #define RFLAGS_TF  (1ull << 8)
 #define RFLAGS_IF  (1ull << 9)
 #define RFLAGS_DF  (1ull << 10)
+#define RFLAGS_VM  (1ull << 17)   /* virtual-8086 mode */
 #define RFLAGS_AC  (1ull << 18)
 
 /* DR6 (AMD APM vol.2 13.1.1.3) */

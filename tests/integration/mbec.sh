@@ -28,7 +28,13 @@
 #     --mbec-tlb flush, which must not change a count;
 #   - intercept: L1's execute-fault backstop never switched (L1's report,
 #     "backstop (execute faults) 0"): the intercepts saw every privilege
-#     change of the kernel's workloads.
+#     change of the kernel's workloads;
+#   - intn: MBEC off shows no swint exit; under each design the phase's
+#     switches are N + 1 each way (the markers' 1); the INT of a DPL 0
+#     gate after the phase is #GP at the INT under every design, with the
+#     architecture's error code (vector * 8 + 2) where L1 checks the gate
+#     itself (intercept) and QEMU TCG's (vector * 16 + 2) where the CPU
+#     does (off, exec-fault).
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init mbec
@@ -61,7 +67,7 @@ for ds in "${DESIGNS[@]}"; do
 	LIB_DIAG[mbec-errors-$ds]='nestlab-l2: mbec: kernel text [0-9]+ pages super-exec, user text [0-9]+ pages user-exec, [0-9]+ pages execute-never'
 done
 
-DELTAS=(getpid syscall-mix timer write pagefault getpid:flush)
+DELTAS=(getpid syscall-mix timer write pagefault intn getpid:flush)
 for d in "${DELTAS[@]}"; do
 	wl=${d%%:*}; tlb=; [ "$d" != "$wl" ] && tlb=${d#*:}
 	for n in 1000 2000; do
@@ -157,6 +163,37 @@ for d in "${DELTAS[@]}"; do
 				fail "$d $ds N=$n: view-switch counters $got, want $k * $n + $MARKERS"
 			fi
 		done
+	done
+done
+# intn: no swint exit without MBEC; N + 1 switches each way under both
+# designs (the INT's and its IRET's, plus the markers' one each way); the
+# DPL 0 gate's #GP error code: who checked the gate.
+declare -A GATE_ERR=([off]="0x202 \(QEMU TCG's\)" [exec-fault]="0x202 \(QEMU TCG's\)"
+	[intercept]="0x102 \(the architecture's\)")
+for n in 1000 2000; do
+	for ds in off "${DESIGNS[@]}"; do
+		if grep -Eq "PASS: intn: INT 0x20 .* error code ${GATE_ERR[$ds]}" "$OUT/intn-$ds-$n.log"
+		then
+			pass "intn $ds N=$n: the DPL 0 gate's #GP at the INT, error code ${GATE_ERR[$ds]//\\/}"
+		else
+			fail "intn $ds N=$n: no #GP with error code ${GATE_ERR[$ds]}"
+		fi
+	done
+	got=$(phase_exits "intn-off-$n" intn swint)
+	if [ "$got" = 0 ]; then
+		pass "intn off N=$n: no swint exit"
+	else
+		fail "intn off N=$n: swint $got, want none"
+	fi
+	for ds in "${DESIGNS[@]}"; do
+		got=$(jq -r '[.phases[] | select(.name == "intn")][0].counters |
+			"\(.["mbec.switches_to_user"]) \(.["mbec.switches_to_super"])"' \
+			"$OUT/intn-$ds-$n.json" 2>/dev/null)
+		if [ "$got" = "$((n + 1)) $((n + 1))" ]; then
+			pass "intn $ds N=$n: $got switches to user and to supervisor"
+		else
+			fail "intn $ds N=$n: switches to user, to supervisor: $got, want $((n + 1)) each"
+		fi
 	done
 done
 lib_done

@@ -15,6 +15,7 @@ void fake_vcpu_init(struct vcpu *v, struct fake_vendor *f)
 	memset(f, 0, sizeof(*f));
 	f->long_mode = true;
 	f->injected_vector = -1;
+	f->soft_vector = -1;
 	f->seg[VCPU_SEG_CS].long_mode = true;
 	v->vendor = f;
 	v->exit.long_mode = true;
@@ -135,6 +136,17 @@ void vendor_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 	f->injected_error = error;
 	f->injected_cr2 = cr2;
 	f->nr_injections++;
+}
+
+void vendor_inject_soft_event(struct vcpu *v, unsigned vector, unsigned len, bool intn)
+{
+	struct fake_vendor *f = fv(v);
+
+	f->soft_vector = (int)vector;
+	f->soft_len = len;
+	f->soft_intn = intn;
+	f->nr_soft++;
+	v->regs.rip += len;
 }
 
 void vendor_inject_debug_trap(struct vcpu *v, uint64_t dr6_bits)

@@ -29,6 +29,12 @@ struct fake_vendor {
 	uint32_t injected_error;
 	uint64_t injected_cr2;
 	unsigned nr_injections;
+	/* vendor_inject_soft_event's last call (RIP moved as on SVM without
+	 * nRIP) */
+	int soft_vector;                /* -1: none */
+	unsigned soft_len;
+	bool soft_intn;
+	unsigned nr_soft;
 	bool intercept[VCPU_INTERCEPT_NR];
 	struct { uint32_t msr; bool read, write; } msr_icpt[FAKE_MSR_MAX];
 	unsigned nr_msr_icpt;

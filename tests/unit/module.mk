@@ -5,7 +5,7 @@
 UNIT_CORE_TESTS := hypercall exit_stats uart_emul l1_config results_writer format \
                    exit_table msr_table guest_insn svm_msrpm error_codes cr_rules svm_check \
                    trace_producer trace_l1 io_bus fw_cfg pic pit mmio syscall_emul \
-                   exit_tramp_policy
+                   exit_tramp_policy swint_insn
 
 UNIT_CORE_SRCS_hypercall      := l1hyp/core/hypercall.c l1hyp/core/exit_stats.c lib/results/results_writer.c
 UNIT_CORE_SRCS_exit_stats     := l1hyp/core/exit_stats.c lib/results/results_writer.c
@@ -23,6 +23,10 @@ UNIT_CORE_SRCS_exit_tramp_policy := l1hyp/core/exit_tramp_policy.c lib/tramp/tra
 UNIT_CORE_SRCS_msr_table      := l1hyp/core/msr_table.c l1hyp/core/msr_efer.c $(UNIT_FAKE_VENDOR)
 UNIT_CORE_SRCS_guest_insn     := l1hyp/core/guest_insn.c l1hyp/core/guest_mem.c \
                                  $(wildcard lib/x86dec/*.c) $(UNIT_FAKE_VENDOR)
+# INT n at an INTn-intercept exit: decode, the gate check, the event.
+UNIT_CORE_SRCS_swint_insn     := l1hyp/core/swint_insn.c l1hyp/core/guest_insn.c \
+                                 l1hyp/core/guest_mem.c $(wildcard lib/x86dec/*.c) \
+                                 $(UNIT_FAKE_VENDOR)
 UNIT_CORE_SRCS_svm_msrpm      := l1hyp/arch/x86/svm_msrpm.c
 UNIT_CORE_SRCS_cr_rules       := l1hyp/core/cr_rules.c
 UNIT_CORE_SRCS_syscall_emul   := l1hyp/core/syscall_emul.c

@@ -20,6 +20,9 @@ struct svm_vcpu {
 	struct vmcb *vmcb;
 	uint64_t vmcb_pa;
 	uint8_t *iopm, *msrpm;
+	/* The software event vendor_inject_soft_event queued (0: none): if
+	 * its delivery is interrupted, it is queued again (svm_exit.c). */
+	uint64_t soft_inj, soft_next_rip;
 };
 
 /* Per physical CPU, set by vendor_probe / vendor_enable. */

@@ -47,6 +47,7 @@ static const struct { uint8_t reason, kind; } svm_exits[0x100] = {
 	[SVM_EXIT_VINTR]       = { NESTLAB_EXIT_VINTR, K_PLAIN },
 	[SVM_EXIT_CPUID]       = { NESTLAB_EXIT_CPUID, K_INSN },
 	[SVM_EXIT_IRET]        = { NESTLAB_EXIT_IRET, K_INSN },
+	[SVM_EXIT_SWINT]       = { NESTLAB_EXIT_SWINT, K_INSN },
 	[SVM_EXIT_INVD]        = { NESTLAB_EXIT_INVD, K_INSN },
 	[SVM_EXIT_PAUSE]       = { NESTLAB_EXIT_PAUSE, K_INSN },
 	[SVM_EXIT_HLT]         = { NESTLAB_EXIT_HLT, K_INSN },
@@ -183,23 +184,34 @@ static inline __attribute__((always_inline)) void svm_decode_exit(struct vcpu *v
  * An event whose delivery the exit interrupted (EXITINTINFO valid, APM
  * 15.7.2) is delivered again on the next entry, so that L2 never loses an
  * exception, e.g. when delivering it touched a page that lazy NPT had not
- * mapped yet. Not so for the events an instruction raises itself, INTn
- * (type 4) and INT3/INTO (#BP, #OF): RIP is still on that instruction, and
- * re-injecting would run the handler, then the instruction again on return.
- * L2 executes the instruction again instead, which raises the event anew
- * (without nRIP there is no other way to know the return address, APM
- * 15.20).
+ * mapped yet. Not so for the events an instruction of L2's raises itself,
+ * INTn (type 4) and INT3/INTO (#BP, #OF): RIP is still on that
+ * instruction, and re-injecting would run the handler, then the
+ * instruction again on return. L2 executes the instruction again instead,
+ * which raises the event anew (without nRIP there is no other way to know
+ * the return address, APM 15.20). The exception is the software event L1
+ * injected itself (vendor_inject_soft_event, `soft` its EVENTINJ): RIP is
+ * past the instruction then (or nRIP holds the return address), so it is
+ * queued again as it was.
  */
-static void requeue_interrupted_event(struct vmcb_control *c)
+static bool requeue_interrupted_event(struct vmcb_control *c, uint64_t soft, uint64_t next_rip)
 {
 	uint64_t ev = c->exit_int_info, type = ev & SVM_EVTINJ_TYPE_MASK;
 	unsigned vector = ev & SVM_EVTINJ_VECTOR;
 
+	if (soft && (ev & (SVM_EVTINJ_TYPE_MASK | SVM_EVTINJ_VECTOR)) ==
+		    (soft & (SVM_EVTINJ_TYPE_MASK | SVM_EVTINJ_VECTOR))) {
+		c->event_inj = soft;
+		if (svm_cpu.caps.next_rip)
+			c->next_rip = next_rip;
+		return true;
+	}
 	if (type == SVM_EVTINJ_TYPE_SOFT ||
 	    (type == SVM_EVTINJ_TYPE_EXCEPTION &&
 	     (vector == X86_EXC_BP || vector == X86_EXC_OF)))
-		return;
+		return false;
 	c->event_inj = ev;
+	return false;
 }
 
 void vendor_vcpu_run(struct vcpu *v)
@@ -225,8 +237,9 @@ void vendor_vcpu_run(struct vcpu *v)
 
 	c->tlb_control = SVM_TLB_CONTROL_DO_NOTHING;
 	c->event_inj = 0;
-	if (c->exit_int_info & SVM_EVTINJ_VALID)
-		requeue_interrupted_event(c);
+	if (!(c->exit_int_info & SVM_EVTINJ_VALID) ||
+	    !requeue_interrupted_event(c, sv->soft_inj, sv->soft_next_rip))
+		sv->soft_inj = 0;       /* delivered (or not L1's): done with it */
 	svm_decode_exit(v, vmcb);
 }
 

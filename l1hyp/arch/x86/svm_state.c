@@ -188,6 +188,24 @@ void vendor_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 	vmcb->control.event_inj = ev;
 }
 
+void vendor_inject_soft_event(struct vcpu *v, unsigned vector, unsigned len, bool intn)
+{
+	struct svm_vcpu *sv = svm_of(v);
+	struct vmcb *vmcb = sv->vmcb;
+	uint64_t next = v->regs.rip + len;
+
+	if (!vendor_long_mode(v))
+		next = (uint32_t)next;
+	vmcb->control.event_inj = (vector & 0xFF) | SVM_EVTINJ_VALID |
+				  (intn ? SVM_EVTINJ_TYPE_SOFT : SVM_EVTINJ_TYPE_EXCEPTION);
+	if (svm_cpu.caps.next_rip)
+		vmcb->control.next_rip = next;
+	else
+		v->regs.rip = next;
+	sv->soft_inj = vmcb->control.event_inj;
+	sv->soft_next_rip = next;
+}
+
 void vendor_inject_debug_trap(struct vcpu *v, uint64_t dr6_bits)
 {
 	svm_vmcb(v)->save.dr6 |= dr6_bits;
@@ -222,6 +240,7 @@ static const struct { uint32_t misc1, misc2, cr; } intercept_bits[VCPU_INTERCEPT
 	[VCPU_INTERCEPT_INTR]        = { SVM_INTERCEPT_INTR, 0 },
 	[VCPU_INTERCEPT_CR8_WRITE]   = { 0, 0, SVM_INTERCEPT_CR_WRITE(8) },
 	[VCPU_INTERCEPT_IRET]        = { SVM_INTERCEPT_IRET, 0 },
+	[VCPU_INTERCEPT_INTN]        = { SVM_INTERCEPT_INTN, 0 },
 };
 
 void vendor_set_intercept(struct vcpu *v, enum vcpu_intercept what, bool on)

@@ -20,6 +20,7 @@
 #define SVM_INTERCEPT_TR_WRITE     (1u << 13)
 #define SVM_INTERCEPT_CPUID        (1u << 18)
 #define SVM_INTERCEPT_IRET         (1u << 20)
+#define SVM_INTERCEPT_INTN         (1u << 21)  /* INTn, INT3, INTO (and ICEBP under QEMU's TCG) */
 #define SVM_INTERCEPT_INVD         (1u << 22)
 #define SVM_INTERCEPT_PAUSE        (1u << 23)
 #define SVM_INTERCEPT_HLT          (1u << 24)
@@ -53,6 +54,7 @@
 #define SVM_EXIT_VINTR       0x064
 #define SVM_EXIT_CPUID       0x072
 #define SVM_EXIT_IRET        0x074
+#define SVM_EXIT_SWINT       0x075  /* VMEXIT_SWINT: INTn; no EXITINFO, RIP at the instruction */
 #define SVM_EXIT_INVD        0x076
 #define SVM_EXIT_PAUSE       0x077
 #define SVM_EXIT_HLT         0x078
