@@ -29,6 +29,7 @@ struct l1 {
 	struct vendor_caps caps;
 	struct frame_alloc fa;
 	struct npt_ops npt_ops;
+	uint64_t npt_tables;            /* NPT table pages in use, all views together */
 	struct exit_stats stats;
 	struct l2_console l2con;
 	uint64_t l2_ram_hpa, l2_ram_size;

@@ -68,12 +68,44 @@ static uint64_t *npt_alloc_table(void *ctx, uint64_t *phys)
 		return 0;
 	zero_qwords((void *)pa, FRAME_SIZE);
 	*phys = pa;
+	l1.npt_tables++;
 	return (uint64_t *)pa;
 }
 
 static void npt_free_table(void *ctx, uint64_t *table, uint64_t phys)
 {
 	frame_free_page(&l1.fa, phys);
+	l1.npt_tables--;
+}
+
+/* The NPT tables' reference counts (mm/npt.h, table_refs: views share the
+ * tables they have alike), one per 4 KiB frame the allocator can hand
+ * out, indexed by frame number. */
+static uint32_t *npt_refs;
+static uint64_t npt_refs_frames;
+
+static uint32_t *npt_table_refs(void *ctx, uint64_t phys)
+{
+	uint64_t f = phys >> 12;
+
+	if (f >= npt_refs_frames)       /* every table comes from l1.fa: not reached */
+		l1_end_run(NESTLAB_STATUS_L1_ERROR, "NPT table %lx outside the frames "
+			   "L1 counts references of", phys);
+	return &npt_refs[f];
+}
+
+static void npt_refs_init(void)
+{
+	uint64_t top = l1.fa.nr_ranges ? l1.fa.range[l1.fa.nr_ranges - 1].end : 0;
+	uint64_t bytes = ((top >> 12) * sizeof(uint32_t) + FRAME_SIZE - 1) & ~(FRAME_SIZE - 1);
+	uint64_t pa = bytes ? frame_alloc_contig(&l1.fa, bytes, FRAME_SIZE) : FRAME_NONE;
+
+	if (pa == FRAME_NONE)
+		l1_end_run(NESTLAB_STATUS_BAD_CONFIG, "no memory for the NPT tables' reference "
+			   "counts (%lu KiB): give L1 more memory (QEMU -m)", bytes >> 10);
+	zero_qwords((void *)pa, bytes);
+	npt_refs = (uint32_t *)pa;
+	npt_refs_frames = top >> 12;
 }
 
 static uint64_t *npt_table_ptr(void *ctx, uint64_t phys) { return (uint64_t *)phys; }
@@ -317,9 +349,11 @@ static void l2_ram_init(void)
 			   "cannot allocate %lu MiB of L2 RAM: give L1 more memory "
 			   "(QEMU -m) or lower l2mem", l1.cfg.l2mem_mib);
 	zero_qwords((void *)l1.l2_ram_hpa, l1.l2_ram_size);
+	npt_refs_init();
 	l1.npt_ops = (struct npt_ops){ .alloc_table = npt_alloc_table,
 				       .free_table = npt_free_table,
-				       .table_ptr = npt_table_ptr };
+				       .table_ptr = npt_table_ptr,
+				       .table_refs = npt_table_refs };
 }
 
 /* View 0: the identity map of L2 RAM (all of it now, or page by page on

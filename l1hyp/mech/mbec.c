@@ -73,6 +73,18 @@ void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa, enum mbec_cau
 		      (uint64_t)v->views[view].asid << 32, gpa);
 }
 
+void mbec_share(struct vcpu *v, uint64_t gpa, uint64_t size)
+{
+	struct npt *base = &v->views[MBEC_VIEW_BASE].npt, *user = &v->views[MBEC_VIEW_USER].npt;
+	struct npt *super = &v->views[MBEC_VIEW_SUPER].npt;
+
+	/* No allocation, no translation changed: cannot fail for a range of
+	 * L2 RAM (the callers' are). */
+	npt_share(base, user, gpa, size);
+	npt_share(base, super, gpa, size);
+	npt_share(user, super, gpa, size);
+}
+
 static enum mbec_cause cause_of(const uint64_t *counter)
 {
 	if (counter == &mbec.via_syscall)
@@ -200,6 +212,7 @@ static uint32_t hc_set(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t *r
 	memset(mbec.rights + (gpa >> 12), (int)rights, pages);
 	npt_set_exec(&v->views[MBEC_VIEW_USER].npt, gpa, size, rights & NESTLAB_MBEC_X_USER);
 	npt_set_exec(&v->views[MBEC_VIEW_SUPER].npt, gpa, size, rights & NESTLAB_MBEC_X_SUPER);
+	mbec_share(v, gpa, size);
 	vendor_flush_tlb(v, VCPU_FLUSH_ALL);            /* every view's ASID */
 	*r0 = pages;
 	return NESTLAB_HC_OK;
@@ -251,7 +264,6 @@ static void mbec_report(struct vcpu *v)
 {
 	static const char *const viol[] = { "stop", "inject", "report" };
 
-	(void)v;
 	l1_printf("nestlab-l1: mbec: %s, %s, tlb %s, violations %s: %lu view switches "
 		  "(%lu to user, %lu to supervisor), violations %lu in user mode, "
 		  "%lu in supervisor mode\n",
@@ -260,6 +272,15 @@ static void mbec_report(struct vcpu *v)
 		  mbec.tlb == MBEC_TLB_ASID ? "asid" : "flush", viol[mbec.violation],
 		  mbec.switches_to_user + mbec.switches_to_super, mbec.switches_to_user,
 		  mbec.switches_to_super, mbec.violations_user, mbec.violations_super);
+	if (mbec.enabled)
+		l1_printf("nestlab-l1: mbec: NPT table pages %lu in use by L1's views (base %lu, "
+			  "user %lu, supervisor %lu tables each reaches: %lu unshared)\n",
+			  l1.npt_tables, v->views[MBEC_VIEW_BASE].npt.nr_tables,
+			  v->views[MBEC_VIEW_USER].npt.nr_tables,
+			  v->views[MBEC_VIEW_SUPER].npt.nr_tables,
+			  v->views[MBEC_VIEW_BASE].npt.nr_tables +
+			  v->views[MBEC_VIEW_USER].npt.nr_tables +
+			  v->views[MBEC_VIEW_SUPER].npt.nr_tables);
 	if (mbec.design == MBEC_DESIGN_INTERCEPT)
 		l1_printf("nestlab-l1: mbec intercept: switches at %lu SYSCALL, %lu SYSRET, "
 			  "%lu exceptions, %lu INT n, %lu IRET, %lu interrupts; backstop "

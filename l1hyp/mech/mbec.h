@@ -100,6 +100,11 @@ void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa, enum mbec_cau
 /* Switch to view (if not there yet) for a reason counted in *counter. */
 void mbec_switch_for(struct vcpu *v, unsigned view, uint64_t *counter);
 
+/* After an edit of [gpa, gpa+size) in the views: the subtrees the base,
+ * user and supervisor views have alike there become one table each
+ * (npt_share: no allocation, no translation changed). */
+void mbec_share(struct vcpu *v, uint64_t gpa, uint64_t size);
+
 /* Install the NPF handler (mbec_fault.c). 0 or -1. */
 int mbec_fault_init(void);
 

@@ -16,7 +16,8 @@
  *   - anything else goes to the core (MMIO, bad accesses, lazy NPT). A
  *     page lazy NPT has just mapped in the active view is then mapped in
  *     the base view and both mode views too, each with its own execute
- *     right, so the views never disagree on what is mapped.
+ *     right, so the views never disagree on what is mapped; then what
+ *     the views have alike there is shared again (mbec_share).
  */
 #include "mbec.h"
 #include "../core/l1.h"
@@ -56,7 +57,12 @@ static unsigned violation(struct vcpu *v, uint64_t gpa, unsigned cpl)
 			mbec_switch_for(v, MBEC_VIEW_SUPER, &mbec.via_exception);
 		return 0;
 	case MBEC_VIOL_REPORT:
-		npt_set_exec(&v->views[view].npt, gpa & ~0xFFFull, 0x1000, true);
+		/* The view's own copy of the page's tables first (copy on
+		 * write: the other views may share them). */
+		if (npt_set_exec(&v->views[view].npt, gpa & ~0xFFFull, 0x1000, true))
+			return vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, false,
+					 "mbec: out of memory making GPA %lx executable in "
+					 "view %u", gpa & ~(uint64_t)0xFFF, view);
 		vendor_flush_tlb(v, VCPU_FLUSH_ASID);
 		return 0;
 	case MBEC_VIOL_STOP:
@@ -82,15 +88,18 @@ static void mirror_lazy_page(struct vcpu *v, uint64_t page)
 		struct npt *n = &v->views[i].npt;
 		struct npt_walk_result o;
 
-		if (npt_walk(n, page, &o) &&
-		    npt_map(n, page, w.hpa & ~0xFFFull, 0x1000, NPT_R | NPT_W, 0)) {
+		/* map (the shared tables on the way copied for this view),
+		 * then the right (npt_set_exec copies what npt_map did not) */
+		if ((npt_walk(n, page, &o) &&
+		     npt_map(n, page, w.hpa & ~0xFFFull, 0x1000, NPT_R | NPT_W, 0)) ||
+		    npt_set_exec(n, page, 0x1000, mbec_view_exec(i, page))) {
 			vcpu_stop(v, NESTLAB_STATUS_L1_ERROR, false,
 				  "mbec: cannot map L2 GPA %lx in view %u (out of memory)",
 				  page, i);
 			return;
 		}
-		npt_set_exec(n, page, 0x1000, mbec_view_exec(i, page));
 	}
+	mbec_share(v, page, 0x1000);
 }
 
 static unsigned mbec_npf(struct vcpu *v)

@@ -10,6 +10,14 @@
  *  - every leaf is P|US, RW if NPT_W, NX if not NPT_X (APM 15.25.5: nested
  *    walks are user accesses, so US is needed at every level);
  *  - the gPA range is the 48 bits a 4-level tree indexes, hPAs are 52-bit.
+ *  - sharing (npt_ops.table_refs set): a table may be reached from several
+ *    hierarchies (views, npt_clone and npt_share); its reference count is
+ *    the number of entries and roots that point at it. A table with more
+ *    than one is never written: an edit first copies it (npt_own, copy on
+ *    write: the copy takes one reference to each of its children) along
+ *    the path it changes, so an edit of one view never shows in another.
+ *    A root belongs to its hierarchy alone. Without table_refs nothing is
+ *    shared (npt_clone copies every table), as before sharing existed.
  * The caller flushes the TLB after changes that remove or reduce rights
  * (APM 15.16: TLB_CONTROL, or a new ASID).
  */
@@ -102,13 +110,103 @@ static bool npt_table_empty(const uint64_t *table)
 	return true;
 }
 
+/* ---- references: tables shared between hierarchies ---- */
+
+static uint32_t *npt_refs(const struct npt *npt, uint64_t entry)
+{
+	const struct npt_ops *o = npt->ops;
+
+	return o->table_refs ? o->table_refs(o->ctx, entry & NPTE_ADDR) : 0;
+}
+
+/* A zeroed table, its one reference taken by the caller's entry or root. */
+static uint64_t *npt_new_table(struct npt *npt, uint64_t *phys)
+{
+	uint64_t *t = npt->ops->alloc_table(npt->ops->ctx, phys);
+	uint32_t *r;
+
+	if (t && (r = npt_refs(npt, *phys)))
+		*r = 1;
+	return t;
+}
+
+static void npt_get(const struct npt *npt, uint64_t entry)
+{
+	uint32_t *r = npt_refs(npt, entry);
+
+	if (r)
+		(*r)++;
+}
+
+static bool npt_is_shared(const struct npt *npt, uint64_t entry)
+{
+	const uint32_t *r = npt_refs(npt, entry);
+
+	return r && *r > 1;
+}
+
+/* Drop one reference to the table at `level` that entry points to; the
+ * last one frees it, and drops its own references to its children first.
+ * Tables go back to ops as they came: zeroed. */
+static void npt_put(struct npt *npt, uint64_t entry, int level)
+{
+	uint32_t *r = npt_refs(npt, entry);
+	uint64_t phys = entry & NPTE_ADDR, *t;
+
+	if (r && --*r > 0)
+		return;
+	t = npt->ops->table_ptr(npt->ops->ctx, phys);
+	for (unsigned i = 0; i < NPT_ENTRIES; i++) {
+		uint64_t e = t[i];
+
+		t[i] = 0;
+		if ((e & NPTE_P) && !npt_is_leaf(e, level))
+			npt_put(npt, e, level - 1);
+	}
+	npt->ops->free_table(npt->ops->ctx, t, phys);
+}
+
+/* Free an emptied table of this hierarchy (its only reference is *slot). */
 static void npt_free(struct npt *npt, uint64_t entry)
 {
-	uint64_t phys = entry & NPTE_ADDR;
-
-	npt->ops->free_table(npt->ops->ctx, npt->ops->table_ptr(npt->ops->ctx, phys), phys);
+	npt_put(npt, entry, 1);         /* empty: its level does not matter */
 	npt->nr_tables--;
 }
+
+/*
+ * Copy on write: make the table at `level` that *slot points to this
+ * hierarchy's own before an edit writes into it. If other entries share
+ * it, a copy (every entry, its children gaining a reference) replaces it
+ * in *slot and the shared one loses this reference. NPT_E_NOMEM leaves
+ * *slot as it was. The translation is the same either way.
+ */
+static int npt_own(struct npt *npt, uint64_t *slot, int level)
+{
+	uint64_t *from, *to, phys;
+	uint32_t *r;
+
+	if (!npt_is_shared(npt, *slot))
+		return 0;
+	to = npt_new_table(npt, &phys);
+	if (!to)
+		return NPT_E_NOMEM;
+	from = npt_table(npt, *slot);
+	for (unsigned i = 0; i < NPT_ENTRIES; i++) {
+		to[i] = from[i];
+		if ((from[i] & NPTE_P) && !npt_is_leaf(from[i], level))
+			npt_get(npt, from[i]);
+	}
+	r = npt_refs(npt, *slot);
+	(*r)--;                         /* > 1 before: others still hold it */
+	*slot = (phys & NPTE_ADDR) | (*slot & ~NPTE_ADDR);
+	return 0;
+}
+
+/* Make every table below `table` (at level) that reaches a page of
+ * [gpa, end) this hierarchy's own: afterwards an edit of the range writes
+ * only into its own tables and needs no allocation for that. */
+static int npt_own_range(struct npt *npt, uint64_t *table, int level, uint64_t gpa,
+			 uint64_t end);
 
 /* The chunk of [gpa, end) that falls in the level-sized entry holding gpa. */
 static inline uint64_t npt_chunk_end(uint64_t gpa, uint64_t end, int level)
@@ -175,12 +273,14 @@ static int npt_map_level(struct npt *npt, uint64_t *table, int level, uint64_t g
 
 			if (!(*slot & NPTE_P)) {
 				uint64_t phys;
-				uint64_t *t = npt->ops->alloc_table(npt->ops->ctx, &phys);
+				uint64_t *t = npt_new_table(npt, &phys);
 
 				if (!t)
 					return NPT_E_NOMEM;
 				npt->nr_tables++;
 				*slot = (phys & NPTE_ADDR) | NPTE_TABLE;
+			} else if ((rc = npt_own(npt, slot, level - 1))) {
+				return rc;
 			}
 			rc = npt_map_level(npt, npt_table(npt, *slot), level - 1, gpa,
 					   next, hpa, leaf, flags, done);
@@ -254,17 +354,20 @@ static int npt_split_at(struct npt *npt, uint64_t gpa)
 	if (!(gpa & (NPT_PAGE_2M - 1)) || gpa >= NPT_GPA_LIMIT)
 		return 0;
 	for (int level = 4; level > 2; level--) {
-		uint64_t e = table[npt_index(gpa, level)];
+		uint64_t *e = &table[npt_index(gpa, level)];
+		int rc;
 
-		if (!(e & NPTE_P))
+		if (!(*e & NPTE_P))
 			return 0;
-		table = npt_table(npt, e);
+		if ((rc = npt_own(npt, e, level - 1)))
+			return rc;
+		table = npt_table(npt, *e);
 	}
 	slot = &table[npt_index(gpa, 2)];
 	if (!(*slot & NPTE_P) || !(*slot & NPTE_PS))
 		return 0;
 
-	pt = npt->ops->alloc_table(npt->ops->ctx, &phys);
+	pt = npt_new_table(npt, &phys);
 	if (!pt)
 		return NPT_E_NOMEM;
 	npt->nr_tables++;
@@ -278,13 +381,36 @@ static int npt_split_at(struct npt *npt, uint64_t gpa)
 	return 0;
 }
 
+/* Before an edit of [gpa, end): its tables this hierarchy's own, and the
+ * 2 MiB leaves its ends cut split. NPT_E_NOMEM may leave some of that
+ * done, which changes no translation. */
 static int npt_split_bounds(struct npt *npt, uint64_t gpa, uint64_t end)
 {
-	int rc = npt_split_at(npt, gpa);
+	int rc = npt_own_range(npt, npt->root, 4, gpa, end);
 
-	if (rc)
-		return rc;
-	return end < NPT_GPA_LIMIT ? npt_split_at(npt, end) : 0;
+	if (!rc)
+		rc = npt_split_at(npt, gpa);
+	if (!rc && end < NPT_GPA_LIMIT)
+		rc = npt_split_at(npt, end);
+	return rc;
+}
+
+static int npt_own_range(struct npt *npt, uint64_t *table, int level, uint64_t gpa,
+			 uint64_t end)
+{
+	while (gpa < end) {
+		uint64_t next = npt_chunk_end(gpa, end, level);
+		uint64_t *slot = &table[npt_index(gpa, level)];
+		int rc;
+
+		if ((*slot & NPTE_P) && !npt_is_leaf(*slot, level)) {
+			if ((rc = npt_own(npt, slot, level - 1)) ||
+			    (rc = npt_own_range(npt, npt_table(npt, *slot), level - 1, gpa, next)))
+				return rc;
+		}
+		gpa = next;
+	}
+	return 0;
 }
 
 int npt_init(struct npt *npt, const struct npt_ops *ops)
@@ -293,7 +419,7 @@ int npt_init(struct npt *npt, const struct npt_ops *ops)
 
 	npt->ops = ops;
 	npt->nr_tables = 0;
-	npt->root = ops->alloc_table(ops->ctx, &phys);
+	npt->root = npt_new_table(npt, &phys);
 	if (!npt->root) {
 		npt->root_phys = 0;
 		return NPT_E_NOMEM;
@@ -303,28 +429,12 @@ int npt_init(struct npt *npt, const struct npt_ops *ops)
 	return 0;
 }
 
-/* Free every table below table, and leave table itself zeroed (tables go
- * back to ops as they came: zero). */
-static void npt_destroy_level(struct npt *npt, uint64_t *table, int level)
-{
-	for (unsigned i = 0; i < NPT_ENTRIES; i++) {
-		uint64_t e = table[i];
-
-		table[i] = 0;
-		if (!(e & NPTE_P) || npt_is_leaf(e, level))
-			continue;
-		npt_destroy_level(npt, npt_table(npt, e), level - 1);
-		npt_free(npt, e);
-	}
-}
-
 void npt_destroy(struct npt *npt)
 {
 	if (!npt->root)
 		return;
-	npt_destroy_level(npt, npt->root, 4);
-	npt->ops->free_table(npt->ops->ctx, npt->root, npt->root_phys);
-	npt->nr_tables--;
+	npt_put(npt, npt->root_phys, 4);        /* the root's one reference */
+	npt->nr_tables = 0;
 	npt->root = NULL;
 	npt->root_phys = 0;
 }
@@ -432,7 +542,8 @@ const char *npt_strerror(int rc)
 
 /* ---- views: copies of a hierarchy with their own execute rights ---- */
 
-/* Copy src's table at level into a fresh table of dst (*dst_entry). */
+/* Copy src's table at level into a fresh table of dst (*dst_entry): the
+ * clone without sharing (no table_refs). */
 static int npt_clone_level(struct npt *dst, const struct npt *src, const uint64_t *from,
 			   uint64_t *to, int level)
 {
@@ -444,7 +555,7 @@ static int npt_clone_level(struct npt *dst, const struct npt *src, const uint64_
 			to[i] = e;
 			continue;
 		}
-		t = dst->ops->alloc_table(dst->ops->ctx, &phys);
+		t = npt_new_table(dst, &phys);
 		if (!t)
 			return NPT_E_NOMEM;
 		dst->nr_tables++;
@@ -462,10 +573,79 @@ int npt_clone(struct npt *dst, const struct npt *src)
 
 	if (rc)
 		return rc;
+	if (src->ops->table_refs) {
+		/* A root of its own; everything below shared. */
+		for (unsigned i = 0; i < NPT_ENTRIES; i++) {
+			dst->root[i] = src->root[i];
+			if (src->root[i] & NPTE_P)
+				npt_get(dst, src->root[i]);
+		}
+		dst->nr_tables = src->nr_tables;
+		return 0;
+	}
 	rc = npt_clone_level(dst, src, src->root, dst->root, 4);
 	if (rc)
 		npt_destroy(dst);       /* frees what the partial copy allocated */
 	return rc;
+}
+
+/* ---- sharing identical subtrees (npt_share) ---- */
+
+/* Hardware sets A (and D in leaves) on the entries it walks (APM vol.2
+ * 15.25.5 and 5.4.1); L1 uses neither, so they do not make two entries
+ * differ. */
+#define NPTE_AD (X86_PTE_A | X86_PTE_D)
+
+static bool npt_same_entry(uint64_t x, uint64_t y)
+{
+	return !((x ^ y) & ~NPTE_AD);
+}
+
+/*
+ * Tables ta of a and tb of b at `level`: make each pair of their children
+ * that map [gpa, end) alike one table (b's entry then points at a's child,
+ * which gains a reference; b's loses one, freed with its subtree if it was
+ * the last), and say whether ta and tb are now alike entry for entry.
+ * Entries outside the range count as alike only when equal as they stand.
+ */
+static bool npt_share_level(struct npt *a, struct npt *b, const uint64_t *ta, uint64_t *tb,
+			    int level, uint64_t base, uint64_t gpa, uint64_t end)
+{
+	bool alike = true;
+
+	for (unsigned i = 0; i < NPT_ENTRIES; i++) {
+		uint64_t x = ta[i], y = tb[i];
+		uint64_t lo = base + (uint64_t)i * npt_span(level), hi = lo + npt_span(level);
+		bool tables = (x & NPTE_P) && (y & NPTE_P) && !npt_is_leaf(x, level) &&
+			      !npt_is_leaf(y, level);
+
+		if (tables && (x & NPTE_ADDR) == (y & NPTE_ADDR))
+			continue;                               /* shared already */
+		if (tables && lo < end && gpa < hi &&
+		    npt_share_level(a, b, npt_table(a, x), npt_table(b, y), level - 1, lo,
+				    gpa > lo ? gpa : lo, end < hi ? end : hi)) {
+			npt_get(a, x);
+			tb[i] = (x & NPTE_ADDR) | (y & ~NPTE_ADDR);
+			npt_put(b, y, level - 1);
+			continue;
+		}
+		if (tables || !npt_same_entry(x, y))
+			alike = false;
+	}
+	return alike;
+}
+
+int npt_share(struct npt *a, struct npt *b, uint64_t gpa, uint64_t size)
+{
+	int rc = npt_check_range(gpa, size);
+
+	if (rc)
+		return rc;
+	if (a->ops != b->ops)
+		return NPT_E_PERM;
+	if (a->ops->table_refs)
+		npt_share_level(a, b, a->root, b->root, 4, 0, gpa, gpa + size);
+	return 0;
 }
 
 int npt_prepare_range(struct npt *npt, uint64_t gpa, uint64_t size)

@@ -45,6 +45,10 @@ struct npt_ops {
 	void (*free_table)(void *ctx, uint64_t *table, uint64_t phys);
 	/* The pointer through which the table at physical address phys is used. */
 	uint64_t *(*table_ptr)(void *ctx, uint64_t phys);
+	/* Where the table at phys keeps its reference count (the builder sets
+	 * it when it allocates the table), or NULL in the ops: then no table
+	 * is ever shared and npt_clone copies every table. */
+	uint32_t *(*table_refs)(void *ctx, uint64_t phys);
 	void *ctx;
 };
 
@@ -52,7 +56,8 @@ struct npt {
 	const struct npt_ops *ops;
 	uint64_t *root;       /* PML4 */
 	uint64_t root_phys;   /* goes into VMCB.N_CR3 */
-	uint64_t nr_tables;   /* tables allocated, root included */
+	uint64_t nr_tables;   /* tables this hierarchy reaches, root included
+			       * (shared ones too: what it would hold alone) */
 };
 
 struct npt_walk_result {
@@ -77,22 +82,34 @@ int  npt_protect(struct npt *npt, uint64_t gpa, uint64_t size, unsigned perms);
 int  npt_walk(const struct npt *npt, uint64_t gpa, struct npt_walk_result *out);
 
 /*
- * Views (MBEC emulation, mech/mbec.c): copies of a hierarchy that differ
- * from it only in execute rights.
- *   npt_clone      dst becomes a copy of src (its own tables, the same
- *                  leaves); NPT_E_NOMEM leaves dst empty (destroyed).
- *   npt_prepare_range  split the 2 MiB leaves the range's two ends fall
- *                  inside, so that a change of the range touches only its
- *                  own pages; NPT_E_NOMEM may leave some split, which
- *                  changes no translation or right.
+ * Views (MBEC emulation, mech/mbec.c; domains, interposition): copies of a
+ * hierarchy that differ from it in a few leaves, sharing every table they
+ * have alike (with ops.table_refs; npt.c says how: copy on write).
+ *   npt_clone      dst becomes a copy of src: a root of its own, every
+ *                  table below shared (without table_refs: its own copy of
+ *                  each); NPT_E_NOMEM leaves dst empty (destroyed).
+ *   npt_prepare_range  make the range's tables this hierarchy's own (copy
+ *                  the shared ones) and split the 2 MiB leaves its two
+ *                  ends fall inside, so that a change of the range touches
+ *                  only its own pages and tables; NPT_E_NOMEM may leave
+ *                  some of that done, which changes no translation or
+ *                  right (of this hierarchy or any other).
  *   npt_set_exec   clear (exec) or set NX on every present leaf of the
  *                  range, holes skipped, read/write rights kept; after a
  *                  successful npt_prepare_range of the same range it
  *                  cannot fail, so a caller changing several views
  *                  prepares all of them first: all or nothing.
+ *   npt_share      after edits: every subtree of b that maps part of
+ *                  [gpa, gpa+size) and is alike, entry for entry (A/D
+ *                  bits aside), to a's at the same place becomes a's
+ *                  table (b's copy is freed). No allocation, cannot fail
+ *                  but for bad arguments (NPT_E_ALIGN/RANGE; NPT_E_PERM
+ *                  for two hierarchies of different ops); no translation
+ *                  of either changes. Roots are never shared.
  */
 int  npt_clone(struct npt *dst, const struct npt *src);
 int  npt_prepare_range(struct npt *npt, uint64_t gpa, uint64_t size);
 int  npt_set_exec(struct npt *npt, uint64_t gpa, uint64_t size, bool exec);
+int  npt_share(struct npt *a, struct npt *b, uint64_t gpa, uint64_t size);
 
 #endif

@@ -1,4 +1,4 @@
-# Host Criterion tests for L1's pure modules (npt, frame_alloc, guest_mem,
+# Host Criterion tests for L1's pure modules (npt and its sharing, frame_alloc, guest_mem,
 # mb_loader, mb_elf): each test executable links its test file with the
 # module's own source compiled with HOST_CFLAGS, so the code under test is
 # the code L1 runs. copy_safe links L1's fault-safe access assembly itself;
@@ -7,9 +7,10 @@
 # Outputs in $(BUILD)/l1hyp/tests/.
 
 L1TEST_DIR   := $(BUILD)/l1hyp/tests
-L1TEST_NAMES := npt frame_alloc guest_mem mb_loader mb_elf copy_safe
+L1TEST_NAMES := npt npt_share frame_alloc guest_mem mb_loader mb_elf copy_safe
 
 L1TEST_SRC_npt         := l1hyp/mm/npt.c
+L1TEST_SRC_npt_share   := l1hyp/mm/npt.c
 L1TEST_SRC_frame_alloc := l1hyp/mm/frame_alloc.c
 L1TEST_SRC_guest_mem   := l1hyp/core/guest_mem.c
 L1TEST_SRC_mb_loader   := l1hyp/boot/mb_loader.c

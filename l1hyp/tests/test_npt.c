@@ -13,8 +13,6 @@
 #include "mm/npt.h"
 #include "../../lib/freestanding/x86_paging.h"
 
-#define POOL_TABLES       1024u
-#define NPT_TEST_PHYS_BASE 0x7000000ull
 #define HPA_BASE          0x40000000ull
 #define MiB               0x100000ull
 #define GiB               0x40000000ull
@@ -30,72 +28,9 @@
 #define E_NX  X86_PTE_NX
 #define E_ADDR X86_PTE_ADDR
 
-struct pool {
-	uint64_t (*mem)[512];
-	bool used[POOL_TABLES];
-	unsigned in_use;
-	long fail_after;    /* allocations left before failing; < 0: never */
-	unsigned allocs, frees;
-	bool check_zero_on_free;
-};
+#include "npt_test_pool.h"
 
-static struct pool pool;
 static struct npt npt;
-
-static uint64_t *pool_alloc(void *ctx, uint64_t *phys)
-{
-	struct pool *p = ctx;
-
-	if (p->fail_after == 0)
-		return NULL;
-	if (p->fail_after > 0)
-		p->fail_after--;
-	for (unsigned i = 0; i < POOL_TABLES; i++) {
-		if (!p->used[i]) {
-			p->used[i] = true;
-			p->in_use++;
-			p->allocs++;
-			memset(p->mem[i], 0xAB, 4096); /* stale contents ... */
-			memset(p->mem[i], 0, 4096);    /* ... zeroed as the contract says */
-			*phys = NPT_TEST_PHYS_BASE + (uint64_t)i * 4096;
-			return p->mem[i];
-		}
-	}
-	return NULL;
-}
-
-static uint64_t *pool_ptr(void *ctx, uint64_t phys)
-{
-	struct pool *p = ctx;
-	uint64_t i = (phys - NPT_TEST_PHYS_BASE) / 4096;
-
-	cr_assert(phys >= NPT_TEST_PHYS_BASE && i < POOL_TABLES && !(phys & 0xFFF),
-		  "table_ptr(%#lx) outside the pool", (unsigned long)phys);
-	cr_assert(p->used[i], "table_ptr(%#lx) on a free table", (unsigned long)phys);
-	return p->mem[i];
-}
-
-static void pool_free(void *ctx, uint64_t *table, uint64_t phys)
-{
-	struct pool *p = ctx;
-	uint64_t i = (phys - NPT_TEST_PHYS_BASE) / 4096;
-
-	cr_assert(i < POOL_TABLES && p->used[i], "double or bad free %#lx", (unsigned long)phys);
-	cr_assert(eq(ptr, table, p->mem[i]));
-	if (p->check_zero_on_free)
-		for (unsigned k = 0; k < 512; k++)
-			cr_assert(eq(u64, table[k], 0), "freed table not empty");
-	p->used[i] = false;
-	p->in_use--;
-	p->frees++;
-}
-
-static const struct npt_ops pool_ops = {
-	.alloc_table = pool_alloc,
-	.free_table = pool_free,
-	.table_ptr = pool_ptr,
-	.ctx = &pool,
-};
 
 static void setup(void)
 {
