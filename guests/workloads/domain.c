@@ -80,7 +80,7 @@ int wl_domain(const struct wl_args *a)
 	uint64_t wrong = 0;
 	int64_t ph;
 	/* E_STATE before any check of the descriptor: the mechanism is off,
-	 * or the views are another mechanism's (MBEC). */
+	 * or the view slot is another mechanism's. */
 	int on = a->level == 2 &&
 		 kd(L2_DOMAIN_CREATE, L2_DOMAIN_DESC_MAGIC).status != NESTLAB_HC_E_STATE;
 
@@ -88,7 +88,7 @@ int wl_domain(const struct wl_args *a)
 		setup_checks(&c);
 	else
 		u_printf("SKIP: domain: needs L1's domain mechanism (level 2; the launcher turns "
-			 "it on for this workload) and the views free (not under MBEC)\n");
+			 "it on for this workload) and its view slot free\n");
 	ph = u_phase_begin(a);
 	if (ph < 0)
 		return NESTLAB_STATUS_WORKLOAD_FAIL;

@@ -323,8 +323,10 @@ static inline unsigned nestlab_wm_batch_runs(unsigned int wl, unsigned long i,
  * valid one, again; the secret's read and a call elsewhere than the gate
  * from outside; RETURN outside; CALL of another id), 2 after; in the phase
  * each iteration is one call through the gate: 2 VMMCALL exits (the CALL,
- * the domain's RETURN), whatever the transport. At level 1, and under
- * MBEC (whose views a domain cannot share yet), none (SKIP).
+ * the domain's RETURN), whatever the transport. At level 1 none (SKIP).
+ * Under MBEC the domain has a view per mode (docs/mbec.md): the same
+ * checks, and each call is one system call round trip more (the program's
+ * L2_TEST_DOMAIN request).
  */
 #define NESTLAB_WM_DOMAIN_CHECKS 16
 
@@ -481,7 +483,7 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			.defined = 1, .nestlab_l1_only = 1,
 			.exits = { { NESTLAB_EXIT_VMMCALL, NESTLAB_WM_ALWAYS, 2, 0 } },
 			NESTLAB_WM_PASSES, .checks = { 0, NESTLAB_WM_DOMAIN_CHECKS },
-			.mbec = { .skips = 1 },
+			NESTLAB_WM_MBEC_SYSCALLS(1),
 		},
 		/* intn.c: INT 0x80 to a DPL 3 gate exits nothing without MBEC;
 		 * each is a privilege change into the kernel and back (IRETQ);

@@ -334,7 +334,15 @@ Test(expect, mbec_view_switches)
 	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_DB].count, 1));
 	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_UD].count, 0));
 	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_NPF].count, 0));
+	/* domain: its checks under MBEC too, one round trip per call */
+	eval_mbec("domain", 1000, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u32, e.checks, NESTLAB_WM_DOMAIN_CHECKS));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_EXCP_UD].count, 2));
 	p_mbec = L0_MBEC_EXEC_FAULT;
+	eval_mbec("domain", 1000, L0_MBEC_VIOLATION_STOP, NULL);
+	cr_assert(eq(u32, e.checks, NESTLAB_WM_DOMAIN_CHECKS));
+	cr_assert(eq(u64, e.mbec_switches, 2));
+	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_NPF].count, 2));
 	eval_mbec("intn", 1000, L0_MBEC_VIOLATION_STOP, NULL);
 	cr_assert(eq(u64, e.mbec_switches, 2));
 	cr_assert(eq(u64, e.mbec_exits.c[NESTLAB_EXIT_NPF].count, 2));

@@ -32,7 +32,7 @@
 #include "guest_mem.h"
 #include "../../lib/freestanding/x86_regs.h"
 
-#define VCPU_MAX_VIEWS     4
+#define VCPU_MAX_VIEWS     5
 #define VCPU_MSR_SHADOWS   8    /* shadowed MSR values (msr_table.h) */
 #define VCPU_MECH_SLOTS    8    /* mechanisms with per-vCPU state */
 #define VCPU_DIAG_LEN      400

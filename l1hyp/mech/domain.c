@@ -19,10 +19,19 @@
  *     RIP or the data operand's linear address, decoded: APM vol.2 8.4.2).
  * One domain; interrupts and exceptions taken inside it run their handlers
  * in the domain's view (the rest of L2 RAM is mapped there too). Not while
- * MBEC's views are in use (CALL refused) or another mechanism holds the
- * view slot.
+ * another mechanism holds the view slot.
+ *
+ * Under MBEC (mbec.h, docs/mbec.md): the domain has a view per mode, clones
+ * of MBEC's supervisor view (DOMAIN_VIEW) and user view
+ * (MBEC_VIEW_DOMAIN_USER), so the domain's code runs with the policy's
+ * execute rights too, and its pages are absent from the base and both
+ * mode views. Entering moves the vCPU into the domain's view of its mode
+ * and MBEC's switches into the domain's pair; leaving back to the mode
+ * view of its mode. MBEC keeps the domain's views by its policy (SET,
+ * lazy NPT). A domain made before MBEC's ENABLE makes ENABLE refuse.
  */
 #include "mech.h"
+#include "mbec.h"
 #include <nestlab/domain.h>
 #include <nestlab/status.h>
 #include "../core/l1.h"
@@ -40,6 +49,7 @@
 #include <nestlab/mem.h>
 
 #define DOMAIN_VIEW    3u
+_Static_assert(DOMAIN_VIEW == MBEC_VIEW_DOMAIN_SUPER, "MBEC's domain views");
 #define DOMAIN_ID      1u       /* the one domain's id */
 #define REPORTS_MAX    8u
 
@@ -69,9 +79,28 @@ static bool ranges_hold(const struct nestlab_domain_desc *d, uint64_t gpa)
 	return false;
 }
 
+/* The pages of the domain being made or made (MBEC's mbec_view_hides). */
+static bool in_domain_desc(uint64_t gpa)
+{
+	return ranges_hold(&dom.d, gpa);
+}
+
 static bool in_domain(uint64_t gpa)
 {
 	return dom.created && ranges_hold(&dom.d, gpa);
+}
+
+/* MBEC's views are in use: the domain composes with them. */
+static bool under_mbec(const struct vcpu *v)
+{
+	return v->views[MBEC_VIEW_USER].in_use && v->views[MBEC_VIEW_SUPER].in_use;
+}
+
+/* The views the rest of L2 runs in: the base view, and MBEC's two. */
+static bool outside_view(const struct vcpu *v, unsigned view)
+{
+	return view == MBEC_VIEW_BASE ||
+	       (under_mbec(v) && (view == MBEC_VIEW_USER || view == MBEC_VIEW_SUPER));
 }
 
 static uint32_t check_desc(struct vcpu *v, const struct nestlab_domain_desc *d, uint64_t *pages)
@@ -112,44 +141,54 @@ static uint32_t hc_create(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t
 	struct vcpu *v = ctx;
 	struct vcpu_view *w = &v->views[DOMAIN_VIEW];
 	struct nestlab_domain_desc d;
+	bool mb = under_mbec(v);
+	unsigned outside = mb ? MBEC_VIEW_SUPER : MBEC_VIEW_BASE;
 	uint64_t pages;
 	uint32_t st;
 
 	(void)r1;
-	if (dom.created || w->in_use || v->views[1].in_use || v->views[2].in_use)
+	if (dom.created || w->in_use || v->views[MBEC_VIEW_DOMAIN_USER].in_use ||
+	    (!mb && (v->views[MBEC_VIEW_USER].in_use || v->views[MBEC_VIEW_SUPER].in_use)))
 		return NESTLAB_HC_E_STATE;
 	if (vcpu_copy_from_guest(v, a[0], &d, sizeof(d)))
 		return NESTLAB_HC_E_FAULT;
 	st = check_desc(v, &d, &pages);
 	if (st != NESTLAB_HC_OK)
 		return st;
-	/* The domain's view first (its own tables: the clone can fail and
-	 * leave the base view as it is), then the pages out of the base. */
-	if (npt_clone(&w->npt, &v->views[0].npt))
-		return NESTLAB_HC_E_RANGE;
-	for (unsigned i = 0; i < d.nr_ranges; i++)
-		if (npt_unmap(&v->views[0].npt, d.range[i].gpa, d.range[i].pages << 12)) {
-			/* a split without memory: map back what was taken out */
-			for (unsigned j = 0; j <= i; j++)
-				for (uint64_t p = 0; p < d.range[j].pages; p++) {
-					uint64_t gpa = d.range[j].gpa + (p << 12);
-
-					npt_unmap(&v->views[0].npt, gpa, NPT_PAGE_4K);
-					npt_map(&v->views[0].npt, gpa, l1.l2_ram_hpa + gpa,
-						NPT_PAGE_4K, NPT_RWX, 0);
-				}
-			npt_destroy(&w->npt);
-			vendor_flush_tlb(v, VCPU_FLUSH_ALL);
-			return NESTLAB_HC_E_RANGE;
-		}
-	w->asid = VCPU_ASID_FIRST + DOMAIN_VIEW;
-	w->in_use = true;
+	/* The domain's views first (clones: they can fail and leave the
+	 * others as they are), then every outside view's tables of the
+	 * domain's ranges its own and split (the only step that allocates),
+	 * then the pages out of them, which cannot fail after that. */
 	dom.d = d;
+	if (mb ? mbec_domain_views(v, in_domain_desc) : npt_clone(&w->npt, &v->views[0].npt))
+		return NESTLAB_HC_E_RANGE;
+	for (unsigned view = MBEC_VIEW_BASE; view <= outside; view++)
+		for (unsigned i = 0; i < d.nr_ranges; i++)
+			if (npt_prepare_range(&v->views[view].npt, d.range[i].gpa,
+					      d.range[i].pages << 12)) {
+				npt_destroy(&w->npt);
+				if (mb) {
+					npt_destroy(&v->views[MBEC_VIEW_DOMAIN_USER].npt);
+					v->views[MBEC_VIEW_DOMAIN_USER].in_use = false;
+					w->in_use = false;
+					mbec_domain_drop();
+				}
+				return NESTLAB_HC_E_RANGE;
+			}
+	for (unsigned view = MBEC_VIEW_BASE; view <= outside; view++)
+		for (unsigned i = 0; i < d.nr_ranges; i++)
+			npt_unmap(&v->views[view].npt, d.range[i].gpa, d.range[i].pages << 12);
+	if (!mb) {
+		w->asid = VCPU_ASID_FIRST + DOMAIN_VIEW;
+		w->in_use = true;
+		mbec_domain_first();
+	}
 	dom.pages = pages;
 	dom.created = true;
 	vendor_flush_tlb(v, VCPU_FLUSH_ALL);
 	l1_printf("nestlab-l1: domain %u: %lu pages in %u ranges, gate %lx; absent outside "
-		  "the domain's view\n", DOMAIN_ID, pages, d.nr_ranges, d.gate);
+		  "the domain's view%s\n", DOMAIN_ID, pages, d.nr_ranges, d.gate,
+		  mb ? "s (one per mode: under MBEC)" : "");
 	*r0 = DOMAIN_ID;
 	return NESTLAB_HC_OK;
 }
@@ -160,7 +199,7 @@ static uint32_t hc_call(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t *
 
 	if (!dom.created || a[0] != DOMAIN_ID || v->exit.reason != NESTLAB_EXIT_VMMCALL)
 		return NESTLAB_HC_E_INVAL;
-	if (dom.inside || v->active_view != 0)
+	if (dom.inside || !outside_view(v, v->active_view))
 		return NESTLAB_HC_E_STATE;
 	dom.pending = PENDING_ENTER;
 	*r0 = a[1];                             /* RBX at the gate */
@@ -188,7 +227,8 @@ static unsigned after_vmmcall(struct vcpu *v)
 		dom.ret_rip = v->regs.rip;
 		dom.ret_rsp = v->regs.gpr[X86_RSP];
 		v->regs.rip = dom.d.gate;
-		vendor_switch_view(v, DOMAIN_VIEW);
+		vendor_switch_view(v, under_mbec(v) ? mbec_domain_move(true, vendor_cpl(v)) :
+				   DOMAIN_VIEW);
 		dom.inside = true;
 		dom.calls++;
 		trace_l1_mech(v, dom.slot, DOMAIN_TRACE_ENTER, dom.d.gate, dom.ret_rip);
@@ -196,7 +236,8 @@ static unsigned after_vmmcall(struct vcpu *v)
 		v->regs.rip = dom.ret_rip;
 		v->regs.gpr[X86_RSP] = dom.ret_rsp;
 		v->regs.gpr[X86_RSI] = 0;
-		vendor_switch_view(v, 0);
+		vendor_switch_view(v, under_mbec(v) ? mbec_domain_move(false, vendor_cpl(v)) :
+				   MBEC_VIEW_BASE);
 		dom.inside = false;
 		trace_l1_mech(v, dom.slot, DOMAIN_TRACE_LEAVE, v->regs.gpr[X86_RBX], 0);
 	}
@@ -228,7 +269,7 @@ static unsigned domain_npf(struct vcpu *v)
 	unsigned cpl = v->exit.cpl, error;
 	uint64_t cr2;
 
-	if (v->active_view == DOMAIN_VIEW || !in_domain(f->gpa))
+	if (dom.inside || !in_domain(f->gpa))
 		return core_npf(v);
 	if (f->flags & EXIT_NPF_IN_WALK)
 		return vcpu_stop(v, NESTLAB_STATUS_L2_BAD_ACCESS, true,

@@ -64,7 +64,7 @@ void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa, enum mbec_cau
 	vendor_switch_view(v, view);
 	if (flush)
 		vendor_flush_tlb(v, VCPU_FLUSH_ASID);
-	if (view == MBEC_VIEW_USER)
+	if (mbec_view_is_user(view))
 		mbec.switches_to_user++;
 	else
 		mbec.switches_to_super++;
@@ -75,14 +75,59 @@ void mbec_switch_view(struct vcpu *v, unsigned view, uint64_t gpa, enum mbec_cau
 
 void mbec_share(struct vcpu *v, uint64_t gpa, uint64_t size)
 {
-	struct npt *base = &v->views[MBEC_VIEW_BASE].npt, *user = &v->views[MBEC_VIEW_USER].npt;
-	struct npt *super = &v->views[MBEC_VIEW_SUPER].npt;
+	/* Pairs of views that may have subtrees alike: the base with each
+	 * mode view, the two mode views, and a domain's views with the mode
+	 * views they were cloned from and with each other. */
+	static const unsigned char pairs[][2] = {
+		{ MBEC_VIEW_BASE, MBEC_VIEW_USER }, { MBEC_VIEW_BASE, MBEC_VIEW_SUPER },
+		{ MBEC_VIEW_USER, MBEC_VIEW_SUPER },
+		{ MBEC_VIEW_SUPER, MBEC_VIEW_DOMAIN_SUPER }, { MBEC_VIEW_USER, MBEC_VIEW_DOMAIN_USER },
+		{ MBEC_VIEW_DOMAIN_USER, MBEC_VIEW_DOMAIN_SUPER },
+	};
 
 	/* No allocation, no translation changed: cannot fail for a range of
 	 * L2 RAM (the callers' are). */
-	npt_share(base, user, gpa, size);
-	npt_share(base, super, gpa, size);
-	npt_share(user, super, gpa, size);
+	for (unsigned i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		if (pairs[i][1] <= mbec_last_view())
+			npt_share(&v->views[pairs[i][0]].npt, &v->views[pairs[i][1]].npt, gpa, size);
+}
+
+int mbec_domain_views(struct vcpu *v, bool (*hidden)(uint64_t gpa))
+{
+	struct vcpu_view *ds = &v->views[MBEC_VIEW_DOMAIN_SUPER];
+	struct vcpu_view *du = &v->views[MBEC_VIEW_DOMAIN_USER];
+
+	if (npt_clone(&ds->npt, &v->views[MBEC_VIEW_SUPER].npt))
+		return -1;
+	if (npt_clone(&du->npt, &v->views[MBEC_VIEW_USER].npt)) {
+		npt_destroy(&ds->npt);
+		return -1;
+	}
+	/* Their own ASIDs whatever mbec_tlb says: a domain's entry and exit
+	 * flush nothing (nor did they without MBEC). */
+	ds->asid = VCPU_ASID_FIRST + MBEC_VIEW_DOMAIN_SUPER;
+	du->asid = VCPU_ASID_FIRST + MBEC_VIEW_DOMAIN_USER;
+	ds->in_use = du->in_use = true;
+	mbec.hidden = hidden;
+	mbec.domain = true;
+	return 0;
+}
+
+unsigned mbec_domain_move(bool inside, unsigned cpl)
+{
+	mbec.inside = inside;
+	return mbec_view_of(cpl);
+}
+
+void mbec_domain_first(void)
+{
+	mbec.domain_first = true;
+}
+
+void mbec_domain_drop(void)
+{
+	mbec.domain = false;
+	mbec.hidden = 0;
 }
 
 static enum mbec_cause cause_of(const uint64_t *counter)
@@ -158,7 +203,7 @@ static uint32_t hc_enable(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t
 	(void)r1;
 	if (a[0] != NESTLAB_MBEC_POLICY_VERSION)
 		return NESTLAB_HC_E_INVAL;
-	if (mbec.enabled)
+	if (mbec.enabled || mbec.domain_first)
 		return NESTLAB_HC_E_STATE;
 	mbec.pages = l1.l2_ram_size >> 12;
 	bytes = (mbec.pages + 4095) & ~4095ull;
@@ -205,13 +250,14 @@ static uint32_t hc_set(void *ctx, const uint64_t a[3], uint64_t *r0, uint64_t *r
 	if (gpa >= l1.l2_ram_size || pages > (l1.l2_ram_size - gpa) >> 12)
 		return NESTLAB_HC_E_RANGE;
 	size = pages << 12;
-	/* Splits first, in both views: then nothing below can fail. */
-	if (npt_prepare_range(&v->views[MBEC_VIEW_USER].npt, gpa, size) ||
-	    npt_prepare_range(&v->views[MBEC_VIEW_SUPER].npt, gpa, size))
-		return NESTLAB_HC_E_RANGE;
+	/* Splits and copies first, in every mode view (a domain's too): then
+	 * nothing below can fail. */
+	for (unsigned i = MBEC_VIEW_USER; i <= mbec_last_view(); i++)
+		if (npt_prepare_range(&v->views[i].npt, gpa, size))
+			return NESTLAB_HC_E_RANGE;
 	memset(mbec.rights + (gpa >> 12), (int)rights, pages);
-	npt_set_exec(&v->views[MBEC_VIEW_USER].npt, gpa, size, rights & NESTLAB_MBEC_X_USER);
-	npt_set_exec(&v->views[MBEC_VIEW_SUPER].npt, gpa, size, rights & NESTLAB_MBEC_X_SUPER);
+	for (unsigned i = MBEC_VIEW_USER; i <= mbec_last_view(); i++)
+		npt_set_exec(&v->views[i].npt, gpa, size, mbec_view_exec(i, gpa));
 	mbec_share(v, gpa, size);
 	vendor_flush_tlb(v, VCPU_FLUSH_ALL);            /* every view's ASID */
 	*r0 = pages;
@@ -272,15 +318,22 @@ static void mbec_report(struct vcpu *v)
 		  mbec.tlb == MBEC_TLB_ASID ? "asid" : "flush", viol[mbec.violation],
 		  mbec.switches_to_user + mbec.switches_to_super, mbec.switches_to_user,
 		  mbec.switches_to_super, mbec.violations_user, mbec.violations_super);
-	if (mbec.enabled)
+	if (mbec.enabled) {
+		uint64_t reach = 0;
+
+		for (unsigned i = MBEC_VIEW_BASE; i <= mbec_last_view(); i++)
+			reach += v->views[i].npt.nr_tables;
 		l1_printf("nestlab-l1: mbec: NPT table pages %lu in use by L1's views (base %lu, "
-			  "user %lu, supervisor %lu tables each reaches: %lu unshared)\n",
-			  l1.npt_tables, v->views[MBEC_VIEW_BASE].npt.nr_tables,
+			  "user %lu, supervisor %lu", l1.npt_tables,
+			  v->views[MBEC_VIEW_BASE].npt.nr_tables,
 			  v->views[MBEC_VIEW_USER].npt.nr_tables,
-			  v->views[MBEC_VIEW_SUPER].npt.nr_tables,
-			  v->views[MBEC_VIEW_BASE].npt.nr_tables +
-			  v->views[MBEC_VIEW_USER].npt.nr_tables +
 			  v->views[MBEC_VIEW_SUPER].npt.nr_tables);
+		if (mbec.domain)
+			l1_printf(", domain supervisor %lu, domain user %lu",
+				  v->views[MBEC_VIEW_DOMAIN_SUPER].npt.nr_tables,
+				  v->views[MBEC_VIEW_DOMAIN_USER].npt.nr_tables);
+		l1_printf(" tables each reaches: %lu unshared)\n", reach);
+	}
 	if (mbec.design == MBEC_DESIGN_INTERCEPT)
 		l1_printf("nestlab-l1: mbec intercept: switches at %lu SYSCALL, %lu SYSRET, "
 			  "%lu exceptions, %lu INT n, %lu IRET, %lu interrupts; backstop "

@@ -33,6 +33,10 @@ struct vcpu;
 #define MBEC_VIEW_BASE  0u      /* the identity view: every page executable */
 #define MBEC_VIEW_USER  1u
 #define MBEC_VIEW_SUPER 2u
+/* A protection domain under MBEC (domain.c): its view per mode, clones of
+ * the two above with the domain's pages, which the three above lack. */
+#define MBEC_VIEW_DOMAIN_SUPER 3u       /* domain.c's DOMAIN_VIEW */
+#define MBEC_VIEW_DOMAIN_USER  4u
 
 enum mbec_design { MBEC_DESIGN_EXEC_FAULT = 0, MBEC_DESIGN_INTERCEPT };
 enum mbec_tlb { MBEC_TLB_ASID = 0, MBEC_TLB_FLUSH };
@@ -58,6 +62,11 @@ struct mbec_state {
 	 * execute fault (what the intercepts missed) */
 	uint64_t via_syscall, via_sysret, via_exception, via_iret, via_event, via_swint;
 	uint64_t via_backstop;
+	/* protection domains (mbec_domain_*) */
+	bool domain;                    /* views 3 and 4 are a domain's, kept by the policy */
+	bool inside;                    /* the vCPU is in the domain's pair of views */
+	bool domain_first;              /* a domain was made before ENABLE: ENABLE refused */
+	bool (*hidden)(uint64_t gpa);   /* the domain's pages: absent in views 0-2 */
 };
 
 extern struct mbec_state mbec;
@@ -68,20 +77,41 @@ static inline unsigned mbec_rights(uint64_t gpa)
 	return mbec.rights[gpa >> 12];
 }
 
-/* The view whose fetches mode `cpl` makes. */
+/* The view whose fetches mode `cpl` makes (in the domain's pair inside a
+ * domain). */
 static inline unsigned mbec_view_of(unsigned cpl)
 {
+	if (mbec.inside)
+		return cpl == 3 ? MBEC_VIEW_DOMAIN_USER : MBEC_VIEW_DOMAIN_SUPER;
 	return cpl == 3 ? MBEC_VIEW_USER : MBEC_VIEW_SUPER;
+}
+
+static inline bool mbec_view_is_user(unsigned view)
+{
+	return view == MBEC_VIEW_USER || (mbec.domain && view == MBEC_VIEW_DOMAIN_USER);
+}
+
+/* The last view MBEC keeps: the supervisor view, or the domain's user one. */
+static inline unsigned mbec_last_view(void)
+{
+	return mbec.domain ? MBEC_VIEW_DOMAIN_USER : MBEC_VIEW_SUPER;
 }
 
 /* Execute right that view index gives the page holding gpa. */
 static inline bool mbec_view_exec(unsigned view, uint64_t gpa)
 {
-	if (view == MBEC_VIEW_USER)
+	if (view == MBEC_VIEW_BASE)
+		return true;
+	if (mbec_view_is_user(view))
 		return mbec_rights(gpa) & NESTLAB_MBEC_X_USER;
-	if (view == MBEC_VIEW_SUPER)
-		return mbec_rights(gpa) & NESTLAB_MBEC_X_SUPER;
-	return true;
+	return mbec_rights(gpa) & NESTLAB_MBEC_X_SUPER;
+}
+
+/* Whether view index lacks the page holding gpa on purpose (a domain's
+ * page outside the domain). */
+static inline bool mbec_view_hides(unsigned view, uint64_t gpa)
+{
+	return mbec.domain && view <= MBEC_VIEW_SUPER && mbec.hidden(gpa);
 }
 
 /* What made a view switch (the trace event's cause). */
@@ -104,6 +134,27 @@ void mbec_switch_for(struct vcpu *v, unsigned view, uint64_t *counter);
  * user and supervisor views have alike there become one table each
  * (npt_share: no allocation, no translation changed). */
 void mbec_share(struct vcpu *v, uint64_t gpa, uint64_t size);
+
+/*
+ * Protection domains under MBEC (domain.c calls these):
+ *   mbec_domain_views  after ENABLE: clone the supervisor view into view 3
+ *                      and the user view into view 4, and from then on keep
+ *                      all five by the policy; hidden says which pages are
+ *                      the domain's (the caller unmaps them from views
+ *                      0-2). 0, or -1 out of memory (nothing changed).
+ *   mbec_domain_move   the vCPU enters (inside) or leaves the domain: the
+ *                      pair of views MBEC switches within; returns the
+ *                      view of mode cpl in it.
+ *   mbec_domain_first  a domain made while MBEC is not enabled: ENABLE
+ *                      answers E_STATE from then on.
+ *   mbec_domain_drop   the domain's creation failed after
+ *                      mbec_domain_views: MBEC keeps three views again.
+ */
+int mbec_domain_views(struct vcpu *v, bool (*hidden)(uint64_t gpa));
+unsigned mbec_domain_move(bool inside, unsigned cpl);
+void mbec_domain_first(void);
+/* Undo mbec_domain_views' bookkeeping (the caller destroyed the views). */
+void mbec_domain_drop(void);
 
 /* Install the NPF handler (mbec_fault.c). 0 or -1. */
 int mbec_fault_init(void);

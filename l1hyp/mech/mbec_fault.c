@@ -54,7 +54,7 @@ static unsigned violation(struct vcpu *v, uint64_t gpa, unsigned cpl)
 					v->regs.rip);
 		/* Design intercept follows the exception it injects itself. */
 		if (mbec.design == MBEC_DESIGN_INTERCEPT && cpl == 3)
-			mbec_switch_for(v, MBEC_VIEW_SUPER, &mbec.via_exception);
+			mbec_switch_for(v, mbec_view_of(0), &mbec.via_exception);
 		return 0;
 	case MBEC_VIOL_REPORT:
 		/* The view's own copy of the page's tables first (copy on
@@ -73,7 +73,7 @@ static unsigned violation(struct vcpu *v, uint64_t gpa, unsigned cpl)
 			 "guest-physical page %lx, which L2's policy lets %s execute, in "
 			 "the %s view", cpl, v->regs.rip, gpa & ~(uint64_t)0xFFF,
 			 rights_name(mbec_rights(gpa)),
-			 view == MBEC_VIEW_USER ? "user" : "supervisor");
+			 mbec_view_is_user(view) ? "user" : "supervisor");
 }
 
 /* A page lazy NPT mapped in the active view: map it in the others, each
@@ -84,10 +84,12 @@ static void mirror_lazy_page(struct vcpu *v, uint64_t page)
 
 	if (npt_walk(&v->views[v->active_view].npt, page, &w))
 		return;                         /* the core did not map it */
-	for (unsigned i = MBEC_VIEW_BASE; i <= MBEC_VIEW_SUPER; i++) {
+	for (unsigned i = MBEC_VIEW_BASE; i <= mbec_last_view(); i++) {
 		struct npt *n = &v->views[i].npt;
 		struct npt_walk_result o;
 
+		if (mbec_view_hides(i, page))
+			continue;               /* a domain's page, outside the domain */
 		/* map (the shared tables on the way copied for this view),
 		 * then the right (npt_set_exec copies what npt_map did not) */
 		if ((npt_walk(n, page, &o) &&

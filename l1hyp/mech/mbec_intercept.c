@@ -88,7 +88,7 @@ static unsigned deliver(struct vcpu *v, unsigned vector, bool has_error, uint32_
 				 "mbec=intercept: exception %u raised while L2 took another "
 				 "event: not emulated", vector);
 	if (mbec.enabled && v->exit.cpl == 3)
-		mbec_switch_for(v, MBEC_VIEW_SUPER, &mbec.via_exception);
+		mbec_switch_for(v, mbec_view_of(0), &mbec.via_exception);
 	vendor_inject_exception(v, vector, has_error, error, cr2);
 	return 0;
 }
@@ -168,7 +168,7 @@ static unsigned exit_swint(struct vcpu *v)
 	if (rc)
 		return guest_insn_fail(v, rc, "swint");
 	if (mbec.enabled && v->exit.cpl == 3)
-		mbec_switch_for(v, MBEC_VIEW_SUPER, &mbec.via_swint);
+		mbec_switch_for(v, mbec_view_of(0), &mbec.via_swint);
 	return 0;
 }
 
@@ -179,7 +179,7 @@ static void before_event(struct vcpu *v, enum event_kind kind, unsigned vector)
 	if (step.on)
 		step_cancel(v);                 /* taken before the IRET ran */
 	if (mbec.enabled && vendor_cpl(v) == 3)
-		mbec_switch_for(v, MBEC_VIEW_SUPER, &mbec.via_event);
+		mbec_switch_for(v, mbec_view_of(0), &mbec.via_event);
 }
 
 int mbec_intercept_init(struct vcpu *v)
