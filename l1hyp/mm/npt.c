@@ -1,5 +1,6 @@
 /*
- * Nested page table builder and editor (see npt.h). One 4-level hierarchy in
+ * Nested page table builder and editor (see npt.h; views, i.e. clones,
+ * sharing and execute rights, are npt_view.c's). One 4-level hierarchy in
  * the long-mode page-table format (AMD APM vol.2 5.3.3, 15.25): PML4 (level
  * 4), PDPT (3), PD (2, where 2 MiB leaves live) and PT (1). Invariants kept
  * by every operation, and relied on by the tests:
@@ -22,48 +23,10 @@
  * (APM 15.16: TLB_CONTROL, or a new ASID).
  */
 #include "npt.h"
+#include "npt_internal.h"
 
 #include <nestlab/mem.h>
 #include "../../lib/freestanding/x86_paging.h"
-
-/* NPT entries have the long-mode format (APM vol.2 15.25.5, 5.3.3). */
-#define NPTE_P      X86_PTE_P
-#define NPTE_RW     X86_PTE_RW
-#define NPTE_US     X86_PTE_US
-#define NPTE_PS     X86_PTE_PS       /* 2 MiB leaf when set in a PD entry */
-#define NPTE_NX     X86_PTE_NX
-#define NPTE_ADDR   X86_PTE_ADDR     /* bits 51:12 */
-#define NPTE_ADDR2M X86_PTE_ADDR_2M  /* bits 51:21 */
-#define NPTE_TABLE  (NPTE_P | NPTE_RW | NPTE_US)
-
-#define NPT_ENTRIES  ((unsigned)X86_PT_ENTRIES)
-#define NPT_GPA_LIMIT (1ull << 48)  /* what a 4-level tree translates */
-#define NPT_HPA_LIMIT (1ull << 52)  /* APM 5.3: 52-bit physical addresses */
-
-static inline unsigned npt_shift(int level)
-{
-	return (unsigned)X86_PT_SHIFT(level);
-}
-
-static inline unsigned npt_index(uint64_t gpa, int level)
-{
-	return (unsigned)(gpa >> npt_shift(level)) & (NPT_ENTRIES - 1);
-}
-
-static inline uint64_t npt_span(int level)
-{
-	return 1ull << npt_shift(level);
-}
-
-static inline uint64_t *npt_table(const struct npt *npt, uint64_t entry)
-{
-	return npt->ops->table_ptr(npt->ops->ctx, entry & NPTE_ADDR);
-}
-
-static inline bool npt_is_leaf(uint64_t entry, int level)
-{
-	return level == 1 || (level == 2 && (entry & NPTE_PS));
-}
 
 static uint64_t npt_leaf_bits(unsigned perms)
 {
@@ -92,16 +55,6 @@ static bool npt_perms_ok(unsigned perms)
 	return (perms & NPT_R) && !(perms & ~NPT_RWX);
 }
 
-/* 0, or NPT_E_ALIGN / NPT_E_RANGE for a bad [gpa, gpa+size). */
-static int npt_check_range(uint64_t gpa, uint64_t size)
-{
-	if (size == 0 || (gpa | size) & (NPT_PAGE_4K - 1))
-		return NPT_E_ALIGN;
-	if (gpa >= NPT_GPA_LIMIT || size > NPT_GPA_LIMIT - gpa)
-		return NPT_E_RANGE;
-	return 0;
-}
-
 static bool npt_table_empty(const uint64_t *table)
 {
 	for (unsigned i = 0; i < NPT_ENTRIES; i++)
@@ -120,7 +73,7 @@ static uint32_t *npt_refs(const struct npt *npt, uint64_t entry)
 }
 
 /* A zeroed table, its one reference taken by the caller's entry or root. */
-static uint64_t *npt_new_table(struct npt *npt, uint64_t *phys)
+uint64_t *npt_new_table(struct npt *npt, uint64_t *phys)
 {
 	uint64_t *t = npt->ops->alloc_table(npt->ops->ctx, phys);
 	uint32_t *r;
@@ -130,7 +83,7 @@ static uint64_t *npt_new_table(struct npt *npt, uint64_t *phys)
 	return t;
 }
 
-static void npt_get(const struct npt *npt, uint64_t entry)
+void npt_get(const struct npt *npt, uint64_t entry)
 {
 	uint32_t *r = npt_refs(npt, entry);
 
@@ -138,7 +91,7 @@ static void npt_get(const struct npt *npt, uint64_t entry)
 		(*r)++;
 }
 
-static bool npt_is_shared(const struct npt *npt, uint64_t entry)
+bool npt_is_shared(const struct npt *npt, uint64_t entry)
 {
 	const uint32_t *r = npt_refs(npt, entry);
 
@@ -148,7 +101,7 @@ static bool npt_is_shared(const struct npt *npt, uint64_t entry)
 /* Drop one reference to the table at `level` that entry points to; the
  * last one frees it, and drops its own references to its children first.
  * Tables go back to ops as they came: zeroed. */
-static void npt_put(struct npt *npt, uint64_t entry, int level)
+void npt_put(struct npt *npt, uint64_t entry, int level)
 {
 	uint32_t *r = npt_refs(npt, entry);
 	uint64_t phys = entry & NPTE_ADDR, *t;
@@ -180,7 +133,7 @@ static void npt_free(struct npt *npt, uint64_t entry)
  * in *slot and the shared one loses this reference. NPT_E_NOMEM leaves
  * *slot as it was. The translation is the same either way.
  */
-static int npt_own(struct npt *npt, uint64_t *slot, int level)
+int npt_own(struct npt *npt, uint64_t *slot, int level)
 {
 	uint64_t *from, *to, phys;
 	uint32_t *r;
@@ -200,20 +153,6 @@ static int npt_own(struct npt *npt, uint64_t *slot, int level)
 	(*r)--;                         /* > 1 before: others still hold it */
 	*slot = (phys & NPTE_ADDR) | (*slot & ~NPTE_ADDR);
 	return 0;
-}
-
-/* Make every table below `table` (at level) that reaches a page of
- * [gpa, end) this hierarchy's own: afterwards an edit of the range writes
- * only into its own tables and needs no allocation for that. */
-static int npt_own_range(struct npt *npt, uint64_t *table, int level, uint64_t gpa,
-			 uint64_t end);
-
-/* The chunk of [gpa, end) that falls in the level-sized entry holding gpa. */
-static inline uint64_t npt_chunk_end(uint64_t gpa, uint64_t end, int level)
-{
-	uint64_t next = (gpa & ~(npt_span(level) - 1)) + npt_span(level);
-
-	return next < end ? next : end;
 }
 
 /* true if any page of [gpa, end) is present. */
@@ -384,7 +323,7 @@ static int npt_split_at(struct npt *npt, uint64_t gpa)
 /* Before an edit of [gpa, end): its tables this hierarchy's own, and the
  * 2 MiB leaves its ends cut split. NPT_E_NOMEM may leave some of that
  * done, which changes no translation. */
-static int npt_split_bounds(struct npt *npt, uint64_t gpa, uint64_t end)
+int npt_split_bounds(struct npt *npt, uint64_t gpa, uint64_t end)
 {
 	int rc = npt_own_range(npt, npt->root, 4, gpa, end);
 
@@ -395,7 +334,7 @@ static int npt_split_bounds(struct npt *npt, uint64_t gpa, uint64_t end)
 	return rc;
 }
 
-static int npt_own_range(struct npt *npt, uint64_t *table, int level, uint64_t gpa,
+int npt_own_range(struct npt *npt, uint64_t *table, int level, uint64_t gpa,
 			 uint64_t end)
 {
 	while (gpa < end) {
@@ -540,145 +479,3 @@ const char *npt_strerror(int rc)
 	return "unknown error";
 }
 
-/* ---- views: copies of a hierarchy with their own execute rights ---- */
-
-/* Copy src's table at level into a fresh table of dst (*dst_entry): the
- * clone without sharing (no table_refs). */
-static int npt_clone_level(struct npt *dst, const struct npt *src, const uint64_t *from,
-			   uint64_t *to, int level)
-{
-	for (unsigned i = 0; i < NPT_ENTRIES; i++) {
-		uint64_t e = from[i], *t, phys;
-		int rc;
-
-		if (!(e & NPTE_P) || npt_is_leaf(e, level)) {
-			to[i] = e;
-			continue;
-		}
-		t = npt_new_table(dst, &phys);
-		if (!t)
-			return NPT_E_NOMEM;
-		dst->nr_tables++;
-		to[i] = (phys & NPTE_ADDR) | (e & ~NPTE_ADDR);
-		rc = npt_clone_level(dst, src, npt_table(src, e), t, level - 1);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-int npt_clone(struct npt *dst, const struct npt *src)
-{
-	int rc = npt_init(dst, src->ops);
-
-	if (rc)
-		return rc;
-	if (src->ops->table_refs) {
-		/* A root of its own; everything below shared. */
-		for (unsigned i = 0; i < NPT_ENTRIES; i++) {
-			dst->root[i] = src->root[i];
-			if (src->root[i] & NPTE_P)
-				npt_get(dst, src->root[i]);
-		}
-		dst->nr_tables = src->nr_tables;
-		return 0;
-	}
-	rc = npt_clone_level(dst, src, src->root, dst->root, 4);
-	if (rc)
-		npt_destroy(dst);       /* frees what the partial copy allocated */
-	return rc;
-}
-
-/* ---- sharing identical subtrees (npt_share) ---- */
-
-/* Hardware sets A (and D in leaves) on the entries it walks (APM vol.2
- * 15.25.5 and 5.4.1); L1 uses neither, so they do not make two entries
- * differ. */
-#define NPTE_AD (X86_PTE_A | X86_PTE_D)
-
-static bool npt_same_entry(uint64_t x, uint64_t y)
-{
-	return !((x ^ y) & ~NPTE_AD);
-}
-
-/*
- * Tables ta of a and tb of b at `level`: make each pair of their children
- * that map [gpa, end) alike one table (b's entry then points at a's child,
- * which gains a reference; b's loses one, freed with its subtree if it was
- * the last), and say whether ta and tb are now alike entry for entry.
- * Entries outside the range count as alike only when equal as they stand.
- */
-static bool npt_share_level(struct npt *a, struct npt *b, const uint64_t *ta, uint64_t *tb,
-			    int level, uint64_t base, uint64_t gpa, uint64_t end)
-{
-	bool alike = true;
-
-	for (unsigned i = 0; i < NPT_ENTRIES; i++) {
-		uint64_t x = ta[i], y = tb[i];
-		uint64_t lo = base + (uint64_t)i * npt_span(level), hi = lo + npt_span(level);
-		bool tables = (x & NPTE_P) && (y & NPTE_P) && !npt_is_leaf(x, level) &&
-			      !npt_is_leaf(y, level);
-
-		if (tables && (x & NPTE_ADDR) == (y & NPTE_ADDR))
-			continue;                               /* shared already */
-		if (tables && lo < end && gpa < hi &&
-		    npt_share_level(a, b, npt_table(a, x), npt_table(b, y), level - 1, lo,
-				    gpa > lo ? gpa : lo, end < hi ? end : hi)) {
-			npt_get(a, x);
-			tb[i] = (x & NPTE_ADDR) | (y & ~NPTE_ADDR);
-			npt_put(b, y, level - 1);
-			continue;
-		}
-		if (tables || !npt_same_entry(x, y))
-			alike = false;
-	}
-	return alike;
-}
-
-int npt_share(struct npt *a, struct npt *b, uint64_t gpa, uint64_t size)
-{
-	int rc = npt_check_range(gpa, size);
-
-	if (rc)
-		return rc;
-	if (a->ops != b->ops)
-		return NPT_E_PERM;
-	if (a->ops->table_refs)
-		npt_share_level(a, b, a->root, b->root, 4, 0, gpa, gpa + size);
-	return 0;
-}
-
-int npt_prepare_range(struct npt *npt, uint64_t gpa, uint64_t size)
-{
-	int rc = npt_check_range(gpa, size);
-
-	return rc ? rc : npt_split_bounds(npt, gpa, gpa + size);
-}
-
-/* Set or clear NX on every present leaf of [gpa, end) (boundaries split). */
-static void npt_exec_level(struct npt *npt, uint64_t *table, int level, uint64_t gpa,
-			   uint64_t end, bool exec)
-{
-	while (gpa < end) {
-		uint64_t next = npt_chunk_end(gpa, end, level);
-		uint64_t *slot = &table[npt_index(gpa, level)];
-
-		if (!(*slot & NPTE_P))
-			;                       /* a hole: nothing to change */
-		else if (npt_is_leaf(*slot, level))
-			*slot = exec ? *slot & ~NPTE_NX : *slot | NPTE_NX;
-		else
-			npt_exec_level(npt, npt_table(npt, *slot), level - 1, gpa, next, exec);
-		gpa = next;
-	}
-}
-
-int npt_set_exec(struct npt *npt, uint64_t gpa, uint64_t size, bool exec)
-{
-	int rc = npt_prepare_range(npt, gpa, size);
-
-	if (rc)
-		return rc;
-	npt_exec_level(npt, npt->root, 4, gpa, gpa + size, exec);
-	return 0;
-}

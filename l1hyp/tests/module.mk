@@ -9,8 +9,8 @@
 L1TEST_DIR   := $(BUILD)/l1hyp/tests
 L1TEST_NAMES := npt npt_share frame_alloc guest_mem mb_loader mb_elf copy_safe
 
-L1TEST_SRC_npt         := l1hyp/mm/npt.c
-L1TEST_SRC_npt_share   := l1hyp/mm/npt.c
+L1TEST_SRC_npt         := l1hyp/mm/npt.c l1hyp/mm/npt_view.c
+L1TEST_SRC_npt_share   := l1hyp/mm/npt.c l1hyp/mm/npt_view.c
 L1TEST_SRC_frame_alloc := l1hyp/mm/frame_alloc.c
 L1TEST_SRC_guest_mem   := l1hyp/core/guest_mem.c
 L1TEST_SRC_mb_loader   := l1hyp/boot/mb_loader.c

@@ -43,7 +43,7 @@ UNIT_CORE_SRCS_error_codes    := l1hyp/core/guest_mem.c l1hyp/core/guest_insn.c 
                                  l1hyp/core/msr_table.c l1hyp/core/msr_efer.c \
                                  l1hyp/core/exit_table.c tests/unit/fake_slot.c \
                                  l1hyp/core/exit_stats.c \
-                                 l1hyp/mm/npt.c l1hyp/boot/mb_loader.c guests/kernel/pt.c l1hyp/core/io_bus.c \
+                                 l1hyp/mm/npt.c l1hyp/mm/npt_view.c l1hyp/boot/mb_loader.c guests/kernel/pt.c l1hyp/core/io_bus.c \
                                  guests/kernel/kmod_load.c guests/kernel/kmod_sym.c \
                                  guests/kernel/kmod_reloc.c \
                                  l1hyp/core/mmio_bus.c lib/tramp/tramp_gen.c \
