@@ -17,6 +17,7 @@
 #     model's per-iteration count times N plus the markers' 2 (one system
 #     call round trip per call), no other reason, domain.calls N and N + 1
 #     view switches each way; L1 says the domain's views are one per mode;
+#     and with --npt-lazy (N=100) the same checks and refusals;
 #   - a bad domain= value is bad_config.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -35,6 +36,10 @@ for ds in "${DESIGNS[@]}"; do
 		lib_case "domain-$ds-$n" --workload domain --iterations $n --mbec "$ds"
 		LIB_DIAG[domain-$ds-$n]='absent outside the domain.s views \(one per mode: under MBEC\)'
 	done
+	# lazy NPT: pages first touched inside the domain are mapped in its
+	# views only, with the policy's rights (the checks, the refusals)
+	lib_case "domain-$ds-lazy" --workload domain --iterations 100 --mbec "$ds" --npt-lazy
+	LIB_DIAG[domain-$ds-lazy]=$REFUSED
 done
 lib_spawn bad-value --workload getpid --iterations 1 --l1-option domain=maybe
 lib_check_all
