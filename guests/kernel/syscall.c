@@ -5,8 +5,10 @@
  * direct calls) and
  * counts the calls per entry (the frequencies such trampolines are built from).
  * With trampoline=global the untraced dispatch learns in ktramp_learn
- * (ktramp.c), then calls the published trampoline (`call ktramp_page`); the
- * traced path (trace=) always calls the table.
+ * (ktramp.c), then calls the published trampoline (`call ktramp_page`);
+ * with trampoline=process the same per process (ktramp_learn_proc, its own
+ * page at the same address); the traced path (trace=) always calls the
+ * table.
  */
 #include <nestlab/status.h>
 #include <nestlab/bootargs.h>
@@ -172,8 +174,21 @@ int64_t syscall_dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uin
 	if (nr >= L2_SYS_NR)
 		return -L2_ENOSYS;
 	if (__builtin_expect(ktramp_state, 0)) {
-		if (ktramp_state > 0)
+		if (ktramp_state > 0) {
+			if (ktramp_state == KTRAMP_PROCESS) {
+				/* the running process's own trampoline, at the
+				 * same address in every process's tables */
+				unsigned i = sched_running->index;
+
+				if (ktramp_proc_state[i] < 0) {
+					ret = ktramp_call(nr, a0, a1, a2, a3, a4);
+					ktramp_proc_counts[i][nr]++;
+					return ret;
+				}
+				return ktramp_learn_proc(i, nr, a0, a1, a2, a3, a4);
+			}
 			return ktramp_learn(nr, a0, a1, a2, a3, a4);
+		}
 		ret = ktramp_call(nr, a0, a1, a2, a3, a4);
 		syscall_counts[nr]++;
 		return ret;
