@@ -100,6 +100,7 @@ struct ktramp_ctx {
 	unsigned pid;                    /* process mode: its pid; 0: global */
 	uint8_t *bytes;                  /* where its code is written */
 	uint64_t *exec_pte;              /* the PTE mapping ktramp_page to it */
+	uint64_t root;                   /* process mode: the process's PML4 */
 	uint8_t hot_flag[L2_SYS_NR];     /* nr is compared by the live trampoline */
 	uint64_t seg[L2_SYS_NR];         /* counts when the live segment began */
 	uint64_t at_eval[L2_SYS_NR];     /* counts at the evaluation's start */
@@ -207,7 +208,7 @@ static uint64_t ktramp_frame_alloc(void)
 	return l2_pt_ops.alloc(l2_pt_ops.ctx);
 }
 
-const char *ktramp_proc_map(unsigned index, uint64_t *pdpt)
+const char *ktramp_proc_map(unsigned index, uint64_t root, uint64_t *pdpt)
 {
 	uint64_t va = (uint64_t)(uintptr_t)ktramp_page;
 	uint64_t *kpd, *kpt, *pd, *pt, pd_pa, pt_pa;
@@ -238,6 +239,7 @@ const char *ktramp_proc_map(unsigned index, uint64_t *pdpt)
 	pdpt[i3] = pd_pa | (pdpt[i3] & ~PTE_ADDR);
 	c = &pctx[index];
 	c->exec_pte = &pt[pt_index(va, 1)];
+	c->root = root;
 	ctx_init(c, &ktramp_proc_state[index], ktramp_proc_counts[index], index + 1,
 		 ktramp_frames[index]);
 	nctx++;
@@ -526,6 +528,18 @@ static void ctx_report(struct ktramp_ctx *c, const char *who)
 	ctx_totals(c, L2_SYS_NR, &d, &t);
 	kprintf("nestlab-l2: trampoline %s: generations %u, calls direct %lu table %lu; "
 		"page %s\n", who, c->generations, d, t, pte_state(*c->exec_pte));
+	if (proc_mode()) {
+		/* what its own tables map at ktramp_page, and what is there: its
+		 * frame, whose first compare is its hottest entry's */
+		uint64_t *pte = pte_of(c->root, ktramp_page);
+		const uint8_t *b = c->bytes;
+
+		kprintf("nestlab-l2: trampoline %s: its tables map %p to %p (its frame: %s), "
+			"first bytes %02x %02x %02x %02x\n", who, (void *)ktramp_page,
+			pte ? (void *)(uintptr_t)(*pte & PTE_ADDR) : NULL,
+			pte && (*pte & PTE_ADDR) == (uint64_t)(uintptr_t)c->bytes ? "yes" : "NO",
+			b[0], b[1], b[2], b[3]);
+	}
 }
 
 /* The phases' results counters (include/nestlab/ktramp.h). */

@@ -45,9 +45,9 @@ const char *ktramp_init(void);
 
 /* trampoline=process: give process index (in creation order) its own page
  * directory and page table above ktramp_page, mapping its own frame there
- * (read-only, NX until published); pdpt is its PDPT with the kernel half
- * copied. NULL, or why not. Nothing in other modes. */
-const char *ktramp_proc_map(unsigned index, uint64_t *pdpt);
+ * (read-only, NX until published); root is its PML4, pdpt its PDPT with
+ * the kernel half copied. NULL, or why not. Nothing in other modes. */
+const char *ktramp_proc_map(unsigned index, uint64_t root, uint64_t *pdpt);
 
 /* One system call nr < L2_SYS_NR while learning: through the table,
  * counted; the window's last call publishes the trampoline. The _proc one

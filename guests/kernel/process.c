@@ -176,7 +176,7 @@ void process_create(struct l2_proc *p, unsigned index, unsigned program)
 			pdpt[i] = kpdpt[i];
 	{
 		/* trampoline=process: its own trampoline page (ktramp.c) */
-		const char *why = ktramp_proc_map(index, pdpt);
+		const char *why = ktramp_proc_map(index, p->root, pdpt);
 
 		if (why) {
 			kprintf("nestlab-l2: %s\n", why);
