@@ -19,12 +19,15 @@
  *    kernel half's PDPT entries are copied, process.c): one page for all.
  *  - process: each process gets at creation its own copies of the page
  *    directory of [0, 1 GiB) and of the page table of the first 2 MiB
- *    (ktramp_proc_map), identical but for ktramp_page's PTE, which maps
- *    that process's frame (ktramp_frames[i], also in the first 2 MiB). A
- *    context switch loads CR3, which flushes every non-global TLB entry
- *    (APM vol.2 5.5.2; SDM vol.3A 4.10.4.1; the kernel sets no G bit and
- *    no CR4.PGE): nothing more is needed for the next process to call its
- *    own trampoline at the same address.
+ *    (ktramp_proc_map), identical but for two PTEs: ktramp_page's maps
+ *    that process's trampoline frame (ktramp_frames[i], also in the first
+ *    2 MiB) and ktramp_local's its own state page (the dispatch's state
+ *    word and counts, ktramp.h), so the dispatch runs the same instructions
+ *    as with global and reads the running process's state, counts and
+ *    trampoline. A context switch loads CR3, which flushes every
+ *    non-global TLB entry (APM vol.2 5.5.2; SDM vol.3A 4.10.4.1; the kernel
+ *    sets no G bit and no CR4.PGE): nothing more is needed for the next
+ *    process to call its own trampoline at the same address.
  *
  * W^X at every moment (EFER.NXE; CR0.WP so that read-only binds the kernel
  * too, APM vol.2 5.6.4):
@@ -75,9 +78,12 @@ static uint8_t ktramp_frames[NESTLAB_PROCS_MAX][PT_4K]
 
 extern char __x86_indirect_thunk_r11[];
 
-int ktramp_state;
-int ktramp_proc_state[NESTLAB_PROCS_MAX];
-uint64_t ktramp_proc_counts[NESTLAB_PROCS_MAX][L2_SYS_NR];
+union ktramp_local_page ktramp_local
+	__attribute__((aligned(4096), section(".bss.ktramp")));
+/* trampoline=process: process i's ktramp_local (written through its
+ * identity alias when process i does not run) */
+static union ktramp_local_page ktramp_local_frames[NESTLAB_PROCS_MAX]
+	__attribute__((aligned(4096), section(".bss.ktramp")));
 
 #define KTRAMP_RECS 8u
 
@@ -95,8 +101,8 @@ struct ktramp_phase_ctr {            /* a phase's results counters */
 };
 
 struct ktramp_ctx {
-	int *state;                      /* ktramp_state or ktramp_proc_state[i] */
-	uint64_t *counts;                /* syscall_counts or ktramp_proc_counts[i] */
+	int *state;                      /* its ktramp_state (process i: its frame's) */
+	uint64_t *counts;                /* its syscall_counts (likewise) */
 	unsigned pid;                    /* process mode: its pid; 0: global */
 	uint8_t *bytes;                  /* where its code is written */
 	uint64_t *exec_pte;              /* the PTE mapping ktramp_page to it */
@@ -186,6 +192,10 @@ const char *ktramp_init(void)
 		ctx_init(&gctx, &ktramp_state, syscall_counts, 0, ktramp_page);
 		return NULL;
 	}
+	if (pt_index((uint64_t)(uintptr_t)&ktramp_local, 2) !=
+	    pt_index((uint64_t)(uintptr_t)ktramp_page, 2) ||
+	    !pte_of(l2k.kernel_root, &ktramp_local))
+		return "trampoline=process: the state page is not in the trampoline's page table";
 	/* The frames, INT3-filled, then read-only and NX in the kernel's table
 	 * (which the processes' copies inherit): only ever written through
 	 * their alias made writable for the write. */
@@ -199,8 +209,7 @@ const char *ktramp_init(void)
 		*a = (*a & ~PTE_W) | PTE_NX;
 		invlpg(ktramp_frames[i]);
 	}
-	ktramp_state = KTRAMP_PROCESS;
-	return NULL;
+	return NULL;  /* the kernel's own state stays off: it makes no system call */
 }
 
 static uint64_t ktramp_frame_alloc(void)
@@ -235,13 +244,16 @@ const char *ktramp_proc_map(unsigned index, uint64_t root, uint64_t *pdpt)
 	memcpy(pt, kpt, PT_4K);
 	/* read-only, supervisor, NX until its first publication */
 	pt[pt_index(va, 1)] = (uint64_t)(uintptr_t)ktramp_frames[index] | PTE_P | PTE_NX;
+	/* its state and counts: data, writable and NX */
+	pt[pt_index((uint64_t)(uintptr_t)&ktramp_local, 1)] =
+		(uint64_t)(uintptr_t)&ktramp_local_frames[index] | PTE_P | PTE_W | PTE_NX;
 	pd[i2] = pt_pa | (kpd[i2] & ~PTE_ADDR);
 	pdpt[i3] = pd_pa | (pdpt[i3] & ~PTE_ADDR);
 	c = &pctx[index];
 	c->exec_pte = &pt[pt_index(va, 1)];
 	c->root = root;
-	ctx_init(c, &ktramp_proc_state[index], ktramp_proc_counts[index], index + 1,
-		 ktramp_frames[index]);
+	ctx_init(c, &ktramp_local_frames[index].v.state, ktramp_local_frames[index].v.counts,
+		 index + 1, ktramp_frames[index]);
 	nctx++;
 	return NULL;
 }
@@ -401,13 +413,7 @@ static int64_t learn_ctx(struct ktramp_ctx *c, uint64_t nr, uint64_t a0, uint64_
 int64_t ktramp_learn(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		     uint64_t a4)
 {
-	return learn_ctx(&gctx, nr, a0, a1, a2, a3, a4);
-}
-
-int64_t ktramp_learn_proc(unsigned index, uint64_t nr, uint64_t a0, uint64_t a1,
-			  uint64_t a2, uint64_t a3, uint64_t a4)
-{
-	return learn_ctx(&pctx[index], nr, a0, a1, a2, a3, a4);
+	return learn_ctx(cur_ctx(), nr, a0, a1, a2, a3, a4);
 }
 
 /* Every context: gctx, or the processes'. */

@@ -2,7 +2,7 @@
  * trampoline=global|process (ktramp.c, docs/tramp.md): the system-call
  * table's call through a trampoline learned from the calls (lib/tramp), one
  * for the kernel or one per process. syscall.c calls the live trampoline
- * inline and ktramp_learn / ktramp_learn_proc before; ktramp_init runs at
+ * inline and ktramp_learn before; ktramp_init runs at
  * boot after the kernel's page tables are built, ktramp_proc_map as each
  * process's tables are (process.c); ktramp_report prints the generations
  * and the results counters at the end of the run.
@@ -18,7 +18,23 @@
 typedef int64_t (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 extern const syscall_fn syscall_table[L2_SYS_NR];
-extern uint64_t syscall_counts[L2_SYS_NR];
+/*
+ * The dispatch's state and its counts per entry, alone in one page
+ * (ktramp_local): with trampoline=process each process's tables map that
+ * page's address to the process's own copy (ktramp.c), so the same loads
+ * read the running process's state and counts, and a context switch needs
+ * nothing but its CR3 load. In the other modes it is the one page.
+ */
+union ktramp_local_page {
+	struct {
+		int state;                      /* ktramp_state below */
+		uint64_t counts[L2_SYS_NR];     /* calls per entry, counted on return */
+	} v;
+	uint8_t page[4096];
+};
+extern union ktramp_local_page ktramp_local;
+#define ktramp_state   (ktramp_local.v.state)
+#define syscall_counts (ktramp_local.v.counts)
 
 #define KTRAMP_HOT NESTLAB_KTRAMP_HOT /* hot entries the trampoline compares */
 
@@ -26,36 +42,28 @@ extern uint64_t syscall_counts[L2_SYS_NR];
 #define KTRAMP_E_NOALIAS (-160) /* process: no 4 KiB alias to write a frame through */
 
 /* ktramp_state: KTRAMP_OFF (the table), KTRAMP_LEARN (ktramp_learn),
- * KTRAMP_LIVE (the published trampoline, called inline by syscall.c),
- * KTRAMP_PROCESS (trampoline=process: the running process's state in
- * ktramp_proc_state[its index], LEARN, LIVE or OFF, decides). */
+ * KTRAMP_LIVE (the published trampoline, called inline by syscall.c); with
+ * trampoline=process the running process's. */
 #define KTRAMP_OFF     0
 #define KTRAMP_LEARN   1
-#define KTRAMP_PROCESS 2
-#define KTRAMP_LIVE    (-1)  /* negative: one test tells live from the rest */
-extern int ktramp_state;
-extern int ktramp_proc_state[NESTLAB_PROCS_MAX];
-/* trampoline=process: each process's calls per entry (the global
- * syscall_counts count the other modes') */
-extern uint64_t ktramp_proc_counts[NESTLAB_PROCS_MAX][L2_SYS_NR];
+#define KTRAMP_LIVE    (-1)  /* negative: one test tells all three apart */
 extern uint8_t ktramp_page[4096]; /* where the trampoline runs (its own PTE) */
 
 /* Set up the page (W^X: writable and NX) and the counters; NULL or why not. */
 const char *ktramp_init(void);
 
 /* trampoline=process: give process index (in creation order) its own page
- * directory and page table above ktramp_page, mapping its own frame there
- * (read-only, NX until published); root is its PML4, pdpt its PDPT with
- * the kernel half copied. NULL, or why not. Nothing in other modes. */
+ * directory and page table above ktramp_page, mapping its own frames there
+ * and at ktramp_local (the trampoline read-only, NX until published; the
+ * state writable, NX); root is its PML4, pdpt its PDPT with the kernel half
+ * copied. NULL, or why not. Nothing in other modes. */
 const char *ktramp_proc_map(unsigned index, uint64_t root, uint64_t *pdpt);
 
 /* One system call nr < L2_SYS_NR while learning: through the table,
- * counted; the window's last call publishes the trampoline. The _proc one
- * for process index's own trampoline. */
+ * counted; the window's last call publishes the (running process's)
+ * trampoline. */
 int64_t ktramp_learn(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		     uint64_t a4);
-int64_t ktramp_learn_proc(unsigned index, uint64_t nr, uint64_t a0, uint64_t a1,
-			  uint64_t a2, uint64_t a3, uint64_t a4);
 
 /* call ktramp_page with nr in RBX (callee-saved: the caller keeps nr
  * there anyway) and the arguments where a syscall_fn

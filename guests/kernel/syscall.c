@@ -6,9 +6,10 @@
  * counts the calls per entry (the frequencies such trampolines are built from).
  * With trampoline=global the untraced dispatch learns in ktramp_learn
  * (ktramp.c), then calls the published trampoline (`call ktramp_page`);
- * with trampoline=process the same per process (ktramp_learn_proc, its own
- * page at the same address); the traced path (trace=) always calls the
- * table.
+ * with trampoline=process the same code runs each process's own: the state,
+ * the counts and the trampoline are at the same addresses in every
+ * process, each mapped to the process's own page (ktramp.h); the traced
+ * path (trace=) always calls the table.
  */
 #include <nestlab/status.h>
 #include <nestlab/bootargs.h>
@@ -22,7 +23,6 @@
 #include "trace.h"
 #include "ktramp.h"
 
-uint64_t syscall_counts[L2_SYS_NR];
 
 static int64_t sys_exit(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
@@ -174,21 +174,8 @@ int64_t syscall_dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uin
 	if (nr >= L2_SYS_NR)
 		return -L2_ENOSYS;
 	if (__builtin_expect(ktramp_state, 0)) {
-		if (ktramp_state > 0) {
-			if (ktramp_state == KTRAMP_PROCESS) {
-				/* the running process's own trampoline, at the
-				 * same address in every process's tables */
-				unsigned i = sched_running->index;
-
-				if (ktramp_proc_state[i] < 0) {
-					ret = ktramp_call(nr, a0, a1, a2, a3, a4);
-					ktramp_proc_counts[i][nr]++;
-					return ret;
-				}
-				return ktramp_learn_proc(i, nr, a0, a1, a2, a3, a4);
-			}
+		if (ktramp_state > 0)
 			return ktramp_learn(nr, a0, a1, a2, a3, a4);
-		}
 		ret = ktramp_call(nr, a0, a1, a2, a3, a4);
 		syscall_counts[nr]++;
 		return ret;
