@@ -275,14 +275,6 @@ int l2_config_check_l1(const struct l2_config *cfg, unsigned level, char *err,
 			"only it serves the MBEC hypercalls", NULL, 0);
 		return -1;
 	}
-	if (cfg->trampoline && cfg->mbec) {
-		err_set(err, errlen, cfg->trampoline == NESTLAB_KTRAMP_PROCESS ?
-			"trampoline=process with mbec=on is not supported: the "
-			"trampoline pages are not in the declared execute policy" :
-			"trampoline=global with mbec=on is not supported: the "
-			"trampoline page is not in the declared execute policy", NULL, 0);
-		return -1;
-	}
 	if (cfg->l1 != L2_L1_KVM)
 		return 0;
 	if (level != 2) {

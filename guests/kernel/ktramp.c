@@ -61,6 +61,7 @@
 #include <nestlab/ktramp.h>
 #include <nestlab/procs.h>
 #include <nestlab/results.h>
+#include <nestlab/hypercall.h>
 #include <nestlab/mem.h>
 #include "../../lib/tramp/tramp.h"
 #include "../../lib/freestanding/x86.h"
@@ -69,6 +70,7 @@
 #include "kernel.h"
 #include "ktramp.h"
 #include "probe.h"
+#include "mbec.h"
 
 uint8_t ktramp_page[PT_4K] __attribute__((aligned(4096), section(".bss.ktramp")));
 /* trampoline=process: process i's trampoline, mapped at ktramp_page in its
@@ -118,10 +120,13 @@ struct ktramp_ctx {
 	unsigned nhot;
 	size_t code_len;
 	int gen_rc;                      /* tramp_generate's code, if it failed */
+	char mbec_why[120];              /* KTRAMP_E_MBEC: the hypercall's failure */
 	struct ktramp_rec recs[KTRAMP_RECS];
 	unsigned generations;
 	struct ktramp_phase_ctr ph[NESTLAB_MAX_PHASES];
 };
+
+static unsigned ctx_list(struct ktramp_ctx **list);
 
 static struct ktramp_ctx gctx;
 static struct ktramp_ctx pctx[NESTLAB_PROCS_MAX];
@@ -355,7 +360,13 @@ static __attribute__((noinline)) int publish(struct ktramp_ctx *c, const uint32_
 	spec.thunk = l2k.cfg.retpoline ? (uint64_t)(uintptr_t)__x86_indirect_thunk_r11 : 0;
 	spec.load_addr = (uint64_t)(uintptr_t)ktramp_page;  /* where it runs */
 	w = page_open(c);
-	rc = w ? tramp_generate(&spec, c->bytes, PT_4K, &len) : KTRAMP_E_NOALIAS;
+	rc = w ? 0 : KTRAMP_E_NOALIAS;
+	/* mbec=on: the old code execute-never in the MBEC view too */
+	if (!rc && *c->state == KTRAMP_LIVE &&
+	    mbec_page_rights((uint64_t)(uintptr_t)c->bytes, 0, c->mbec_why, sizeof(c->mbec_why)))
+		rc = KTRAMP_E_MBEC;
+	if (!rc)
+		rc = tramp_generate(&spec, c->bytes, PT_4K, &len);
 	if (rc) {
 		c->gen_rc = rc;
 		if (w)
@@ -384,7 +395,35 @@ static __attribute__((noinline)) int publish(struct ktramp_ctx *c, const uint32_
 	}
 	c->generations++;
 	page_close(c, w);
+	/* mbec=on: supervisor-exec in the declared policy, before any call */
+	if (mbec_page_rights((uint64_t)(uintptr_t)c->bytes, NESTLAB_MBEC_X_SUPER, c->mbec_why,
+			     sizeof(c->mbec_why))) {
+		c->gen_rc = KTRAMP_E_MBEC;
+		*c->exec_pte |= PTE_NX;
+		invlpg(ktramp_page);
+		*c->state = KTRAMP_OFF;
+		return KTRAMP_E_MBEC;
+	}
 	*c->state = KTRAMP_LIVE;
+	return 0;
+}
+
+int ktramp_mbec_declare(char *why, size_t whylen)
+{
+	struct ktramp_ctx *list[NESTLAB_PROCS_MAX];
+	unsigned n;
+
+	if (!l2k.cfg.trampoline)
+		return 0;
+	n = ctx_list(list);
+	for (unsigned k = 0; k < n; k++)
+		if (*list[k]->state == KTRAMP_LIVE) {
+			int err = mbec_page_rights((uint64_t)(uintptr_t)list[k]->bytes,
+						   NESTLAB_MBEC_X_SUPER, why, whylen);
+
+			if (err)
+				return err;
+		}
 	return 0;
 }
 
@@ -526,8 +565,8 @@ static void ctx_report(struct ktramp_ctx *c, const char *who)
 	}
 	if (c->gen_rc)
 		kprintf("nestlab-l2: trampoline %s: generation failed: %s\n", who,
-			c->gen_rc == KTRAMP_E_NOALIAS ? "no alias to write the page through"
-						      : tramp_strerror(c->gen_rc));
+			c->gen_rc == KTRAMP_E_NOALIAS ? "no alias to write the page through" :
+			c->gen_rc == KTRAMP_E_MBEC ? c->mbec_why : tramp_strerror(c->gen_rc));
 	if (!c->generations && !c->gen_rc)
 		kprintf("nestlab-l2: trampoline %s: no generation (%lu in-phase calls of "
 			"a window of %u)\n", who, c->learned, l2k.cfg.trampoline_window);

@@ -40,6 +40,7 @@ extern union ktramp_local_page ktramp_local;
 
 /* Error codes of the kernel's trampoline (lib/tramp's are -150..-152). */
 #define KTRAMP_E_NOALIAS (-160) /* process: no 4 KiB alias to write a frame through */
+#define KTRAMP_E_MBEC    (-161) /* mbec=on: the page's MBEC_SET failed */
 
 /* ktramp_state: KTRAMP_OFF (the table), KTRAMP_LEARN (ktramp_learn),
  * KTRAMP_LIVE (the published trampoline, called inline by syscall.c); with
@@ -92,6 +93,10 @@ static inline int64_t ktramp_call(uint64_t nr, uint64_t a0, uint64_t a1, uint64_
  * live one. Both run outside the phase's measured part. */
 void ktramp_phase_begin(void);
 void ktramp_phase_end(uint64_t index);
+
+/* mbec=on, as the policy is declared: X_SUPER for every trampoline page
+ * published before (0, or mbec_set's error with the reason in why). */
+int ktramp_mbec_declare(char *why, size_t whylen);
 
 /* The end of the run: the generations, the direct/table counts, the W^X
  * probe and the phases' results counters (include/nestlab/ktramp.h). */

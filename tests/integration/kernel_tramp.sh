@@ -17,7 +17,8 @@
 # fallback is a plain jmp *%r11; a window of 1 (hot: the first call's
 # entry alone; syscall-mix regenerates at its phase's end, getpid keeps
 # it: the hysteresis); a window the phase never fills (no generation); the
-# launcher's bad values and mbec=on refused; batch-random under
+# launcher's bad values; under --mbec exec-fault the page is declared
+# supervisor-exec when published (exact exits and counters); batch-random under
 # decoded-syscall batching (which calls the same dispatch), the same hash.
 # --trampoline process (issue 15 part 4): the same workloads with one
 # trampoline per process; multi with two dispatch-skewed processes of
@@ -61,8 +62,16 @@ lib_spawn multi-global --workload multi --procs getpid,cpuid,write --iterations 
 lib_spawn mix-lazy --workload syscall-mix --iterations $N --npt-lazy --trampoline global \
 	--trampoline-window 1
 lib_spawn getpid-short --level 1 --workload getpid --iterations 100 --trampoline global
-lib_spawn mbec-global --workload getpid --iterations 10 --mbec exec-fault --trampoline global
-lib_spawn mbec-process --workload getpid --iterations 10 --mbec exec-fault --trampoline process
+for t in off global process; do
+	for n in $N $((2 * N)); do
+		lib_spawn mbec-$t-n$n --workload dispatch-skewed --iterations $n --mbec exec-fault \
+			--trampoline $t
+	done
+done
+lib_spawn mbec-regen --workload syscall-mix --iterations $N --mbec exec-fault \
+	--trampoline global --trampoline-window 1
+lib_spawn mbec-multi --workload multi --procs $MULTI --iterations $N --mbec exec-fault \
+	--trampoline process
 for l in 1 2; do
 	for t in global process; do
 		lib_spawn multi-$t-l$l --level $l --workload multi --procs $MULTI --iterations $N \
@@ -260,14 +269,54 @@ else
 	fail "getpid N=100: want no generation"; grep -a trampoline "$log"
 fi
 counters_ok getpid-short --workload getpid --iterations 100 --level 1 --trampoline global
-for t in global process; do
-	if [ "$(jq -r '.status' "$OUT/mbec-$t.json" 2>/dev/null)" = bad_config ] &&
-	   grep -aq "trampoline=$t with mbec=on is not supported" "$OUT/mbec-$t.log"; then
-		pass "trampoline=$t with mbec=on: bad_config"
+# Under L1's MBEC (exec-fault): the trampoline's page is execute-never in
+# the declared policy until published, then supervisor-exec (one MBEC_SET
+# hypercall, inside the phase for the window's generation: 1 vmmcall per
+# trampoline published there, none without one). The run passes with no
+# violation, the counters are the model's, and the exits grow by the
+# model's per-iteration MBEC exits (npf per view switch) times N.
+per=$("$NESTLAB" expect --workload dispatch-skewed --iterations $N --mbec exec-fault |
+	jq '.mbec_exits_per_iter.npf')
+for t in off global process; do
+	a="$OUT/mbec-$t-n$N.json"; b="$OUT/mbec-$t-n$((2 * N)).json"
+	vm=$(jq '.phases[0].exits.vmmcall // 0' "$a" 2>/dev/null)
+	dn=$(( $(jq '.phases[0].exits.npf' "$b") - $(jq '.phases[0].exits.npf' "$a") ))
+	want_vm=1; [ $t = off ] && want_vm=0
+	if [ "$(jq -r '.status' "$a")$(jq -r '.status' "$b")" = passpass ] &&
+	   [ "$vm" = $want_vm ] && [ "$dn" = $((per * N)) ] &&
+	   [ "$(jq -c '.phases[0].exits | del(.npf, .vmmcall)' "$b")" = '{}' ] &&
+	   grep -aq "violations 0 in user mode, 0 in supervisor mode" "$OUT/mbec-$t-n$N.log"; then
+		pass "--mbec exec-fault --trampoline $t: passes, no violation, $vm vmmcall" \
+			"(the page's MBEC_SET), npf +$dn per $N iterations (model $per per iteration)"
 	else
-		fail "trampoline=$t with mbec=on: want bad_config"; show "$OUT/mbec-$t.log"
+		fail "--mbec exec-fault --trampoline $t: status, vmmcall $vm (want $want_vm)," \
+			"npf +$dn (want $((per * N)))"; show "$OUT/mbec-$t-n$N.log"
 	fi
+	[ $t = off ] && continue
+	counters_ok mbec-$t-n$N --workload dispatch-skewed --iterations $N --level 2 --trampoline $t
 done
+# a rewrite under MBEC (window 1: regenerated at the phase's end): the page
+# execute-never in the MBEC view while written, supervisor-exec after
+log="$OUT/mbec-regen.log"
+if [ "$(jq -r '.status' "$OUT/mbec-regen.json")" = pass ] &&
+   grep -aq "generation 2 at the end of phase 0: hot 2 3 4 6," "$log" &&
+   grep -aq "violations 0 in user mode, 0 in supervisor mode" "$log"; then
+	pass "--mbec exec-fault: a regeneration at the phase's end, no violation"
+else
+	fail "--mbec exec-fault window 1"; show "$log"
+fi
+counters_ok mbec-regen --workload syscall-mix --iterations $N --level 2 --trampoline global \
+	--trampoline-window 1
+# three processes: three pages published in the phase, three MBEC_SETs
+hc=$("$NESTLAB" expect --workload multi --procs $MULTI --iterations $N | jq '.exits.vmmcall')
+if [ "$(jq -r '.status' "$OUT/mbec-multi.json")" = pass ] &&
+   [ "$(jq '.phases[0].exits.vmmcall' "$OUT/mbec-multi.json")" = $((hc + 3)) ] &&
+   grep -aq "violations 0 in user mode, 0 in supervisor mode" "$OUT/mbec-multi.log"; then
+	pass "--mbec exec-fault multi --trampoline process: passes, vmmcall $hc + 3 (each pid's MBEC_SET)"
+else
+	fail "--mbec exec-fault multi process"; show "$OUT/mbec-multi.log"
+fi
+counters_ok mbec-multi --workload multi --procs $MULTI --iterations $N --level 2 --trampoline process
 
 # The dispatch workloads: the model's exits (none) and counters.
 for l in 1 2; do
