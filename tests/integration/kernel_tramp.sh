@@ -82,6 +82,8 @@ for l in 1 2; do
 	done
 	lib_spawn mix-w1-process-l$l --level $l --workload syscall-mix --iterations $N \
 		--trampoline process --trampoline-window 1
+	lib_spawn multi-w1-l$l --level $l --workload multi --procs write,dispatch-skewed \
+		--iterations $N --trampoline process --trampoline-window 1
 done
 wait
 
@@ -396,6 +398,27 @@ for l in 1 2; do
 	fi
 	counters_ok mix-w1-process-l$l --workload syscall-mix --iterations $N --level $l \
 		--trampoline process --trampoline-window 1
+done
+# multi write,dispatch-skewed, window 1: pid 1 (write) learns hot 1 from
+# its first call; at the phase's end, closed by pid 2, its calls (write and
+# yield alike) make [10 1] more than 1/8 cheaper: pid 1's page is rewritten
+# while pid 1 waits inside its yield (through the frame's alias, its CR3 not
+# loaded), and pid 1 runs on through the new page (its later calls direct).
+for l in 1 2; do
+	log="$OUT/multi-w1-l$l.log"
+	p1=$(jq '.phases[0].counters["ktramp.p1.direct"]' "$OUT/multi-w1-l$l.json" 2>/dev/null)
+	all=$(tr -d '\r' <"$log" | grep -ao "pid 1: generations 2, calls direct [0-9]*" | awk '{print $NF}')
+	if [ "$(jq -r '.status' "$OUT/multi-w1-l$l.json")" = pass ] &&
+	   grep -aq "pid 1: generation 2 at the end of phase 0: hot 10 1," "$log" &&
+	   [ -n "$all" ] && [ "$all" -gt "$p1" ] &&
+	   grep -aq "a write to pid 2's page at .* and to the 2 frames' aliases: #PF, unchanged: PASS" "$log"; then
+		pass "level $l process: pid 1 regenerated at the phase's end while it waits (hot 10 1)," \
+			"then $((all - p1)) calls direct through its new page"
+	else
+		fail "level $l process: multi window 1, pid 1's regeneration"; grep -a trampoline "$log"
+	fi
+	counters_ok multi-w1-l$l --workload multi --procs write,dispatch-skewed --iterations $N \
+		--level $l --trampoline process --trampoline-window 1
 done
 for bad in "--trampoline per-process" "--trampoline global --trampoline-window 0" \
 	   "--trampoline-window 64"; do
