@@ -8,7 +8,7 @@
 #            [MBEC=off|exec-fault|intercept] [MBEC_TLB=asid|flush] [MBEC_VIOLATION=report|inject|stop]
 #            [BATCH=off|kernel|l1] [BATCH_MAX=N]
 #            [INTERPOSE=off|inguest|hypercall|trap|breakpoint] [INTERPOSE_OP=count|trace|deny] [INTERPOSE_DENY=NR,...]
-#            [L1_RETPOLINE=on|off] [L1_TRAMPOLINE=on|off] [TRAMPOLINE=off|global]
+#            [L1_RETPOLINE=on|off] [L1_TRAMPOLINE=on|off] [TRAMPOLINE=off|global|process]
 #   make deps       install missing packages     make clean
 #   make bench [EXPERIMENTS=a,b] [FULL=1] [JOBS=N] [REPEAT=K]   experiments/ -> build/bench/report.md
 

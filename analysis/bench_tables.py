@@ -16,10 +16,13 @@ import bench_expr
 LABELS = {"tsc": "phase ticks", "ticks_per_iter": "ticks/iter", "exits": "exits",
           "exits_per_iter": "exits/iter", "reason_exits": "exits (reason)",
           "cycles_per_exit": "L1 cycles/exit", "l1_cycles": "L1 cycles",
-          "l1_cycles_per_iter": "L1 cycles/iter", "model_ok": "model"}
+          "l1_cycles_per_iter": "L1 cycles/iter", "model_ok": "model",
+          "ticks_per_call": "ticks/call", "tramp_hit_pct": "hit %",
+          "tramp_generations": "generations"}
 FORMATS = {"tsc": "%.0f", "exits": "%.0f", "reason_exits": "%.0f", "l1_cycles": "%.0f",
            "ticks_per_iter": "%.1f", "exits_per_iter": "%.3f", "cycles_per_exit": "%.1f",
-           "l1_cycles_per_iter": "%.1f"}
+           "l1_cycles_per_iter": "%.1f", "ticks_per_call": "%.2f", "tramp_hit_pct": "%.1f",
+           "tramp_generations": "%.0f"}
 
 
 def fmt(metric, v):

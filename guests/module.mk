@@ -66,7 +66,7 @@ $(GUESTS_OUT)/kernel/user_image.o: guests/kernel/user_image.S $(GUESTS_OUT)/user
 # -fno-builtin (FREESTANDING_CFLAGS) makes the decoder's per-instruction
 # reset a call of the byte-wise memset; the look-ahead decodes after every
 # system call, so here the constant-size reset is left to the compiler.
-# lib/tramp in the kernel (trampoline=global, ktramp.c).
+# lib/tramp in the kernel (trampoline=global|process, ktramp*.c).
 $(GUESTS_OUT)/tramp/%.o: lib/tramp/%.c
 	@mkdir -p $(@D)
 	$(CC) $(GUESTS_CFLAGS) $(GUESTS_KERNEL_RETPOLINE) $(DEPFLAGS) -c $< -o $@

@@ -25,9 +25,9 @@ json_t *bench_result_figures(const json_t *result)
 	size_t i;
 
 	json_array_foreach(json_object_get(result, "phases"), i, p)
-		json_array_append_new(phases, json_pack("{s:O, s:O, s:O, s:O}",
+		json_array_append_new(phases, json_pack("{s:O, s:O, s:O, s:O, s:O}",
 			"name", get(p, "name"), "tsc", get(p, "tsc"), "exits", get(p, "exits"),
-			"l1_cycles", get(p, "l1_cycles")));
+			"l1_cycles", get(p, "l1_cycles"), "counters", get(p, "counters")));
 	return json_pack("{s:o, s:O}", "phases", phases, "totals", get(result, "totals"));
 }
 

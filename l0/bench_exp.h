@@ -48,6 +48,9 @@ struct bench_case {
 	int batch;                   /* -1 unset, 0 off, 1 kernel, 2 l1: the launcher's --batch */
 	int interpose;               /* -1 unset, else enum l0_interpose (--interpose) */
 	struct bench_list l1_option; /* KEY=VALUE words, each an --l1-option */
+	int trampoline;              /* -1 unset, else enum nestlab_ktramp_mode (--trampoline) */
+	int retpoline;               /* -1 unset, 0 off, 1 on: the launcher's --retpoline */
+	struct bench_list procs;     /* multi: one program list (--procs) */
 };
 
 /* ratio LABEL = METRIC SEL... / SEL...: a table column of two cells' ratio. */

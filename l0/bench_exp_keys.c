@@ -10,6 +10,7 @@
 #include <string.h>
 #include <nestlab/bootargs.h>
 #include <nestlab/interpose.h>
+#include <nestlab/procs.h>
 #include "bench_expr.h"
 #include "cli.h"
 #include "results_parse.h"
@@ -18,7 +19,7 @@ void bench_case_init(struct bench_case *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->per_iteration = -1;
-	c->mbec = c->mbec_tlb = c->batch = c->interpose = -1;
+	c->mbec = c->mbec_tlb = c->batch = c->interpose = c->trampoline = c->retpoline = -1;
 }
 
 /* A scalar key of one of the words in want (index into *dst). */
@@ -50,6 +51,7 @@ static const char *const bench_cell_keys[] = {
 static const char *const bench_metrics[] = {
 	"tsc", "ticks_per_iter", "exits", "exits_per_iter", "reason_exits",
 	"cycles_per_exit", "l1_cycles", "l1_cycles_per_iter", "model_ok",
+	"ticks_per_call", "tramp_hit_pct", "tramp_generations",
 };
 
 static bool in_table(const char *s, const char *const *t, size_t n)
@@ -119,6 +121,14 @@ static bool ok_level(const char *s)
 static bool ok_l1(const char *s)
 {
 	return !strcmp(s, "nestlab") || !strcmp(s, "kvm");
+}
+
+/* One program of a --procs list (include/nestlab/procs.h). */
+static bool ok_procs(const char *s)
+{
+	struct nestlab_procs p;
+
+	return nestlab_procs_parse(s, strlen(s), &p, NULL, NULL) == NESTLAB_PROCS_OK;
 }
 
 /* An L1 command-line word, as --l1-option takes it (cli.h). */
@@ -196,6 +206,21 @@ void bench_key_case(struct bench_ps *ps, struct bench_case *c, const char *name,
 		static const char *const w[] = { NESTLAB_INTERPOSE_VARIANT_WORDS, NULL };
 
 		case_word(ps, name, value, w, &c->interpose);
+	} else if (!strcmp(name, "trampoline")) {
+		static const char *const w[] = { "off", "global", "process", NULL };
+
+		case_word(ps, name, value, w, &c->trampoline);
+	} else if (!strcmp(name, "retpoline")) {
+		static const char *const w[] = { "off", "on", NULL };
+
+		case_word(ps, name, value, w, &c->retpoline);
+	} else if (!strcmp(name, "procs")) {
+		case_list(ps, &c->procs, name, value, ok_procs,
+			  "multi's programs in order, at most 8 (--procs: null, cpuid, hypercall, "
+			  "pio, getpid, write, dispatch-skewed, dispatch-uniform)");
+		if (c->procs.n > NESTLAB_PROCS_MAX)
+			bench_error(ps->err, ps->path, ps->line, "procs: more than %u programs",
+				    NESTLAB_PROCS_MAX);
 	} else if (!strcmp(name, "l1_option")) {
 		case_list(ps, &c->l1_option, name, value, ok_l1_option,
 			  "KEY=VALUE words for nestlab's L1 (--l1-option: key [a-z0-9_-], "
@@ -203,7 +228,8 @@ void bench_key_case(struct bench_ps *ps, struct bench_case *c, const char *name,
 	} else {
 		bench_error(ps->err, ps->path, ps->line, "[%s]: unknown key '%s' (workload, "
 			    "transport, npt, iterations, iterations_full, level, l1, exit, "
-			    "per_iteration, l2mem, mem, mbec, mbec_tlb, batch, interpose, l1_option)",
+			    "per_iteration, l2mem, mem, mbec, mbec_tlb, batch, interpose, l1_option, "
+			    "trampoline, retpoline, procs)",
 			    ps->section, name);
 	}
 }

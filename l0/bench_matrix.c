@@ -49,6 +49,13 @@ void bench_cell_id(const struct bench_cell *c, char *buf, size_t n)
 	if (c->interpose != L0_INTERPOSE_OFF && k > 0 && (size_t)k < n)
 		k += snprintf(buf + k, n - (size_t)k, "-interpose-%s",
 			      l0_interpose_name((enum l0_interpose)c->interpose));
+	if (c->trampoline && k > 0 && (size_t)k < n)
+		k += snprintf(buf + k, n - (size_t)k, "-tramp-%s",
+			      nestlab_ktramp_mode_name((unsigned)c->trampoline));
+	if (!c->retpoline && k > 0 && (size_t)k < n)
+		k += snprintf(buf + k, n - (size_t)k, "-rpoff");
+	if (c->procs[0] && k > 0 && (size_t)k < n)
+		k += snprintf(buf + k, n - (size_t)k, "-procs-%s", c->procs);
 	/* -l1opt-KEY-VALUE per word: '=' as '-', what a file name should not
 	 * hold as '_' */
 	if (c->l1_options[0] && k > 0 && (size_t)k < n) {
@@ -73,13 +80,18 @@ static const struct bench_list *pick(const struct bench_list *own,
 }
 
 /* The words of l, space-separated (bench_exp_keys.c bounds their length). */
-static void join_words(const struct bench_list *l, char *buf, size_t n)
+static void join_sep(const struct bench_list *l, char *buf, size_t n, const char *sep)
 {
 	size_t k = 0;
 
 	buf[0] = '\0';
 	for (unsigned i = 0; i < l->n && k < n; i++)
-		k += (size_t)snprintf(buf + k, n - k, "%s%s", i ? " " : "", l->v[i]);
+		k += (size_t)snprintf(buf + k, n - k, "%s%s", i ? sep : "", l->v[i]);
+}
+
+static void join_words(const struct bench_list *l, char *buf, size_t n)
+{
+	join_sep(l, buf, n, " ");
 }
 
 /* The value list of one dimension, with the launcher default when empty. */
@@ -217,6 +229,12 @@ static int expand_case(struct bench_matrix *m, unsigned exp, const struct bench_
 			cell.level = level;
 			cell.mem = c->mem ? c->mem : d->mem;
 			cell.batch = c->batch >= 0 ? c->batch : d->batch >= 0 ? d->batch : 0;
+			cell.trampoline = c->trampoline >= 0 ? c->trampoline :
+					  d->trampoline >= 0 ? d->trampoline : 0;
+			cell.retpoline = c->retpoline >= 0 ? c->retpoline :
+					 d->retpoline >= 0 ? d->retpoline : 1;
+			if (cell.workload == NESTLAB_WL_MULTI)
+				join_sep(pick(&c->procs, &d->procs), cell.procs, sizeof(cell.procs), ",");
 			if (level == 2) {
 				cell.npt = strcmp(npt.v[ni], "lazy") ? BENCH_NPT_EAGER : BENCH_NPT_LAZY;
 				cell.l1 = strcmp(l1.v[ki], "kvm") ? BENCH_L1_NESTLAB : BENCH_L1_KVM;

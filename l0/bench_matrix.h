@@ -35,6 +35,9 @@ struct bench_cell {
 	int batch;                    /* 0 off, 1 kernel, 2 l1: --batch */
 	int interpose;                /* enum l0_interpose: --interpose (nestlab's L1) */
 	char l1_options[160];         /* --l1-option words, space-separated, or "" */
+	int trampoline;               /* enum nestlab_ktramp_mode: --trampoline */
+	int retpoline;                /* 1 on (the default), 0 off: --retpoline */
+	char procs[96];               /* multi: --procs, or "" (the default) */
 	bool available;
 	char why[96];                 /* why not available */
 };

@@ -14,6 +14,7 @@
 #include "bench_util.h"
 #include "cli.h"
 #include "expect.h"
+#include <nestlab/status.h>
 
 static json_t *list_json(const struct bench_list *l)
 {
@@ -111,10 +112,14 @@ static json_t *expect_json(const struct bench_cell *c)
 		.mbec = c->level == 2 ? bench_l0_mbec(c->mbec) : L0_MBEC_OFF,
 		.batch = c->batch == 2 ? L0_BATCH_L1 : c->batch ? L0_BATCH_KERNEL : L0_BATCH_OFF,
 		.interpose = c->level == 2 ? (enum l0_interpose)c->interpose : L0_INTERPOSE_OFF,
+		.trampoline = (unsigned)c->trampoline,
 	};
 	struct expect e;
 	json_t *exits;
 
+	if (c->procs[0] &&
+	    nestlab_procs_parse(c->procs, strlen(c->procs), &p.procs, NULL, NULL))
+		return json_null();
 	/* the model is nestlab's L1 (and level 1); KVM as L1 counts its own way */
 	if (c->l1 == BENCH_L1_KVM || expect_compute(&p, &e))
 		return json_null();
@@ -127,7 +132,22 @@ static json_t *expect_json(const struct bench_cell *c)
 				json_object_set_new(exits, nestlab_exit_reason_name(r),
 						    json_integer((json_int_t)e.exits.c[r].count));
 	}
-	return json_pack("{s:s, s:o}", "status", e.status, "exits", exits);
+	{
+		/* the phase's system calls by the trampoline's model (any mode
+		 * counts them alike): ticks_per_call's divisor */
+		struct expect_ktramp k;
+		struct nestlab_procs procs = p.procs;
+
+		if (!procs.n)
+			nestlab_procs_parse(NESTLAB_PROCS_DEFAULT, strlen(NESTLAB_PROCS_DEFAULT),
+					    &procs, NULL, NULL);
+		expect_ktramp_compute(c->workload, c->iterations, &procs, NESTLAB_KTRAMP_GLOBAL, 0,
+				      &k);
+		return json_pack("{s:s, s:o, s:o}", "status", e.status, "exits", exits, "calls",
+				 k.known && e.status_code == NESTLAB_STATUS_PASS ?
+				 json_integer((json_int_t)(k.phase.direct + k.phase.table)) :
+				 json_null());
+	}
 }
 
 char *bench_cell_command(const struct bench_cell *c, unsigned rep, const struct bench_opts *o)
@@ -159,6 +179,13 @@ char *bench_cell_command(const struct bench_cell *c, unsigned rep, const struct 
 	if (c->interpose != L0_INTERPOSE_OFF)
 		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --interpose %s",
 				      l0_interpose_name((enum l0_interpose)c->interpose));
+	if (c->trampoline)
+		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --trampoline %s",
+				      nestlab_ktramp_mode_name((unsigned)c->trampoline));
+	if (!c->retpoline)
+		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --retpoline off");
+	if (c->procs[0])
+		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --procs %s", c->procs);
 	if (c->l1_options[0]) {
 		char words[sizeof(c->l1_options)];
 
@@ -217,6 +244,10 @@ static json_t *cell_json(const struct bench_cell *c, const struct bench_opts *o)
 			    json_null());
 	json_object_set_new(j, "l1_options", c->level == 2 ? json_string(c->l1_options) :
 			    json_null());
+	json_object_set_new(j, "trampoline",
+			    json_string(nestlab_ktramp_mode_name((unsigned)c->trampoline)));
+	json_object_set_new(j, "retpoline", json_string(c->retpoline ? "on" : "off"));
+	json_object_set_new(j, "procs", c->procs[0] ? json_string(c->procs) : json_null());
 	json_object_set_new(j, "available", json_boolean(c->available));
 	json_object_set_new(j, "why", c->available ? json_null() : json_string(c->why));
 	json_object_set_new(j, "expect", expect_json(c));

@@ -298,7 +298,7 @@ static void cli_synopsis(FILE *f)
 	      "                   [--l1-retpoline on|off] [--l1-trampoline on|off]\n"
 	      "                   [--mbec off|exec-fault|intercept] [--mbec-tlb asid|flush]\n"
 	      "                   [--mbec-violation report|inject|stop] [--retpoline on|off]\n"
-	      "                   [--trampoline off|global] [--trampoline-window N]\n"
+	      "                   [--trampoline off|global|process] [--trampoline-window N]\n"
 	      "                   [--batch off|kernel|l1] [--batch-max N]\n"
 	      "                   [--interpose off|inguest|hypercall|trap|breakpoint]\n"
 	      "                   [--interpose-op count|trace|deny]"
@@ -331,8 +331,9 @@ void cli_usage_run(FILE *f)
 		"                      trampoline learned from the run's exits (l1_trampoline=on)\n"
 		"  --retpoline on|off  the L2 kernel's indirect branches through retpoline\n"
 		"                      thunks (on, the default) or plain (retpoline=off)\n"
-		"  --trampoline off|global  the L2 kernel's system-call table through a\n"
-		"                      trampoline learned from the calls (default off)\n"
+		"  --trampoline off|global|process  the L2 kernel's system-call table through\n"
+		"                      a trampoline learned from the calls, one for all\n"
+		"                      processes or one per process (default off)\n"
 		"  --trampoline-window N  in-phase calls learned first (default 256)\n"
 		"  --batch off|kernel|l1  decoded-syscall batching (docs/batching.md): off (the\n"
 		"                      default); kernel, the L2 kernel makes the system calls\n"
@@ -620,7 +621,7 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 			break;
 		case OPT_TRAMPOLINE:
 			if (cli_ktramp_parse(val, &cfg->trampoline))
-				return cli_fail(err, "--trampoline '%s': want off or global", val);
+				return cli_fail(err, "--trampoline '%s': want off, global or process", val);
 			break;
 		case OPT_TRAMPOLINE_WINDOW:
 			if (cli_ktramp_window_parse(val, &cfg->trampoline_window))
@@ -669,7 +670,7 @@ enum cli_rc cli_parse_run(int argc, char *const argv[], struct run_config *cfg,
 	if (cli_batch_check(cfg, why, sizeof(why)))
 		return cli_fail(err, "%s", why);
 	if (cfg->trampoline_window && !cfg->trampoline)
-		return cli_fail(err, "--trampoline-window needs --trampoline global");
+		return cli_fail(err, "--trampoline-window needs --trampoline global or process");
 	if (cfg->procs.n && cli_workload_index(cfg->workload) != NESTLAB_WL_MULTI)
 		return cli_fail(err, "--procs applies to --workload multi only");
 	if (cfg->timer_hz && cli_workload_index(cfg->workload) != NESTLAB_WL_TIMER)

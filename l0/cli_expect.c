@@ -9,13 +9,14 @@
 #include <nestlab/bootargs.h>
 #include "cli_mbec.h"
 #include "cli_batch.h"
+#include "cli_ktramp.h"
 #include "cli_interpose.h"
 
 enum {
 	EOPT_WORKLOAD, EOPT_ITERATIONS, EOPT_LEVEL, EOPT_TRANSPORT, EOPT_NPT_LAZY,
 	EOPT_LIST, EOPT_HELP, EOPT_PROCS, EOPT_TIMER_HZ, EOPT_MBEC, EOPT_MBEC_TLB,
 	EOPT_MBEC_VIOLATION, EOPT_BATCH, EOPT_BATCH_MAX, EOPT_INTERPOSE, EOPT_INTERPOSE_OP, EOPT_INTERPOSE_DENY,
-	EOPT_L2_MODULE,
+	EOPT_L2_MODULE, EOPT_TRAMPOLINE, EOPT_TRAMPOLINE_WINDOW,
 };
 
 static const struct cli_option expect_options[] = {
@@ -35,6 +36,8 @@ static const struct cli_option expect_options[] = {
 	{ "--interpose-op", true, EOPT_INTERPOSE_OP },
 	{ "--interpose-deny", true, EOPT_INTERPOSE_DENY },
 	{ "--l2-module",  true,  EOPT_L2_MODULE },
+	{ "--trampoline", true,  EOPT_TRAMPOLINE },
+	{ "--trampoline-window", true, EOPT_TRAMPOLINE_WINDOW },
 	{ "--list",       false, EOPT_LIST },
 	{ "--help",       false, EOPT_HELP },
 	{ "-h",           false, EOPT_HELP },
@@ -49,6 +52,7 @@ static void expect_synopsis(FILE *f)
 	      "                      [--batch off|kernel|l1] [--batch-max N]\n"
 	      "                      [--interpose off|inguest|hypercall|trap|breakpoint] [--interpose-op OP]\n"
 	      "                      [--interpose-deny LIST] [--l2-module FILE]\n"
+	      "                      [--trampoline off|global|process] [--trampoline-window N]\n"
 	      "       nestlab expect --list\n", f);
 }
 
@@ -85,6 +89,10 @@ void cli_usage_expect(FILE *f)
 		"                      batching as the results JSON shows it (null for a\n"
 		"                      workload that declares no system-call runs)\n"
 		"  --batch-max N       with --batch kernel: calls per entry (default 16)\n"
+		"  --trampoline off|global|process  end with \"trampoline\" and \"counters\":\n"
+		"                      the phase's trampoline counters as the results JSON\n"
+		"                      shows them (null for a workload not modelled)\n"
+		"  --trampoline-window N  with --trampoline: the window (default 256)\n"
 		"  --interpose off|inguest|hypercall|trap|breakpoint  level 2: L1's system-call\n"
 		"                      interposition (default off); adds \"interpose\",\n"
 		"                      \"interpose_calls_per_iter\" and \"interpose_calls_fixed\"\n"
@@ -209,6 +217,16 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 						   "or stop", val);
 			viol_given = true;
 			break;
+		case EOPT_TRAMPOLINE:
+			if (cli_ktramp_parse(val, &cfg->p.trampoline))
+				return expect_fail(err, "--trampoline '%s': want off, global or process",
+						   val);
+			break;
+		case EOPT_TRAMPOLINE_WINDOW:
+			if (cli_ktramp_window_parse(val, &cfg->p.trampoline_window))
+				return expect_fail(err, "--trampoline-window '%s': want 1..100000000",
+						   val);
+			break;
 		case EOPT_BATCH:
 			if (cli_batch_parse(val, &cfg->p.batch, why, sizeof(why)))
 				return expect_fail(err, "%s", why);
@@ -251,6 +269,8 @@ enum cli_rc cli_parse_expect(int argc, char *const argv[], struct expect_config 
 		return argc == 2 ? CLI_RUN : expect_fail(err, "--list takes no other option");
 	if (!have_workload)
 		return expect_fail(err, "--workload is required");
+	if (cfg->p.trampoline_window && !cfg->p.trampoline)
+		return expect_fail(err, "--trampoline-window needs --trampoline global or process");
 	if (cfg->p.batch_max && cfg->p.batch == L0_BATCH_OFF)
 		return expect_fail(err, "--batch-max needs --batch kernel or l1");
 	if (cfg->p.level == 1 && npt_given)

@@ -1,18 +1,20 @@
 /*
  * --trampoline and --trampoline-window (cli_ktramp.h): parse the values and
- * write the L2 kernel's words. A window without --trampoline global is
- * refused in cli.c (it means nothing to the table).
+ * write the L2 kernel's words. A window without --trampoline global or
+ * process is refused in cli.c (it means nothing to the table).
  */
 #include <stdio.h>
 #include <string.h>
 #include "cli_ktramp.h"
 
-int cli_ktramp_parse(const char *val, bool *global)
+int cli_ktramp_parse(const char *val, unsigned *mode)
 {
 	if (!strcmp(val, "off"))
-		*global = false;
+		*mode = NESTLAB_KTRAMP_OFF;
 	else if (!strcmp(val, "global"))
-		*global = true;
+		*mode = NESTLAB_KTRAMP_GLOBAL;
+	else if (!strcmp(val, "process"))
+		*mode = NESTLAB_KTRAMP_PROCESS;
 	else
 		return -1;
 	return 0;
@@ -38,7 +40,7 @@ int cli_ktramp_window_parse(const char *val, unsigned *window)
 
 const char *cli_ktramp_name(const struct run_config *cfg)
 {
-	return cfg->trampoline ? "global" : "off";
+	return nestlab_ktramp_mode_name(cfg->trampoline);
 }
 
 int cli_ktramp_l2_words(const struct run_config *cfg, char *buf, size_t len)
@@ -49,9 +51,10 @@ int cli_ktramp_l2_words(const struct run_config *cfg, char *buf, size_t len)
 	if (!cfg->trampoline)
 		return 0;
 	if (cfg->trampoline_window)
-		n = snprintf(buf + used, len - used, " trampoline=global trampoline_window=%u",
-			     cfg->trampoline_window);
+		n = snprintf(buf + used, len - used, " trampoline=%s trampoline_window=%u",
+			     nestlab_ktramp_mode_name(cfg->trampoline), cfg->trampoline_window);
 	else
-		n = snprintf(buf + used, len - used, " trampoline=global");
+		n = snprintf(buf + used, len - used, " trampoline=%s",
+			     nestlab_ktramp_mode_name(cfg->trampoline));
 	return n < 0 || used + (size_t)n >= len ? -1 : 0;
 }

@@ -27,6 +27,7 @@
 #include "results_json.h"
 #include "results_parse.h"
 #include "batch_console.h"
+#include "l2_counters.h"
 #include "cli_batch.h"
 #include "cli_ktramp.h"
 #include "run.h"
@@ -264,7 +265,8 @@ int cmd_run(const struct run_config *cfg)
 	struct outcome oc;
 	enum results_parse_rc prc;
 	size_t res_len = 0, err_len = 0, con_len = 0, nerr = 0;
-	char extra[3][400];
+	char extra[4][400];
+	unsigned l2c_skipped = 0;
 	double wall = 0;
 	int rc = L0_EXIT_CONFIG;
 	static struct cmd_trace tr;
@@ -383,6 +385,9 @@ int cmd_run(const struct run_config *cfg)
 	}
 	prc = results_parse(res_text, res_len, &rs, why, sizeof(why));
 	batch_console_parse(con_text, con_len, &bc);
+	/* the L2 kernel's counters (its trampoline's) join the phases' */
+	if (prc != RESULTS_EMPTY)
+		l2_counters_merge(con_text, con_len, &rs, &l2c_skipped);
 	outcome_decide(&qr, prc, &rs, why, err_text, cfg->timeout_s,
 		       cfg->level == 1 && cfg->l2_image, &oc);
 
@@ -399,6 +404,11 @@ int cmd_run(const struct run_config *cfg)
 		snprintf(extra[1], sizeof(extra[1]), "%u more error lines dropped",
 			 rs.errors_dropped);
 		errors[nerr++] = extra[1];
+	}
+	if (l2c_skipped) {
+		snprintf(extra[3], sizeof(extra[3]), "%u L2 counter lines skipped (malformed, "
+			 "no such phase, repeated or too many)", l2c_skipped);
+		errors[nerr++] = extra[3];
 	}
 	if (!oc.pass && err_len && oc.status != NULL && strcmp(oc.status, OUTCOME_QEMU_FAILED)) {
 		const char *last = err_text + err_len;

@@ -167,6 +167,9 @@ int expect_compute(const struct expect_params *p, struct expect *e)
 	}
 	if (lvl && p->interpose != L0_INTERPOSE_OFF)
 		expect_interpose(e, m, &procs, p);
+	if (p->trampoline && e->status_code == NESTLAB_STATUS_PASS)
+		expect_ktramp_compute(p->workload, p->iterations, &procs, p->trampoline,
+				      p->trampoline_window, &e->ktramp);
 	return 0;
 }
 
@@ -207,5 +210,16 @@ void expect_render(FILE *f, const struct expect_params *p, const struct expect *
 	if (p->level == 2 && p->interpose != L0_INTERPOSE_OFF)
 		fprintf(f, ", \"interpose_calls_per_iter\": %llu, \"interpose_calls_fixed\": %d",
 			e->interpose_calls, NESTLAB_WM_INTERPOSE_FIXED_CALLS);
+	if (p->trampoline) {
+		struct results_named_counter c[3 + 3 * NESTLAB_PROCS_MAX];
+		unsigned n = expect_ktramp_counters(&e->ktramp, c);
+
+		fprintf(f, ", \"trampoline\": \"%s\", \"counters\": ",
+			nestlab_ktramp_mode_name(p->trampoline));
+		if (e->ktramp.known)
+			results_json_counter_map(f, c, n, 0);
+		else
+			fputs("null", f);
+	}
 	fputs("}\n", f);
 }

@@ -15,6 +15,7 @@
 #include "results_parse.h"
 #include "run_config.h"
 #include "expect_batch.h"
+#include "expect_ktramp.h"
 
 struct expect_params {
 	unsigned workload;              /* enum nestlab_workload */
@@ -29,6 +30,8 @@ struct expect_params {
 	unsigned batch_max;             /* --batch-max; 0: NESTLAB_BATCH_MAX_DEFAULT */
 	enum l0_interpose interpose;    /* level 2: L1's system-call interposition */
 	bool other_module;              /* --l2-module is not the interposer */
+	unsigned trampoline;            /* --trampoline: enum nestlab_ktramp_mode */
+	unsigned trampoline_window;     /* --trampoline-window; 0: the default */
 };
 
 struct expect {
@@ -42,6 +45,7 @@ struct expect {
 	struct results_exits mbec_exits;  /* under MBEC: the exits they add per iteration */
 	struct expect_batch batch;      /* --batch kernel: the phase's batching */
 	unsigned long long interpose_calls; /* under interposition: calls per iteration */
+	struct expect_ktramp ktramp;    /* --trampoline: phase 0's counters */
 };
 
 /* Fills `e` from the model; -1 if the workload is unknown or has no model. */
@@ -55,7 +59,10 @@ int expect_compute(const struct expect_params *p, struct expect *e);
  * design adds per iteration, by reason); under interposition also
  * "interpose", "interpose_calls_per_iter" and "interpose_calls_fixed"
  * (the phase's interpose.total is calls_per_iter * N + calls_fixed);
- * with --batch kernel "batch" (expect_batch_render). */
+ * with --batch kernel "batch" (expect_batch_render); with --trampoline
+ * global|process "counters", the phase's trampoline counters as the
+ * results JSON's phase "counters" shows them (results_json_counter_map;
+ * null for a workload whose calls are not modelled). */
 void expect_render(FILE *f, const struct expect_params *p, const struct expect *e);
 
 #endif

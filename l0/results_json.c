@@ -58,21 +58,33 @@ static void json_number_list(FILE *f, const char *list)
 	fputc(']', f);
 }
 
+void results_json_counter_map(FILE *f, const struct results_named_counter *c, unsigned n,
+			      unsigned phase)
+{
+	unsigned k = 0;
+
+	fputc('{', f);
+	for (unsigned i = 0; i < n; i++) {
+		if (c[i].phase != phase)
+			continue;
+		if (k++)
+			fputs(", ", f);
+		json_str(f, c[i].name);
+		fprintf(f, ": %llu", (unsigned long long)c[i].value);
+	}
+	fputc('}', f);
+}
+
 /* A phase's counters ("counter" lines), as ", "counters": {name: value}";
  * nothing when it has none. */
 static void results_json_counters(FILE *f, const struct results_stream *rs, unsigned phase)
 {
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < rs->ncounters; i++) {
-		if (rs->counters[i].phase != phase)
-			continue;
-		fputs(n++ ? ", " : ",\n     \"counters\": {", f);
-		json_str(f, rs->counters[i].name);
-		fprintf(f, ": %llu", (unsigned long long)rs->counters[i].value);
-	}
-	if (n)
-		fputc('}', f);
+	for (unsigned i = 0; i < rs->ncounters; i++)
+		if (rs->counters[i].phase == phase) {
+			fputs(",\n     \"counters\": ", f);
+			results_json_counter_map(f, rs->counters, rs->ncounters, phase);
+			return;
+		}
 }
 
 void results_json_exit_map(FILE *f, const struct results_exits *ex, int cycles)

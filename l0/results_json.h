@@ -22,6 +22,12 @@ void results_json_batch(FILE *f, const struct batch_console_phase *b);
 
 void results_json_exit_map(FILE *f, const struct results_exits *ex, int cycles);
 
+/* {"name": value, ...} of the counters c[0..n) of phase, in their order: a
+ * phase's "counters" has this shape (`nestlab expect --trampoline` renders
+ * its model with it). */
+void results_json_counter_map(FILE *f, const struct results_named_counter *c, unsigned n,
+			      unsigned phase);
+
 /*
  * Writes `text` to `path` atomically: a temporary file in the same directory,
  * fsync, rename over `path`, fsync of the directory. On error returns -1 with

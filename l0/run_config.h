@@ -105,8 +105,9 @@ struct run_config {
 	bool icount;                   /* TCG: -icount shift=0,sleep=off */
 	bool retpoline;                /* --retpoline on|off: the L2 kernel's
 					* indirect branches through retpolines */
-	bool trampoline;               /* --trampoline global: the L2 kernel's
-					* system-call table through a trampoline */
+	unsigned trampoline;           /* --trampoline (enum nestlab_ktramp_mode): the
+					* L2 kernel's system-call table through a
+					* trampoline, one or one per process */
 	unsigned trampoline_window;    /* --trampoline-window; 0: not given */
 	enum l0_batch batch;           /* --batch */
 	unsigned batch_max;            /* --batch-max; 0: not given (the kernel's default) */

@@ -214,11 +214,13 @@ int l2_cmdline_parse(const char *s, struct l2_config *cfg, char *err, size_t err
 			}
 		} else if (word_eq(word, klen, "trampoline")) {
 			if (word_eq(val, vlen, "global")) {
-				cfg->trampoline = 1;
+				cfg->trampoline = NESTLAB_KTRAMP_GLOBAL;
+			} else if (word_eq(val, vlen, "process")) {
+				cfg->trampoline = NESTLAB_KTRAMP_PROCESS;
 			} else if (word_eq(val, vlen, "off")) {
-				cfg->trampoline = 0;
+				cfg->trampoline = NESTLAB_KTRAMP_OFF;
 			} else {
-				err_set(err, errlen, "trampoline must be off or global, got: ",
+				err_set(err, errlen, "trampoline must be off, global or process, got: ",
 					val, vlen);
 				return -1;
 			}
@@ -271,11 +273,6 @@ int l2_config_check_l1(const struct l2_config *cfg, unsigned level, char *err,
 	if (cfg->mbec && (level != 2 || cfg->l1 != L2_L1_NESTLAB)) {
 		err_set(err, errlen, "mbec=on needs nestlab's L1 (level 2, l1=nestlab): "
 			"only it serves the MBEC hypercalls", NULL, 0);
-		return -1;
-	}
-	if (cfg->trampoline && cfg->mbec) {
-		err_set(err, errlen, "trampoline=global with mbec=on is not supported: the "
-			"trampoline page is not in the declared execute policy", NULL, 0);
 		return -1;
 	}
 	if (cfg->l1 != L2_L1_KVM)

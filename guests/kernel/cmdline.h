@@ -3,7 +3,7 @@
  * iterations=<N> transport=vmmcall|backdoor [trace=hc|<addr>:<bytes>]
  * [l1=nestlab|kvm] [procs=<program>,...] [timer_hz=<N>] [mbec=on|off]
  * [retpoline=on|off] [batch=off|kernel] [batch_max=<N>]
- * [trampoline=off|global] [trampoline_window=<N>]", keys
+ * [trampoline=off|global|process] [trampoline_window=<N>]", keys
  * in any order, separated by spaces. mbec=on: the kernel declares its
  * execute policy to L1's MBEC emulation (mbec.c, docs/mbec.md). procs= (include/nestlab/procs.h) are the programs of
  * workload multi's processes; timer_hz= the timer workload's interrupt rate. l1= names the L1
@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <nestlab/procs.h>
+#include <nestlab/ktramp.h>
 
 /* trace=: where the kernel's trace ring goes (include/nestlab/trace.h). */
 enum l2_trace_mode {
@@ -48,14 +49,15 @@ struct l2_config {
 			      * (batch.c, docs/batching.md; default off) */
 	unsigned batch_max;  /* batch_max=1..NESTLAB_BATCH_MAX_LIMIT: system calls
 			      * per kernel entry (default NESTLAB_BATCH_MAX_DEFAULT) */
-	int trampoline;      /* trampoline=off|global: the system-call table through a
-			      * learned trampoline (ktramp.c, docs/tramp.md; default off) */
+	int trampoline;      /* trampoline=off|global|process (enum nestlab_ktramp_mode):
+			      * the system-call table through a learned trampoline, one
+			      * or one per process (ktramp.c, docs/tramp.md; default off) */
 	uint32_t trampoline_window; /* trampoline_window=1..L2_KTRAMP_WINDOW_MAX:
 				     * in-phase calls learned (default 256) */
 };
 
-#define L2_KTRAMP_WINDOW_DEFAULT 256u
-#define L2_KTRAMP_WINDOW_MAX     100000000u
+#define L2_KTRAMP_WINDOW_DEFAULT NESTLAB_KTRAMP_WINDOW_DEFAULT
+#define L2_KTRAMP_WINDOW_MAX     NESTLAB_KTRAMP_WINDOW_MAX
 
 /* Defaults: workload cpuid, NESTLAB_ITERATIONS_DEFAULT, vmmcall,
  * NESTLAB_PROCS_DEFAULT, NESTLAB_TIMER_HZ_DEFAULT. */

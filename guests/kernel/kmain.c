@@ -233,8 +233,11 @@ void kmain(uint32_t magic, uint32_t info_pa)
 
 		if (why)
 			boot_fail(why);
-		kprintf("nestlab-l2: trampoline global: window %u in-phase calls, page at %p "
-			"writable and NX\n", l2k.cfg.trampoline_window, (void *)ktramp_page);
+		kprintf("nestlab-l2: trampoline %s: window %u in-phase calls, page at %p "
+			"%s\n", nestlab_ktramp_mode_name((unsigned)l2k.cfg.trampoline),
+			l2k.cfg.trampoline_window, (void *)ktramp_page,
+			l2k.cfg.trampoline == NESTLAB_KTRAMP_PROCESS ?
+			"one per process, read-only and NX" : "writable and NX");
 	}
 	kprintf("nestlab-l2: workload %s iterations %lu transport %s, free frames %lu\n",
 		l2_workload_name(l2k.cfg.workload), l2k.cfg.iterations,

@@ -16,7 +16,11 @@
  *     code) maps to, process 1's inside the kernel image, the others' copies
  *     (process.c): user only (X_USER);
  *   - the kernel module's code, if one is loaded (kmod.c): supervisor only,
- *     counted with the kernel's.
+ *     counted with the kernel's;
+ *   - the system-call trampoline's pages (ktramp.c), made at run time:
+ *     execute-never with the rest of RAM until one is published, then
+ *     supervisor only (mbec_page_rights), execute-never again while it is
+ *     rewritten: the MBEC view follows the page's own PTE (W^X).
  *
  * Addresses are guest-physical: the kernel's direct map is the identity, and
  * a process's frames come from a walk of its page tables. ENABLE comes first
@@ -33,6 +37,7 @@
 #include <nestlab/status.h>
 #include "kernel.h"
 #include "mbec.h"
+#include "ktramp.h"
 #include "freestanding/format.h"
 
 static struct {
@@ -140,10 +145,19 @@ int64_t mbec_policy_declare(char *why, size_t whylen)
 		kprintf("nestlab-l2: mbec: module %s text %lu pages super-exec\n",
 			l2k.kmod.image.name, l2k.kmod.image.text_pages);
 	}
+	if ((err = ktramp_mbec_declare(why, whylen)))
+		return err;
 	kprintf("nestlab-l2: mbec: kernel text %lu pages super-exec, user text %lu pages "
 		"user-exec, %lu pages execute-never\n", kpages, upages,
 		mbec.ram_pages - kpages - upages);
 	return (int64_t)mbec.ram_pages;
+}
+
+int mbec_page_rights(uint64_t pa, unsigned rights, char *why, size_t whylen)
+{
+	if (!l2k.cfg.mbec || !mbec.declared)
+		return 0;
+	return mbec_set(pa, 1, rights, why, whylen);
 }
 
 void mbec_policy_boot(void)

@@ -24,6 +24,13 @@ void mbec_policy_boot(void);
  * status) for the first hypercall that failed. */
 int64_t mbec_policy_declare(char *why, size_t whylen);
 
+/* One page's execute rights (NESTLAB_MBEC_X_*) in the declared policy, for
+ * code the kernel makes at run time (the trampoline, ktramp.c): 0 without
+ * mbec=on or before the policy is declared (mbec_policy_declare then asks
+ * ktramp_mbec_declare for the pages already published), else MBEC_SET's
+ * result as mbec_set gives it (the reason in why). */
+int mbec_page_rights(uint64_t pa, unsigned rights, char *why, size_t whylen);
+
 /* L2_TEST_MBEC_HC: the MBEC hypercall described by the struct l2_mbec_hc at
  * user address req (ENABLE, SET or QUERY only), made at CPL0; its status and
  * results written back. 0, -L2_EFAULT or -L2_EINVAL. */

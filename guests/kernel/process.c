@@ -26,6 +26,7 @@
 #include "uapi.h"
 #include "kernel.h"
 #include "arch.h"
+#include "ktramp.h"
 
 uint64_t process_pid(void)
 {
@@ -173,6 +174,15 @@ void process_create(struct l2_proc *p, unsigned index, unsigned program)
 	for (i = 0; i < X86_PT_ENTRIES; i++)    /* the kernel half, supervisor-only */
 		if (i != user_slot)
 			pdpt[i] = kpdpt[i];
+	{
+		/* trampoline=process: its own trampoline page (ktramp.c) */
+		const char *why = ktramp_proc_map(index, p->root, pdpt);
+
+		if (why) {
+			kprintf("nestlab-l2: %s\n", why);
+			run_finish(NESTLAB_STATUS_L2_EXCEPTION);
+		}
+	}
 
 	for (pa = img, va = L2_USER_BASE; pa < img_end; pa += PT_4K, va += PT_4K) {
 		uint64_t frame = pa;

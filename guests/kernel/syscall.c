@@ -5,8 +5,11 @@
  * direct calls) and
  * counts the calls per entry (the frequencies such trampolines are built from).
  * With trampoline=global the untraced dispatch learns in ktramp_learn
- * (ktramp.c), then calls the published trampoline (`call ktramp_page`); the
- * traced path (trace=) always calls the table.
+ * (ktramp.c), then calls the published trampoline (`call ktramp_page`);
+ * with trampoline=process the same code runs each process's own: the state,
+ * the counts and the trampoline are at the same addresses in every
+ * process, each mapped to the process's own page (ktramp.h); the traced
+ * path (trace=) always calls the table.
  */
 #include <nestlab/status.h>
 #include <nestlab/bootargs.h>
@@ -20,7 +23,6 @@
 #include "trace.h"
 #include "ktramp.h"
 
-uint64_t syscall_counts[L2_SYS_NR];
 
 static int64_t sys_exit(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {

@@ -76,7 +76,8 @@ Test(procs, programs_are_the_loop_workloads)
 	for (unsigned wl = 0; wl <= NESTLAB_WL_NR; wl++) {
 		int want = wl == NESTLAB_WL_NULL_ || wl == NESTLAB_WL_CPUID ||
 			   wl == NESTLAB_WL_HYPERCALL || wl == NESTLAB_WL_PIO ||
-			   wl == NESTLAB_WL_GETPID || wl == NESTLAB_WL_WRITE;
+			   wl == NESTLAB_WL_GETPID || wl == NESTLAB_WL_WRITE ||
+			   wl == NESTLAB_WL_DISPATCH_SKEWED || wl == NESTLAB_WL_DISPATCH_UNIFORM;
 
 		cr_assert(eq(int, nestlab_wl_is_program(wl), want));
 	}

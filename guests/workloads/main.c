@@ -41,13 +41,15 @@ static const wl_fn workload_fns[NESTLAB_WL_NR] = {
 	[NESTLAB_WL_BATCH_RANDOM]      = wl_batch_random,
 	[NESTLAB_WL_INTERPOSE_CHECK] = wl_interpose_check,
 	[NESTLAB_WL_SYSCALL_RANDOM] = wl_syscall_random,
+	[NESTLAB_WL_DISPATCH_SKEWED] = wl_dispatch_skewed,
+	[NESTLAB_WL_DISPATCH_UNIFORM] = wl_dispatch_uniform,
 	[NESTLAB_WL_DOMAIN] = wl_domain,
 	[NESTLAB_WL_INTN] = wl_intn,
 	[NESTLAB_WL_TRIPLEFAULT] = wl_triplefault,
 	[NESTLAB_WL_BADACCESS]   = wl_badaccess,
 	[NESTLAB_WL_BATCH_FAULT] = wl_batch_fault,
 };
-_Static_assert(NESTLAB_WL_NR == 28, "a workload was added to bootargs.h: add it here");
+_Static_assert(NESTLAB_WL_NR == 30, "a workload was added to bootargs.h: add it here");
 
 __attribute__((section(".text.user_start"), noreturn, used))
 void user_start(uint64_t workload, uint64_t iterations, uint64_t transport, uint64_t level,

@@ -15,7 +15,8 @@
  * One phase spans all processes (phases do not overlap, so there is no
  * per-process phase); it holds exactly the steps' own exits, each program's
  * as in its own workload: N per cpuid, pio, hypercall or write process,
- * none for null or getpid. Yields are system calls and switches load CR3:
+ * none for null, getpid or the dispatch programs (whose process i runs the
+ * set rotated by 4i, include/nestlab/ktramp.h: different hot sets). Yields are system calls and switches load CR3:
  * neither exits at level 2.
  *
  * Check per process: its steps' results (as its workload checks them) and
@@ -37,7 +38,8 @@ static int prog_setup(const struct wl_args *a, struct prog_state *st)
 {
 	if (a->program == NESTLAB_WL_CPUID)
 		u_cpuid0(st->ref);
-	if (a->program == NESTLAB_WL_GETPID) {
+	if (a->program == NESTLAB_WL_GETPID || a->program == NESTLAB_WL_DISPATCH_SKEWED ||
+	    a->program == NESTLAB_WL_DISPATCH_UNIFORM) {
 		st->pid = u_getpid();
 		if (st->pid <= 0) {
 			u_printf("multi: bad pid %ld\n", st->pid);
@@ -75,6 +77,11 @@ static void prog_step(const struct wl_args *a, struct prog_state *st, uint64_t i
 		break;
 	case NESTLAB_WL_WRITE:
 		st->bad += u_write(&dot, 1) != 1;
+		break;
+	case NESTLAB_WL_DISPATCH_SKEWED:
+	case NESTLAB_WL_DISPATCH_UNIFORM:
+		st->bad += dispatch_step(a->program == NESTLAB_WL_DISPATCH_SKEWED, a->index,
+					 st->pid, a->level);
 		break;
 	}
 }

@@ -96,6 +96,12 @@ int wl_syscall_mix(const struct wl_args *a);
 int wl_hcerrors(const struct wl_args *a);
 int wl_timer(const struct wl_args *a);
 int wl_multi(const struct wl_args *a);
+int wl_dispatch_skewed(const struct wl_args *a);
+int wl_dispatch_uniform(const struct wl_args *a);
+/* dispatch.c: one iteration of dispatch-skewed (skewed) or -uniform as
+ * process index proc runs it (include/nestlab/ktramp.h); the calls whose
+ * value was wrong. */
+uint64_t dispatch_step(int skewed, unsigned proc, int64_t pid, unsigned level);
 int wl_mbec_kexec_user(const struct wl_args *a);
 int wl_mbec_uexec_kernel(const struct wl_args *a);
 int wl_mbec_kalias_user(const struct wl_args *a);

@@ -78,6 +78,8 @@
 	X(BATCH_RANDOM, "batch-random", "a random sequence of glue and system calls (hashed)") \
 	X(INTERPOSE_CHECK, "interpose-check", "LSTAR hiding, redirection, tamper, registration checks") \
 	X(SYSCALL_RANDOM, "syscall-random", "one pseudo-random system call, its registers checked") \
+	X(DISPATCH_SKEWED, "dispatch-skewed", "16 effect-free system calls, a few hot (8:4:2:1:1)") \
+	X(DISPATCH_UNIFORM, "dispatch-uniform", "8 effect-free system calls, each once") \
 	X(DOMAIN,      "domain",      "one call into a protection domain through its gate") \
 	X(INTN,        "intn",        "one INT 0x80 from ring 3 through the kernel's DPL 3 gate") \
 	X(TRIPLEFAULT, "triplefault", "negative test: the kernel triple-faults")  \

@@ -23,7 +23,8 @@
 #define NESTLAB_PROC_PROGRAMS                                              \
 	((1u << NESTLAB_WL_NULL_) | (1u << NESTLAB_WL_CPUID) |              \
 	 (1u << NESTLAB_WL_HYPERCALL) | (1u << NESTLAB_WL_PIO) |            \
-	 (1u << NESTLAB_WL_GETPID) | (1u << NESTLAB_WL_WRITE))
+	 (1u << NESTLAB_WL_GETPID) | (1u << NESTLAB_WL_WRITE) |               \
+	 (1u << NESTLAB_WL_DISPATCH_SKEWED) | (1u << NESTLAB_WL_DISPATCH_UNIFORM))
 
 struct nestlab_procs {
 	unsigned n;                            /* 1..NESTLAB_PROCS_MAX */
@@ -108,7 +109,7 @@ static inline const char *nestlab_procs_strerror(int err)
 	case NESTLAB_PROCS_E_EMPTY:       return "empty program name";
 	case NESTLAB_PROCS_E_UNKNOWN:     return "unknown program";
 	case NESTLAB_PROCS_E_NOT_PROGRAM: return "not a program (null, cpuid, hypercall, pio, "
-					  "getpid, write)";
+					  "getpid, write, dispatch-skewed, dispatch-uniform)";
 	case NESTLAB_PROCS_E_TOO_MANY:    return "too many processes (at most 8)";
 	}
 	return "?";

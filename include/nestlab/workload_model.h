@@ -58,6 +58,7 @@
 #include <nestlab/bootargs.h>
 #include <nestlab/exit_reason.h>
 #include <nestlab/hypercall.h>
+#include <nestlab/ktramp.h>
 #include <nestlab/status.h>
 
 #define NESTLAB_WM_HC         NESTLAB_EXIT_NR /* the transport's exit reason */
@@ -478,6 +479,17 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 		[NESTLAB_WL_SYSCALL_RANDOM] = {
 			.defined = 1, NESTLAB_WM_PASSES, .checks = { 1, 1 },
 			NESTLAB_WM_MBEC_SYSCALLS(1),
+		},
+		/* dispatch.c: 16 (skewed) or 8 (uniform) system calls per
+		 * iteration, none intercepted; their trampoline counters are
+		 * l0/expect_ktramp.c's (include/nestlab/ktramp.h) */
+		[NESTLAB_WL_DISPATCH_SKEWED] = {
+			.defined = 1, NESTLAB_WM_PASSES,
+			NESTLAB_WM_MBEC_SYSCALLS(NESTLAB_DISPATCH_SKEWED_N),
+		},
+		[NESTLAB_WL_DISPATCH_UNIFORM] = {
+			.defined = 1, NESTLAB_WM_PASSES,
+			NESTLAB_WM_MBEC_SYSCALLS(NESTLAB_DISPATCH_SET_N),
 		},
 		[NESTLAB_WL_DOMAIN] = {
 			.defined = 1, .nestlab_l1_only = 1,

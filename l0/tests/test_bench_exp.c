@@ -261,3 +261,23 @@ Test(bench_exp, l1_option_words_checked)
 	cr_assert(eq(u32, x.cases[0].l1_option.n, 2));
 	cr_assert(eq(str, x.cases[0].l1_option.v[1], "l1_trampoline=on"));
 }
+
+/* trampoline (off global process), retpoline (on off), procs (programs). */
+Test(bench_exp, trampoline_keys_checked)
+{
+	cr_assert(eq(int, parse("t", HEAD "[case a]\nworkload = multi\ntrampoline = always\n"
+				"retpoline = maybe\nprocs = getpid pagefault\n"), -1));
+	cr_assert(has_error(6, "trampoline 'always': want off, global or process"), "%s",
+		  err.text);
+	cr_assert(has_error(7, "retpoline 'maybe': want off or on"), "%s", err.text);
+	cr_assert(has_error(8, "procs 'pagefault'"), "%s", err.text);
+	cr_assert(eq(u32, err.count, 3));
+	bench_exp_free(&x);
+	bench_errors_free(&err);
+	cr_assert(eq(int, parse("t", HEAD "[case a]\nworkload = multi\ntrampoline = process\n"
+				"retpoline = off\nprocs = dispatch-skewed write\n"), 0), "%s",
+		  err.text);
+	cr_assert(eq(int, x.cases[0].trampoline, 2));
+	cr_assert(eq(int, x.cases[0].retpoline, 0));
+	cr_assert(eq(u32, x.cases[0].procs.n, 2));
+}

@@ -365,3 +365,18 @@ Test(bench_matrix, l1_option_quoted_in_command)
 	cr_assert(strstr(cmd, " --l1-option 'k=a$b' ") != NULL, "%s", cmd);
 	free(cmd);
 }
+
+/* The trampoline keys: in the cell and its id; procs only on multi's cells. */
+Test(bench_matrix, trampoline_cells)
+{
+	load("a", "[matrix]\nlevel = 1\nprocs = dispatch-skewed,write\n"
+	     "[case t]\nworkload = multi getpid\ntrampoline = process\nretpoline = off\n"
+	     "[case d]\nworkload = getpid\n");
+	expand(false, false);
+	cr_assert(eq(u32, m.ncells, 3));
+	cr_assert(cell("multi-l1-vmmcall-n1000-tramp-process-rpoff-procs-dispatch-skewed,write")
+		  != NULL);
+	cr_assert(eq(str, (char *)cell("getpid-l1-vmmcall-n1000-tramp-process-rpoff")->procs, ""));
+	cr_assert(eq(int, cell("getpid-l1-vmmcall-n1000")->trampoline, 0));
+	cr_assert(eq(int, cell("getpid-l1-vmmcall-n1000")->retpoline, 1));
+}

@@ -271,9 +271,15 @@ Test(cli, trampoline_option)
 				"global", "--trampoline-window", "100000000", NULL), CLI_RUN));
 	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
 	cr_assert(eq(str, args, " retpoline=off trampoline=global trampoline_window=100000000"));
-	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--trampoline", "process", NULL),
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--trampoline", "process",
+				"--trampoline-window", "16", NULL), CLI_RUN));
+	cr_assert(eq(u32, c.trampoline, NESTLAB_KTRAMP_PROCESS));
+	cr_assert(eq(str, (char *)cli_ktramp_name(&c), "process"));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " trampoline=process trampoline_window=16"));
+	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--trampoline", "Global", NULL),
 		     CLI_USAGE));
-	cr_assert(not(eq(ptr, strstr(err_buf, "--trampoline 'process': want off or global"),
+	cr_assert(not(eq(ptr, strstr(err_buf, "--trampoline 'Global': want off, global or process"),
 			 NULL)));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--trampoline", "global",
 				"--trampoline-window", "0", NULL), CLI_USAGE));
@@ -283,7 +289,7 @@ Test(cli, trampoline_option)
 				"--trampoline-window", "100000001", NULL), CLI_USAGE));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--trampoline-window", "64", NULL),
 		     CLI_USAGE));
-	cr_assert(not(eq(ptr, strstr(err_buf, "--trampoline-window needs --trampoline global"),
+	cr_assert(not(eq(ptr, strstr(err_buf, "--trampoline-window needs --trampoline global or process"),
 			 NULL)));
 }
 

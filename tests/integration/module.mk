@@ -11,8 +11,10 @@
 #                       each violation policy, mbec-errors, exact view-switch counts
 #   kmod.sh             --l2-module: the hello module at both levels, broken modules
 #   retpoline.sh        the L2 kernel's retpolines on and off: same results, fewer ticks off
-#   kernel_tramp.sh     the L2 kernel's system-call trampoline (trampoline=global): the same
-#                       exits and results off and global, the counters by their model
+#   kernel_tramp.sh     the L2 kernel's system-call trampoline (trampoline=global|process):
+#                       the same exits and results off, global and process, the results
+#                       counters by `nestlab expect`'s model, the dispatch workloads, multi's
+#                       per-process frames and per-process beating global in hit rate
 #   batching.sh         decoded-syscall batching: exact batches, the same final state with it
 #                       off and on, exits saved under MBEC
 #   l1_tramp.sh         L1's exit dispatch options (l1_retpoline, l1_trampoline): the same
