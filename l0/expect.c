@@ -122,20 +122,6 @@ static void expect_interpose(struct expect *e, const struct nestlab_workload_mod
 	}
 }
 
-/* --batch l1: a run of k port accesses is ceil(k / batch_max) IOIO exits
- * (workload_model.h, l1_batch_run). */
-static void expect_l1_batch(struct expect *e, const struct nestlab_workload_model *m,
-			    const struct expect_params *p)
-{
-	unsigned long max = p->batch_max ? p->batch_max : NESTLAB_BATCH_MAX_DEFAULT;
-	unsigned long k = m->l1_batch_run;
-	unsigned long long saved = (unsigned long long)(k - (k + max - 1) / max) * p->iterations;
-
-	e->exits.c[NESTLAB_EXIT_IOIO].count -= saved;
-	if (!e->exits.c[NESTLAB_EXIT_IOIO].count)
-		e->exits.present &= ~(1ull << NESTLAB_EXIT_IOIO);
-}
-
 int expect_compute(const struct expect_params *p, struct expect *e)
 {
 	const struct nestlab_workload_model *m = nestlab_workload_model(p->workload);
@@ -149,10 +135,14 @@ int expect_compute(const struct expect_params *p, struct expect *e)
 	e->checks = m->checks[lvl] * (m->per_proc ? procs.n : 1);
 	if (lvl && p->mbec != L0_MBEC_OFF)
 		expect_mbec(e, m, &procs, p);
-	if (p->batch == L0_BATCH_KERNEL)
+	if (l0_batch_kernel(p->batch))
 		expect_batch_compute(p->workload, p->iterations,
 				     p->batch_max ? p->batch_max : NESTLAB_BATCH_MAX_DEFAULT,
 				     &e->batch);
+	if (l0_batch_l1(p->batch) && lvl)
+		expect_l1_batch_compute(m, p->iterations,
+					p->batch_max ? p->batch_max : NESTLAB_BATCH_MAX_DEFAULT,
+					&e->l1_batch);
 	e->status = e->status_code < 0 ? OUTCOME_NO_STATUS : status_name(e->status_code);
 	e->qemu_exit = e->status_code < 0 ? 0 : (e->status_code << 1) | 1;
 	e->exits_known = e->status_code == NESTLAB_STATUS_PASS &&
@@ -162,8 +152,7 @@ int expect_compute(const struct expect_params *p, struct expect *e)
 			expect_add_terms(e, m, p);
 		for (unsigned i = 0; m->per_proc && i < procs.n; i++)
 			expect_add_terms(e, nestlab_workload_model(procs.prog[i]), p);
-		if (p->batch == L0_BATCH_L1 && m->l1_batch_run)
-			expect_l1_batch(e, m, p);
+		expect_l1_batch_exits(&e->l1_batch, &e->exits);
 	}
 	if (lvl && p->interpose != L0_INTERPOSE_OFF)
 		expect_interpose(e, m, &procs, p);
@@ -200,9 +189,13 @@ void expect_render(FILE *f, const struct expect_params *p, const struct expect *
 			e->mbec_switches);
 		results_json_exit_map(f, &e->mbec_exits, 0);
 	}
-	if (p->batch == L0_BATCH_KERNEL) {
+	if (l0_batch_kernel(p->batch)) {
 		fputs(", \"batch\": ", f);
 		expect_batch_render(f, &e->batch);
+	}
+	if (p->level == 2 && l0_batch_l1(p->batch)) {
+		fputs(", \"l1_counters\": ", f);
+		expect_l1_batch_render(f, &e->l1_batch);
 	}
 	if (p->level == 2 && p->interpose != L0_INTERPOSE_OFF)
 		fprintf(f, ", \"interpose_calls_per_iter\": %llu, \"interpose_calls_fixed\": %d",

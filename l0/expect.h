@@ -15,6 +15,7 @@
 #include "results_parse.h"
 #include "run_config.h"
 #include "expect_batch.h"
+#include "expect_l1_batch.h"
 
 struct expect_params {
 	unsigned workload;              /* enum nestlab_workload */
@@ -40,7 +41,8 @@ struct expect {
 	unsigned checks;                /* "PASS: <workload>:" lines */
 	unsigned long long mbec_switches; /* under MBEC: view switches per iteration */
 	struct results_exits mbec_exits;  /* under MBEC: the exits they add per iteration */
-	struct expect_batch batch;      /* --batch kernel: the phase's batching */
+	struct expect_batch batch;      /* --batch kernel|both: the kernel's batching */
+	struct expect_l1_batch l1_batch; /* --batch l1|both: L1's batching */
 	unsigned long long interpose_calls; /* under interposition: calls per iteration */
 };
 
@@ -55,7 +57,9 @@ int expect_compute(const struct expect_params *p, struct expect *e);
  * design adds per iteration, by reason); under interposition also
  * "interpose", "interpose_calls_per_iter" and "interpose_calls_fixed"
  * (the phase's interpose.total is calls_per_iter * N + calls_fixed);
- * with --batch kernel "batch" (expect_batch_render). */
+ * with --batch kernel or both "batch" (expect_batch_render); with --batch
+ * l1 or both "l1_counters" (the phase's counters from L1's batching,
+ * expect_l1_batch_render; null when the workload declares no runs). */
 void expect_render(FILE *f, const struct expect_params *p, const struct expect *e);
 
 #endif

@@ -15,6 +15,7 @@
 #include "batch_console.h"
 #include "cli_batch.h"
 #include "expect_batch.h"
+#include "expect_l1_batch.h"
 
 Test(cli_batch, values)
 {
@@ -28,8 +29,11 @@ Test(cli_batch, values)
 	cr_assert(eq(int, b, L0_BATCH_KERNEL));
 	cr_assert(eq(int, cli_batch_parse("l1", &b, why, sizeof(why)), 0));
 	cr_assert(eq(int, b, L0_BATCH_L1));
-	cr_assert(eq(int, cli_batch_parse("both", &b, why, sizeof(why)), -1));
-	cr_assert(eq(str, why, "--batch 'both': want off, kernel or l1"));
+	cr_assert(eq(int, cli_batch_parse("both", &b, why, sizeof(why)), 0));
+	cr_assert(eq(int, b, L0_BATCH_BOTH));
+	cr_assert(eq(int, cli_batch_parse("all", &b, why, sizeof(why)), -1));
+	cr_assert(eq(str, why, "--batch 'all': want off, kernel, l1 or both"));
+	cr_assert(eq(str, (char *)l0_batch_name(L0_BATCH_BOTH), "both"));
 	cr_assert(eq(int, cli_batch_max_parse("1", &m), 0));
 	cr_assert(eq(u32, m, 1));
 	cr_assert(eq(int, cli_batch_max_parse("64", &m), 0));
@@ -61,7 +65,7 @@ Test(cli_batch, l2_words)
 	cr_assert(eq(int, cli_batch_l2_words(&c, buf, 10), -1)); /* does not fit */
 	c.batch = L0_BATCH_OFF;
 	cr_assert(eq(int, cli_batch_check(&c, buf, sizeof(buf)), -1));
-	cr_assert(eq(str, buf, "--batch-max needs --batch kernel or l1"));
+	cr_assert(eq(str, buf, "--batch-max needs --batch kernel, l1 or both"));
 	/* l1: L1's words, none for the kernel; level 2 under nestlab's L1 only */
 	c.batch = L0_BATCH_L1;
 	c.level = 2;
@@ -73,8 +77,22 @@ Test(cli_batch, l2_words)
 	cr_assert(eq(int, cli_batch_check(&c, buf, sizeof(buf)), 0));
 	c.level = 1;
 	cr_assert(eq(int, cli_batch_check(&c, why, sizeof(why)), -1));
-	cr_assert(eq(str, why, "--batch l1 is nestlab L1's mechanism: it needs --level 2 and "
-		     "--l1 nestlab"));
+	cr_assert(eq(str, why, "--batch l1: L1's batching is nestlab L1's mechanism: it needs "
+		     "--level 2 and --l1 nestlab"));
+	/* both: the kernel's words and L1's, level 2 under nestlab's L1 only */
+	c.batch = L0_BATCH_BOTH;
+	c.level = 2;
+	strcpy(buf, "");
+	cr_assert(eq(int, cli_batch_l2_words(&c, buf, sizeof(buf)), 0));
+	cr_assert(eq(str, buf, " batch=kernel batch_max=4"));
+	strcpy(buf, "");
+	cr_assert(eq(int, cli_batch_l1_words(&c, buf, sizeof(buf)), 0));
+	cr_assert(eq(str, buf, " batch=on batch_max=4"));
+	cr_assert(eq(int, cli_batch_check(&c, why, sizeof(why)), 0));
+	c.l1 = L0_L1_KVM;
+	cr_assert(eq(int, cli_batch_check(&c, why, sizeof(why)), -1));
+	cr_assert(eq(str, why, "--batch both: L1's batching is nestlab L1's mechanism: it needs "
+		     "--level 2 and --l1 nestlab"));
 }
 
 static const char LINE[] = "nestlab-l2: batch phase 3: entries 5 syscalls 9 emulated 24 "
@@ -227,4 +245,86 @@ Test(expect_batch, render)
 	cr_assert(eq(str, (char *)expect_batch_end_name(NESTLAB_BATCH_END_CODE_WRITE),
 		     "code_write"));
 	cr_assert(eq(str, (char *)expect_batch_end_name(NESTLAB_BATCH_END_NR), "?"));
+}
+
+/* L1's exit-level batching model (workload_model.h nestlab_wm_l1_batch),
+ * worked out by hand from exit-pairs' definition: per iteration the run
+ * CPUID, 5 glue, CPUID, 3, VMMCALL, 3, VMMCALL (ends branch) and the run
+ * RDMSR, 3, WRMSR (ends branch). */
+Test(expect_l1_batch, exit_pairs)
+{
+	const struct nestlab_workload_model *m = nestlab_workload_model(NESTLAB_WL_EXIT_PAIRS);
+	struct nestlab_wm_l1_batch b;
+
+	/* batch_max 16: one exit per run, CPUID's of 4 and MSR's of 2 */
+	nestlab_wm_l1_batch(m->l1_runs, 16, &b);
+	cr_assert(eq(u64, b.exits[NESTLAB_EXIT_CPUID], 1));
+	cr_assert(eq(u64, b.exits[NESTLAB_EXIT_VMMCALL], 0));
+	cr_assert(eq(u64, b.exits[NESTLAB_EXIT_MSR], 1));
+	cr_assert(eq(u64, b.batched[NESTLAB_EXIT_CPUID], 1));
+	cr_assert(eq(u64, b.batched[NESTLAB_EXIT_VMMCALL], 2));
+	cr_assert(eq(u64, b.batched[NESTLAB_EXIT_MSR], 1));
+	cr_assert(eq(u64, b.batches, 2));
+	cr_assert(eq(u64, b.handled, 6));
+	cr_assert(eq(u64, b.emulated, 5 + 3 + 3 + 3));
+	cr_assert(eq(u64, b.size[4], 1));
+	cr_assert(eq(u64, b.size[2], 1));
+	cr_assert(eq(u64, b.end[NESTLAB_L1_BATCH_END_BRANCH], 2));
+	/* 3: CPUID exit (C C V, limit), VMMCALL exit (V, branch), MSR exit (R W, branch) */
+	nestlab_wm_l1_batch(m->l1_runs, 3, &b);
+	cr_assert(eq(u64, b.exits[NESTLAB_EXIT_CPUID], 1));
+	cr_assert(eq(u64, b.exits[NESTLAB_EXIT_VMMCALL], 1));
+	cr_assert(eq(u64, b.batched[NESTLAB_EXIT_VMMCALL], 1));
+	cr_assert(eq(u64, b.emulated, 5 + 3 + 3));
+	cr_assert(eq(u64, b.size[3], 1));
+	cr_assert(eq(u64, b.size[1], 1));
+	cr_assert(eq(u64, b.end[NESTLAB_L1_BATCH_END_LIMIT], 1));
+	cr_assert(eq(u64, b.end[NESTLAB_L1_BATCH_END_BRANCH], 2));
+	/* 2: C C (limit), V V (limit), R W (limit) */
+	nestlab_wm_l1_batch(m->l1_runs, 2, &b);
+	cr_assert(eq(u64, b.exits[NESTLAB_EXIT_CPUID], 1));
+	cr_assert(eq(u64, b.exits[NESTLAB_EXIT_VMMCALL], 1));
+	cr_assert(eq(u64, b.exits[NESTLAB_EXIT_MSR], 1));
+	cr_assert(eq(u64, b.emulated, 5 + 3 + 3));
+	cr_assert(eq(u64, b.end[NESTLAB_L1_BATCH_END_LIMIT], 3));
+	/* 1: every instruction its own exit, nothing batched */
+	nestlab_wm_l1_batch(m->l1_runs, 1, &b);
+	cr_assert(eq(u64, b.exits[NESTLAB_EXIT_CPUID], 2));
+	cr_assert(eq(u64, b.exits[NESTLAB_EXIT_VMMCALL], 2));
+	cr_assert(eq(u64, b.exits[NESTLAB_EXIT_MSR], 2));
+	cr_assert(eq(u64, b.handled, 6));
+	cr_assert(eq(u64, b.emulated, 0));
+	cr_assert(eq(u64, b.end[NESTLAB_L1_BATCH_END_LIMIT], 6));
+}
+
+/* The expected phase exits and counters object, pio-pairs and exit-pairs. */
+Test(expect_l1_batch, render)
+{
+	struct expect_l1_batch b;
+	struct results_exits ex = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	expect_l1_batch_compute(nestlab_workload_model(NESTLAB_WL_PIO_PAIRS), 5, 16, &b);
+	cr_assert(b.known);
+	ex.c[NESTLAB_EXIT_IOIO].count = 10;
+	ex.present = 1ull << NESTLAB_EXIT_IOIO;
+	expect_l1_batch_exits(&b, &ex);
+	cr_assert(eq(u64, ex.c[NESTLAB_EXIT_IOIO].count, 5));
+	expect_l1_batch_render(f, &b);
+	expect_l1_batch_compute(nestlab_workload_model(NESTLAB_WL_EXIT_PAIRS), 2, 2, &b);
+	ex = (struct results_exits){ 0 };
+	ex.c[NESTLAB_EXIT_VMMCALL].count = 4;
+	ex.present = 1ull << NESTLAB_EXIT_VMMCALL;
+	expect_l1_batch_exits(&b, &ex);
+	cr_assert(eq(u64, ex.c[NESTLAB_EXIT_VMMCALL].count, 2));
+	expect_l1_batch_compute(nestlab_workload_model(NESTLAB_WL_GETPID), 2, 16, &b);
+	cr_assert(not(b.known));
+	expect_l1_batch_render(f, &b);
+	fclose(f);
+	cr_assert(eq(str, buf, "{\"l1batch.exits\": 5, \"l1batch.handled\": 10, "
+		     "\"l1batch.emulated\": 15, \"l1batch.ioio\": 5, \"l1batch.size.2\": 5, "
+		     "\"l1batch.end.branch\": 5}null"));
+	free(buf);
 }

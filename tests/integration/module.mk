@@ -15,6 +15,8 @@
 #                       exits and results off and global, the counters by their model
 #   batching.sh         decoded-syscall batching: exact batches, the same final state with it
 #                       off and on, exits saved under MBEC
+#   batching_l1.sh      L1's exit-level batching of CPUID, VMMCALL, MSR and I/O exits (--batch
+#                       l1|both): exact exits and l1batch counters, the same final state
 #   l1_tramp.sh         L1's exit dispatch options (l1_retpoline, l1_trampoline): the same
 #                       exits on and off, the trampoline's counters by its model, bad values
 #   interpose.sh        system-call interposition: exact exits and counters under every
@@ -23,7 +25,8 @@
 TEST_SCRIPTS += tests/integration/nested_exits.sh tests/integration/nested_failures.sh \
 	tests/integration/l1_direct.sh tests/integration/level1.sh tests/integration/trace.sh \
 	tests/integration/testkernel.sh tests/integration/mbec.sh tests/integration/retpoline.sh \
-	tests/integration/kmod.sh tests/integration/batching.sh tests/integration/l1_tramp.sh \
+	tests/integration/kmod.sh tests/integration/batching.sh tests/integration/batching_l1.sh \
+	tests/integration/l1_tramp.sh \
 	tests/integration/interpose.sh tests/integration/domain.sh tests/integration/kernel_tramp.sh
 TEST_DEPS    += $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin \
 	$(BUILD)/guests/modules/hello.ko

@@ -1,0 +1,84 @@
+#!/bin/bash
+# L1's exit-level batching beyond port I/O (--batch l1 and --batch both;
+# l1hyp/mech/batch_l1*.c, docs/batching.md), end to end at level 2:
+#
+#   - exit-pairs (CPUID, VMMCALL and MSR exit pairs with register and memory
+#     glue) with batching off, and on with --batch-max 16, 3, 2 and 1: the
+#     phase's VM exits exactly `nestlab expect`'s (off: 2 CPUID, 2 VMMCALL,
+#     2 MSR per iteration; on: the exits at the runs' positions 0, m, 2m),
+#     and the phase's "counters" object exactly `nestlab expect --batch l1`'s
+#     "l1_counters" (exits, instructions handled, glue emulated, batched
+#     instructions by kind, exits by size and by why their batch ended);
+#   - the differential check: exit-pairs' final state line the same with
+#     batching off and with each batch_max; pio-pairs' counters likewise;
+#   - --batch both: the kernel's batching and L1's in one run: batch-pairs'
+#     "batch" object exactly the kernel model's, exit-pairs' exits and
+#     counters exactly L1's model, the JSON's "batch": "both";
+#   - the random differential (batch-random with L1's exits, part 5): the
+#     same hash with L1 batching off and on, with batches in effect.
+set -u
+. "$(dirname "$0")/lib.sh"
+lib_init batching_l1
+lib_require l1
+N=500
+
+lib_case ep-off --workload exit-pairs --iterations $N
+for m in 16 3 2 1; do
+	lib_case "ep-l1-$m" --workload exit-pairs --iterations $N --batch l1 --batch-max $m
+done
+lib_case ep-both --workload exit-pairs --iterations $N --batch both
+lib_case pio-l1 --workload pio-pairs --iterations $N --batch l1
+lib_case pairs-both --workload batch-pairs --iterations $N --batch both
+lib_check_all
+
+# The phase's counters (L1's l1batch.*) against the model's, as a whole.
+counters() {
+	local name=$1 got want
+	got=$(jq -c '.phases[0].counters' "$OUT/$name.json" 2>/dev/null)
+	want=$(jq -c '.l1_counters' "$OUT/$name.want" 2>/dev/null)
+	if [ -n "$want" ] && [ "$want" != null ] &&
+	   jq -en --argjson g "$got" --argjson w "$want" '$g == $w' >/dev/null; then
+		pass "$name: counters $want"
+	else
+		fail "$name: counters $got, want $want"
+	fi
+}
+for name in ep-l1-16 ep-l1-3 ep-l1-2 ep-l1-1 ep-both pio-l1; do
+	counters "$name"
+done
+
+# Off: no L1 batching, no counters.
+got=$(jq -c '[(.phases[0].counters // {}) | keys[] | select(startswith("l1batch."))]' \
+	"$OUT/ep-off.json" 2>/dev/null)
+if [ "$got" = "[]" ]; then
+	pass "ep-off: no l1batch counters"
+else
+	fail "ep-off: l1batch counters without batching: $got"
+fi
+
+# The differential check: the same final state line.
+state() { grep -aE '^(L2: )?exit-pairs: state ' "$OUT/$1.log" | sed 's/^L2: //' | tr -d '\r'; }
+ref=$(state ep-off)
+for name in ep-l1-16 ep-l1-3 ep-l1-2 ep-l1-1 ep-both; do
+	got=$(state "$name")
+	if [ -n "$ref" ] && [ "$got" = "$ref" ]; then
+		pass "$name: the same final state as batching off"
+	else
+		fail "$name: state '${got:0:80}', off '${ref:0:80}'"
+	fi
+done
+
+# --batch both: the kernel's "batch" object is its model's, "batch": "both".
+got=$(jq -c '.phases[0].batch' "$OUT/pairs-both.json" 2>/dev/null)
+want=$(jq -c '.batch' "$OUT/pairs-both.want" 2>/dev/null)
+if [ -n "$want" ] && [ "$want" != null ] &&
+   jq -en --argjson g "$got" --argjson w "$want" '$g == $w' >/dev/null; then
+	pass "pairs-both: the kernel's batches $want"
+else
+	fail "pairs-both: batch $got, want $want"
+fi
+for name in pairs-both ep-both; do
+	[ "$(jq -r .batch "$OUT/$name.json")" = both ] && pass "$name: JSON batch \"both\"" ||
+		fail "$name: JSON batch not \"both\""
+done
+lib_done
