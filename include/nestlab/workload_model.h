@@ -169,6 +169,9 @@ struct nestlab_workload_model {
 	 * codes, #GP for a refused MSR...), so it means nothing under another
 	 * L1 such as Linux KVM (docs/kvm-l1.md). */
 	int nestlab_l1_only;
+	/* The phase's exits are random (a generated sequence's), not
+	 * modelled: the workload prints what they must add up to. */
+	int exits_random;
 	/* exits: the sum of the procs= programs' models; checks[]: per process */
 	int per_proc;
 	struct nestlab_wm_mbec mbec;                   /* under L1's MBEC emulation */
@@ -513,6 +516,11 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			.l1_runs = { { NESTLAB_WM_PIO_PAIRS_ACCESSES,
 				       { NESTLAB_EXIT_IOIO, NESTLAB_EXIT_IOIO },
 				       { 0, NESTLAB_WM_PIO_PAIRS_GLUE }, NESTLAB_L1_BATCH_END_BRANCH } },
+		},
+		/* batch_random.c, exit mode: random OUT/IN, CPUID and VMMCALL
+		 * exits between random glue; the workload prints their counts */
+		[NESTLAB_WL_EXIT_RANDOM] = {
+			.defined = 1, .nestlab_l1_only = 1, .exits_random = 1, NESTLAB_WM_PASSES,
 		},
 		/* exit_pairs.c: per iteration 2 CPUID and 2 VMMCALL exits from
 		 * ring 3 and a kernel probe's RDMSR/WRMSR pair (2 MSR exits;

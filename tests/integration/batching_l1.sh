@@ -29,6 +29,10 @@ done
 lib_case ep-both --workload exit-pairs --iterations $N --batch both
 lib_case pio-l1 --workload pio-pairs --iterations $N --batch l1
 lib_case pairs-both --workload batch-pairs --iterations $N --batch both
+RN=3000
+for b in off l1; do
+	lib_case "random-$b" --workload exit-random --iterations $RN --batch $b
+done
 lib_check_all
 
 # The phase's counters (L1's l1batch.*) against the model's, as a whole.
@@ -81,4 +85,35 @@ for name in pairs-both ep-both; do
 	[ "$(jq -r .batch "$OUT/$name.json")" = both ] && pass "$name: JSON batch \"both\"" ||
 		fail "$name: JSON batch not \"both\""
 done
+# The random differential: exit-random's line (the hash of every output
+# register, flag and scratch byte) the same off and on, batches in effect,
+# and for each kind the phase's exits plus its batched events exactly the
+# instructions the generator emitted (the line's counts).
+rline() { grep -aE '^(L2: )?exit-random: ' "$OUT/$1.log" | sed 's/^L2: //' | tr -d '\r'; }
+a=$(rline random-off) b=$(rline random-l1)
+if [ -n "$a" ] && [ "$a" = "$b" ]; then
+	pass "exit-random: the same with L1 batching off and on ($a)"
+else
+	fail "exit-random: off '$a', l1 '$b'"
+fi
+for k in ioio cpuid vmmcall; do
+	want=$(sed -nE "s/.*[( ]$k ([0-9]+)[ )].*/\1/p" <<<"$a")
+	for b in off l1; do
+		got=$(jq "(.phases[0].exits.$k // 0) + (.phases[0].counters[\"l1batch.$k\"] // 0)" \
+			"$OUT/random-$b.json" 2>/dev/null)
+		if [ -n "$want" ] && [ "$got" = "$want" ]; then
+			pass "random-$b: $k exits + batched = $want"
+		else
+			fail "random-$b: $k exits + batched $got, want $want"
+		fi
+	done
+done
+if jq -e '.phases[0].counters as $c | $c["l1batch.handled"] > $c["l1batch.exits"] and
+	  $c["l1batch.handled"] == ([.phases[0].exits[]] | add) +
+	  ([$c | to_entries[] | select(.key | test("^l1batch\\.(ioio|cpuid|vmmcall|msr)$")) | .value] | add)' \
+	"$OUT/random-l1.json" >/dev/null; then
+	pass "random-l1: batches in effect ($(jq -c '.phases[0].counters["l1batch.exits"], .phases[0].counters["l1batch.handled"]' "$OUT/random-l1.json" | tr '\n' ' ')exits / handled)"
+else
+	fail "random-l1: counters $(jq -c '.phases[0].counters' "$OUT/random-l1.json")"
+fi
 lib_done

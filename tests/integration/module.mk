@@ -37,3 +37,9 @@ TEST_DEPS    += $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kern
 batch-campaign: $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin
 	BATCH_N=$(or $(BATCH_N),1000000) BATCH_LEVEL=$(or $(BATCH_LEVEL),1) \
 		bash tests/integration/batch_campaign.sh
+
+# The same for L1's exit-level batching (workload exit-random, level 2):
+# make batch-campaign-l1 [BATCH_N=1000000]
+.PHONY: batch-campaign-l1
+batch-campaign-l1: $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin
+	BATCH_N=$(or $(BATCH_N),1000000) bash tests/integration/batch_campaign_l1.sh
