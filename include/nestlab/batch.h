@@ -32,6 +32,24 @@ enum nestlab_batch_end {
 	NESTLAB_BATCH_END_NR
 };
 
+/*
+ * The kernel's negative cache (guests/kernel/batch_dcache.c): after f
+ * look-aheads in a row failed at the same (address space, return RIP), the
+ * next nestlab_batch_backoff(f) entries there do not look ahead (1, 3, 7,
+ * ..., at most NESTLAB_BATCH_BACKOFF_MAX): exponential backoff, so a gap
+ * that never batches costs one look-ahead per 64 entries; a committed gap
+ * there starts over. Skipping only means not batching: the entry returns
+ * after its call, as an unbatched one. An entry whose look-ahead was
+ * skipped counts under the end the last look-ahead there gave, and in the
+ * phase's `skipped`. The model (l0/expect_batch.c) uses the same rule.
+ */
+#define NESTLAB_BATCH_BACKOFF_MAX 63u
+
+static inline unsigned nestlab_batch_backoff(unsigned fails)
+{
+	return fails >= 6 ? NESTLAB_BATCH_BACKOFF_MAX : (1u << fails) - 1u;
+}
+
 /* Look-ahead bound per gap between two system calls: instructions decoded,
  * and bytes from the return RIP (no byte past them is ever read). */
 #define NESTLAB_BATCH_LOOKAHEAD_INSNS 16u

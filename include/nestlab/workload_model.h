@@ -323,7 +323,10 @@ struct nestlab_wm_batch_run {
 #define NESTLAB_WM_BATCH_HOSTILE_CALLS 5
 
 /* The runs of iteration i of workload wl into r[NESTLAB_WM_BATCH_RUNS_MAX]:
- * how many (0: no batching model). */
+ * how many (0: no batching model). The contract the negative cache's model
+ * needs (include/nestlab/batch.h, nestlab_batch_backoff): run k of every
+ * iteration ends at the same return RIP, and a look-ahead there fails
+ * every time, with the run's end. */
 static inline unsigned nestlab_wm_batch_runs(unsigned int wl, unsigned long i,
 					     struct nestlab_wm_batch_run *r)
 {

@@ -95,7 +95,7 @@ Test(cli_batch, l2_words)
 		     "--level 2 and --l1 nestlab"));
 }
 
-static const char LINE[] = "nestlab-l2: batch phase 3: entries 5 syscalls 9 emulated 24 "
+static const char LINE[] = "nestlab-l2: batch phase 3: entries 5 syscalls 9 emulated 24 skipped 7 "
 			   "sizes 1:2,2:1,4:2 ends limit:2,branch:3";
 
 Test(batch_console, one_line)
@@ -109,6 +109,7 @@ Test(batch_console, one_line)
 	cr_assert(eq(u64, ph.entries, 5));
 	cr_assert(eq(u64, ph.syscalls, 9));
 	cr_assert(eq(u64, ph.emulated, 24));
+	cr_assert(eq(u64, ph.skipped, 7));
 	cr_assert(eq(u64, ph.size[1], 2));
 	cr_assert(eq(u64, ph.size[2], 1));
 	cr_assert(eq(u64, ph.size[3], 0));
@@ -123,14 +124,16 @@ Test(batch_console, one_line)
 Test(batch_console, bad_lines)
 {
 	static const char *const bad[] = {
-		"nestlab-l2: batch phase 16: entries 1 syscalls 1 emulated 0 sizes 1:1 ends branch:1",
-		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 0:1 ends branch:1",
-		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 65:1 ends branch:1",
-		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 1:1 ends :1",
-		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 1:1 ends branch:1 x",
+		"nestlab-l2: batch phase 16: entries 1 syscalls 1 emulated 0 skipped 0 sizes 1:1 ends branch:1",
+		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 skipped 0 sizes 0:1 ends branch:1",
+		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 skipped 0 sizes 65:1 ends branch:1",
+		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 skipped 0 sizes 1:1 ends :1",
+		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 skipped 0 sizes 1:1 ends branch:1 x",
 		"nestlab-l2: batch phase 0: entries 1 syscalls 1 sizes 1:1 ends branch:1",
-		"nestlab-l2: batch phase 0: entries 99999999999999999999 syscalls 1 emulated 0 sizes 1:1 ends branch:1",
-		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 1:1 ends",
+		"nestlab-l2: batch phase 0: entries 99999999999999999999 syscalls 1 emulated 0 skipped 0 sizes 1:1 ends branch:1",
+		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 skipped 0 sizes 1:1 ends",
+		/* the format before the negative cache: no skipped count */
+		"nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 1:1 ends branch:1",
 	};
 	struct batch_console_phase ph;
 	unsigned idx;
@@ -149,7 +152,7 @@ Test(batch_console, console)
 
 	snprintf(text, sizeof(text), "L2: nestlab-l2: level 2\nL2: %s\r\n"
 		 "L2: nestlab-l2: batch phase 1: entries x\n%s", LINE,
-		 "nestlab-l2: batch phase 0: entries 1 syscalls 2 emulated 3 sizes 2:1 ends branch:1");
+		 "nestlab-l2: batch phase 0: entries 1 syscalls 2 emulated 3 skipped 0 sizes 2:1 ends branch:1");
 	batch_console_parse(text, strlen(text), &bc);
 	cr_assert(eq(u32, bc.lines, 2));
 	cr_assert(eq(u32, bc.malformed, 1));
@@ -209,7 +212,14 @@ Test(expect_batch, pairs_hostile_mix)
 	cr_assert(eq(u64, b.emulated, 5000));
 	cr_assert(eq(u64, b.size[2], 1000));
 	cr_assert(eq(u64, b.end[NESTLAB_BATCH_END_BRANCH], 1000));
+	/* the negative cache: the gap after getuid fails every time; of 1000
+	 * visits the look-ahead runs at 1, 3, 7, 15, 31, 63, 127 and then every
+	 * 64th (191, ..., 959): 20, so 980 skipped */
+	cr_assert(eq(u64, b.skipped, 980));
+	expect_batch_compute(NESTLAB_WL_BATCH_HOSTILE, 1000, 16, &b);
+	cr_assert(eq(u64, b.skipped, 5 * 980));          /* five gaps, each the same */
 	expect_batch_compute(NESTLAB_WL_BATCH_HOSTILE, 10, 16, &b);
+	cr_assert(eq(u64, b.skipped, 5 * (10 - 3)));     /* visits 1, 3, 7 look ahead */
 	cr_assert(eq(u64, b.entries, 50));
 	cr_assert(eq(u64, b.size[1], 50));
 	cr_assert(eq(u64, b.emulated, 0));
@@ -227,6 +237,17 @@ Test(expect_batch, pairs_hostile_mix)
 	cr_assert(eq(u64, b.entries, 0));
 }
 
+/* The backoff rule (include/nestlab/batch.h): 2^f - 1 entries skipped
+ * after f failures in a row, at most 63. */
+Test(expect_batch, backoff)
+{
+	cr_assert(eq(u32, nestlab_batch_backoff(1), 1));
+	cr_assert(eq(u32, nestlab_batch_backoff(2), 3));
+	cr_assert(eq(u32, nestlab_batch_backoff(5), 31));
+	cr_assert(eq(u32, nestlab_batch_backoff(6), 63));
+	cr_assert(eq(u32, nestlab_batch_backoff(31), NESTLAB_BATCH_BACKOFF_MAX));
+}
+
 Test(expect_batch, render)
 {
 	struct expect_batch b;
@@ -239,8 +260,10 @@ Test(expect_batch, render)
 	expect_batch_compute(NESTLAB_WL_GETPID, 3, 16, &b);
 	expect_batch_render(f, &b);
 	fclose(f);
+	/* 3 visits of the failing gap: look-aheads at the 1st and 3rd, the
+	 * 2nd skipped (backoff 1 after one failure) */
 	cr_assert(eq(str, buf, "{\"entries\": 3, \"syscalls\": 6, \"emulated\": 15, "
-		     "\"sizes\": {\"2\": 3}, \"ends\": {\"branch\": 3}}null"));
+		     "\"skipped\": 1, \"sizes\": {\"2\": 3}, \"ends\": {\"branch\": 3}}null"));
 	free(buf);
 	cr_assert(eq(str, (char *)expect_batch_end_name(NESTLAB_BATCH_END_CODE_WRITE),
 		     "code_write"));

@@ -140,7 +140,7 @@ for k in 0 1 2 3; do
 	for lvl in 1 2; do
 		a=$(grep -A4 "nestlab-l2: exception" "$OUT/fault$k-l$lvl-off.log" | sed 's/^L2: //')
 		b=$(grep -A4 "nestlab-l2: exception" "$OUT/fault$k-l$lvl-kernel.log" | sed 's/^L2: //')
-		want="nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 1:1 ends ${FAULT_ENDS[$k]}:1"
+		want="nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 skipped 0 sizes 1:1 ends ${FAULT_ENDS[$k]}:1"
 		if [ -z "$a" ] || [ "$a" != "$b" ]; then
 			fail "fault case $k level $lvl: the reports differ (off: ${a:0:80}; on: ${b:0:80})"
 		elif ! grep -qF "$want" "$OUT/fault$k-l$lvl-kernel.log"; then
