@@ -59,11 +59,15 @@ int cli_batch_check(const struct run_config *cfg, char *why, size_t whylen)
 	}
 	/* A batched call is made inside the kernel, without a SYSCALL of its
 	 * own: L1's interposition (which sees SYSCALL instructions, or the
-	 * LSTAR entry) would neither count nor deny it (docs/batching.md). */
-	if (l0_batch_kernel(cfg->batch) && cfg->interpose != L0_INTERPOSE_OFF) {
-		snprintf(why, whylen, "--batch kernel and --interpose exclude each other: "
+	 * LSTAR entry) sees kernel entries, not calls (docs/batching.md,
+	 * "Interposition"). Counting and tracing entries is well defined; a
+	 * deny list is not: a denied number could be made as a batched call
+	 * the interposer never sees. */
+	if (l0_batch_kernel(cfg->batch) && cfg->interpose != L0_INTERPOSE_OFF &&
+	    cfg->interpose_op == L0_INTERPOSE_OP_DENY) {
+		snprintf(why, whylen, "--batch %s and --interpose-op deny exclude each other: "
 			 "a batched system call makes no SYSCALL of its own, so the "
-			 "interposer would not see it");
+			 "interposer could not deny it", l0_batch_name(cfg->batch));
 		return -1;
 	}
 	if (l0_batch_l1(cfg->batch) && (cfg->level != 2 || cfg->l1 != L0_L1_NESTLAB)) {

@@ -93,10 +93,23 @@ static void expect_interpose(struct expect *e, const struct nestlab_workload_mod
 {
 	const struct nestlab_wm_interpose *ip = &m->interpose;
 	unsigned long long calls = m->mbec.syscalls_per_iter * (m->per_proc ? procs->n : 1);
+	unsigned long long seen;
 
 	for (unsigned i = 0; m->per_proc && i < procs->n; i++)
 		calls += nestlab_workload_model(procs->prog[i])->mbec.syscalls_per_iter;
 	e->interpose_calls = calls;
+	/* What the interposer sees in the phase: every call, or under the
+	 * kernel's batching every kernel entry (docs/batching.md), known only
+	 * from the batching model */
+	seen = calls * p->iterations;
+	e->interpose_seen_known = true;
+	if (l0_batch_kernel(p->batch)) {
+		e->interpose_seen_known = e->batch.known;
+		seen = e->batch.entries;
+		if (!e->batch.known)
+			e->exits_known = false;
+	}
+	e->interpose_seen = seen + NESTLAB_WM_INTERPOSE_FIXED_CALLS;
 	if (ip->base_checks)
 		e->checks = ip->base_checks +
 			    (p->interpose == L0_INTERPOSE_TRAP ||
@@ -107,18 +120,17 @@ static void expect_interpose(struct expect *e, const struct nestlab_workload_mod
 	if (!e->exits_known)
 		return;
 	if (p->interpose == L0_INTERPOSE_HYPERCALL)
-		expect_add(&e->exits, NESTLAB_EXIT_VMMCALL,
-			   calls * p->iterations + NESTLAB_WM_INTERPOSE_FIXED_CALLS);
+		expect_add(&e->exits, NESTLAB_EXIT_VMMCALL, seen + NESTLAB_WM_INTERPOSE_FIXED_CALLS);
 	else if (p->interpose == L0_INTERPOSE_TRAP)
-		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, 2 * calls * p->iterations + 2);
+		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, 2 * seen + 2);
 	else if (p->interpose == L0_INTERPOSE_BREAKPOINT) {
 		/* per call: into the handler's page, out to the dispatcher and
 		 * back, out to user mode (npf), the breakpoint (UD2) and the
 		 * step; in the phase PHASE_BEGIN's last 2 npf and PHASE_END's
 		 * first 4 exits */
-		expect_add(&e->exits, NESTLAB_EXIT_NPF, 4 * calls * p->iterations + 4);
-		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, calls * p->iterations + 1);
-		expect_add(&e->exits, NESTLAB_EXIT_EXCP_DB, calls * p->iterations + 1);
+		expect_add(&e->exits, NESTLAB_EXIT_NPF, 4 * seen + 4);
+		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, seen + 1);
+		expect_add(&e->exits, NESTLAB_EXIT_EXCP_DB, seen + 1);
 	}
 }
 
@@ -197,8 +209,13 @@ void expect_render(FILE *f, const struct expect_params *p, const struct expect *
 		fputs(", \"l1_counters\": ", f);
 		expect_l1_batch_render(f, &e->l1_batch);
 	}
-	if (p->level == 2 && p->interpose != L0_INTERPOSE_OFF)
-		fprintf(f, ", \"interpose_calls_per_iter\": %llu, \"interpose_calls_fixed\": %d",
-			e->interpose_calls, NESTLAB_WM_INTERPOSE_FIXED_CALLS);
+	if (p->level == 2 && p->interpose != L0_INTERPOSE_OFF) {
+		fprintf(f, ", \"interpose_calls_per_iter\": %llu, \"interpose_calls_fixed\": %d, "
+			"\"interpose_total\": ", e->interpose_calls, NESTLAB_WM_INTERPOSE_FIXED_CALLS);
+		if (e->interpose_seen_known)
+			fprintf(f, "%llu", e->interpose_seen);
+		else
+			fputs("null", f);
+	}
 	fputs("}\n", f);
 }

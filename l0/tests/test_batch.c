@@ -16,6 +16,7 @@
 #include "cli_batch.h"
 #include "expect_batch.h"
 #include "expect_l1_batch.h"
+#include "expect.h"
 
 Test(cli_batch, values)
 {
@@ -79,6 +80,24 @@ Test(cli_batch, l2_words)
 	cr_assert(eq(int, cli_batch_check(&c, why, sizeof(why)), -1));
 	cr_assert(eq(str, why, "--batch l1: L1's batching is nestlab L1's mechanism: it needs "
 		     "--level 2 and --l1 nestlab"));
+	/* interposition: counting and tracing kernel entries is allowed with
+	 * the kernel's batching, a deny list is not */
+	c.batch = L0_BATCH_KERNEL;
+	c.level = 2;
+	c.interpose = L0_INTERPOSE_TRAP;
+	c.interpose_op = L0_INTERPOSE_OP_COUNT;
+	cr_assert(eq(int, cli_batch_check(&c, why, sizeof(why)), 0));
+	c.interpose_op = L0_INTERPOSE_OP_TRACE;
+	cr_assert(eq(int, cli_batch_check(&c, why, sizeof(why)), 0));
+	c.interpose_op = L0_INTERPOSE_OP_DENY;
+	cr_assert(eq(int, cli_batch_check(&c, why, sizeof(why)), -1));
+	cr_assert(eq(str, why, "--batch kernel and --interpose-op deny exclude each other: a "
+		     "batched system call makes no SYSCALL of its own, so the interposer could "
+		     "not deny it"));
+	c.batch = L0_BATCH_L1;                  /* L1's batching does not batch SYSCALL */
+	cr_assert(eq(int, cli_batch_check(&c, why, sizeof(why)), 0));
+	c.interpose = L0_INTERPOSE_OFF;
+	c.interpose_op = L0_INTERPOSE_OP_COUNT;
 	/* both: the kernel's words and L1's, level 2 under nestlab's L1 only */
 	c.batch = L0_BATCH_BOTH;
 	c.level = 2;
@@ -350,4 +369,35 @@ Test(expect_l1_batch, render)
 		     "\"l1batch.emulated\": 15, \"l1batch.ioio\": 5, \"l1batch.size.2\": 5, "
 		     "\"l1batch.end.branch\": 5}null"));
 	free(buf);
+}
+
+/* Interposition under the kernel's batching (docs/batching.md,
+ * "Interposition"): the interposer sees kernel entries, so batch-pairs'
+ * 2 calls per iteration are 1 entry: interpose.total N + 1 (PHASE_END's
+ * call), 2 excp_ud exits per entry under trap; a workload without a
+ * batching model leaves both unknown. */
+Test(expect_batch, interpose_sees_entries)
+{
+	struct expect_params p = {
+		.workload = NESTLAB_WL_BATCH_PAIRS, .iterations = 1000, .level = 2,
+		.interpose = L0_INTERPOSE_TRAP,
+	};
+	struct expect e;
+
+	cr_assert(eq(int, expect_compute(&p, &e), 0));
+	cr_assert(e.interpose_seen_known);
+	cr_assert(eq(u64, e.interpose_seen, 2 * 1000 + 1));
+	cr_assert(eq(u64, e.exits.c[NESTLAB_EXIT_EXCP_UD].count, 2 * 2000 + 2));
+	p.batch = L0_BATCH_KERNEL;
+	cr_assert(eq(int, expect_compute(&p, &e), 0));
+	cr_assert(e.exits_known);
+	cr_assert(eq(u64, e.interpose_seen, 1000 + 1));
+	cr_assert(eq(u64, e.exits.c[NESTLAB_EXIT_EXCP_UD].count, 2 * 1000 + 2));
+	p.interpose = L0_INTERPOSE_HYPERCALL;
+	cr_assert(eq(int, expect_compute(&p, &e), 0));
+	cr_assert(eq(u64, e.exits.c[NESTLAB_EXIT_VMMCALL].count, 1000 + 1));
+	p.workload = NESTLAB_WL_GETPID;
+	cr_assert(eq(int, expect_compute(&p, &e), 0));
+	cr_assert(not(e.interpose_seen_known));
+	cr_assert(not(e.exits_known));
 }

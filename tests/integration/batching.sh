@@ -273,7 +273,8 @@ bad "--batch l1: L1's batching is nestlab L1's mechanism: it needs --level 2 and
 bad "--batch both: L1's batching is nestlab L1's mechanism: it needs --level 2 and --l1 nestlab" --batch both --level 1
 bad "--batch 'on': want off, kernel, l1 or both" --batch on
 bad "--batch-max needs --batch kernel, l1 or both" --batch-max 4
-bad "--batch kernel and --interpose exclude each other" --batch kernel --interpose trap
+bad "--batch kernel and --interpose-op deny exclude each other" --batch kernel --interpose trap --interpose-op deny --interpose-deny 4
+bad "--batch both and --interpose-op deny exclude each other" --batch both --interpose inguest --interpose-op deny --interpose-deny 4
 bad "--batch-max '0': want an integer in 1..64" --batch kernel --batch-max 0
 bad "--batch-max '65': want an integer in 1..64" --batch kernel --batch-max 65
 # L1's switch: a bad value is L1's bad configuration, with its reason.

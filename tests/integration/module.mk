@@ -15,6 +15,8 @@
 #                       exits and results off and global, the counters by their model
 #   batching.sh         decoded-syscall batching: exact batches, the same final state with it
 #                       off and on, exits saved under MBEC
+#   batching_interpose.sh  the kernel's batching under interposition (count): the interposer
+#                       sees kernel entries, exact exits, interpose.total and batches
 #   batching_l1.sh      L1's exit-level batching of CPUID, VMMCALL, MSR and I/O exits (--batch
 #                       l1|both): exact exits and l1batch counters, the same final state
 #   l1_tramp.sh         L1's exit dispatch options (l1_retpoline, l1_trampoline): the same
@@ -26,7 +28,7 @@ TEST_SCRIPTS += tests/integration/nested_exits.sh tests/integration/nested_failu
 	tests/integration/l1_direct.sh tests/integration/level1.sh tests/integration/trace.sh \
 	tests/integration/testkernel.sh tests/integration/mbec.sh tests/integration/retpoline.sh \
 	tests/integration/kmod.sh tests/integration/batching.sh tests/integration/batching_l1.sh \
-	tests/integration/l1_tramp.sh \
+	tests/integration/batching_interpose.sh tests/integration/l1_tramp.sh \
 	tests/integration/interpose.sh tests/integration/domain.sh tests/integration/kernel_tramp.sh
 TEST_DEPS    += $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin \
 	$(BUILD)/guests/modules/hello.ko
