@@ -30,7 +30,8 @@
  * began a look-ahead), l1batch.handled (instructions handled, the exits'
  * own included), l1batch.emulated (glue instructions committed),
  * l1batch.<kind>, l1batch.size.<k> (exits that handled k), l1batch.end.<why>;
- * and the run's in-phase totals on L1's console at the end.
+ * and the run's in-phase totals on L1's console at the end. With --trace,
+ * one l1_mech record per such exit (BATCH_L1_TRACE_BATCH).
  */
 #include "mech.h"
 #include "batch_l1.h"
@@ -38,12 +39,18 @@
 #include "../core/exit_table.h"
 #include "../core/exit_stats.h"
 #include "../core/phase_hook.h"
+#include "../core/trace_l1.h"
 #include "../arch/vcpu_vendor.h"
 #include "../arch/x86/console.h"
 #include "../arch/x86/cpu.h"
 #include "../../lib/freestanding/format.h"
 #include <nestlab/bootargs.h>
 #include <nestlab/status.h>
+
+/* trace_l1_mech "what" code: one record per exit that began a look-ahead,
+ * arg = the instructions it handled, arg2 = why the batch ended
+ * (enum nestlab_l1_batch_end) | glue instructions committed << 8. */
+#define BATCH_L1_TRACE_BATCH 1u
 
 static const char *const end_names[NESTLAB_L1_BATCH_END_NR] = {
 #define END_NAME_(id, name, what) name,
@@ -145,6 +152,7 @@ static unsigned batch_post(struct vcpu *v)
 		size++;
 	}
 	v->exit = first;
+	trace_l1_mech(v, my_slot, BATCH_L1_TRACE_BATCH, size, end | (uint64_t)emulated << 8);
 	if (l1.stats.open_counts) {
 		count(&s->run, size, end, emulated, kinds);
 		count(&s->phase, size, end, emulated, kinds);

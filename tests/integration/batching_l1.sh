@@ -14,8 +14,11 @@
 #   - --batch both: the kernel's batching and L1's in one run: batch-pairs'
 #     "batch" object exactly the kernel model's, exit-pairs' exits and
 #     counters exactly L1's model, the JSON's "batch": "both";
-#   - the random differential (batch-random with L1's exits, part 5): the
-#     same hash with L1 batching off and on, with batches in effect.
+#   - the random differential (exit-random, issue 14 part 5): the same
+#     hash with L1 batching off and on, batches in effect, and per kind the
+#     phase's exits + batched events = the instructions the generator
+#     emitted; the long run is `make batch-campaign-l1`;
+#   - --trace: one l1_mech record per batch, as many as l1batch.exits.
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init batching_l1
@@ -115,5 +118,22 @@ if jq -e '.phases[0].counters as $c | $c["l1batch.handled"] > $c["l1batch.exits"
 	pass "random-l1: batches in effect ($(jq -c '.phases[0].counters["l1batch.exits"], .phases[0].counters["l1batch.handled"]' "$OUT/random-l1.json" | tr '\n' ' ')exits / handled)"
 else
 	fail "random-l1: counters $(jq -c '.phases[0].counters' "$OUT/random-l1.json")"
+fi
+# With --trace: one l1_mech record per exit that began a look-ahead, in
+# the phase exactly its l1batch.exits (trace-stats checks the trace against
+# the results).
+rm -rf "$OUT/tr"
+"$NESTLAB" run --accel tcg --timeout 120 --workload exit-pairs --iterations 200 --batch l1 \
+	--trace "$OUT/tr" --json "$OUT/tr.json" >"$OUT/tr.log" 2>&1
+rc=$?
+"$NESTLAB" trace-stats "$OUT/tr" --check "$OUT/tr.json" >"$OUT/tr.stats" 2>&1
+src=$?
+n=$(sed -n "/^phase 0 /,/^phase 1 \|^lost/s/^  l1_mech  *\([0-9]*\)\$/\1/p" "$OUT/tr.stats")
+want=$(jq -r '.phases[0].counters["l1batch.exits"]' "$OUT/tr.json" 2>/dev/null)
+if [ $rc -eq 0 ] && [ $src -eq 0 ] && [ -n "$n" ] && [ "$n" = "$want" ]; then
+	pass "trace: $n in-phase l1_mech batch records = the phase's l1batch.exits"
+else
+	fail "trace: $n in-phase l1_mech records, l1batch.exits $want (nestlab $rc, trace-stats $src)"
+	show "$OUT/tr.stats"
 fi
 lib_done
