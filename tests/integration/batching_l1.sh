@@ -11,6 +11,7 @@
 #     instructions by kind, exits by size and by why their batch ended);
 #   - the differential check: exit-pairs' final state line the same with
 #     batching off and with each batch_max; pio-pairs' counters likewise;
+#   - under MBEC exec-fault the same counters and final state;
 #   - --batch both: the kernel's batching and L1's in one run: batch-pairs'
 #     "batch" object exactly the kernel model's, exit-pairs' exits and
 #     counters exactly L1's model, the JSON's "batch": "both";
@@ -30,6 +31,9 @@ for m in 16 3 2 1; do
 	lib_case "ep-l1-$m" --workload exit-pairs --iterations $N --batch l1 --batch-max $m
 done
 lib_case ep-both --workload exit-pairs --iterations $N --batch both
+# under MBEC exec-fault (views: the NPT execute right is checked per window)
+lib_case ep-mbec-off --workload exit-pairs --iterations $N --mbec exec-fault
+lib_case ep-mbec-l1 --workload exit-pairs --iterations $N --mbec exec-fault --batch l1
 lib_case pio-l1 --workload pio-pairs --iterations $N --batch l1
 lib_case pairs-both --workload batch-pairs --iterations $N --batch both
 RN=3000
@@ -41,7 +45,8 @@ lib_check_all
 # The phase's counters (L1's l1batch.*) against the model's, as a whole.
 counters() {
 	local name=$1 got want
-	got=$(jq -c '.phases[0].counters' "$OUT/$name.json" 2>/dev/null)
+	got=$(jq -c '.phases[0].counters | with_entries(select(.key | startswith("l1batch.")))' \
+		"$OUT/$name.json" 2>/dev/null)
 	want=$(jq -c '.l1_counters' "$OUT/$name.want" 2>/dev/null)
 	if [ -n "$want" ] && [ "$want" != null ] &&
 	   jq -en --argjson g "$got" --argjson w "$want" '$g == $w' >/dev/null; then
@@ -50,7 +55,7 @@ counters() {
 		fail "$name: counters $got, want $want"
 	fi
 }
-for name in ep-l1-16 ep-l1-3 ep-l1-2 ep-l1-1 ep-both pio-l1; do
+for name in ep-l1-16 ep-l1-3 ep-l1-2 ep-l1-1 ep-both ep-mbec-l1 pio-l1; do
 	counters "$name"
 done
 
@@ -66,7 +71,7 @@ fi
 # The differential check: the same final state line.
 state() { grep -aE '^(L2: )?exit-pairs: state ' "$OUT/$1.log" | sed 's/^L2: //' | tr -d '\r'; }
 ref=$(state ep-off)
-for name in ep-l1-16 ep-l1-3 ep-l1-2 ep-l1-1 ep-both; do
+for name in ep-l1-16 ep-l1-3 ep-l1-2 ep-l1-1 ep-both ep-mbec-off ep-mbec-l1; do
 	got=$(state "$name")
 	if [ -n "$ref" ] && [ "$got" = "$ref" ]; then
 		pass "$name: the same final state as batching off"
