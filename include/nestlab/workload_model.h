@@ -586,8 +586,9 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			.defined = 1,
 			.status = { NESTLAB_STATUS_WORKLOAD_FAIL, NESTLAB_STATUS_L2_BAD_ACCESS },
 		},
-		/* batch_fault.c: a system call, then an instruction that faults
-		 * in ring 3 (which: iterations mod 4); the kernel reports it */
+		/* batch_fault.c: a system call or a CPUID, then an instruction
+		 * that faults in ring 3 (which: iterations mod 8); the kernel
+		 * reports it */
 		[NESTLAB_WL_BATCH_FAULT] = {
 			.defined = 1,
 			.status = { NESTLAB_STATUS_L2_EXCEPTION, NESTLAB_STATUS_L2_EXCEPTION },

@@ -59,7 +59,7 @@ done
 # batch-fault: case = iterations mod 4 (batch_fault.c) and why the
 # look-ahead stops before the faulting instruction
 FAULT_ENDS=(invalid fetch invalid mem)
-FAULT_ITERS=(4 1 2 3)
+FAULT_ITERS=(8 1 2 3)
 for k in 0 1 2 3; do
 	for lvl in 1 2; do
 		for b in off kernel; do

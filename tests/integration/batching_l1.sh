@@ -12,6 +12,10 @@
 #   - the differential check: exit-pairs' final state line the same with
 #     batching off and with each batch_max; pio-pairs' counters likewise;
 #   - under MBEC exec-fault the same counters and final state;
+#   - bad input (batch-fault's CPUID cases): L1's look-ahead stops before
+#     an over-long instruction, a fetch into an unmapped page, LOCK on a
+#     register, a load from an unmapped page (invalid, fetch, invalid,
+#     mem), and L2 takes the same fault as without batching;
 #   - --batch both: the kernel's batching and L1's in one run: batch-pairs'
 #     "batch" object exactly the kernel model's, exit-pairs' exits and
 #     counters exactly L1's model, the JSON's "batch": "both";
@@ -39,6 +43,16 @@ lib_case pairs-both --workload batch-pairs --iterations $N --batch both
 RN=3000
 for b in off l1; do
 	lib_case "random-$b" --workload exit-random --iterations $RN --batch $b
+done
+# batch-fault's CPUID cases (iterations 4..7): a CPUID exit, then an
+# over-long instruction, one crossing into an unmapped page, LOCK on a
+# register, a load from an unmapped page
+L1_FAULT_ENDS=(invalid fetch invalid mem)
+for k in 0 1 2 3; do
+	for b in off l1; do
+		lib_case "fault$k-$b" --workload batch-fault --iterations $((4 + k)) --batch $b
+		LIB_DIAG[fault$k-$b]='nestlab-l2: exception #'
+	done
 done
 lib_check_all
 
@@ -124,6 +138,24 @@ if jq -e '.phases[0].counters as $c | $c["l1batch.handled"] > $c["l1batch.exits"
 else
 	fail "random-l1: counters $(jq -c '.phases[0].counters' "$OUT/random-l1.json")"
 fi
+# The faults under L1's batching: the same report (vector, RIP, CR2, every
+# register) as with batching off, nothing batched, and L1's look-ahead
+# after the CPUID ended before the faulting instruction for the case's
+# reason (the phase stays open through the kernel's report, whose console
+# hypercalls are exits of their own).
+for k in 0 1 2 3; do
+	a=$(grep -aA4 "nestlab-l2: exception" "$OUT/fault$k-off.log" | sed 's/^L2: //')
+	b=$(grep -aA4 "nestlab-l2: exception" "$OUT/fault$k-l1.log" | sed 's/^L2: //')
+	line=$(grep -a 'nestlab-l1: batch: exits' "$OUT/fault$k-l1.log" | tr -d '\r')
+	if [ -z "$a" ] || [ "$a" != "$b" ]; then
+		fail "fault case $k: the reports differ (off: ${a:0:80}; l1: ${b:0:80})"
+	elif ! grep -qE " kinds - .* ends (.*,)?${L1_FAULT_ENDS[$k]}:1(,|\$)" <<<"$line"; then
+		fail "fault case $k: L1's line '$line' lacks ${L1_FAULT_ENDS[$k]}:1 or batched something"
+	else
+		pass "fault case $k: the same fault report, L1's look-ahead ended '${L1_FAULT_ENDS[$k]}': $(head -1 <<<"$b" | sed 's/nestlab-l2: //')"
+	fi
+done
+
 # With --trace: one l1_mech record per exit that began a look-ahead, in
 # the phase exactly its l1batch.exits (trace-stats checks the trace against
 # the results).
