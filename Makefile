@@ -6,7 +6,7 @@
 #   make            build everything             make test   unit + integration tests
 #   make run WORKLOAD=cpuid ITERATIONS=1000 [LEVEL=2] [ACCEL=auto] [TRANSPORT=vmmcall] [NPT=eager] [TRACE=DIR]
 #            [MBEC=off|exec-fault|intercept] [MBEC_TLB=asid|flush] [MBEC_VIOLATION=report|inject|stop]
-#            [BATCH=off|kernel|l1] [BATCH_MAX=N]
+#            [BATCH=off|kernel|l1|both] [BATCH_MAX=N]
 #            [INTERPOSE=off|inguest|hypercall|trap|breakpoint] [INTERPOSE_OP=count|trace|deny] [INTERPOSE_DENY=NR,...]
 #            [L1_RETPOLINE=on|off] [L1_TRAMPOLINE=on|off] [TRAMPOLINE=off|global|process]
 #   make deps       install missing packages     make clean

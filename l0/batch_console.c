@@ -51,7 +51,8 @@ int batch_console_line(const char *line, size_t len, unsigned *index,
 	memset(ph, 0, sizeof(*ph));
 	if (lit(&c, PREFIX) || num(&c, &idx) || idx >= NESTLAB_MAX_PHASES || lit(&c, ": entries ") ||
 	    num(&c, &ph->entries) || lit(&c, " syscalls ") || num(&c, &ph->syscalls) ||
-	    lit(&c, " emulated ") || num(&c, &ph->emulated) || lit(&c, " sizes "))
+	    lit(&c, " emulated ") || num(&c, &ph->emulated) || lit(&c, " skipped ") ||
+	    num(&c, &ph->skipped) || lit(&c, " sizes "))
 		return -1;
 	do {
 		if (num(&c, &k) || k < 1 || k > NESTLAB_BATCH_MAX_LIMIT || lit(&c, ":") ||

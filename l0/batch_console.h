@@ -3,7 +3,7 @@
  * line per phase at the end of a batch=kernel run (guests/kernel/
  * batch_stats.c, docs/batching.md),
  *
- *   nestlab-l2: batch phase <i>: entries <E> syscalls <S> emulated <I> sizes <k:n,...> ends <why:n,...>
+ *   nestlab-l2: batch phase <i>: entries <E> syscalls <S> emulated <I> skipped <K> sizes <k:n,...> ends <why:n,...>
  *
  * parsed here into per-phase counters for the results JSON (each phase's
  * "batch" object). Pure: text in, struct out; a malformed line is skipped
@@ -24,6 +24,7 @@
 struct batch_console_phase {
 	bool present;
 	uint64_t entries, syscalls, emulated;
+	uint64_t skipped;                              /* look-aheads the negative cache skipped */
 	uint64_t size[NESTLAB_BATCH_MAX_LIMIT + 1];  /* entries by calls made */
 	unsigned nends;
 	struct {

@@ -199,7 +199,7 @@ void bench_key_case(struct bench_ps *ps, struct bench_case *c, const char *name,
 
 		case_word(ps, name, value, w, &c->mbec_tlb);
 	} else if (!strcmp(name, "batch")) {
-		static const char *const w[] = { "off", "kernel", "l1", NULL };
+		static const char *const w[] = { "off", "kernel", "l1", "both", NULL };
 
 		case_word(ps, name, value, w, &c->batch);
 	} else if (!strcmp(name, "interpose")) {

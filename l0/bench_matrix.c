@@ -45,7 +45,8 @@ void bench_cell_id(const struct bench_cell *c, char *buf, size_t n)
 			      c->mbec == BENCH_MBEC_INTERCEPT ? "-intercept" : "",
 			      c->mbec_tlb ? "-flush" : "");
 	if (c->batch && k > 0 && (size_t)k < n)
-		k += snprintf(buf + k, n - (size_t)k, c->batch == 2 ? "-batch-l1" : "-batch");
+		k += snprintf(buf + k, n - (size_t)k, c->batch == 3 ? "-batch-both" :
+			      c->batch == 2 ? "-batch-l1" : "-batch");
 	if (c->interpose != L0_INTERPOSE_OFF && k > 0 && (size_t)k < n)
 		k += snprintf(buf + k, n - (size_t)k, "-interpose-%s",
 			      l0_interpose_name((enum l0_interpose)c->interpose));
@@ -254,10 +255,10 @@ static int expand_case(struct bench_matrix *m, unsigned exp, const struct bench_
 			if (cell.l1 == BENCH_L1_KVM && !o->l1_kvm) {
 				cell.available = false;
 				snprintf(cell.why, sizeof(cell.why), "not available (--l1 kvm not built)");
-			} else if (cell.batch == 2 && (cell.level != 2 || cell.l1 == BENCH_L1_KVM)) {
+			} else if (cell.batch >= 2 && (cell.level != 2 || cell.l1 == BENCH_L1_KVM)) {
 				cell.available = false;
-				snprintf(cell.why, sizeof(cell.why), "not applicable (--batch l1 is "
-					 "nestlab L1's mechanism)");
+				snprintf(cell.why, sizeof(cell.why), "not applicable (--batch l1/both: "
+					 "L1's batching is nestlab L1's mechanism)");
 			} else if (cell.l1 == BENCH_L1_KVM && cell.mbec) {
 				cell.available = false;
 				snprintf(cell.why, sizeof(cell.why), "not applicable (--mbec is "

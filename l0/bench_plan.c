@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include "bench_util.h"
 #include "cli.h"
+#include "cli_batch.h"
 #include "expect.h"
 #include <nestlab/status.h>
 
@@ -110,7 +111,7 @@ static json_t *expect_json(const struct bench_cell *c)
 		.workload = c->workload, .iterations = c->iterations, .level = c->level,
 		.transport = c->transport, .npt_lazy = c->npt == BENCH_NPT_LAZY,
 		.mbec = c->level == 2 ? bench_l0_mbec(c->mbec) : L0_MBEC_OFF,
-		.batch = c->batch == 2 ? L0_BATCH_L1 : c->batch ? L0_BATCH_KERNEL : L0_BATCH_OFF,
+		.batch = (enum l0_batch)c->batch,
 		.interpose = c->level == 2 ? (enum l0_interpose)c->interpose : L0_INTERPOSE_OFF,
 		.trampoline = (unsigned)c->trampoline,
 	};
@@ -175,7 +176,7 @@ char *bench_cell_command(const struct bench_cell *c, unsigned rep, const struct 
 				      c->mbec_tlb ? " --mbec-tlb flush" : "");
 	if (c->batch)
 		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --batch %s",
-				      c->batch == 2 ? "l1" : "kernel");
+				      l0_batch_name((enum l0_batch)c->batch));
 	if (c->interpose != L0_INTERPOSE_OFF)
 		k += (size_t)snprintf(extra + k, sizeof(extra) - k, " --interpose %s",
 				      l0_interpose_name((enum l0_interpose)c->interpose));
@@ -238,7 +239,7 @@ static json_t *cell_json(const struct bench_cell *c, const struct bench_opts *o)
 			    : json_null());
 	json_object_set_new(j, "mbec_tlb", c->level == 2 && c->mbec ?
 			    json_string(c->mbec_tlb ? "flush" : "asid") : json_null());
-	json_object_set_new(j, "batch", json_string(c->batch == 2 ? "l1" : c->batch ? "kernel" : "off"));
+	json_object_set_new(j, "batch", json_string(l0_batch_name((enum l0_batch)c->batch)));
 	json_object_set_new(j, "interpose", c->level == 2 ?
 			    json_string(l0_interpose_name((enum l0_interpose)c->interpose)) :
 			    json_null());

@@ -15,6 +15,7 @@ const char *l0_batch_name(enum l0_batch b)
 	case L0_BATCH_OFF:    return "off";
 	case L0_BATCH_KERNEL: return "kernel";
 	case L0_BATCH_L1:     return "l1";
+	case L0_BATCH_BOTH:   return "both";
 	}
 	return "?";
 }
@@ -27,8 +28,10 @@ int cli_batch_parse(const char *val, enum l0_batch *out, char *why, size_t whyle
 		*out = L0_BATCH_KERNEL;
 	} else if (!strcmp(val, "l1")) {
 		*out = L0_BATCH_L1;
+	} else if (!strcmp(val, "both")) {
+		*out = L0_BATCH_BOTH;
 	} else {
-		snprintf(why, whylen, "--batch '%s': want off, kernel or l1", val);
+		snprintf(why, whylen, "--batch '%s': want off, kernel, l1 or both", val);
 		return -1;
 	}
 	return 0;
@@ -51,21 +54,25 @@ int cli_batch_max_parse(const char *val, unsigned *out)
 int cli_batch_check(const struct run_config *cfg, char *why, size_t whylen)
 {
 	if (cfg->batch_max && cfg->batch == L0_BATCH_OFF) {
-		snprintf(why, whylen, "--batch-max needs --batch kernel or l1");
+		snprintf(why, whylen, "--batch-max needs --batch kernel, l1 or both");
 		return -1;
 	}
 	/* A batched call is made inside the kernel, without a SYSCALL of its
 	 * own: L1's interposition (which sees SYSCALL instructions, or the
-	 * LSTAR entry) would neither count nor deny it (docs/batching.md). */
-	if (cfg->batch == L0_BATCH_KERNEL && cfg->interpose != L0_INTERPOSE_OFF) {
-		snprintf(why, whylen, "--batch kernel and --interpose exclude each other: "
+	 * LSTAR entry) sees kernel entries, not calls (docs/batching.md,
+	 * "Interposition"). Counting and tracing entries is well defined; a
+	 * deny list is not: a denied number could be made as a batched call
+	 * the interposer never sees. */
+	if (l0_batch_kernel(cfg->batch) && cfg->interpose != L0_INTERPOSE_OFF &&
+	    cfg->interpose_op == L0_INTERPOSE_OP_DENY) {
+		snprintf(why, whylen, "--batch %s and --interpose-op deny exclude each other: "
 			 "a batched system call makes no SYSCALL of its own, so the "
-			 "interposer would not see it");
+			 "interposer could not deny it", l0_batch_name(cfg->batch));
 		return -1;
 	}
-	if (cfg->batch == L0_BATCH_L1 && (cfg->level != 2 || cfg->l1 != L0_L1_NESTLAB)) {
-		snprintf(why, whylen, "--batch l1 is nestlab L1's mechanism: it needs --level 2 "
-			 "and --l1 nestlab");
+	if (l0_batch_l1(cfg->batch) && (cfg->level != 2 || cfg->l1 != L0_L1_NESTLAB)) {
+		snprintf(why, whylen, "--batch %s: L1's batching is nestlab L1's mechanism: it "
+			 "needs --level 2 and --l1 nestlab", l0_batch_name(cfg->batch));
 		return -1;
 	}
 	return 0;
@@ -76,7 +83,7 @@ int cli_batch_l1_words(const struct run_config *cfg, char *buf, size_t len)
 	size_t used = strlen(buf);
 	int n;
 
-	if (cfg->batch != L0_BATCH_L1)
+	if (!l0_batch_l1(cfg->batch))
 		return 0;
 	if (cfg->batch_max)
 		n = snprintf(buf + used, len - used, " batch=on batch_max=%u", cfg->batch_max);
@@ -90,7 +97,7 @@ int cli_batch_l2_words(const struct run_config *cfg, char *buf, size_t len)
 	size_t used = strlen(buf);
 	int n = 0;
 
-	if (cfg->batch != L0_BATCH_KERNEL)
+	if (!l0_batch_kernel(cfg->batch))
 		return 0;
 	if (cfg->batch_max)
 		n = snprintf(buf + used, len - used, " batch=kernel batch_max=%u", cfg->batch_max);

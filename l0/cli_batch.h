@@ -1,9 +1,10 @@
 /*
- * The launcher's batching options (--batch off|kernel|l1, --batch-max N;
- * docs/batching.md): their values, and the words they become on the L2
- * kernel's command line (batch=kernel, batch_max=N; guests/kernel/batch.c)
- * or, for --batch l1, on L1's (batch=on, batch_max=N: exit-level batching
- * of port I/O, l1hyp/mech/batch_io.c; level 2 under nestlab's L1 only).
+ * The launcher's batching options (--batch off|kernel|l1|both, --batch-max
+ * N; docs/batching.md): their values, and the words they become on the L2
+ * kernel's command line (kernel or both: batch=kernel, batch_max=N;
+ * guests/kernel/batch.c) and on L1's (l1 or both: batch=on, batch_max=N:
+ * exit-level batching, l1hyp/mech/batch_l1.c; level 2 under nestlab's L1
+ * only). --batch-max applies to both levels alike.
  * Pure; writes only into the buffers it is handed.
  */
 #ifndef L0_CLI_BATCH_H
@@ -12,7 +13,7 @@
 #include <stddef.h>
 #include "run_config.h"
 
-/* "off", "kernel", "l1", or "?" */
+/* "off", "kernel", "l1", "both", or "?" */
 const char *l0_batch_name(enum l0_batch b);
 
 /* The value of --batch: 0, or -1 with the reason in why. */
@@ -24,8 +25,8 @@ int cli_batch_max_parse(const char *val, unsigned *out);
  * needs level 2 under nestlab's L1. 0, or -1 with the reason in why. */
 int cli_batch_check(const struct run_config *cfg, char *why, size_t whylen);
 
-/* L1's words for --batch l1 (" batch=on batch_max=4", the mechanism of
- * l1hyp/mech/batch_io.c), appended like cli_batch_l2_words. */
+/* L1's words for --batch l1 or both (" batch=on batch_max=4", the
+ * mechanism of l1hyp/mech/batch_l1.c), appended like cli_batch_l2_words. */
 int cli_batch_l1_words(const struct run_config *cfg, char *buf, size_t len);
 
 /* The L2 kernel's words, each after a space (" batch=kernel batch_max=4"),

@@ -432,7 +432,7 @@ int cmd_run(const struct run_config *cfg)
 		.retpoline = cfg->retpoline ? "on" : "off",
 		.trampoline = cli_ktramp_name(cfg),
 		.batch = l0_batch_name(cfg->batch),
-		.batch_stats = cfg->batch == L0_BATCH_KERNEL ? &bc : NULL,
+		.batch_stats = l0_batch_kernel(cfg->batch) ? &bc : NULL,
 		.l1_options = cfg->l1_opts, .nl1_options = cfg->nr_l1_opts,
 		.mbec_tlb = cfg->mbec != L0_MBEC_OFF ? l0_mbec_tlb_name(cfg->mbec_tlb) : NULL,
 		.mbec_violation = cfg->mbec != L0_MBEC_OFF ?

@@ -93,10 +93,23 @@ static void expect_interpose(struct expect *e, const struct nestlab_workload_mod
 {
 	const struct nestlab_wm_interpose *ip = &m->interpose;
 	unsigned long long calls = m->mbec.syscalls_per_iter * (m->per_proc ? procs->n : 1);
+	unsigned long long seen;
 
 	for (unsigned i = 0; m->per_proc && i < procs->n; i++)
 		calls += nestlab_workload_model(procs->prog[i])->mbec.syscalls_per_iter;
 	e->interpose_calls = calls;
+	/* What the interposer sees in the phase: every call, or under the
+	 * kernel's batching every kernel entry (docs/batching.md), known only
+	 * from the batching model */
+	seen = calls * p->iterations;
+	e->interpose_seen_known = true;
+	if (l0_batch_kernel(p->batch)) {
+		e->interpose_seen_known = e->batch.known;
+		seen = e->batch.entries;
+		if (!e->batch.known)
+			e->exits_known = false;
+	}
+	e->interpose_seen = seen + NESTLAB_WM_INTERPOSE_FIXED_CALLS;
 	if (ip->base_checks)
 		e->checks = ip->base_checks +
 			    (p->interpose == L0_INTERPOSE_TRAP ||
@@ -107,33 +120,18 @@ static void expect_interpose(struct expect *e, const struct nestlab_workload_mod
 	if (!e->exits_known)
 		return;
 	if (p->interpose == L0_INTERPOSE_HYPERCALL)
-		expect_add(&e->exits, NESTLAB_EXIT_VMMCALL,
-			   calls * p->iterations + NESTLAB_WM_INTERPOSE_FIXED_CALLS);
+		expect_add(&e->exits, NESTLAB_EXIT_VMMCALL, seen + NESTLAB_WM_INTERPOSE_FIXED_CALLS);
 	else if (p->interpose == L0_INTERPOSE_TRAP)
-		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, 2 * calls * p->iterations + 2);
+		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, 2 * seen + 2);
 	else if (p->interpose == L0_INTERPOSE_BREAKPOINT) {
 		/* per call: into the handler's page, out to the dispatcher and
 		 * back, out to user mode (npf), the breakpoint (UD2) and the
 		 * step; in the phase PHASE_BEGIN's last 2 npf and PHASE_END's
 		 * first 4 exits */
-		expect_add(&e->exits, NESTLAB_EXIT_NPF, 4 * calls * p->iterations + 4);
-		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, calls * p->iterations + 1);
-		expect_add(&e->exits, NESTLAB_EXIT_EXCP_DB, calls * p->iterations + 1);
+		expect_add(&e->exits, NESTLAB_EXIT_NPF, 4 * seen + 4);
+		expect_add(&e->exits, NESTLAB_EXIT_EXCP_UD, seen + 1);
+		expect_add(&e->exits, NESTLAB_EXIT_EXCP_DB, seen + 1);
 	}
-}
-
-/* --batch l1: a run of k port accesses is ceil(k / batch_max) IOIO exits
- * (workload_model.h, l1_batch_run). */
-static void expect_l1_batch(struct expect *e, const struct nestlab_workload_model *m,
-			    const struct expect_params *p)
-{
-	unsigned long max = p->batch_max ? p->batch_max : NESTLAB_BATCH_MAX_DEFAULT;
-	unsigned long k = m->l1_batch_run;
-	unsigned long long saved = (unsigned long long)(k - (k + max - 1) / max) * p->iterations;
-
-	e->exits.c[NESTLAB_EXIT_IOIO].count -= saved;
-	if (!e->exits.c[NESTLAB_EXIT_IOIO].count)
-		e->exits.present &= ~(1ull << NESTLAB_EXIT_IOIO);
 }
 
 int expect_compute(const struct expect_params *p, struct expect *e)
@@ -149,21 +147,24 @@ int expect_compute(const struct expect_params *p, struct expect *e)
 	e->checks = m->checks[lvl] * (m->per_proc ? procs.n : 1);
 	if (lvl && p->mbec != L0_MBEC_OFF)
 		expect_mbec(e, m, &procs, p);
-	if (p->batch == L0_BATCH_KERNEL)
+	if (l0_batch_kernel(p->batch))
 		expect_batch_compute(p->workload, p->iterations,
 				     p->batch_max ? p->batch_max : NESTLAB_BATCH_MAX_DEFAULT,
 				     &e->batch);
+	if (l0_batch_l1(p->batch) && lvl)
+		expect_l1_batch_compute(m, p->iterations,
+					p->batch_max ? p->batch_max : NESTLAB_BATCH_MAX_DEFAULT,
+					&e->l1_batch);
 	e->status = e->status_code < 0 ? OUTCOME_NO_STATUS : status_name(e->status_code);
 	e->qemu_exit = e->status_code < 0 ? 0 : (e->status_code << 1) | 1;
 	e->exits_known = e->status_code == NESTLAB_STATUS_PASS &&
-			 !(lvl && p->mbec != L0_MBEC_OFF);
+			 !(lvl && p->mbec != L0_MBEC_OFF) && !(lvl && m->exits_random);
 	if (e->exits_known && lvl) {
 		if (!m->per_proc)
 			expect_add_terms(e, m, p);
 		for (unsigned i = 0; m->per_proc && i < procs.n; i++)
 			expect_add_terms(e, nestlab_workload_model(procs.prog[i]), p);
-		if (p->batch == L0_BATCH_L1 && m->l1_batch_run)
-			expect_l1_batch(e, m, p);
+		expect_l1_batch_exits(&e->l1_batch, &e->exits);
 	}
 	if (lvl && p->interpose != L0_INTERPOSE_OFF)
 		expect_interpose(e, m, &procs, p);
@@ -203,13 +204,22 @@ void expect_render(FILE *f, const struct expect_params *p, const struct expect *
 			e->mbec_switches);
 		results_json_exit_map(f, &e->mbec_exits, 0);
 	}
-	if (p->batch == L0_BATCH_KERNEL) {
+	if (l0_batch_kernel(p->batch)) {
 		fputs(", \"batch\": ", f);
 		expect_batch_render(f, &e->batch);
 	}
-	if (p->level == 2 && p->interpose != L0_INTERPOSE_OFF)
-		fprintf(f, ", \"interpose_calls_per_iter\": %llu, \"interpose_calls_fixed\": %d",
-			e->interpose_calls, NESTLAB_WM_INTERPOSE_FIXED_CALLS);
+	if (p->level == 2 && l0_batch_l1(p->batch)) {
+		fputs(", \"l1_counters\": ", f);
+		expect_l1_batch_render(f, &e->l1_batch);
+	}
+	if (p->level == 2 && p->interpose != L0_INTERPOSE_OFF) {
+		fprintf(f, ", \"interpose_calls_per_iter\": %llu, \"interpose_calls_fixed\": %d, "
+			"\"interpose_total\": ", e->interpose_calls, NESTLAB_WM_INTERPOSE_FIXED_CALLS);
+		if (e->interpose_seen_known)
+			fprintf(f, "%llu", e->interpose_seen);
+		else
+			fputs("null", f);
+	}
 	if (p->trampoline) {
 		struct results_named_counter c[3 + 3 * NESTLAB_PROCS_MAX];
 		unsigned n = expect_ktramp_counters(&e->ktramp, c);

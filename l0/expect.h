@@ -16,6 +16,7 @@
 #include "run_config.h"
 #include "expect_batch.h"
 #include "expect_ktramp.h"
+#include "expect_l1_batch.h"
 
 struct expect_params {
 	unsigned workload;              /* enum nestlab_workload */
@@ -43,9 +44,15 @@ struct expect {
 	unsigned checks;                /* "PASS: <workload>:" lines */
 	unsigned long long mbec_switches; /* under MBEC: view switches per iteration */
 	struct results_exits mbec_exits;  /* under MBEC: the exits they add per iteration */
-	struct expect_batch batch;      /* --batch kernel: the phase's batching */
+	struct expect_batch batch;      /* --batch kernel|both: the kernel's batching */
+	struct expect_l1_batch l1_batch; /* --batch l1|both: L1's batching */
 	unsigned long long interpose_calls; /* under interposition: calls per iteration */
 	struct expect_ktramp ktramp;    /* --trampoline: phase 0's counters */
+	/* under interposition: the phase's interpose.total (calls, or with
+	 * the kernel's batching kernel entries, + the fixed PHASE_END call);
+	 * not known under batching without the workload's batching model */
+	unsigned long long interpose_seen;
+	bool interpose_seen_known;
 };
 
 /* Fills `e` from the model; -1 if the workload is unknown or has no model. */
@@ -58,11 +65,17 @@ int expect_compute(const struct expect_params *p, struct expect *e);
  * "mbec_switches_per_iter" and "mbec_exits_per_iter" (the exits the
  * design adds per iteration, by reason); under interposition also
  * "interpose", "interpose_calls_per_iter" and "interpose_calls_fixed"
- * (the phase's interpose.total is calls_per_iter * N + calls_fixed);
- * with --batch kernel "batch" (expect_batch_render); with --trampoline
- * global|process "counters", the phase's trampoline counters as the
- * results JSON's phase "counters" shows them (results_json_counter_map;
- * null for a workload whose calls are not modelled). */
+ * (without the kernel's batching the phase's interpose.total is
+ * calls_per_iter * N + calls_fixed) and "interpose_total" (interpose.total
+ * itself: under --batch kernel|both the kernel entries + calls_fixed, null
+ * when the workload has no batching model);
+ * with --batch kernel or both "batch" (expect_batch_render); with --batch
+ * l1 or both "l1_counters" (the phase's counters from L1's batching,
+ * expect_l1_batch_render; null when the workload declares no runs); with
+ * --trampoline global|process "counters", the phase's trampoline counters
+ * as the results JSON's phase "counters" shows them
+ * (results_json_counter_map; null for a workload whose calls are not
+ * modelled). */
 void expect_render(FILE *f, const struct expect_params *p, const struct expect *e);
 
 #endif

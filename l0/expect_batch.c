@@ -26,6 +26,9 @@ void expect_batch_compute(unsigned wl, unsigned long iterations, unsigned batch_
 			  struct expect_batch *b)
 {
 	struct nestlab_wm_batch_run runs[NESTLAB_WM_BATCH_RUNS_MAX];
+	/* the negative cache per run index (one return RIP each, by the
+	 * model's contract): failures in a row, entries still to skip */
+	unsigned fails[NESTLAB_WM_BATCH_RUNS_MAX] = { 0 }, skip[NESTLAB_WM_BATCH_RUNS_MAX] = { 0 };
 
 	memset(b, 0, sizeof(*b));
 	if (batch_max < 1 || batch_max > NESTLAB_BATCH_MAX_LIMIT ||
@@ -49,6 +52,19 @@ void expect_batch_compute(unsigned wl, unsigned long iterations, unsigned batch_
 				b->size[rest]++;
 				b->end[r->end]++;
 			}
+			/* the run's last entry looked ahead (and failed) at its
+			 * end, unless it ended at the limit or before any
+			 * look-ahead (effect, flags) */
+			if (!rest || r->end == NESTLAB_BATCH_END_EFFECT ||
+			    r->end == NESTLAB_BATCH_END_FLAGS)
+				continue;
+			if (skip[k]) {
+				skip[k]--;
+				b->skipped++;
+			} else {
+				fails[k]++;
+				skip[k] = nestlab_batch_backoff(fails[k]);
+			}
 		}
 	}
 }
@@ -60,6 +76,7 @@ void expect_batch_render(FILE *f, const struct expect_batch *b)
 	struct batch_console_phase ph = {
 		.present = b->known && b->entries,
 		.entries = b->entries, .syscalls = b->syscalls, .emulated = b->emulated,
+		.skipped = b->skipped,
 	};
 
 	memcpy(ph.size, b->size, sizeof(ph.size));

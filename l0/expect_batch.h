@@ -17,6 +17,7 @@
 struct expect_batch {
 	bool known;                                 /* the workload declares its runs */
 	uint64_t entries, syscalls, emulated;
+	uint64_t skipped;                           /* look-aheads the negative cache skipped */
 	uint64_t size[NESTLAB_BATCH_MAX_LIMIT + 1]; /* entries by calls made */
 	uint64_t end[NESTLAB_BATCH_END_NR];         /* entries by why they ended */
 };

@@ -3,7 +3,7 @@
 
 L0_BUILD := $(BUILD)/l0
 L0_SRCS  := l0/accel.c l0/cli.c l0/cli_mbec.c l0/cli_interpose.c l0/cli_l1tramp.c l0/cli_ktramp.c l0/cli_batch.c \
-	l0/batch_console.c l0/l2_counters.c l0/expect_ktramp.c l0/expect_batch.c l0/cli_expect.c l0/cmd_expect.c l0/cmd_run.c \
+	l0/batch_console.c l0/l2_counters.c l0/expect_ktramp.c l0/expect_batch.c l0/expect_l1_batch.c l0/cli_expect.c l0/cmd_expect.c l0/cmd_run.c \
 	l0/expect.c l0/kvm_l1.c l0/outcome.c l0/paths.c l0/qemu_cmdline.c l0/results_json.c \
 	l0/results_parse.c l0/run.c l0/status_names.c l0/table.c l0/trace_session.c \
 	l0/json_read.c l0/trace_tally.c l0/trace_read.c l0/cmd_trace_stats.c

@@ -129,6 +129,7 @@ void results_json_batch(FILE *f, const struct batch_console_phase *b)
 	json_u64(f, "entries", b->entries, 1);
 	json_u64(f, "syscalls", b->syscalls, 0);
 	json_u64(f, "emulated", b->emulated, 0);
+	json_u64(f, "skipped", b->skipped, 0);
 	fputs(", \"sizes\": {", f);
 	for (unsigned k = 1; k <= NESTLAB_BATCH_MAX_LIMIT; k++)
 		if (b->size[k]) {

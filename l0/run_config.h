@@ -68,8 +68,20 @@ enum l0_mbec_violation {
 enum l0_batch {
 	L0_BATCH_OFF    = 0,
 	L0_BATCH_KERNEL = 1, /* the L2 kernel batches system calls (batch=kernel) */
-	L0_BATCH_L1     = 2, /* L1 batches port I/O exits (batch=on, l1hyp/mech/batch_io.c) */
+	L0_BATCH_L1     = 2, /* L1 batches exits (batch=on, l1hyp/mech/batch_l1.c) */
+	L0_BATCH_BOTH   = 3, /* both: the kernel batches calls, L1 the exits */
 };
+
+/* Does --batch b include the kernel's batching, or L1's? */
+static inline int l0_batch_kernel(enum l0_batch b)
+{
+	return b == L0_BATCH_KERNEL || b == L0_BATCH_BOTH;
+}
+
+static inline int l0_batch_l1(enum l0_batch b)
+{
+	return b == L0_BATCH_L1 || b == L0_BATCH_BOTH;
+}
 
 /* --interpose: system-call interposition by L1 (docs/interpose.md); the
  * values are enum nestlab_interpose_variant's (include/nestlab/interpose.h). */

@@ -258,16 +258,16 @@ static int continues_after(uint64_t nr)
 	       nr == L2_SYS_LEVEL || nr == L2_SYS_WRITE;
 }
 
-/* Emulate the gap after the call f returns from. On reaching a SYSCALL the
- * batch may make, commit the gap into f (registers after that SYSCALL) and
- * return -1; else return why the entry ends, f untouched. *insns counts the
- * instructions emulated in committed gaps. */
-static int lookahead(struct x86emu_regs *f, unsigned *insns)
+/* Emulate the gap after the call f returns from (its decode cache entry
+ * ce). On reaching a SYSCALL the batch may make, commit the gap into f
+ * (registers after that SYSCALL) and return -1; else return why the entry
+ * ends, f untouched. *insns counts the instructions emulated in committed
+ * gaps. */
+static int lookahead_gap(struct x86emu_regs *f, unsigned *insns, struct batch_dcache_entry *ce)
 {
 	static struct lookahead la;   /* one CPU, IF = 0: one look-ahead at a time */
 	struct x86emu_regs r = *f;
 	struct x86emu_mem_ops mem = { la_read, la_write, &la, 0, 0 };
-	struct batch_dcache_entry *ce;
 	struct x86dec_insn dec;
 	unsigned n;
 
@@ -276,7 +276,6 @@ static int lookahead(struct x86emu_regs *f, unsigned *insns)
 	la.start = r.rip;
 	la.nst = la.ntlb = la.tlb_next = 0;
 	la_map_window(&la);
-	ce = batch_dcache_slot(sched_current()->root, la.start);
 	if (ce->n) {                  /* kept decodes: only if every byte is the same */
 		unsigned i = 0;
 
@@ -347,10 +346,36 @@ static int lookahead(struct x86emu_regs *f, unsigned *insns)
 	return BATCH_END_BOUND;
 }
 
+/* The look-ahead behind the negative cache (batch_dcache.h): while the
+ * gap's entry says to skip, the entry ends as the last look-ahead there did
+ * (*skipped set); else look ahead and update the backoff. */
+static int lookahead(struct x86emu_regs *f, unsigned *insns, unsigned *skipped)
+{
+	struct batch_dcache_entry *ce = batch_dcache_slot(sched_current()->root,
+							  f->gpr[X86_RCX]);
+	int end;
+
+	if (ce->skip) {
+		ce->skip--;
+		*skipped = 1;
+		return (int)ce->end;
+	}
+	end = lookahead_gap(f, insns, ce);
+	if (end < 0) {
+		ce->fails = 0;
+	} else {
+		if (ce->fails < 32)
+			ce->fails++;
+		ce->skip = nestlab_batch_backoff(ce->fails);
+		ce->end = (unsigned)end;
+	}
+	return end;
+}
+
 void batch_entry(struct x86emu_regs *f)
 {
 	struct batch_phase_mark start;
-	unsigned size = 1, insns = 0;
+	unsigned size = 1, insns = 0, skipped = 0;
 	uint64_t nr = f->gpr[X86_RAX];
 	int end;
 
@@ -369,13 +394,13 @@ void batch_entry(struct x86emu_regs *f)
 			end = BATCH_END_FLAGS;
 			break;
 		}
-		end = lookahead(f, &insns);
+		end = lookahead(f, &insns, &skipped);
 		if (end >= 0)
 			break;
 		nr = f->gpr[X86_RAX];
 		batch_syscall(f);
 		size++;
 	}
-	batch_stats_entry(&start, size, insns, (unsigned)end);
+	batch_stats_entry(&start, size, insns, (unsigned)end, skipped);
 	trace_event(NESTLAB_TRACE_L2_BATCH, 3, size, f->rip, (uint64_t)end, insns, 0);
 }

@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 #include "x86dec/x86dec.h"
+#include "kernel.h"
 
 #include <nestlab/batch.h>
 
@@ -43,14 +44,20 @@ void batch_entry(struct x86emu_regs *f);
 void batch_syscall(struct x86emu_regs *f);
 
 /* batch_stats.c: count one entry of `size` calls, `insns` emulated
- * instructions, ended by `end`, in the phase open throughout it. */
+ * instructions, ended by `end` (skipped: its last look-ahead was skipped
+ * by the negative cache), in the phase open throughout it. */
 struct batch_phase_mark {
 	int open;
 	uint64_t index;
 };
-void batch_phase_mark(struct batch_phase_mark *m);
+/* The open phase as user space sees it (struct l2_kinfo: two loads). */
+static inline void batch_phase_mark(struct batch_phase_mark *m)
+{
+	m->open = l2_kinfo->phase_open != 0;
+	m->index = l2_kinfo->phase_index;
+}
 void batch_stats_entry(const struct batch_phase_mark *start, unsigned size, unsigned insns,
-		       unsigned end);
+		       unsigned end, unsigned skipped);
 /* The boot line (mode, limits) and, at the end of the run, one line per
  * phase with entries (docs/batching.md). No-ops with batch=off. */
 void batch_report_config(void);

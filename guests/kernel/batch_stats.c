@@ -2,12 +2,13 @@
  * Batching's counters (batch.h): per phase, the kernel entries by SYSCALL
  * wholly inside it (the phase open, with the same index, when the entry
  * began and when it returned, so a marker's own entry never counts), the
- * calls they made, the instructions emulated between calls, the entries by
- * batch size and by why they ended. Reported on the console at the end of
+ * calls they made, the instructions emulated between calls, the entries
+ * whose look-ahead the negative cache skipped, the entries by batch size
+ * and by why they ended. Reported on the console at the end of
  * the run, outside every phase, one line per phase, which the launcher
  * copies into the results JSON (l0/batch_stats.c, docs/batching.md):
  *
- *   nestlab-l2: batch phase 0: entries 1000 syscalls 2000 emulated 3000 sizes 2:1000 ends effect:0,...
+ *   nestlab-l2: batch phase 0: entries 1000 syscalls 2000 emulated 3000 skipped 0 sizes 2:1000 ends branch:1000
  *
  * `sizes` and `ends` list only non-zero counts, k:count in ascending k.
  */
@@ -17,21 +18,15 @@
 #include "kernel.h"
 
 struct batch_phase {
-	uint64_t entries, syscalls, emulated;
+	uint64_t entries, syscalls, emulated, skipped;
 	uint64_t size[NESTLAB_BATCH_MAX_LIMIT + 1];
 	uint64_t end[BATCH_END_NR];
 };
 
 static struct batch_phase stats[NESTLAB_MAX_PHASES];
 
-void batch_phase_mark(struct batch_phase_mark *m)
-{
-	m->open = phase_is_open();
-	m->index = l2_kinfo->phase_index;
-}
-
 void batch_stats_entry(const struct batch_phase_mark *start, unsigned size, unsigned insns,
-		       unsigned end)
+		       unsigned end, unsigned skipped)
 {
 	struct batch_phase_mark now;
 	struct batch_phase *s;
@@ -44,6 +39,7 @@ void batch_stats_entry(const struct batch_phase_mark *start, unsigned size, unsi
 	s->entries++;
 	s->syscalls += size;
 	s->emulated += insns;
+	s->skipped += skipped;
 	s->size[size <= NESTLAB_BATCH_MAX_LIMIT ? size : 0]++;
 	s->end[end < BATCH_END_NR ? end : 0]++;
 }
@@ -67,8 +63,8 @@ void batch_report(void)
 
 		if (!s->entries)
 			continue;
-		kprintf("nestlab-l2: batch phase %u: entries %lu syscalls %lu emulated %lu sizes ",
-			p, s->entries, s->syscalls, s->emulated);
+		kprintf("nestlab-l2: batch phase %u: entries %lu syscalls %lu emulated %lu "
+			"skipped %lu sizes ", p, s->entries, s->syscalls, s->emulated, s->skipped);
 		for (unsigned k = 1; k <= NESTLAB_BATCH_MAX_LIMIT; k++)
 			if (s->size[k]) {
 				kprintf("%s%u:%lu", sep, k, s->size[k]);

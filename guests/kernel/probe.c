@@ -77,6 +77,29 @@ int64_t probe_wrmsr(uint32_t msr, uint64_t v)
 	return done(0);
 }
 
+/* An MSR exit pair for L1's exit-level batching (workload exit-pairs,
+ * docs/batching.md): RDMSR EFER, 3 register instructions, WRMSR EFER with
+ * the value read, then a JMP, so that L1's look-ahead after the WRMSR ends
+ * exactly there (`branch`). Both accesses exit at level 2 (L1 emulates
+ * EFER); unguarded: EFER always exists and the write changes nothing. */
+static int64_t probe_msr_pair(void)
+{
+	uint32_t lo, hi;
+	uint64_t x;
+
+	__asm__ __volatile__("mov $0xc0000080, %%ecx\n\t"
+			     "rdmsr\n\t"
+			     "mov %%eax, %k2\n\t"
+			     "add $1, %k2\n\t"
+			     "lea -1(%q2), %q2\n\t"
+			     "wrmsr\n\t"
+			     "jmp 1f\n"
+			     "1:"
+			     : "=a"(lo), "=d"(hi), "=&r"(x) : : "rcx", "memory", "cc");
+	(void)hi;
+	return x == lo ? (int64_t)lo : -(int64_t)L2_EINVAL;
+}
+
 /* A 3-byte 0F 01 xx SVM instruction with RAX = 0 (and ECX = 0 for INVLPGA). */
 #define PROBE_SVM(byte3)                                                      \
 	do {                                                                  \
@@ -106,6 +129,7 @@ int64_t probe_run(uint64_t id)
 	case L2_PROBE_CLGI:    PROBE_SVM(0xdd);
 	case L2_PROBE_SKINIT:  PROBE_SVM(0xde);
 	case L2_PROBE_INVLPGA: PROBE_SVM(0xdf);
+	case L2_PROBE_MSR_PAIR: return probe_msr_pair();
 	}
 	return -L2_EINVAL;
 }

@@ -69,6 +69,9 @@ enum l2_sysno {
 #define L2_PROBE_CLGI            9
 #define L2_PROBE_SKINIT         10
 #define L2_PROBE_INVLPGA        11
+#define L2_PROBE_MSR_PAIR       12 /* RDMSR EFER, 3 register instructions, WRMSR
+				    * EFER (the same value), JMP: an MSR exit pair
+				    * (workload exit-pairs) -> EFER's low 32 bits */
 #define L2_EPROBE_BASE        2000
 
 /* Errors (returned negated) */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "x86dec.h"
 #include "workloads/batch_gen.h"
+#include <nestlab/hypercall.h>
 
 static int leaves_undefined(const struct x86dec_insn *in)
 {
@@ -101,4 +102,54 @@ Test(batch_gen, sequences_decode_and_keep_flags_defined)
 	 * ~25 glue picks each there are tens of thousands of each kind */
 	cr_assert(gt(u64, other, 10000));
 	cr_assert(gt(u64, subset, 5 * other));
+}
+
+/* Exit mode (exit-random): no SYSCALL; the exiting instructions it counts,
+ * each after the register it needs: OUT/IN of AL after MOV EDX, port;
+ * CPUID after MOV EAX, leaf; VMMCALL after MOV EAX, magic; MOV ECX, NOP or
+ * VERSION. */
+Test(batch_gen, exit_mode)
+{
+	static uint8_t code[BATCH_GEN_CODE_MAX], block[BATCH_GEN_BLOCK];
+	struct batch_gen g = { .rng = 0x9E3779B97F4A7C15ull, .demand_disp = 0x1FF00000,
+			       .demand_pages = 64, .exits = 1, .port = 0x3FF };
+	unsigned long total[NESTLAB_L1_BATCH_KIND_NR] = { 0 };
+
+	for (unsigned s = 0; s < 5000; s++) {
+		size_t n = batch_gen_sequence(&g, code, block + 128), off = 0;
+		unsigned seen[NESTLAB_L1_BATCH_KIND_NR] = { 0 }, sum = 0;
+		struct x86dec_insn in, prev = { 0 }, prev2 = { 0 };
+
+		while (off < n) {
+			cr_assert(eq(int, x86dec_decode_buf(&in, X86DEC_MODE_64, code + off, n - off),
+				     X86DEC_OK), "sequence %u offset %zu", s, off);
+			cr_assert(not(eq(int, in.mnemonic, X86DEC_MN_SYSCALL)));
+			if (in.map == 0 && (in.opcode == 0xEE || in.opcode == 0xEC)) {
+				cr_assert(eq(int, prev.opcode, 0xBA));       /* MOV EDX, imm32 */
+				cr_assert(eq(u64, prev.imm, 0x3FF));
+				seen[NESTLAB_L1_BATCH_KIND_IOIO]++;
+			} else if (in.map == 1 && in.opcode == 0xA2) {
+				cr_assert(eq(int, prev.opcode, 0xB8));
+				seen[NESTLAB_L1_BATCH_KIND_CPUID]++;
+			} else if (in.map == 1 && in.opcode == 0x01 && in.modrm == 0xD9) {
+				cr_assert(eq(int, prev2.opcode, 0xB8));
+				cr_assert(eq(u64, prev2.imm, NESTLAB_HC_MAGIC));
+				cr_assert(eq(int, prev.opcode, 0xB9));
+				cr_assert(le(u64, prev.imm, 1));             /* VERSION 0, NOP 1 */
+				seen[NESTLAB_L1_BATCH_KIND_VMMCALL]++;
+			}
+			prev2 = prev;
+			prev = in;
+			off += in.length;
+		}
+		for (unsigned k = 0; k < NESTLAB_L1_BATCH_KIND_NR; k++) {
+			cr_assert(eq(u32, seen[k], g.kinds[k]), "sequence %u kind %u", s, k);
+			sum += seen[k];
+			total[k] += seen[k];
+		}
+		cr_assert(eq(u32, sum, g.calls));
+	}
+	for (unsigned k = 0; k < NESTLAB_L1_BATCH_KIND_MSR; k++)
+		cr_assert(gt(u64, total[k], 1000));
+	cr_assert(eq(u64, total[NESTLAB_L1_BATCH_KIND_MSR], 0));
 }

@@ -3,7 +3,7 @@
  * instruction that faults, so the batching look-ahead must stop before it
  * and ring 3 must take the fault at that instruction, with the same
  * registers as without batching (docs/batching.md, "Bad input"). The case
- * is iterations mod 4; each is one getpid inside the phase, then:
+ * is iterations mod 8; cases 0-3 are one getpid inside the phase, then:
  *
  *   0  an over-long instruction, 15 x 66 + 90 (16 bytes): #GP
  *      (look-ahead: invalid, x86dec's TOO_LONG)
@@ -18,6 +18,12 @@
  *   3  a load from an unmapped user address (0x5A000000): #PF
  *      (look-ahead: mem)
  *
+ * and cases 4-7 the same four with a CPUID (leaf 0; at level 2 an exit
+ * whose L1 look-ahead, --batch l1, must stop before the faulting
+ * instruction: invalid, fetch, invalid, mem) in place of the getpid; for
+ * case 5 the 8 bytes at the stack's top are b8 00 00 00 00 0f a2 48 (mov
+ * $0, %eax; cpuid; a REX prefix).
+ *
  * The run ends with NESTLAB_STATUS_L2_EXCEPTION and the kernel's report
  * (vector, RIP, CR2, all registers), at both levels. The phase never
  * ends; batch=kernel's counters for it show the one entry and why it
@@ -31,11 +37,12 @@ int wl_batch_fault(const struct wl_args *a)
 {
 	volatile uint8_t *top = (volatile uint8_t *)(uintptr_t)(L2_USER_STACK_TOP - 8);
 	static const uint8_t crossing[8] = { 0xb8, L2_SYS_GETPID, 0, 0, 0, 0x0f, 0x05, 0x48 };
-	unsigned which = (unsigned)(a->iterations % 4);
+	static const uint8_t crossing_cpuid[8] = { 0xb8, 0, 0, 0, 0, 0x0f, 0xa2, 0x48 };
+	unsigned which = (unsigned)(a->iterations % 8);
 
-	if (which == 1)
+	if (which == 1 || which == 5)
 		for (unsigned i = 0; i < 8; i++)
-			top[i] = crossing[i];
+			top[i] = which == 1 ? crossing[i] : crossing_cpuid[i];
 	if (u_phase_begin(a) < 0)
 		return NESTLAB_STATUS_WORKLOAD_FAIL;
 	switch (which) {
@@ -47,6 +54,7 @@ int wl_batch_fault(const struct wl_args *a)
 				     : : [nr] "i"(L2_SYS_GETPID) : "rax", "rcx", "r11", "memory");
 		break;
 	case 1:
+	case 5:
 		__asm__ __volatile__("jmp *%0" : : "r"(L2_USER_STACK_TOP - 8) : "memory");
 		break;
 	case 2:
@@ -62,6 +70,26 @@ int wl_batch_fault(const struct wl_args *a)
 				     "mov (%0), %%rax\n\t"
 				     : : "r"(FAULT_UNMAPPED_VA), [nr] "i"(L2_SYS_GETPID)
 				     : "rax", "rcx", "r11", "memory");
+		break;
+	case 4:
+		__asm__ __volatile__("xor %%eax, %%eax\n\t"
+				     "cpuid\n\t"
+				     ".fill 15, 1, 0x66\n\t"
+				     "nop\n\t"
+				     : : : "rax", "rbx", "rcx", "rdx", "memory");
+		break;
+	case 6:
+		__asm__ __volatile__("xor %%eax, %%eax\n\t"
+				     "cpuid\n\t"
+				     ".byte 0xf0, 0x48, 0x01, 0xc3\n\t"   /* lock add %rax, %rbx */
+				     : : : "rax", "rbx", "rcx", "rdx", "memory", "cc");
+		break;
+	case 7:
+		__asm__ __volatile__("xor %%eax, %%eax\n\t"
+				     "cpuid\n\t"
+				     "mov (%%rsi), %%rax\n\t"
+				     : : "S"(FAULT_UNMAPPED_VA)
+				     : "rax", "rbx", "rcx", "rdx", "memory");
 		break;
 	}
 	u_printf("batch-fault: case %u did not fault\n", which);

@@ -6,6 +6,7 @@
  * without REX, 8-bit registers 4..7 are AH, CH, DH, BH.
  */
 #include "batch_gen.h"
+#include <nestlab/hypercall.h>
 
 struct out {
 	uint8_t *p;
@@ -395,6 +396,42 @@ static void glue(struct batch_gen *g, struct out *o, unsigned n)
 	}
 }
 
+/* Exit mode: one exiting instruction with the register it needs loaded
+ * right before (AMD APM vol.3: OUT DX,AL EE, IN AL,DX EC, CPUID 0F A2,
+ * VMMCALL 0F 01 D9). */
+static void exiting(struct batch_gen *g, struct out *o)
+{
+	static const uint32_t leaves[4] = { 0, 1, 0x40000000u, 0x40000001u };
+	unsigned k = rnd(g, 4);
+
+	switch (k) {
+	case 0:
+	case 1:                                 /* OUT / IN of the scratch port */
+		b(o, 0xBA);                     /* MOV EDX, port */
+		b32(o, g->port);
+		b(o, k == 0 ? 0xEE : 0xEC);
+		g->kinds[NESTLAB_L1_BATCH_KIND_IOIO]++;
+		break;
+	case 2:
+		b(o, 0xB8);                     /* MOV EAX, leaf */
+		b32(o, leaves[rnd(g, 4)]);
+		b(o, 0x0F);
+		b(o, 0xA2);
+		g->kinds[NESTLAB_L1_BATCH_KIND_CPUID]++;
+		break;
+	default:
+		b(o, 0xB8);                     /* MOV EAX, NESTLAB_HC_MAGIC */
+		b32(o, NESTLAB_HC_MAGIC);
+		b(o, 0xB9);                     /* MOV ECX, NOP or VERSION */
+		b32(o, rnd(g, 2) ? NESTLAB_HC_NOP : NESTLAB_HC_VERSION);
+		b(o, 0x0F);
+		b(o, 0x01);
+		b(o, 0xD9);
+		g->kinds[NESTLAB_L1_BATCH_KIND_VMMCALL]++;
+		break;
+	}
+}
+
 size_t batch_gen_sequence(struct batch_gen *g, uint8_t *code, uint8_t *r15)
 {
 	static const uint8_t nrs[4] = { 2, 4, 3, 9 };   /* getpid getuid getppid level */
@@ -429,10 +466,16 @@ size_t batch_gen_sequence(struct batch_gen *g, uint8_t *code, uint8_t *r15)
 	modrm(&o, 2, 6, 15);
 	b32(&o, BATCH_GEN_IN_FLAGS);
 	b(&o, 0x9D);
+	for (unsigned k = 0; k < NESTLAB_L1_BATCH_KIND_NR; k++)
+		g->kinds[k] = 0;
 	for (unsigned c = 0; c < calls; c++) {
 		unsigned nr = rnd(g, 16) ? nrs[rnd(g, 4)] : 10; /* sometimes yield */
 
 		glue(g, &o, rnd(g, 11));
+		if (g->exits) {
+			exiting(g, &o);
+			continue;
+		}
 		b(&o, 0xB8);                    /* MOV EAX, nr */
 		b32(&o, nr);
 		b(&o, 0x0F);                    /* SYSCALL */

@@ -1,6 +1,7 @@
 /*
- * Random instruction sequences between system calls, for batching's
- * differential workload (batch_random.c; docs/batching.md, "Random
+ * Random instruction sequences between system calls (or, in exit mode,
+ * between L1's exiting instructions), for batching's differential
+ * workloads (batch_random.c, exit_random.c; docs/batching.md, "Random
  * differential"). A sequence is machine code, generated into a buffer and
  * called: it loads every register but RSP and R15 (the block pointer) from
  * the block and RFLAGS' arithmetic flags from a random word, then 1..5
@@ -24,6 +25,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <nestlab/batch.h>
 
 /* The block R15 points into: [-128, 128) scratch that glue loads and
  * stores, the input registers and flags, the output registers and flags. */
@@ -40,6 +42,16 @@ struct batch_gen {
 	int64_t demand_disp;           /* R15-relative start of the demand region */
 	unsigned demand_pages;
 	unsigned calls;                /* system calls the last sequence makes */
+	/* Exit mode (exit-random, L1's batching): in place of each system
+	 * call one of L1's exiting instructions that ring 3 may execute: an
+	 * OUT or IN of AL to port `port` (DX loaded right before; the TSS
+	 * bitmap must give ring 3 that one port), a CPUID of leaf 0, 1,
+	 * 0x40000000 or 0x40000001 (EAX loaded), a VMMCALL NOP or VERSION
+	 * (EAX = NESTLAB_HC_MAGIC, ECX the command); `calls` counts them and
+	 * kinds[] by enum nestlab_l1_batch_kind. */
+	int exits;
+	uint16_t port;
+	unsigned kinds[NESTLAB_L1_BATCH_KIND_NR];
 };
 
 /* Write one sequence into code (BATCH_GEN_CODE_MAX bytes); returns its

@@ -16,6 +16,19 @@
  * (tests/integration/batching.sh compares them; `make batch-campaign`
  * runs a long one). The code buffer and the block are page-aligned pages of
  * their own, so a store to the block is never a store into code.
+ *
+ * Workload "exit-random" is the same for L1's exit-level batching (part 5,
+ * its second half): the generator's exit mode puts an OUT or IN of the
+ * scratch port (the one port ring 3 may use), a CPUID or a VMMCALL (NOP,
+ * VERSION) where the system calls were, so with --batch off every one is a
+ * VM exit and with --batch l1 L1 emulates the glue it can and handles the
+ * next one in the same exit. It prints
+ *
+ *   exit-random: N sequences, C exiting instructions (ioio I cpuid P vmmcall V), hash H
+ *
+ * the per-kind counts being what the phase's exits (plus, with batching,
+ * its l1batch.<kind> counters) must add up to (tests/integration/
+ * batching_l1.sh; `make batch-campaign BATCH_WL=exit-random` the long run).
  */
 #include "ulib.h"
 #include "batch_gen.h"
@@ -56,9 +69,11 @@ static uint64_t fnv(uint64_t h, const uint8_t *p, size_t n)
 	return h;
 }
 
-int wl_batch_random(const struct wl_args *a)
+static int random_run(const struct wl_args *a, int exits)
 {
-	struct batch_gen g = { .rng = 0x9E3779B97F4A7C15ull, .demand_pages = DEMAND_PAGES };
+	struct batch_gen g = { .rng = 0x9E3779B97F4A7C15ull, .demand_pages = DEMAND_PAGES,
+			       .exits = exits, .port = NESTLAB_PIO_WORKLOAD_PORT };
+	uint64_t kinds[NESTLAB_L1_BATCH_KIND_NR] = { 0 };
 	uint8_t *r15 = block + 128;
 	int64_t region = u_syscall(L2_SYS_MMAP, DEMAND_PAGES * 4096ull, 0, 0), ph;
 	uint64_t h = FNV_OFFSET, calls = 0;
@@ -86,10 +101,28 @@ int wl_batch_random(const struct wl_args *a)
 		h = fnv(h, r15 + BATCH_GEN_OUT, 16 * 8 + 8);
 		h = fnv(h, r15 + BATCH_GEN_SCRATCH, 256);
 		calls += g.calls;
+		for (unsigned k = 0; k < NESTLAB_L1_BATCH_KIND_NR; k++)
+			kinds[k] += g.kinds[k];
 	}
 	if (u_phase_end(ph) < 0)
 		return NESTLAB_STATUS_WORKLOAD_FAIL;
-	u_printf("batch-random: %lu sequences, %lu system calls, hash %lx\n", a->iterations,
-		 calls, h);
+	if (exits)
+		u_printf("exit-random: %lu sequences, %lu exiting instructions (ioio %lu cpuid %lu "
+			 "vmmcall %lu), hash %lx\n", a->iterations, calls,
+			 kinds[NESTLAB_L1_BATCH_KIND_IOIO], kinds[NESTLAB_L1_BATCH_KIND_CPUID],
+			 kinds[NESTLAB_L1_BATCH_KIND_VMMCALL], h);
+	else
+		u_printf("batch-random: %lu sequences, %lu system calls, hash %lx\n",
+			 a->iterations, calls, h);
 	return NESTLAB_STATUS_PASS;
+}
+
+int wl_batch_random(const struct wl_args *a)
+{
+	return random_run(a, 0);
+}
+
+int wl_exit_random(const struct wl_args *a)
+{
+	return random_run(a, 1);
 }

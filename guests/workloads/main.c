@@ -38,6 +38,8 @@ static const wl_fn workload_fns[NESTLAB_WL_NR] = {
 	[NESTLAB_WL_BATCH_CHAIN]       = wl_batch_chain,
 	[NESTLAB_WL_BATCH_HOSTILE]     = wl_batch_hostile,
 	[NESTLAB_WL_PIO_PAIRS]         = wl_pio_pairs,
+	[NESTLAB_WL_EXIT_PAIRS]        = wl_exit_pairs,
+	[NESTLAB_WL_EXIT_RANDOM]       = wl_exit_random,
 	[NESTLAB_WL_BATCH_RANDOM]      = wl_batch_random,
 	[NESTLAB_WL_INTERPOSE_CHECK] = wl_interpose_check,
 	[NESTLAB_WL_SYSCALL_RANDOM] = wl_syscall_random,
@@ -49,7 +51,7 @@ static const wl_fn workload_fns[NESTLAB_WL_NR] = {
 	[NESTLAB_WL_BADACCESS]   = wl_badaccess,
 	[NESTLAB_WL_BATCH_FAULT] = wl_batch_fault,
 };
-_Static_assert(NESTLAB_WL_NR == 30, "a workload was added to bootargs.h: add it here");
+_Static_assert(NESTLAB_WL_NR == 32, "a workload was added to bootargs.h: add it here");
 
 __attribute__((section(".text.user_start"), noreturn, used))
 void user_start(uint64_t workload, uint64_t iterations, uint64_t transport, uint64_t level,

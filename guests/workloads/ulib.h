@@ -110,6 +110,8 @@ int wl_batch_pairs(const struct wl_args *a);
 int wl_batch_chain(const struct wl_args *a);
 int wl_batch_hostile(const struct wl_args *a);
 int wl_pio_pairs(const struct wl_args *a);
+int wl_exit_pairs(const struct wl_args *a);
+int wl_exit_random(const struct wl_args *a);
 int wl_batch_random(const struct wl_args *a);
 int wl_interpose_check(const struct wl_args *a);
 int wl_syscall_random(const struct wl_args *a);

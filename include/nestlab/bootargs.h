@@ -82,6 +82,8 @@
 	X(DISPATCH_UNIFORM, "dispatch-uniform", "8 effect-free system calls, each once") \
 	X(DOMAIN,      "domain",      "one call into a protection domain through its gate") \
 	X(INTN,        "intn",        "one INT 0x80 from ring 3 through the kernel's DPL 3 gate") \
+	X(EXIT_PAIRS,  "exit-pairs",  "CPUID, VMMCALL and MSR exit pairs with glue between (L1 batching)") \
+	X(EXIT_RANDOM, "exit-random", "random glue and I/O, CPUID, VMMCALL exits (hashed; L1 batching)") \
 	X(TRIPLEFAULT, "triplefault", "negative test: the kernel triple-faults")  \
 	X(BADACCESS,   "badaccess",   "negative test: touch memory outside RAM")  \
 	X(BATCH_FAULT, "batch-fault", "negative test: a system call, then a faulting instruction")

@@ -108,6 +108,60 @@ struct nestlab_wm_interpose {
 	unsigned base_checks, off_checks, trap_checks, module_checks, unreg_checks;
 };
 
+/*
+ * Under L1's exit-level batching (--batch l1): a run is a sequence of n
+ * exiting instructions (their exit reasons), glue[j] instructions between
+ * the (j-1)-th and the j-th that L1 emulates exactly (j >= 1), and the
+ * reason (enum nestlab_l1_batch_end) L1's look-ahead stops at after the
+ * last. Each iteration makes every run once (unused runs have n = 0). With
+ * batch_max m the run is handled in exits at its positions 0, m, 2m, ...
+ * (a VM exit of that position's reason), each handling the next min(m,
+ * rest) instructions: the full ones end `limit` (checked before any
+ * look-ahead), the last short one ends `end`; the instructions handled
+ * inside an exit are the counters l1batch.<kind> (handled without a VM
+ * exit of their own), their glue l1batch.emulated (nestlab_wm_l1_batch).
+ */
+#define NESTLAB_WM_L1_RUN_MAX  8
+#define NESTLAB_WM_L1_RUNS_MAX 2
+struct nestlab_wm_l1_run {
+	unsigned char n;
+	unsigned char reason[NESTLAB_WM_L1_RUN_MAX];   /* enum nestlab_exit_reason */
+	unsigned char glue[NESTLAB_WM_L1_RUN_MAX];     /* glue[j]: before the j-th */
+	unsigned char end;                             /* enum nestlab_l1_batch_end */
+};
+
+/* What one iteration's runs give under batch_max m (1..64). */
+struct nestlab_wm_l1_batch {
+	unsigned long exits[NESTLAB_EXIT_NR];          /* VM exits by reason */
+	unsigned long batched[NESTLAB_EXIT_NR];        /* handled inside an exit */
+	unsigned long batches, handled, emulated;      /* exits that began one */
+	unsigned long size[NESTLAB_BATCH_MAX_LIMIT + 1];
+	unsigned long end[NESTLAB_L1_BATCH_END_NR];
+};
+
+static inline void nestlab_wm_l1_batch(const struct nestlab_wm_l1_run *runs, unsigned m,
+				       struct nestlab_wm_l1_batch *b)
+{
+	*b = (struct nestlab_wm_l1_batch){ 0 };
+	for (unsigned r = 0; m && r < NESTLAB_WM_L1_RUNS_MAX; r++) {
+		const struct nestlab_wm_l1_run *run = &runs[r];
+
+		for (unsigned at = 0; at < run->n; at += m) {
+			unsigned size = run->n - at < m ? run->n - at : m;
+
+			b->exits[run->reason[at]]++;
+			b->batches++;
+			b->handled += size;
+			b->size[size]++;
+			b->end[size == m ? NESTLAB_L1_BATCH_END_LIMIT : run->end]++;
+			for (unsigned j = at + 1; j < at + size; j++) {
+				b->batched[run->reason[j]]++;
+				b->emulated += run->glue[j];
+			}
+		}
+	}
+}
+
 struct nestlab_workload_model {
 	int defined;                                   /* every workload has one */
 	/* level 2 phase; unused slots are all zero and count nothing */
@@ -118,14 +172,16 @@ struct nestlab_workload_model {
 	 * codes, #GP for a refused MSR...), so it means nothing under another
 	 * L1 such as Linux KVM (docs/kvm-l1.md). */
 	int nestlab_l1_only;
+	/* The phase's exits are random (a generated sequence's), not
+	 * modelled: the workload prints what they must add up to. */
+	int exits_random;
 	/* exits: the sum of the procs= programs' models; checks[]: per process */
 	int per_proc;
 	struct nestlab_wm_mbec mbec;                   /* under L1's MBEC emulation */
-	/* Under L1's exit-level batching of port I/O (--batch l1,
-	 * l1hyp/mech/batch_io.c): the port accesses per iteration in one run
-	 * (register glue between them, an end L1's look-ahead stops at after
-	 * them); a run of k accesses is ceil(k / batch_max) IOIO exits. */
-	unsigned long l1_batch_run;
+	/* Under L1's exit-level batching (--batch l1, l1hyp/mech/batch_l1*.c):
+	 * the runs of exiting instructions each iteration makes
+	 * (nestlab_wm_l1_batch, above). */
+	struct nestlab_wm_l1_run l1_runs[NESTLAB_WM_L1_RUNS_MAX];
 	struct nestlab_wm_interpose interpose;         /* under L1's interposition */
 };
 
@@ -260,13 +316,24 @@ struct nestlab_wm_batch_run {
  * instructions between, then the loop's jnz: under --batch l1 one IOIO
  * exit per iteration handles both (its batch: 2 accesses, ends "branch") */
 #define NESTLAB_WM_PIO_PAIRS_ACCESSES 2
+#define NESTLAB_WM_PIO_PAIRS_GLUE     3
+/* exit_pairs.c: CPUID, 5 instructions (a store, a push, a pop), CPUID, 3 (a
+ * load), VMMCALL NOP, 3, VMMCALL VERSION, then the loop's add, sub, jnz;
+ * and the kernel probe's RDMSR EFER, 3 register instructions, WRMSR EFER,
+ * JMP */
+#define NESTLAB_WM_EXIT_PAIRS_GLUE_CPUID   5
+#define NESTLAB_WM_EXIT_PAIRS_GLUE_VMMCALL 3
+#define NESTLAB_WM_EXIT_PAIRS_GLUE_MSR     3
 /* batch_hostile.c: 5 single calls, each followed by glue that ends the
  * batch: imul, bswap (not_emulable), a store into the code ahead
  * (code_write), pause (not_emulable), the loop's jnz (branch) */
 #define NESTLAB_WM_BATCH_HOSTILE_CALLS 5
 
 /* The runs of iteration i of workload wl into r[NESTLAB_WM_BATCH_RUNS_MAX]:
- * how many (0: no batching model). */
+ * how many (0: no batching model). The contract the negative cache's model
+ * needs (include/nestlab/batch.h, nestlab_batch_backoff): run k of every
+ * iteration ends at the same return RIP, and a look-ahead there fails
+ * every time, with the run's end. */
 static inline unsigned nestlab_wm_batch_runs(unsigned int wl, unsigned long i,
 					     struct nestlab_wm_batch_run *r)
 {
@@ -457,8 +524,38 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 		[NESTLAB_WL_PIO_PAIRS] = {
 			.defined = 1, .exits = { { NESTLAB_EXIT_IOIO, NESTLAB_WM_ALWAYS,
 						   NESTLAB_WM_PIO_PAIRS_ACCESSES, 0 } },
-			NESTLAB_WM_PASSES, .l1_batch_run = NESTLAB_WM_PIO_PAIRS_ACCESSES,
+			NESTLAB_WM_PASSES,
+			.l1_runs = { { NESTLAB_WM_PIO_PAIRS_ACCESSES,
+				       { NESTLAB_EXIT_IOIO, NESTLAB_EXIT_IOIO },
+				       { 0, NESTLAB_WM_PIO_PAIRS_GLUE }, NESTLAB_L1_BATCH_END_BRANCH } },
 		},
+		/* batch_random.c, exit mode: random OUT/IN, CPUID and VMMCALL
+		 * exits between random glue; the workload prints their counts */
+		[NESTLAB_WL_EXIT_RANDOM] = {
+			.defined = 1, .nestlab_l1_only = 1, .exits_random = 1, NESTLAB_WM_PASSES,
+		},
+		/* exit_pairs.c: per iteration 2 CPUID and 2 VMMCALL exits from
+		 * ring 3 and a kernel probe's RDMSR/WRMSR pair (2 MSR exits;
+		 * its system call exits nothing); under L1's batching the runs
+		 * C C V V and R W. Level 2 under nestlab's L1 only. */
+		[NESTLAB_WL_EXIT_PAIRS] = {
+			.defined = 1, .nestlab_l1_only = 1,
+			.exits = { { NESTLAB_EXIT_CPUID, NESTLAB_WM_ALWAYS, 2, 0 },
+				   { NESTLAB_EXIT_VMMCALL, NESTLAB_WM_ALWAYS, 2, 0 },
+				   { NESTLAB_EXIT_MSR, NESTLAB_WM_ALWAYS, 2, 0 } },
+			NESTLAB_WM_PASSES,
+			.l1_runs = {
+				{ 4, { NESTLAB_EXIT_CPUID, NESTLAB_EXIT_CPUID, NESTLAB_EXIT_VMMCALL,
+				       NESTLAB_EXIT_VMMCALL },
+				  { 0, NESTLAB_WM_EXIT_PAIRS_GLUE_CPUID,
+				    NESTLAB_WM_EXIT_PAIRS_GLUE_VMMCALL,
+				    NESTLAB_WM_EXIT_PAIRS_GLUE_VMMCALL },
+				  NESTLAB_L1_BATCH_END_BRANCH },
+				{ 2, { NESTLAB_EXIT_MSR, NESTLAB_EXIT_MSR },
+				  { 0, NESTLAB_WM_EXIT_PAIRS_GLUE_MSR }, NESTLAB_L1_BATCH_END_BRANCH },
+			},
+		},
+
 		/* interpose_check.c: see NESTLAB_WM_INTERPOSE_*_CHECKS */
 		[NESTLAB_WL_INTERPOSE_CHECK] = {
 			.defined = 1, .nestlab_l1_only = 1,
@@ -517,8 +614,9 @@ static inline const struct nestlab_workload_model *nestlab_workload_model(unsign
 			.defined = 1,
 			.status = { NESTLAB_STATUS_WORKLOAD_FAIL, NESTLAB_STATUS_L2_BAD_ACCESS },
 		},
-		/* batch_fault.c: a system call, then an instruction that faults
-		 * in ring 3 (which: iterations mod 4); the kernel reports it */
+		/* batch_fault.c: a system call or a CPUID, then an instruction
+		 * that faults in ring 3 (which: iterations mod 8); the kernel
+		 * reports it */
 		[NESTLAB_WL_BATCH_FAULT] = {
 			.defined = 1,
 			.status = { NESTLAB_STATUS_L2_EXCEPTION, NESTLAB_STATUS_L2_EXCEPTION },

@@ -568,9 +568,17 @@ Test(cli, batch_option)
 	cr_assert(eq(str, args, " batch=on"));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--batch", "l1", "--level", "1", NULL),
 		     CLI_USAGE));
-	cr_assert(not(eq(ptr, strstr(err_buf, "--batch l1 is nestlab L1's mechanism"), NULL)));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--batch l1: L1's batching is nestlab L1's "
+					     "mechanism"), NULL)));
 	cr_assert(eq(int, parse(&c, "--workload", "getpid", "--batch-max", "2", NULL), CLI_USAGE));
-	cr_assert(not(eq(ptr, strstr(err_buf, "--batch-max needs --batch kernel or l1"), NULL)));
+	cr_assert(not(eq(ptr, strstr(err_buf, "--batch-max needs --batch kernel, l1 or both"),
+			 NULL)));
+	cr_assert(eq(int, parse(&c, "--workload", "exit-pairs", "--batch", "both", "--batch-max",
+				"3", NULL), CLI_RUN));
+	cr_assert(eq(int, cli_l2_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " batch=kernel batch_max=3"));
+	cr_assert(eq(int, cli_l1_args(&c, args, sizeof(args)), 0));
+	cr_assert(eq(str, args, " batch=on batch_max=3"));
 }
 
 /* --interpose, --interpose-op, --interpose-deny: values, defaults, where

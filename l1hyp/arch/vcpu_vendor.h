@@ -130,6 +130,10 @@ void vendor_inject_debug_trap(struct vcpu *v, uint64_t dr6_bits);
 /* An event is queued for the next entry already (an exception, or an event
  * whose delivery an exit interrupted and that the vendor re-queued). */
 bool vendor_event_pending(const struct vcpu *v);
+/* L1 asked for an interrupt window (vendor_interrupt_window on): an
+ * interrupt waits for L2 to become interruptible. Work that runs L2's
+ * instructions inside an exit (exit-level batching) ends before it. */
+bool vendor_interrupt_window_requested(const struct vcpu *v);
 /* L2 would take a maskable interrupt now: RFLAGS.IF = 1 and no STI / MOV SS
  * interrupt shadow (APM vol.2 8.5 and 15.21.5; SDM vol.3 6.8.3). */
 bool vendor_interruptible(const struct vcpu *v);

@@ -28,7 +28,7 @@
 #     load from an unmapped page right after a call: the look-ahead stops
 #     before each (invalid, fetch, invalid, mem) and ring 3 takes the same
 #     fault with the same registers as with batching off, at both levels;
-#   - L1's exit-level batching (--batch l1, l1hyp/mech/batch_io.c) on
+#   - L1's exit-level batching (--batch l1, l1hyp/mech/batch_l1.c) on
 #     pio-pairs: IOIO exits N instead of 2N (the model, `nestlab expect
 #     --batch l1`), L1's counts exactly N exits of 2 accesses ending at the
 #     branch (with --batch-max 1: none batched), the same final state as
@@ -59,7 +59,7 @@ done
 # batch-fault: case = iterations mod 4 (batch_fault.c) and why the
 # look-ahead stops before the faulting instruction
 FAULT_ENDS=(invalid fetch invalid mem)
-FAULT_ITERS=(4 1 2 3)
+FAULT_ITERS=(8 1 2 3)
 for k in 0 1 2 3; do
 	for lvl in 1 2; do
 		for b in off kernel; do
@@ -74,7 +74,7 @@ lib_case pio-l1-off --workload pio-pairs --iterations $N --level 1
 for b in off l1; do
 	lib_case "pio-l2-$b" --workload pio-pairs --iterations $N --batch $b
 done
-LIB_DIAG[pio-l2-l1]='nestlab-l1: batch: up to 16 port accesses per exit, look-ahead 16 instructions / 64 bytes'
+LIB_DIAG[pio-l2-l1]='nestlab-l1: batch: up to 16 exiting instructions per exit \(in/out, cpuid, vmmcall, rdmsr/wrmsr\), look-ahead 16 instructions / 64 bytes'
 lib_case pio-l2-l1-max1 --workload pio-pairs --iterations $N --batch l1 --batch-max 1
 # The random differential (batch-random: a fixed seed, so the same
 # sequences in every run): RN sequences at each level, off and on
@@ -140,7 +140,7 @@ for k in 0 1 2 3; do
 	for lvl in 1 2; do
 		a=$(grep -A4 "nestlab-l2: exception" "$OUT/fault$k-l$lvl-off.log" | sed 's/^L2: //')
 		b=$(grep -A4 "nestlab-l2: exception" "$OUT/fault$k-l$lvl-kernel.log" | sed 's/^L2: //')
-		want="nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 sizes 1:1 ends ${FAULT_ENDS[$k]}:1"
+		want="nestlab-l2: batch phase 0: entries 1 syscalls 1 emulated 0 skipped 0 sizes 1:1 ends ${FAULT_ENDS[$k]}:1"
 		if [ -z "$a" ] || [ "$a" != "$b" ]; then
 			fail "fault case $k level $lvl: the reports differ (off: ${a:0:80}; on: ${b:0:80})"
 		elif ! grep -qF "$want" "$OUT/fault$k-l$lvl-kernel.log"; then
@@ -156,8 +156,8 @@ done
 # every access its own exit, ending at the limit), the same final state
 # with L1 batching off and on (and at level 1), JSON "batch": "l1".
 ACC=2
-want_l1="nestlab-l1: batch: exits $N accesses $((ACC * N)) sizes $ACC:$N ends branch:$N"
-want_max1="nestlab-l1: batch: exits $((ACC * N)) accesses $((ACC * N)) sizes 1:$((ACC * N)) ends limit:$((ACC * N))"
+want_l1="nestlab-l1: batch: exits $N handled $((ACC * N)) kinds ioio:$(((ACC - 1) * N)) sizes $ACC:$N ends branch:$N"
+want_max1="nestlab-l1: batch: exits $((ACC * N)) handled $((ACC * N)) kinds - sizes 1:$((ACC * N)) ends limit:$((ACC * N))"
 for c in "pio-l2-l1:$want_l1" "pio-l2-l1-max1:$want_max1"; do
 	name=${c%%:*} want=${c#*:}
 	if tr -d '\r' <"$OUT/$name.log" | grep -qxF "$want"; then
@@ -269,10 +269,12 @@ bad() {
 		fail "run $*: exit $rc, output lacks '$want'"; sed 's/^/    | /' <<<"$out" | head -5
 	fi
 }
-bad "--batch l1 is nestlab L1's mechanism: it needs --level 2 and --l1 nestlab" --batch l1 --level 1
-bad "--batch 'on': want off, kernel or l1" --batch on
-bad "--batch-max needs --batch kernel or l1" --batch-max 4
-bad "--batch kernel and --interpose exclude each other" --batch kernel --interpose trap
+bad "--batch l1: L1's batching is nestlab L1's mechanism: it needs --level 2 and --l1 nestlab" --batch l1 --level 1
+bad "--batch both: L1's batching is nestlab L1's mechanism: it needs --level 2 and --l1 nestlab" --batch both --level 1
+bad "--batch 'on': want off, kernel, l1 or both" --batch on
+bad "--batch-max needs --batch kernel, l1 or both" --batch-max 4
+bad "--batch kernel and --interpose-op deny exclude each other" --batch kernel --interpose trap --interpose-op deny --interpose-deny 4
+bad "--batch both and --interpose-op deny exclude each other" --batch both --interpose inguest --interpose-op deny --interpose-deny 4
 bad "--batch-max '0': want an integer in 1..64" --batch kernel --batch-max 0
 bad "--batch-max '65': want an integer in 1..64" --batch kernel --batch-max 65
 # L1's switch: a bad value is L1's bad configuration, with its reason.

@@ -17,6 +17,10 @@
 #                       per-process frames and per-process beating global in hit rate
 #   batching.sh         decoded-syscall batching: exact batches, the same final state with it
 #                       off and on, exits saved under MBEC
+#   batching_interpose.sh  the kernel's batching under interposition (count): the interposer
+#                       sees kernel entries, exact exits, interpose.total and batches
+#   batching_l1.sh      L1's exit-level batching of CPUID, VMMCALL, MSR and I/O exits (--batch
+#                       l1|both): exact exits and l1batch counters, the same final state
 #   l1_tramp.sh         L1's exit dispatch options (l1_retpoline, l1_trampoline): the same
 #                       exits on and off, the trampoline's counters by its model, bad values
 #   interpose.sh        system-call interposition: exact exits and counters under every
@@ -25,7 +29,8 @@
 TEST_SCRIPTS += tests/integration/nested_exits.sh tests/integration/nested_failures.sh \
 	tests/integration/l1_direct.sh tests/integration/level1.sh tests/integration/trace.sh \
 	tests/integration/testkernel.sh tests/integration/mbec.sh tests/integration/retpoline.sh \
-	tests/integration/kmod.sh tests/integration/batching.sh tests/integration/l1_tramp.sh \
+	tests/integration/kmod.sh tests/integration/batching.sh tests/integration/batching_l1.sh \
+	tests/integration/batching_interpose.sh tests/integration/l1_tramp.sh \
 	tests/integration/interpose.sh tests/integration/domain.sh tests/integration/kernel_tramp.sh
 TEST_DEPS    += $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin \
 	$(BUILD)/guests/modules/hello.ko
@@ -36,3 +41,9 @@ TEST_DEPS    += $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kern
 batch-campaign: $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin
 	BATCH_N=$(or $(BATCH_N),1000000) BATCH_LEVEL=$(or $(BATCH_LEVEL),1) \
 		bash tests/integration/batch_campaign.sh
+
+# The same for L1's exit-level batching (workload exit-random, level 2):
+# make batch-campaign-l1 [BATCH_N=1000000]
+.PHONY: batch-campaign-l1
+batch-campaign-l1: $(BUILD)/nestlab $(BUILD)/l1hyp/l1hyp.bin $(BUILD)/guests/l2kernel.bin
+	BATCH_N=$(or $(BATCH_N),1000000) bash tests/integration/batch_campaign_l1.sh

@@ -20,6 +20,12 @@ bool vendor_event_pending(const struct vcpu *v)
 	return svm_vmcb(v)->control.event_inj & SVM_EVTINJ_VALID;
 }
 
+/* V_IRQ with the VINTR intercept (APM vol.2 15.21.1) is how L1 asks. */
+bool vendor_interrupt_window_requested(const struct vcpu *v)
+{
+	return svm_vmcb(v)->control.int_ctl & SVM_INT_CTL_V_IRQ;
+}
+
 bool vendor_interruptible(const struct vcpu *v)
 {
 	const struct vmcb *vmcb = svm_vmcb(v);
