@@ -17,7 +17,7 @@
 # fallback is a plain jmp *%r11; a window of 1 (hot: the first call's
 # entry alone; syscall-mix regenerates at its phase's end, getpid keeps
 # it: the hysteresis); a window the phase never fills (no generation); the
-# launcher's bad values; under --mbec exec-fault the page is declared
+# launcher's bad values; under --mbec exec-fault and intercept the page is declared
 # supervisor-exec when published (exact exits and counters); batch-random under
 # decoded-syscall batching (which calls the same dispatch), the same hash.
 # --trampoline process (issue 15 part 4): the same workloads with one
@@ -67,6 +67,10 @@ for t in off global process; do
 		lib_spawn mbec-$t-n$n --workload dispatch-skewed --iterations $n --mbec exec-fault \
 			--trampoline $t
 	done
+done
+for t in off global process; do
+	lib_spawn mbecint-$t --workload dispatch-skewed --iterations $N --mbec intercept \
+		--trampoline $t
 done
 lib_spawn mbec-regen --workload syscall-mix --iterations $N --mbec exec-fault \
 	--trampoline global --trampoline-window 1
@@ -296,6 +300,28 @@ for t in off global process; do
 	fi
 	[ $t = off ] && continue
 	counters_ok mbec-$t-n$N --workload dispatch-skewed --iterations $N --level 2 --trampoline $t
+done
+# the same under --mbec intercept: SYSCALL and SYSRET exit as #UD (the
+# model's excp_ud per iteration, + 2: the SYSRET of the phase-begin call and
+# the SYSCALL of the phase-end call), the page's MBEC_SET is the one vmmcall,
+# and nothing else exits
+per=$("$NESTLAB" expect --workload dispatch-skewed --iterations $N --mbec intercept |
+	jq '.mbec_exits_per_iter.excp_ud')
+for t in off global process; do
+	a="$OUT/mbecint-$t.json"
+	want_vm=1; [ $t = off ] && want_vm=0
+	want=$(jq -nc --argjson ud $((per * N + 2)) --argjson vm $want_vm \
+		'{excp_ud: $ud} + (if $vm > 0 then {vmmcall: $vm} else {} end)')
+	got=$(jq -c '.phases[0].exits' "$a" 2>/dev/null)
+	if [ "$(jq -r '.status' "$a" 2>/dev/null)" = pass ] &&
+	   [ "$(jq -cS . <<<"$got")" = "$(jq -cS . <<<"$want")" ] &&
+	   grep -aq "violations 0 in user mode, 0 in supervisor mode" "$OUT/mbecint-$t.log"; then
+		pass "--mbec intercept --trampoline $t: passes, no violation, exits $got"
+	else
+		fail "--mbec intercept --trampoline $t: exits $got, want $want"; show "$OUT/mbecint-$t.log"
+	fi
+	[ $t = off ] && continue
+	counters_ok mbecint-$t --workload dispatch-skewed --iterations $N --level 2 --trampoline $t
 done
 # a rewrite under MBEC (window 1: regenerated at the phase's end): the page
 # execute-never in the MBEC view while written, supervisor-exec after
