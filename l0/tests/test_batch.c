@@ -232,11 +232,14 @@ Test(expect_batch, pairs_hostile_mix)
 	cr_assert(eq(u64, b.size[2], 1000));
 	cr_assert(eq(u64, b.end[NESTLAB_BATCH_END_BRANCH], 1000));
 	/* the negative cache: the gap after getuid fails every time; of 1000
-	 * visits the look-ahead runs at 1, 3, 7, 15, 31, 63, 127 and then every
-	 * 64th (191, ..., 959): 20, so 980 skipped */
-	cr_assert(eq(u64, b.skipped, 980));
+	 * visits the look-ahead runs at 1, 3, 7, 15, 31, 63, 127, 255 and then
+	 * every 256th (511, 767): 10, so 990 skipped */
+	cr_assert(eq(u64, b.skipped, 990));
 	expect_batch_compute(NESTLAB_WL_BATCH_HOSTILE, 1000, 16, &b);
-	cr_assert(eq(u64, b.skipped, 5 * 980));          /* five gaps, each the same */
+	cr_assert(eq(u64, b.skipped, 5 * 990));          /* five gaps, each the same */
+	/* 2000 visits: also 1023, 1279, 1535, 1791: 14 look-aheads a gap */
+	expect_batch_compute(NESTLAB_WL_BATCH_HOSTILE, 2000, 16, &b);
+	cr_assert(eq(u64, b.skipped, 5 * (2000 - 14)));
 	expect_batch_compute(NESTLAB_WL_BATCH_HOSTILE, 10, 16, &b);
 	cr_assert(eq(u64, b.skipped, 5 * (10 - 3)));     /* visits 1, 3, 7 look ahead */
 	cr_assert(eq(u64, b.entries, 50));
@@ -257,14 +260,18 @@ Test(expect_batch, pairs_hostile_mix)
 }
 
 /* The backoff rule (include/nestlab/batch.h): 2^f - 1 entries skipped
- * after f failures in a row, at most 63. */
+ * after f failures in a row, at most 255. */
 Test(expect_batch, backoff)
 {
 	cr_assert(eq(u32, nestlab_batch_backoff(1), 1));
 	cr_assert(eq(u32, nestlab_batch_backoff(2), 3));
 	cr_assert(eq(u32, nestlab_batch_backoff(5), 31));
 	cr_assert(eq(u32, nestlab_batch_backoff(6), 63));
+	cr_assert(eq(u32, nestlab_batch_backoff(7), 127));
+	cr_assert(eq(u32, nestlab_batch_backoff(8), 255));
+	cr_assert(eq(u32, nestlab_batch_backoff(9), 255));
 	cr_assert(eq(u32, nestlab_batch_backoff(31), NESTLAB_BATCH_BACKOFF_MAX));
+	cr_assert(eq(u32, NESTLAB_BATCH_BACKOFF_MAX, 255));
 }
 
 Test(expect_batch, render)

@@ -1,0 +1,75 @@
+/*
+ * The batching look-ahead's negative cache (batch_neg.c, docs/batching.md
+ * "The negative cache"): per return RIP, how many look-aheads in a row
+ * failed there, how many entries are still to skip before the next one
+ * (exponential backoff, nestlab_batch_backoff in include/nestlab/batch.h)
+ * and the end the last one gave. It is a small table of its own, apart
+ * from the decode cache's big entries (batch_dcache.h), so that the
+ * kernel entry's fast path (batch.c, batch_entry) can test it with a few
+ * loads: an entry whose look-ahead is skipped makes its call and returns,
+ * as an unbatched entry does, and costs only this test and one counter.
+ *
+ * Direct-mapped by the return RIP's low 8 bits: the gaps of code within
+ * 256 bytes never share a slot (every batching workload's loop), a later
+ * gap that does evicts the older one. Keyed by the RIP alone, not the
+ * address space: skipping a look-ahead is never wrong (it only forgoes a
+ * batch), so a stale or shared entry can cost batching, never exactness.
+ * One CPU and IF = 0 in the kernel: no locking.
+ *
+ * Invariant the fast path relies on: an entry is only written after a
+ * look-ahead that failed following a call that lets a batch go on
+ * (continues_after in batch.c) with batch_max >= 2, and `nr` is that
+ * call's number; so a call with the same number at the same RIP would
+ * have reached the same look-ahead.
+ */
+#ifndef L2_BATCH_NEG_H
+#define L2_BATCH_NEG_H
+
+#include <stdint.h>
+#include <nestlab/batch.h>
+
+#define BATCH_NEG_SLOTS 256u
+
+struct batch_neg {
+	uint64_t rip;                 /* the return RIP (0: empty; user RIPs are >= 1 GiB) */
+	uint16_t skip;                /* entries still to skip */
+	uint8_t end;                  /* the last look-ahead's end (enum nestlab_batch_end) */
+	uint8_t fails;                /* look-aheads failed in a row here (at most 32) */
+	uint32_t nr;                  /* the number of the call before the gap */
+};
+
+_Static_assert(sizeof(struct batch_neg) == 16, "a slot is 16 bytes: index << 4");
+
+extern struct batch_neg batch_neg_table[BATCH_NEG_SLOTS];
+
+static inline struct batch_neg *batch_neg_at(uint64_t rip)
+{
+	return &batch_neg_table[rip & (BATCH_NEG_SLOTS - 1)];
+}
+
+/* A look-ahead at rip (slot e = batch_neg_at(rip)) after call nr failed
+ * with end: claim the slot (fresh if it held another RIP), count the
+ * failure, set the backoff. */
+static inline void batch_neg_failed(struct batch_neg *e, uint64_t rip, uint64_t nr,
+				    unsigned end)
+{
+	if (e->rip != rip) {
+		e->rip = rip;
+		e->fails = 0;
+	}
+	if (e->fails < 32)
+		e->fails++;
+	e->skip = (uint16_t)nestlab_batch_backoff(e->fails);
+	e->end = (uint8_t)end;
+	e->nr = (uint32_t)nr;
+}
+
+/* A look-ahead at rip (slot e) committed its gap: failures there start
+ * over. */
+static inline void batch_neg_committed(struct batch_neg *e, uint64_t rip)
+{
+	if (e->rip == rip)
+		e->fails = 0;
+}
+
+#endif
