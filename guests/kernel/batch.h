@@ -65,8 +65,14 @@ void batch_stats_entry(const struct batch_phase_mark *start, unsigned size, unsi
  * into entries, syscalls, skipped, sizes and ends. */
 extern uint64_t *batch_stats_skip_sink;
 /* phase.c, whenever l2_kinfo's phase_open or phase_index changes: point
- * batch_stats_skip_sink at the phase now open. */
+ * batch_stats_skip_sink at the phase now open (under batch=kernel only:
+ * without batching nothing reads it). */
 void batch_stats_phase_changed(void);
+static inline void batch_phase_changed(void)
+{
+	if (l2k.cfg.batch)
+		batch_stats_phase_changed();
+}
 /* The boot line (mode, limits) and, at the end of the run, one line per
  * phase with entries (docs/batching.md). No-ops with batch=off. */
 void batch_report_config(void);

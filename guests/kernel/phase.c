@@ -45,13 +45,13 @@ static void kinfo_phase_begin(uint64_t index)
 	l2_kinfo->phase_ticks = l2_kinfo->ticks;
 	l2_kinfo->phases++;
 	l2_kinfo->phase_open = 1;
-	batch_stats_phase_changed();
+	batch_phase_changed();
 }
 
 static void kinfo_phase_end(void)
 {
 	l2_kinfo->phase_open = 0;
-	batch_stats_phase_changed();
+	batch_phase_changed();
 }
 
 static int name_char_ok(char c)
