@@ -364,7 +364,7 @@ static int lookahead(struct x86emu_regs *f, uint64_t nr, unsigned *insns, unsign
 	struct batch_neg *ne = batch_neg_at(rip);
 	int end;
 
-	if (ne->rip == rip && ne->skip) {
+	if (ne->rip == rip && ne->skip > 0) {
 		ne->skip--;
 		*skipped = 1;
 		return (int)ne->end;
@@ -431,8 +431,7 @@ void batch_entry(struct x86emu_regs *f)
 
 	if (__builtin_expect(ne->rip == f->gpr[X86_RCX] && ne->nr == f->gpr[X86_RAX] &&
 			     !(f->gpr[X86_R11] & (RFLAGS_TF | RFLAGS_IF)) && !trace_on() &&
-			     ne->skip != 0, 1)) {
-		ne->skip--;
+			     --ne->skip >= 0, 1)) {
 		batch_stats_skip_sink[ne->end]++;
 		batch_syscall(f);
 		return;

@@ -7,5 +7,5 @@
 
 struct batch_neg batch_neg_table[BATCH_NEG_SLOTS];
 
-_Static_assert(NESTLAB_BATCH_BACKOFF_MAX <= UINT16_MAX, "skip is 16 bits");
+_Static_assert(NESTLAB_BATCH_BACKOFF_MAX <= INT16_MAX, "skip is a signed 16-bit count");
 _Static_assert(NESTLAB_BATCH_END_NR <= UINT8_MAX, "end is 8 bits");

@@ -32,7 +32,8 @@
 
 struct batch_neg {
 	uint64_t rip;                 /* the return RIP (0: empty; user RIPs are >= 1 GiB) */
-	uint16_t skip;                /* entries still to skip */
+	int16_t skip;                 /* entries still to skip (<= 0: none; the
+				       * fast path takes one before it tests) */
 	uint8_t end;                  /* the last look-ahead's end (enum nestlab_batch_end) */
 	uint8_t fails;                /* look-aheads failed in a row here (at most 32) */
 	uint32_t nr;                  /* the number of the call before the gap */
@@ -59,7 +60,7 @@ static inline void batch_neg_failed(struct batch_neg *e, uint64_t rip, uint64_t 
 	}
 	if (e->fails < 32)
 		e->fails++;
-	e->skip = (uint16_t)nestlab_batch_backoff(e->fails);
+	e->skip = (int16_t)nestlab_batch_backoff(e->fails);
 	e->end = (uint8_t)end;
 	e->nr = (uint32_t)nr;
 }
