@@ -364,8 +364,7 @@ static int lookahead(struct x86emu_regs *f, uint64_t nr, unsigned *insns, unsign
 	struct batch_neg *ne = batch_neg_at(rip);
 	int end;
 
-	if (ne->rip == rip && ne->skip > 0) {
-		ne->skip--;
+	if (batch_neg_skip(ne, rip)) {
 		*skipped = 1;
 		return (int)ne->end;
 	}
@@ -415,10 +414,10 @@ static __attribute__((noinline)) void batch_entry_loop(struct x86emu_regs *f)
  * The fast path: an entry whose first look-ahead the negative cache skips
  * is a single call ending as the last look-ahead at its RIP did, so it is
  * decided before the call, from the frame and the gap's slot alone: the
- * slot holds this RIP with entries to skip and this call's number (a call
- * that lets a batch go on, batch_max >= 2: batch_neg.h's invariant), the
- * user's RFLAGS has neither TF nor IF (the loop's `flags` check) and no
- * trace is taken (the loop records the entry's event). The call changes
+ * user's RFLAGS has neither TF nor IF (the loop's `flags` check), no trace
+ * is taken (the loop records the entry's event), and the slot holds this
+ * RIP and this call's number (a call that lets a batch go on, batch_max
+ * >= 2: batch_neg.h's invariant) with an entry to skip (batch_neg_take). The call changes
  * no phase (it is one of continues_after's), so the entry lies wholly in
  * the phase open now and counts in that phase's skip counter by end
  * (batch_stats.c folds it into entries, calls, sizes and ends at report
@@ -429,9 +428,8 @@ void batch_entry(struct x86emu_regs *f)
 {
 	struct batch_neg *ne = batch_neg_at(f->gpr[X86_RCX]);
 
-	if (__builtin_expect(ne->rip == f->gpr[X86_RCX] && ne->nr == f->gpr[X86_RAX] &&
-			     !(f->gpr[X86_R11] & (RFLAGS_TF | RFLAGS_IF)) && !trace_on() &&
-			     --ne->skip >= 0, 1)) {
+	if (__builtin_expect(!(f->gpr[X86_R11] & (RFLAGS_TF | RFLAGS_IF)) && !trace_on() &&
+			     batch_neg_take(ne, f->gpr[X86_RCX], f->gpr[X86_RAX]), 1)) {
 		batch_stats_skip_sink[ne->end]++;
 		batch_syscall(f);
 		return;

@@ -48,6 +48,26 @@ static inline struct batch_neg *batch_neg_at(uint64_t rip)
 	return &batch_neg_table[rip & (BATCH_NEG_SLOTS - 1)];
 }
 
+/* The fast path's test (batch.c, batch_entry), before call nr whose gap
+ * starts at rip (slot e = batch_neg_at(rip)): whether the slot is this
+ * gap's, after this number, with an entry to skip; if so that one is
+ * taken. A slot of this gap and number with none to skip goes to -1 (or
+ * below), which the batch loop's look-ahead then resets. */
+static inline int batch_neg_take(struct batch_neg *e, uint64_t rip, uint64_t nr)
+{
+	return e->rip == rip && e->nr == nr && --e->skip >= 0;
+}
+
+/* The batch loop's test (batch.c, lookahead), whatever the call: whether
+ * the slot is rip's with an entry to skip; if so that one is taken. */
+static inline int batch_neg_skip(struct batch_neg *e, uint64_t rip)
+{
+	if (e->rip != rip || e->skip <= 0)
+		return 0;
+	e->skip--;
+	return 1;
+}
+
 /* A look-ahead at rip (slot e = batch_neg_at(rip)) after call nr failed
  * with end: claim the slot (fresh if it held another RIP), count the
  * failure, set the backoff. */
@@ -66,11 +86,15 @@ static inline void batch_neg_failed(struct batch_neg *e, uint64_t rip, uint64_t 
 }
 
 /* A look-ahead at rip (slot e) committed its gap: failures there start
- * over. */
+ * over, and nothing is to skip (skip may be below 0 after the fast path's
+ * test: without this reset it would keep falling with every entry there
+ * and wrap after 32767). */
 static inline void batch_neg_committed(struct batch_neg *e, uint64_t rip)
 {
-	if (e->rip == rip)
+	if (e->rip == rip) {
 		e->fails = 0;
+		e->skip = 0;
+	}
 }
 
 #endif
