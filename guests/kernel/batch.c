@@ -270,8 +270,10 @@ static int continues_after(uint64_t nr)
  * ce). On reaching a SYSCALL the batch may make, commit the gap into f
  * (registers after that SYSCALL) and return -1; else return why the entry
  * ends, f untouched. *insns counts the instructions emulated in committed
- * gaps. */
-static int lookahead_gap(struct x86emu_regs *f, unsigned *insns, struct batch_dcache_entry *ce)
+ * gaps; *code is the window's first 8 bytes (fewer if the window is
+ * shorter, the rest 0): the negative cache's fingerprint of the gap. */
+static int lookahead_gap(struct x86emu_regs *f, unsigned *insns, struct batch_dcache_entry *ce,
+			 uint64_t *code)
 {
 	static struct lookahead la;   /* one CPU, IF = 0: one look-ahead at a time */
 	struct x86emu_regs r = *f;
@@ -284,6 +286,13 @@ static int lookahead_gap(struct x86emu_regs *f, unsigned *insns, struct batch_dc
 	la.start = r.rip;
 	la.nst = la.ntlb = la.tlb_next = 0;
 	la_map_window(&la);
+	{
+		unsigned k = la.have < 8 ? la.have : 8;
+
+		la_copy_window(&la, k);
+		*code = 0;
+		__builtin_memcpy(code, la.win, k);   /* x86: little endian */
+	}
 	if (ce->n) {                  /* kept decodes: only if every byte is the same */
 		unsigned i = 0;
 
@@ -368,11 +377,13 @@ static int lookahead(struct x86emu_regs *f, uint64_t nr, unsigned *insns, unsign
 		*skipped = 1;
 		return (int)ne->end;
 	}
-	end = lookahead_gap(f, insns, batch_dcache_slot(sched_current()->root, rip));
+	uint64_t code;
+
+	end = lookahead_gap(f, insns, batch_dcache_slot(sched_current()->root, rip), &code);
 	if (end < 0)
 		batch_neg_committed(ne, rip);
 	else
-		batch_neg_failed(ne, rip, nr, (unsigned)end);
+		batch_neg_failed(ne, rip, code, nr, (unsigned)end);
 	return end;
 }
 

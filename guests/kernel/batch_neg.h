@@ -14,6 +14,12 @@
  * gap that does evicts the older one. Keyed by the RIP alone, not the
  * address space: skipping a look-ahead is never wrong (it only forgoes a
  * batch), so a stale or shared entry can cost batching, never exactness.
+ * Failures count in a row only while the gap's code stays the same: each
+ * failed look-ahead records the window's first 8 bytes, and one that finds
+ * other bytes there (code rewritten in place, as batch-random does with
+ * its one code buffer) counts as the first again; and the first failure
+ * skips nothing (nestlab_batch_backoff(1) = 0), so code that changes keeps
+ * being looked at, as the decode cache keeps being checked.
  * One CPU and IF = 0 in the kernel: no locking.
  *
  * Invariant the fast path relies on: an entry is only written after a
@@ -37,9 +43,11 @@ struct batch_neg {
 	uint8_t end;                  /* the last look-ahead's end (enum nestlab_batch_end) */
 	uint8_t fails;                /* look-aheads failed in a row here (at most 32) */
 	uint32_t nr;                  /* the number of the call before the gap */
+	uint64_t code;                /* the window's first 8 bytes at the last failure */
+	uint64_t pad;
 };
 
-_Static_assert(sizeof(struct batch_neg) == 16, "a slot is 16 bytes: index << 4");
+_Static_assert(sizeof(struct batch_neg) == 32, "a slot is 32 bytes: index << 5");
 
 extern struct batch_neg batch_neg_table[BATCH_NEG_SLOTS];
 
@@ -69,13 +77,14 @@ static inline int batch_neg_skip(struct batch_neg *e, uint64_t rip)
 }
 
 /* A look-ahead at rip (slot e = batch_neg_at(rip)) after call nr failed
- * with end: claim the slot (fresh if it held another RIP), count the
- * failure, set the backoff. */
-static inline void batch_neg_failed(struct batch_neg *e, uint64_t rip, uint64_t nr,
-				    unsigned end)
+ * with end, the window's first bytes `code`: claim the slot (fresh if it
+ * held another RIP or other code), count the failure, set the backoff. */
+static inline void batch_neg_failed(struct batch_neg *e, uint64_t rip, uint64_t code,
+				    uint64_t nr, unsigned end)
 {
-	if (e->rip != rip) {
+	if (e->rip != rip || e->code != code) {
 		e->rip = rip;
+		e->code = code;
 		e->fails = 0;
 	}
 	if (e->fails < 32)
