@@ -266,16 +266,34 @@ static int continues_after(uint64_t nr)
 	       nr == L2_SYS_LEVEL || nr == L2_SYS_WRITE;
 }
 
+static struct lookahead la;       /* one CPU, IF = 0: one look-ahead at a time */
+
+/* The last look-ahead's window's first 8 bytes (fewer if the window is
+ * shorter, the rest 0; read now if the look-ahead had not): the negative
+ * cache's fingerprint of the gap's code (batch_neg.h). */
+static uint64_t la_code(void)
+{
+	unsigned k = la.have < 8 ? la.have : 8;
+	uint64_t code = 0;
+
+	if (la.copied < k)
+		la_copy_window(&la, k);
+	if (k == 8) {
+		__builtin_memcpy(&code, la.win, 8);   /* x86: little endian */
+		return code;
+	}
+	for (unsigned i = 0; i < k; i++)
+		code |= (uint64_t)la.win[i] << (8 * i);
+	return code;
+}
+
 /* Emulate the gap after the call f returns from (its decode cache entry
  * ce). On reaching a SYSCALL the batch may make, commit the gap into f
  * (registers after that SYSCALL) and return -1; else return why the entry
  * ends, f untouched. *insns counts the instructions emulated in committed
- * gaps; *code is the window's first 8 bytes (fewer if the window is
- * shorter, the rest 0): the negative cache's fingerprint of the gap. */
-static int lookahead_gap(struct x86emu_regs *f, unsigned *insns, struct batch_dcache_entry *ce,
-			 uint64_t *code)
+ * gaps. */
+static int lookahead_gap(struct x86emu_regs *f, unsigned *insns, struct batch_dcache_entry *ce)
 {
-	static struct lookahead la;   /* one CPU, IF = 0: one look-ahead at a time */
 	struct x86emu_regs r = *f;
 	struct x86emu_mem_ops mem = { la_read, la_write, &la, 0, 0 };
 	struct x86dec_insn dec;
@@ -286,13 +304,6 @@ static int lookahead_gap(struct x86emu_regs *f, unsigned *insns, struct batch_dc
 	la.start = r.rip;
 	la.nst = la.ntlb = la.tlb_next = 0;
 	la_map_window(&la);
-	{
-		unsigned k = la.have < 8 ? la.have : 8;
-
-		la_copy_window(&la, k);
-		*code = 0;
-		__builtin_memcpy(code, la.win, k);   /* x86: little endian */
-	}
 	if (ce->n) {                  /* kept decodes: only if every byte is the same */
 		unsigned i = 0;
 
@@ -377,13 +388,11 @@ static int lookahead(struct x86emu_regs *f, uint64_t nr, unsigned *insns, unsign
 		*skipped = 1;
 		return (int)ne->end;
 	}
-	uint64_t code;
-
-	end = lookahead_gap(f, insns, batch_dcache_slot(sched_current()->root, rip), &code);
+	end = lookahead_gap(f, insns, batch_dcache_slot(sched_current()->root, rip));
 	if (end < 0)
 		batch_neg_committed(ne, rip);
 	else
-		batch_neg_failed(ne, rip, code, nr, (unsigned)end);
+		batch_neg_failed(ne, rip, la_code(), nr, (unsigned)end);
 	return end;
 }
 
