@@ -39,6 +39,7 @@ GUESTS_USER_OBJS := $(patsubst guests/workloads/%.c,$(GUESTS_OUT)/user/%.o,$(GUE
 	$(GUESTS_OUT)/user/format.o $(GUESTS_OUT)/user/string.o
 
 GUESTS_PURE_C   := guests/kernel/cmdline.c guests/kernel/pmm.c guests/kernel/pt.c guests/kernel/runq.c \
+	guests/kernel/batch_neg.c \
 	lib/trace/trace_region.c guests/workloads/batch_gen.c
 GUESTS_TEST_C   := $(wildcard guests/tests/test_*.c)
 

@@ -30,6 +30,7 @@
 #include <nestlab/mem.h>
 #include "batch.h"
 #include "batch_dcache.h"
+#include "batch_neg.h"
 #include "uaccess.h"
 #include "kernel.h"
 #include "trace.h"
@@ -243,11 +244,18 @@ static int la_write(void *ctx, uint64_t addr, unsigned size, uint64_t val)
 	return 0;
 }
 
-void batch_syscall(struct x86emu_regs *f)
+/* Make the call in f: inline in the batch loop, out of line (batch_syscall)
+ * for the unbatched entry and batch_entry's fast path, which jump to it. */
+static inline void syscall_in_frame(struct x86emu_regs *f)
 {
 	f->gpr[X86_RAX] = (uint64_t)syscall_dispatch(f->gpr[X86_RAX], f->gpr[X86_RDI],
 						     f->gpr[X86_RSI], f->gpr[X86_RDX],
 						     f->gpr[X86_R10], f->gpr[X86_R8]);
+}
+
+__attribute__((noinline)) void batch_syscall(struct x86emu_regs *f)
+{
+	syscall_in_frame(f);
 }
 
 /* Calls after which the batch may go on: they write no user memory, map
@@ -258,6 +266,27 @@ static int continues_after(uint64_t nr)
 	       nr == L2_SYS_LEVEL || nr == L2_SYS_WRITE;
 }
 
+static struct lookahead la;       /* one CPU, IF = 0: one look-ahead at a time */
+
+/* The last look-ahead's window's first 8 bytes (fewer if the window is
+ * shorter, the rest 0; read now if the look-ahead had not): the negative
+ * cache's fingerprint of the gap's code (batch_neg.h). */
+static uint64_t la_code(void)
+{
+	unsigned k = la.have < 8 ? la.have : 8;
+	uint64_t code = 0;
+
+	if (la.copied < k)
+		la_copy_window(&la, k);
+	if (k == 8) {
+		__builtin_memcpy(&code, la.win, 8);   /* x86: little endian */
+		return code;
+	}
+	for (unsigned i = 0; i < k; i++)
+		code |= (uint64_t)la.win[i] << (8 * i);
+	return code;
+}
+
 /* Emulate the gap after the call f returns from (its decode cache entry
  * ce). On reaching a SYSCALL the batch may make, commit the gap into f
  * (registers after that SYSCALL) and return -1; else return why the entry
@@ -265,7 +294,6 @@ static int continues_after(uint64_t nr)
  * gaps. */
 static int lookahead_gap(struct x86emu_regs *f, unsigned *insns, struct batch_dcache_entry *ce)
 {
-	static struct lookahead la;   /* one CPU, IF = 0: one look-ahead at a time */
 	struct x86emu_regs r = *f;
 	struct x86emu_mem_ops mem = { la_read, la_write, &la, 0, 0 };
 	struct x86dec_insn dec;
@@ -346,33 +374,30 @@ static int lookahead_gap(struct x86emu_regs *f, unsigned *insns, struct batch_dc
 	return BATCH_END_BOUND;
 }
 
-/* The look-ahead behind the negative cache (batch_dcache.h): while the
- * gap's entry says to skip, the entry ends as the last look-ahead there did
- * (*skipped set); else look ahead and update the backoff. */
-static int lookahead(struct x86emu_regs *f, unsigned *insns, unsigned *skipped)
+/* The look-ahead behind the negative cache (batch_neg.h): while the gap's
+ * slot says to skip, the entry ends as the last look-ahead there did
+ * (*skipped set); else look ahead and update the backoff. nr: the call
+ * just made. */
+static int lookahead(struct x86emu_regs *f, uint64_t nr, unsigned *insns, unsigned *skipped)
 {
-	struct batch_dcache_entry *ce = batch_dcache_slot(sched_current()->root,
-							  f->gpr[X86_RCX]);
+	uint64_t rip = f->gpr[X86_RCX];
+	struct batch_neg *ne = batch_neg_at(rip);
 	int end;
 
-	if (ce->skip) {
-		ce->skip--;
+	if (batch_neg_skip(ne, rip)) {
 		*skipped = 1;
-		return (int)ce->end;
+		return (int)ne->end;
 	}
-	end = lookahead_gap(f, insns, ce);
-	if (end < 0) {
-		ce->fails = 0;
-	} else {
-		if (ce->fails < 32)
-			ce->fails++;
-		ce->skip = nestlab_batch_backoff(ce->fails);
-		ce->end = (unsigned)end;
-	}
+	end = lookahead_gap(f, insns, batch_dcache_slot(sched_current()->root, rip));
+	if (end < 0)
+		batch_neg_committed(ne, rip);
+	else
+		batch_neg_failed(ne, rip, la_code(), nr, (unsigned)end);
 	return end;
 }
 
-void batch_entry(struct x86emu_regs *f)
+/* The batch loop: every entry the fast path (batch_entry) does not take. */
+static __attribute__((noinline)) void batch_entry_loop(struct x86emu_regs *f)
 {
 	struct batch_phase_mark start;
 	unsigned size = 1, insns = 0, skipped = 0;
@@ -380,7 +405,7 @@ void batch_entry(struct x86emu_regs *f)
 	int end;
 
 	batch_phase_mark(&start);
-	batch_syscall(f);
+	syscall_in_frame(f);
 	for (;;) {
 		if (!continues_after(nr)) {
 			end = BATCH_END_EFFECT;
@@ -394,13 +419,40 @@ void batch_entry(struct x86emu_regs *f)
 			end = BATCH_END_FLAGS;
 			break;
 		}
-		end = lookahead(f, &insns, &skipped);
+		end = lookahead(f, nr, &insns, &skipped);
 		if (end >= 0)
 			break;
 		nr = f->gpr[X86_RAX];
-		batch_syscall(f);
+		syscall_in_frame(f);
 		size++;
 	}
 	batch_stats_entry(&start, size, insns, (unsigned)end, skipped);
 	trace_event(NESTLAB_TRACE_L2_BATCH, 3, size, f->rip, (uint64_t)end, insns, 0);
+}
+
+/*
+ * The fast path: an entry whose first look-ahead the negative cache skips
+ * is a single call ending as the last look-ahead at its RIP did, so it is
+ * decided before the call, from the frame and the gap's slot alone: the
+ * user's RFLAGS has neither TF nor IF (the loop's `flags` check), no trace
+ * is taken (the loop records the entry's event), and the slot holds this
+ * RIP and this call's number (a call that lets a batch go on, batch_max
+ * >= 2: batch_neg.h's invariant) with an entry to skip (batch_neg_take). The call changes
+ * no phase (it is one of continues_after's), so the entry lies wholly in
+ * the phase open now and counts in that phase's skip counter by end
+ * (batch_stats.c folds it into entries, calls, sizes and ends at report
+ * time). Any other entry goes through the loop, which makes the same
+ * decision there.
+ */
+void batch_entry(struct x86emu_regs *f)
+{
+	struct batch_neg *ne = batch_neg_at(f->gpr[X86_RCX]);
+
+	if (__builtin_expect(!(f->gpr[X86_R11] & (RFLAGS_TF | RFLAGS_IF)) && !trace_on() &&
+			     batch_neg_take(ne, f->gpr[X86_RCX], f->gpr[X86_RAX]), 1)) {
+		batch_stats_skip_sink[ne->end]++;
+		batch_syscall(f);
+		return;
+	}
+	batch_entry_loop(f);
 }

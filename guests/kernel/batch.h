@@ -58,6 +58,21 @@ static inline void batch_phase_mark(struct batch_phase_mark *m)
 }
 void batch_stats_entry(const struct batch_phase_mark *start, unsigned size, unsigned insns,
 		       unsigned end, unsigned skipped);
+/* The fast path's counter (batch.c, batch_entry): entries of one call
+ * whose look-ahead the negative cache skipped, by end, in the phase open
+ * now: points into that phase's counters, or at a discard array while no
+ * phase (or one past NESTLAB_MAX_PHASES) is open. batch_report folds them
+ * into entries, syscalls, skipped, sizes and ends. */
+extern uint64_t *batch_stats_skip_sink;
+/* phase.c, whenever l2_kinfo's phase_open or phase_index changes: point
+ * batch_stats_skip_sink at the phase now open (under batch=kernel only:
+ * without batching nothing reads it). */
+void batch_stats_phase_changed(void);
+static inline void batch_phase_changed(void)
+{
+	if (l2k.cfg.batch)
+		batch_stats_phase_changed();
+}
 /* The boot line (mode, limits) and, at the end of the run, one line per
  * phase with entries (docs/batching.md). No-ops with batch=off. */
 void batch_report_config(void);

@@ -24,7 +24,6 @@ struct batch_dcache_entry *batch_dcache_slot(uint64_t root, uint64_t start)
 	e->root = root;
 	e->start = start;
 	e->n = e->span = 0;
-	e->fails = e->skip = 0;
 	return e;
 }
 

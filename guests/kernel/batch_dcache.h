@@ -9,10 +9,8 @@
  * pure function of the bytes (lib/x86dec: no mode but 64-bit here, no
  * CPUID), so a hit gives exactly what decoding again would.
  *
- * Each entry is also the gap's negative cache: how many look-aheads in a
- * row failed there and how many entries to skip before the next one
- * (batch.c; exponential backoff, nestlab_batch_backoff). A skipped
- * look-ahead never reads the user's bytes: it only costs this lookup.
+ * The negative cache (which gaps not to look ahead at) is a table of its
+ * own, batch_neg.h: a skipped look-ahead never comes here.
  */
 #ifndef L2_BATCH_DCACHE_H
 #define L2_BATCH_DCACHE_H
@@ -30,10 +28,6 @@ struct batch_dcache_entry {
 	uint64_t root, start;          /* the process's PML4, the return RIP */
 	unsigned n;                    /* instructions kept (0: empty) */
 	unsigned span;                 /* window bytes they cover, from start */
-	/* the negative cache (include/nestlab/batch.h, nestlab_batch_backoff):
-	 * look-aheads failed in a row here, entries still to skip, the last
-	 * look-ahead's end */
-	unsigned fails, skip, end;
 	uint8_t bytes[BATCH_LOOKAHEAD_BYTES];
 	struct x86dec_insn insn[BATCH_DCACHE_INSNS];
 };

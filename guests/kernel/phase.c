@@ -19,6 +19,7 @@
 #include "ktramp.h"
 #include "arch.h"
 #include "trace.h"
+#include "batch.h"
 
 struct phase_rec {
 	char name[NESTLAB_PHASE_NAME_MAX + 1];
@@ -44,6 +45,13 @@ static void kinfo_phase_begin(uint64_t index)
 	l2_kinfo->phase_ticks = l2_kinfo->ticks;
 	l2_kinfo->phases++;
 	l2_kinfo->phase_open = 1;
+	batch_phase_changed();
+}
+
+static void kinfo_phase_end(void)
+{
+	l2_kinfo->phase_open = 0;
+	batch_phase_changed();
 }
 
 static int name_char_ok(char c)
@@ -101,7 +109,7 @@ int64_t phase_end(uint64_t index)
 		if (r.status != NESTLAB_HC_OK)
 			return -(int64_t)(L2_EHC_BASE + r.status);
 		hc_phase_open = 0;
-		l2_kinfo->phase_open = 0;
+		kinfo_phase_end();
 		trace_event(NESTLAB_TRACE_L2_PHASE_END, 0, (uint32_t)index, 0, 0, 0, 0);
 		ktramp_phase_end(index);   /* after the phase's end */
 		return 0;
@@ -114,7 +122,7 @@ int64_t phase_end(uint64_t index)
 	phases[index].tsc = now - phases[index].begin;
 	phases[index].done = 1;
 	open_index = -1;
-	l2_kinfo->phase_open = 0;
+	kinfo_phase_end();
 	trace_event(NESTLAB_TRACE_L2_PHASE_END, 0, (uint32_t)index, 0, 0, 0, 0);
 	ktramp_phase_end(index);
 	return 0;

@@ -33,21 +33,25 @@ enum nestlab_batch_end {
 };
 
 /*
- * The kernel's negative cache (guests/kernel/batch_dcache.c): after f
- * look-aheads in a row failed at the same (address space, return RIP), the
- * next nestlab_batch_backoff(f) entries there do not look ahead (1, 3, 7,
- * ..., at most NESTLAB_BATCH_BACKOFF_MAX): exponential backoff, so a gap
- * that never batches costs one look-ahead per 64 entries; a committed gap
- * there starts over. Skipping only means not batching: the entry returns
- * after its call, as an unbatched one. An entry whose look-ahead was
- * skipped counts under the end the last look-ahead there gave, and in the
- * phase's `skipped`. The model (l0/expect_batch.c) uses the same rule.
+ * The kernel's negative cache (guests/kernel/batch_neg.h): after f
+ * look-aheads in a row failed at the same return RIP on the same code (the
+ * window's first 8 bytes), the next nestlab_batch_backoff(f) entries there
+ * do not look ahead: 0 after the first failure, then 1, 3, 7, ..., at most
+ * NESTLAB_BATCH_BACKOFF_MAX (exponential backoff, once a gap failed twice
+ * in a row), so a gap that never batches costs one look-ahead per 256
+ * entries; a committed gap, or other code there, starts over. Skipping
+ * only means not batching: the entry returns after its call, as an
+ * unbatched one. An entry whose look-ahead was skipped counts under the
+ * end the last look-ahead there gave, and in the phase's `skipped`. The
+ * model (l0/expect_batch.c) uses the same rule.
  */
-#define NESTLAB_BATCH_BACKOFF_MAX 63u
+#define NESTLAB_BATCH_BACKOFF_MAX 255u
 
 static inline unsigned nestlab_batch_backoff(unsigned fails)
 {
-	return fails >= 6 ? NESTLAB_BATCH_BACKOFF_MAX : (1u << fails) - 1u;
+	if (fails <= 1)
+		return 0;
+	return fails >= 9 ? NESTLAB_BATCH_BACKOFF_MAX : (1u << (fails - 1)) - 1u;
 }
 
 /* Look-ahead bound per gap between two system calls: instructions decoded,

@@ -333,7 +333,10 @@ struct nestlab_wm_batch_run {
  * how many (0: no batching model). The contract the negative cache's model
  * needs (include/nestlab/batch.h, nestlab_batch_backoff): run k of every
  * iteration ends at the same return RIP, and a look-ahead there fails
- * every time, with the run's end. */
+ * every time, with the run's end, on code that never changes (the kernel
+ * starts over when the gap's first bytes change); the runs' end RIPs lie
+ * in different slots of the kernel's table (guests/kernel/batch_neg.h:
+ * distinct low 8 bits, true of gaps within 256 bytes of code). */
 static inline unsigned nestlab_wm_batch_runs(unsigned int wl, unsigned long i,
 					     struct nestlab_wm_batch_run *r)
 {

@@ -232,13 +232,16 @@ Test(expect_batch, pairs_hostile_mix)
 	cr_assert(eq(u64, b.size[2], 1000));
 	cr_assert(eq(u64, b.end[NESTLAB_BATCH_END_BRANCH], 1000));
 	/* the negative cache: the gap after getuid fails every time; of 1000
-	 * visits the look-ahead runs at 1, 3, 7, 15, 31, 63, 127 and then every
-	 * 64th (191, ..., 959): 20, so 980 skipped */
-	cr_assert(eq(u64, b.skipped, 980));
+	 * visits the look-ahead runs at 1, 2, 4, 8, 16, 32, 64, 128, 256 and
+	 * then every 256th (512, 768): 11, so 989 skipped */
+	cr_assert(eq(u64, b.skipped, 989));
 	expect_batch_compute(NESTLAB_WL_BATCH_HOSTILE, 1000, 16, &b);
-	cr_assert(eq(u64, b.skipped, 5 * 980));          /* five gaps, each the same */
+	cr_assert(eq(u64, b.skipped, 5 * 989));          /* five gaps, each the same */
+	/* 2000 visits: also 1024, 1280, 1536, 1792: 15 look-aheads a gap */
+	expect_batch_compute(NESTLAB_WL_BATCH_HOSTILE, 2000, 16, &b);
+	cr_assert(eq(u64, b.skipped, 5 * (2000 - 15)));
 	expect_batch_compute(NESTLAB_WL_BATCH_HOSTILE, 10, 16, &b);
-	cr_assert(eq(u64, b.skipped, 5 * (10 - 3)));     /* visits 1, 3, 7 look ahead */
+	cr_assert(eq(u64, b.skipped, 5 * (10 - 4)));     /* visits 1, 2, 4, 8 look ahead */
 	cr_assert(eq(u64, b.entries, 50));
 	cr_assert(eq(u64, b.size[1], 50));
 	cr_assert(eq(u64, b.emulated, 0));
@@ -256,15 +259,21 @@ Test(expect_batch, pairs_hostile_mix)
 	cr_assert(eq(u64, b.entries, 0));
 }
 
-/* The backoff rule (include/nestlab/batch.h): 2^f - 1 entries skipped
- * after f failures in a row, at most 63. */
+/* The backoff rule (include/nestlab/batch.h): 2^(f-1) - 1 entries
+ * skipped after f failures in a row, none after one, at most 255. */
 Test(expect_batch, backoff)
 {
-	cr_assert(eq(u32, nestlab_batch_backoff(1), 1));
-	cr_assert(eq(u32, nestlab_batch_backoff(2), 3));
-	cr_assert(eq(u32, nestlab_batch_backoff(5), 31));
-	cr_assert(eq(u32, nestlab_batch_backoff(6), 63));
+	cr_assert(eq(u32, nestlab_batch_backoff(0), 0));
+	cr_assert(eq(u32, nestlab_batch_backoff(1), 0));
+	cr_assert(eq(u32, nestlab_batch_backoff(2), 1));
+	cr_assert(eq(u32, nestlab_batch_backoff(3), 3));
+	cr_assert(eq(u32, nestlab_batch_backoff(6), 31));
+	cr_assert(eq(u32, nestlab_batch_backoff(7), 63));
+	cr_assert(eq(u32, nestlab_batch_backoff(8), 127));
+	cr_assert(eq(u32, nestlab_batch_backoff(9), 255));
+	cr_assert(eq(u32, nestlab_batch_backoff(10), 255));
 	cr_assert(eq(u32, nestlab_batch_backoff(31), NESTLAB_BATCH_BACKOFF_MAX));
+	cr_assert(eq(u32, NESTLAB_BATCH_BACKOFF_MAX, 255));
 }
 
 Test(expect_batch, render)
@@ -279,8 +288,8 @@ Test(expect_batch, render)
 	expect_batch_compute(NESTLAB_WL_GETPID, 3, 16, &b);
 	expect_batch_render(f, &b);
 	fclose(f);
-	/* 3 visits of the failing gap: look-aheads at the 1st and 3rd, the
-	 * 2nd skipped (backoff 1 after one failure) */
+	/* 3 visits of the failing gap: look-aheads at the 1st and 2nd (none
+	 * skipped after one failure), the 3rd skipped (1 after two) */
 	cr_assert(eq(str, buf, "{\"entries\": 3, \"syscalls\": 6, \"emulated\": 15, "
 		     "\"skipped\": 1, \"sizes\": {\"2\": 3}, \"ends\": {\"branch\": 3}}null"));
 	free(buf);

@@ -35,6 +35,9 @@
 #     without it and as at level 1;
 #   - under MBEC intercept the same with excp_ud (SYSCALL and SYSRET
 #     exits): 2 per kernel entry plus the markers' 2;
+#   - tracing: one nestlab:l2_batch event per entry (batch-pairs; and
+#     batch-hostile, whose skipped look-aheads take the fast path only
+#     untraced);
 #   - the results JSON records "batch": "off"/"kernel"/"l1" and the boot line
 #     names the limits; bad options are usage errors with their reason.
 set -u
@@ -242,6 +245,29 @@ else
 	else
 		fail "trace: $n l2_batch events of size 2 (branch, 5 emulated), want $TN"
 		show "$OUT/trace.log"
+	fi
+	# batch-hostile: its entries' look-aheads are mostly skipped by the
+	# negative cache, which batch_entry's fast path does without a trace
+	# event; traced, every entry goes through the batch loop and records
+	# one: per iteration 3 ending not_emulable (5), 1 code_write (8), 1
+	# branch (6), in the phase (flags bit 0), and the phase's batch object
+	# (skipped included) is still exactly the model's.
+	"$NESTLAB" run --workload batch-hostile --iterations $TN --batch kernel --accel tcg \
+		--trace "$OUT/trace-h" --json "$OUT/trace-h.json" >"$OUT/trace-h.log" 2>&1
+	hev=$(babeltrace2 "$OUT/trace-h" 2>/dev/null | grep 'nestlab:l2_batch:' |
+		grep 'flags = 0x1, .*size = 1, ')
+	ne=$(grep -c 'why = 5, emulated = 0' <<<"$hev")
+	nc=$(grep -c 'why = 8, emulated = 0' <<<"$hev")
+	nb=$(grep -c 'why = 6, emulated = 0' <<<"$hev")
+	got=$(jq -c '.phases[0].batch' "$OUT/trace-h.json" 2>/dev/null)
+	want=$("$NESTLAB" expect --workload batch-hostile --iterations $TN --batch kernel |
+		jq -c .batch)
+	if [ "$ne" -eq $((3 * TN)) ] && [ "$nc" -eq $TN ] && [ "$nb" -eq $TN ] &&
+	   [ -n "$got" ] && [ "$got" = "$want" ]; then
+		pass "trace: batch-hostile, one l2_batch event per entry (not_emulable $ne, code_write $nc, branch $nb) and the model's batch object"
+	else
+		fail "trace: batch-hostile: not_emulable $ne code_write $nc branch $nb (want $((3 * TN)), $TN, $TN), batch $got (want $want)"
+		show "$OUT/trace-h.log"
 	fi
 fi
 
