@@ -32,7 +32,7 @@ GUESTS_KERNEL_OBJS := $(patsubst guests/kernel/%.c,$(GUESTS_OUT)/kernel/%.o,$(GU
 	$(GUESTS_OUT)/lib/trace_region.o \
 	$(GUESTS_OUT)/lib/format.o $(GUESTS_OUT)/lib/isr_entry.o \
 	$(GUESTS_KERNEL_X86DEC) $(GUESTS_OUT)/tramp/tramp_gen.o $(GUESTS_OUT)/tramp/tramp_select.o \
-	$(GUESTS_OUT)/tramp/tramp_policy.o
+	$(GUESTS_OUT)/tramp/tramp_policy.o $(GUESTS_OUT)/tramp/tramp_ledger.o
 
 GUESTS_USER_C   := $(wildcard guests/workloads/*.c)
 GUESTS_USER_OBJS := $(patsubst guests/workloads/%.c,$(GUESTS_OUT)/user/%.o,$(GUESTS_USER_C)) \

@@ -1,6 +1,8 @@
 /*
- * The trampoline's counter model (expect_ktramp.h). A port of the kernel's
- * accounting (guests/kernel/ktramp.c) over events in the dispatch's order:
+ * The trampoline's counter model (expect_ktramp.h): the kernel's own
+ * accounting (lib/tramp/tramp_ledger.c, as guests/kernel/ktramp.c runs it)
+ * over the calls a workload's definition makes, as events in the
+ * dispatch's order:
  *   call(p, nr, learnable)  process p's call of nr returned and is counted;
  *                           learnable: it was entered while the phase was
  *                           open (the learning window counts only those)
@@ -19,17 +21,15 @@
 #include <stdio.h>
 #include <nestlab/bootargs.h>
 #include "../lib/tramp/tramp.h"
+#include "../lib/tramp/tramp_ledger.h"
 
 #define NR NESTLAB_KTRAMP_SYS_NR
 #define K  NESTLAB_KTRAMP_HOT
 
 struct sim_ctx {
 	int live, learning;
-	uint64_t counts[NR], seg[NR], at_eval[NR], learn[NR], learned;
-	uint8_t hot_flag[NR];
-	uint64_t direct, table, d0, t0;
-	uint32_t hot[K];
-	unsigned nhot, generations;
+	uint64_t counts[NR];
+	struct ktramp_ledger lg;
 	struct expect_ktramp_ctr ph;
 };
 
@@ -44,35 +44,9 @@ static struct sim_ctx *ctx(struct sim *s, unsigned p)
 	return &s->c[s->per_proc ? p : 0];
 }
 
-static void totals(const struct sim_ctx *c, unsigned inflight, uint64_t *d, uint64_t *t)
-{
-	uint64_t dd = c->direct, tt = c->table;
-
-	for (unsigned nr = 0; nr < NR; nr++) {
-		uint64_t after = c->counts[nr] - c->seg[nr] + (nr == inflight);
-
-		if (c->hot_flag[nr])
-			dd += after;
-		else
-			tt += after;
-	}
-	*d = dd;
-	*t = tt;
-}
-
 static void publish(struct sim_ctx *c, const uint32_t *list, unsigned n, unsigned inflight)
 {
-	totals(c, inflight, &c->direct, &c->table);
-	for (unsigned nr = 0; nr < NR; nr++) {
-		c->seg[nr] = c->counts[nr] + (nr == inflight);
-		c->hot_flag[nr] = 0;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		c->hot[i] = list[i];
-		c->hot_flag[list[i]] = 1;
-	}
-	c->nhot = n;
-	c->generations++;
+	ktramp_ledger_adopt(&c->lg, c->counts, list, n, inflight);
 	c->live = 1;
 	c->learning = 0;
 }
@@ -80,17 +54,13 @@ static void publish(struct sim_ctx *c, const uint32_t *list, unsigned n, unsigne
 static void ev_call(struct sim *s, unsigned p, unsigned nr, int learnable)
 {
 	struct sim_ctx *c = ctx(s, p);
+	uint32_t list[K];
+	unsigned n;
 
 	c->counts[nr]++;
-	if (learnable && c->learning) {
-		c->learn[nr]++;
-		if (++c->learned == s->w) {
-			uint32_t list[K];
-			unsigned n = tramp_select(c->learn, NR, K, list);
-
-			publish(c, list, n, NR);
-			memcpy(c->at_eval, c->counts, sizeof(c->counts));
-		}
+	if (learnable && c->learning && ktramp_ledger_learn(&c->lg, nr, s->w, list, &n)) {
+		publish(c, list, n, NR);
+		ktramp_ledger_evaluated(&c->lg, c->counts);
 	}
 }
 
@@ -99,8 +69,8 @@ static void ev_begin(struct sim *s, unsigned p)
 	for (unsigned i = 0; i < s->nctx; i++) {
 		struct sim_ctx *c = &s->c[i];
 
-		memcpy(c->at_eval, c->counts, sizeof(c->counts));
-		totals(c, c == ctx(s, p) ? NESTLAB_KTRAMP_SYS_BEGIN : NR, &c->d0, &c->t0);
+		ktramp_ledger_phase_begin(&c->lg, c->counts,
+					  c == ctx(s, p) ? NESTLAB_KTRAMP_SYS_BEGIN : NR);
 	}
 }
 
@@ -109,18 +79,13 @@ static void ev_end(struct sim *s, unsigned p)
 	for (unsigned i = 0; i < s->nctx; i++) {
 		struct sim_ctx *c = &s->c[i];
 		unsigned inflight = c == ctx(s, p) ? NESTLAB_KTRAMP_SYS_END : NR;
-		uint64_t delta[NR], d, t;
 		uint32_t cand[K];
 		unsigned n;
 
-		totals(c, inflight, &d, &t);
-		c->ph.direct = d - c->d0;
-		c->ph.table = t - c->t0;
-		for (unsigned nr = 0; nr < NR; nr++)
-			delta[nr] = c->counts[nr] - c->at_eval[nr] + (nr == inflight);
-		if (c->live && tramp_decide(delta, NR, K, c->hot, c->nhot, cand, &n))
+		if (ktramp_ledger_phase_end(&c->lg, c->counts, inflight, c->live, &c->ph.direct,
+					    &c->ph.table, cand, &n))
 			publish(c, cand, n, inflight);
-		c->ph.generations = c->generations;
+		c->ph.generations = c->lg.generations;
 	}
 }
 
@@ -215,8 +180,10 @@ void expect_ktramp_compute(unsigned wl, unsigned long n, const struct nestlab_pr
 	s.w = w ? w : NESTLAB_KTRAMP_WINDOW_DEFAULT;
 	s.per_proc = mode == NESTLAB_KTRAMP_PROCESS;
 	s.nctx = s.per_proc ? (wl == NESTLAB_WL_MULTI ? procs->n : 1) : 1;
-	for (unsigned i = 0; i < s.nctx; i++)
+	for (unsigned i = 0; i < s.nctx; i++) {
+		ktramp_ledger_init(&s.c[i].lg, s.c[i].counts);
 		s.c[i].learning = 1;
+	}
 	switch (wl) {
 	case NESTLAB_WL_GETPID:
 	case NESTLAB_WL_WRITE:

@@ -17,7 +17,7 @@ L0_LIBS  := -ljansson -linih -lm
 L0_OBJS  := $(patsubst l0/%.c,$(L0_BUILD)/%.o,$(L0_SRCS))
 # lib/tramp's selection and policy: `nestlab expect`'s trampoline model
 # (expect_ktramp.c) runs the kernel's own policy over a workload's calls.
-L0_OBJS  += $(L0_BUILD)/lib_tramp_select.o $(L0_BUILD)/lib_tramp_policy.o
+L0_OBJS  += $(L0_BUILD)/lib_tramp_select.o $(L0_BUILD)/lib_tramp_policy.o $(L0_BUILD)/lib_tramp_ledger.o
 L0_TEST_NAMES := test_cli test_accel test_qemu_cmdline test_results_parse \
 	test_results_json test_outcome test_expect test_cli_expect test_json_read test_trace_tally \
 	test_bench_exp test_bench_matrix test_kvm_l1 test_batch test_ktramp

@@ -51,35 +51,6 @@ struct ktramp_ctx *ktramp_cur_ctx(void)
 	return ktramp_proc_mode() ? &ktramp_pctx[sched_current()->index] : &ktramp_gctx;
 }
 
-/* Direct and table calls so far; inflight: a call of c's dispatched but not
- * counted yet (or L2_SYS_NR). */
-void ktramp_ctx_totals(const struct ktramp_ctx *c, unsigned inflight, uint64_t *d,
-		       uint64_t *t)
-{
-	uint64_t dd = c->direct, tt = c->table;
-
-	for (unsigned nr = 0; nr < L2_SYS_NR; nr++) {
-		uint64_t after = c->counts[nr] - c->seg[nr] + (nr == inflight);
-
-		if (c->hot_flag[nr])
-			dd += after;
-		else
-			tt += after;
-	}
-	*d = dd;
-	*t = tt;
-}
-
-/* Close the live segment: its calls into direct and table. */
-static void ctx_fold(struct ktramp_ctx *c, unsigned inflight)
-{
-	ktramp_ctx_totals(c, inflight, &c->direct, &c->table);
-	for (unsigned nr = 0; nr < L2_SYS_NR; nr++) {
-		c->seg[nr] = c->counts[nr] + (nr == inflight);
-		c->hot_flag[nr] = 0;
-	}
-}
-
 /*
  * Generate list[0..n) for c and publish it (see the top of the file for
  * why no call is inside the page). 0, or the TRAMP_E_* code (c's dispatch
@@ -119,26 +90,22 @@ static __attribute__((noinline)) int publish(struct ktramp_ctx *c, const uint32_
 		*c->exec_pte |= PTE_NX;  /* nothing valid to execute there */
 		ktramp_invlpg(ktramp_page);
 		if (*c->state == KTRAMP_LIVE)
-			ctx_fold(c, inflight);
+			ktramp_ledger_fold(&c->lg, c->counts, inflight);
 		*c->state = KTRAMP_OFF;  /* the table from now on; reported at the end */
 		return rc;
 	}
 	for (size_t i = len; i < old_len; i++)
 		c->bytes[i] = 0xCC;      /* INT3 over the rest of the old code */
-	ctx_fold(c, inflight);
-	for (unsigned i = 0; i < n; i++) {
-		c->hot[i] = list[i];
-		c->hot_flag[list[i]] = 1;
-	}
-	c->nhot = n;
 	c->code_len = len;
-	if (c->generations < KTRAMP_RECS) {
+	if (c->lg.generations < KTRAMP_RECS) {
+		struct ktramp_rec *r = &c->recs[c->lg.generations];
+
 		for (unsigned i = 0; i < n; i++)
-			c->recs[c->generations].hot[i] = list[i];
-		c->recs[c->generations].nhot = n;
-		c->recs[c->generations].len = len;
+			r->hot[i] = list[i];
+		r->nhot = n;
+		r->len = len;
 	}
-	c->generations++;
+	ktramp_ledger_adopt(&c->lg, c->counts, list, n, inflight);
 	ktramp_page_close(c, w);
 	/* mbec=on: supervisor-exec in the declared policy, before any call */
 	if (mbec_page_rights((uint64_t)(uintptr_t)c->bytes, NESTLAB_MBEC_X_SUPER, c->mbec_why,
@@ -178,18 +145,15 @@ static int64_t learn_ctx(struct ktramp_ctx *c, uint64_t nr, uint64_t a0, uint64_
 	int in_phase = l2_kinfo->phase_open != 0;  /* phase_is_open(), one load */
 	int64_t ret = syscall_table[nr](a0, a1, a2, a3, a4);
 
-	c->counts[nr]++;
-	if (in_phase && *c->state == KTRAMP_LEARN) {
-		c->learn[nr]++;
-		if (++c->learned == l2k.cfg.trampoline_window) {
-			uint32_t list[KTRAMP_HOT];
-			unsigned n = tramp_select(c->learn, L2_SYS_NR, KTRAMP_HOT, list);
+	uint32_t list[KTRAMP_HOT];
+	unsigned n;
 
-			c->recs[0].after = c->learned;
-			if (publish(c, list, n, L2_SYS_NR) == 0)
-				for (unsigned i = 0; i < L2_SYS_NR; i++)
-					c->at_eval[i] = c->counts[i];
-		}
+	c->counts[nr]++;
+	if (in_phase && *c->state == KTRAMP_LEARN &&
+	    ktramp_ledger_learn(&c->lg, (unsigned)nr, l2k.cfg.trampoline_window, list, &n)) {
+		c->recs[0].after = c->lg.learned;
+		if (publish(c, list, n, L2_SYS_NR) == 0)
+			ktramp_ledger_evaluated(&c->lg, c->counts);
 	}
 	return ret;
 }
@@ -221,42 +185,33 @@ void ktramp_phase_begin(void)
 		return;
 	n = ktramp_ctx_list(list);
 	cur = ktramp_cur_ctx();
-	for (unsigned k = 0; k < n; k++) {
-		struct ktramp_ctx *c = list[k];
-
-		for (unsigned nr = 0; nr < L2_SYS_NR; nr++)
-			c->at_eval[nr] = c->counts[nr];
-		/* the begin marker, counted when it returns, is not the phase's */
-		ktramp_ctx_totals(c, c == cur ? L2_SYS_PHASE_BEGIN : L2_SYS_NR, &c->d0, &c->t0);
-	}
+	for (unsigned k = 0; k < n; k++)
+		ktramp_ledger_phase_begin(&list[k]->lg, list[k]->counts,
+					  list[k] == cur ? L2_SYS_PHASE_BEGIN : L2_SYS_NR);
 }
 
 /* The phase's end for c: its counters, then the regeneration's decision. */
 static void ctx_phase_end(struct ktramp_ctx *c, uint64_t index, unsigned inflight)
 {
-	uint64_t delta[L2_SYS_NR], d, t;
-	uint32_t cand[KTRAMP_HOT];
-	unsigned n;
 	struct ktramp_phase_ctr *ph = index < NESTLAB_MAX_PHASES ? &c->ph[index] : NULL;
+	uint32_t cand[KTRAMP_HOT];
+	uint64_t d, t;
+	unsigned n;
+	int regen = ktramp_ledger_phase_end(&c->lg, c->counts, inflight,
+					    *c->state == KTRAMP_LIVE, &d, &t, cand, &n);
 
-	ktramp_ctx_totals(c, inflight, &d, &t);
 	if (ph) {
-		ph->direct = d - c->d0;
-		ph->table = t - c->t0;
+		ph->direct = d;
+		ph->table = t;
 		ph->done = 1;
 	}
-	/* The phase's calls since the last evaluation (or the generation), the
-	 * end marker's own included (dispatched, counted after it returns). */
-	for (unsigned nr = 0; nr < L2_SYS_NR; nr++)
-		delta[nr] = c->counts[nr] - c->at_eval[nr] + (nr == inflight);
-	if (*c->state == KTRAMP_LIVE &&
-	    tramp_decide(delta, L2_SYS_NR, KTRAMP_HOT, c->hot, c->nhot, cand, &n)) {
-		if (c->generations < KTRAMP_RECS)
-			c->recs[c->generations].phase = index;
+	if (regen) {
+		if (c->lg.generations < KTRAMP_RECS)
+			c->recs[c->lg.generations].phase = index;
 		publish(c, cand, n, inflight);
 	}
 	if (ph)
-		ph->generations = c->generations;
+		ph->generations = c->lg.generations;
 }
 
 void ktramp_phase_end(uint64_t index)

@@ -15,6 +15,7 @@
 #include <nestlab/results.h>
 #include "kernel.h"
 #include "ktramp.h"
+#include "../../lib/tramp/tramp_ledger.h"
 
 #define KTRAMP_RECS 8u
 
@@ -31,6 +32,8 @@ struct ktramp_phase_ctr {            /* a phase's results counters */
 	int done;
 };
 
+_Static_assert(L2_SYS_NR == NESTLAB_KTRAMP_SYS_NR, "the ledger counts NESTLAB_KTRAMP_SYS_NR entries");
+
 struct ktramp_ctx {
 	int *state;                      /* its ktramp_state (process i: its frame's) */
 	uint64_t *counts;                /* its syscall_counts (likewise) */
@@ -38,20 +41,11 @@ struct ktramp_ctx {
 	uint8_t *bytes;                  /* where its code is written */
 	uint64_t *exec_pte;              /* the PTE mapping ktramp_page to it */
 	uint64_t root;                   /* process mode: the process's PML4 */
-	uint8_t hot_flag[L2_SYS_NR];     /* nr is compared by the live trampoline */
-	uint64_t seg[L2_SYS_NR];         /* counts when the live segment began */
-	uint64_t at_eval[L2_SYS_NR];     /* counts at the evaluation's start */
-	uint64_t learn[L2_SYS_NR];       /* in-phase calls per entry, while learning */
-	uint64_t learned;
-	uint64_t direct, table;          /* of earlier segments (folded) */
-	uint64_t d0, t0;                 /* direct, table at the open phase's begin */
-	uint32_t hot[KTRAMP_HOT];
-	unsigned nhot;
+	struct ktramp_ledger lg;         /* its accounting (lib/tramp/tramp_ledger.h) */
 	size_t code_len;
 	int gen_rc;                      /* tramp_generate's code, if it failed */
 	char mbec_why[120];              /* KTRAMP_E_MBEC: the hypercall's failure */
 	struct ktramp_rec recs[KTRAMP_RECS];
-	unsigned generations;
 	struct ktramp_phase_ctr ph[NESTLAB_MAX_PHASES];
 };
 
@@ -67,10 +61,6 @@ static inline int ktramp_proc_mode(void)
 /* ktramp.c */
 struct ktramp_ctx *ktramp_cur_ctx(void);        /* the running process's (or gctx) */
 unsigned ktramp_ctx_list(struct ktramp_ctx **list); /* every context; how many */
-/* Direct and table calls so far; inflight: a call of c's dispatched but not
- * counted yet (or L2_SYS_NR). */
-void ktramp_ctx_totals(const struct ktramp_ctx *c, unsigned inflight, uint64_t *d,
-		       uint64_t *t);
 
 /* ktramp_map.c */
 uint64_t *ktramp_pte_of(uint64_t root, const void *p); /* 4 KiB PTE of p, or NULL */

@@ -83,8 +83,7 @@ static void ctx_init(struct ktramp_ctx *c, int *state, uint64_t *counts, unsigne
 	c->counts = counts;
 	c->pid = pid;
 	c->bytes = bytes;
-	for (unsigned nr = 0; nr < L2_SYS_NR; nr++)
-		c->seg[nr] = counts[nr];
+	ktramp_ledger_init(&c->lg, counts);
 	*state = KTRAMP_LEARN;
 }
 

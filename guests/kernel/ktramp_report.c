@@ -38,7 +38,7 @@ static void ctx_report(struct ktramp_ctx *c, const char *who)
 {
 	uint64_t d, t;
 
-	for (unsigned g = 0; g < c->generations && g < KTRAMP_RECS; g++) {
+	for (unsigned g = 0; g < c->lg.generations && g < KTRAMP_RECS; g++) {
 		if (g == 0)
 			kprintf("nestlab-l2: trampoline %s: generation 1 after in-phase call "
 				"%lu: hot", who, c->recs[0].after);
@@ -55,12 +55,12 @@ static void ctx_report(struct ktramp_ctx *c, const char *who)
 		kprintf("nestlab-l2: trampoline %s: generation failed: %s\n", who,
 			c->gen_rc == KTRAMP_E_NOALIAS ? "no alias to write the page through" :
 			c->gen_rc == KTRAMP_E_MBEC ? c->mbec_why : tramp_strerror(c->gen_rc));
-	if (!c->generations && !c->gen_rc)
+	if (!c->lg.generations && !c->gen_rc)
 		kprintf("nestlab-l2: trampoline %s: no generation (%lu in-phase calls of "
-			"a window of %u)\n", who, c->learned, l2k.cfg.trampoline_window);
-	ktramp_ctx_totals(c, L2_SYS_NR, &d, &t);
+			"a window of %u)\n", who, c->lg.learned, l2k.cfg.trampoline_window);
+	ktramp_ledger_totals(&c->lg, c->counts, L2_SYS_NR, &d, &t);
 	kprintf("nestlab-l2: trampoline %s: generations %u, calls direct %lu table %lu; "
-		"page %s\n", who, c->generations, d, t, pte_state(*c->exec_pte));
+		"page %s\n", who, c->lg.generations, d, t, pte_state(*c->exec_pte));
 	if (ktramp_proc_mode()) {
 		/* what its own tables map at ktramp_page, and what is there: its
 		 * frame, whose first compare is its hottest entry's */
@@ -126,7 +126,7 @@ void ktramp_report(void)
 	 * (#PF, CR0.WP) and changes nothing; with trampoline=process through
 	 * the running process's mapping at ktramp_page and every frame's
 	 * alias. Outside every phase. */
-	if (!ktramp_proc_mode() && ktramp_gctx.generations && *ktramp_gctx.state == KTRAMP_LIVE)
+	if (!ktramp_proc_mode() && ktramp_gctx.lg.generations && *ktramp_gctx.state == KTRAMP_LIVE)
 		kprintf("nestlab-l2: trampoline global: a write to the published page: %s\n",
 			write_faults(ktramp_page) ? "#PF, unchanged: PASS" : "FAIL");
 	if (ktramp_proc_mode()) {
