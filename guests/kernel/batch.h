@@ -64,15 +64,10 @@ void batch_stats_entry(const struct batch_phase_mark *start, unsigned size, unsi
  * phase (or one past NESTLAB_MAX_PHASES) is open. batch_report folds them
  * into entries, syscalls, skipped, sizes and ends. */
 extern uint64_t *batch_stats_skip_sink;
-/* phase.c, whenever l2_kinfo's phase_open or phase_index changes: point
- * batch_stats_skip_sink at the phase now open (under batch=kernel only:
- * without batching nothing reads it). */
-void batch_stats_phase_changed(void);
-static inline void batch_phase_changed(void)
-{
-	if (l2k.cfg.batch)
-		batch_stats_phase_changed();
-}
+/* Registered (kphase_hook_add) under batch=kernel: whenever l2_kinfo's
+ * phase_open or phase_index changes, batch_stats_skip_sink is pointed at
+ * the phase now open. */
+extern const struct kphase_hook batch_phase_hook;
 /* The boot line (mode, limits) and, at the end of the run, one line per
  * phase with entries (docs/batching.md). No-ops with batch=off. */
 void batch_report_config(void);

@@ -20,6 +20,7 @@
 #include <nestlab/bootargs.h>
 #include "batch.h"
 #include "kernel.h"
+#include "phase_hook.h"
 
 struct batch_phase {
 	uint64_t entries, syscalls, emulated, skipped;
@@ -32,7 +33,7 @@ static struct batch_phase stats[NESTLAB_MAX_PHASES];
 static uint64_t skip_discard[BATCH_END_NR];  /* no phase open */
 uint64_t *batch_stats_skip_sink = skip_discard;
 
-void batch_stats_phase_changed(void)
+static void phase_changed(void)
 {
 	uint64_t index = l2_kinfo->phase_index;
 
@@ -41,6 +42,8 @@ void batch_stats_phase_changed(void)
 	batch_stats_skip_sink = l2_kinfo->phase_open && index < NESTLAB_MAX_PHASES ?
 				stats[index].skip_end : skip_discard;
 }
+
+const struct kphase_hook batch_phase_hook = { .open_changed = phase_changed };
 
 void batch_stats_entry(const struct batch_phase_mark *start, unsigned size, unsigned insns,
 		       unsigned end, unsigned skipped)

@@ -18,6 +18,7 @@
 #include "kernel.h"
 #include "batch.h"
 #include "ktramp.h"
+#include "phase_hook.h"
 #include "trace.h"
 #include "arch.h"
 
@@ -228,11 +229,15 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	if (nmodules)
 		kmod_boot_load(module.start, module.end);
 	build_kernel_tables();
+	if (l2k.cfg.batch && kphase_hook_add(&batch_phase_hook))
+		boot_fail("batch: no phase hook slot left");
 	if (l2k.cfg.trampoline) {
 		const char *why = ktramp_init();
 
 		if (why)
 			boot_fail(why);
+		if (kphase_hook_add(&ktramp_phase_hook))
+			boot_fail("trampoline: no phase hook slot left");
 		kprintf("nestlab-l2: trampoline %s: window %u in-phase calls, page at %p "
 			"%s\n", nestlab_ktramp_mode_name((unsigned)l2k.cfg.trampoline),
 			l2k.cfg.trampoline_window, (void *)ktramp_page,

@@ -36,6 +36,7 @@
 #include "../../lib/tramp/tramp.h"
 #include "ktramp_int.h"
 #include "mbec.h"
+#include "phase_hook.h"
 
 extern char __x86_indirect_thunk_r11[];
 
@@ -176,7 +177,7 @@ unsigned ktramp_ctx_list(struct ktramp_ctx **list)
 	return ktramp_nctx;
 }
 
-void ktramp_phase_begin(void)
+static void ktramp_phase_begin(void)
 {
 	struct ktramp_ctx *list[NESTLAB_PROCS_MAX], *cur;
 	unsigned n;
@@ -214,7 +215,7 @@ static void ctx_phase_end(struct ktramp_ctx *c, uint64_t index, unsigned infligh
 		ph->generations = c->lg.generations;
 }
 
-void ktramp_phase_end(uint64_t index)
+static void ktramp_phase_end(uint64_t index)
 {
 	struct ktramp_ctx *list[NESTLAB_PROCS_MAX], *cur;
 	unsigned n;
@@ -226,3 +227,8 @@ void ktramp_phase_end(uint64_t index)
 	for (unsigned k = 0; k < n; k++)
 		ctx_phase_end(list[k], index, list[k] == cur ? L2_SYS_PHASE_END : L2_SYS_NR);
 }
+
+const struct kphase_hook ktramp_phase_hook = {
+	.before_begin = ktramp_phase_begin,
+	.after_end = ktramp_phase_end,
+};

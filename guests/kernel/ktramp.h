@@ -87,12 +87,12 @@ static inline int64_t ktramp_call(uint64_t nr, uint64_t a0, uint64_t a1, uint64_
 	return (int64_t)rax;
 }
 
-/* Phase markers (phase.c): the evaluation starts at a phase's begin; at
- * its end the phase's calls since then (or since the generation) decide,
- * with tramp_decide's hysteresis, whether a new trampoline replaces the
- * live one. Both run outside the phase's measured part. */
-void ktramp_phase_begin(void);
-void ktramp_phase_end(uint64_t index);
+/* Registered (kphase_hook_add) with a trampoline on: the evaluation
+ * starts at a phase's begin; at its end the phase's calls since then (or
+ * since the generation) decide, with tramp_decide's hysteresis, whether a
+ * new trampoline replaces the live one. Both run outside the phase's
+ * measured part. */
+extern const struct kphase_hook ktramp_phase_hook;
 
 /* mbec=on, as the policy is declared: X_SUPER for every trampoline page
  * published before (0, or mbec_set's error with the reason in why). */

@@ -16,10 +16,9 @@
 #include <results/results_writer.h>
 #include "uapi.h"
 #include "kernel.h"
-#include "ktramp.h"
 #include "arch.h"
 #include "trace.h"
-#include "batch.h"
+#include "phase_hook.h"
 
 struct phase_rec {
 	char name[NESTLAB_PHASE_NAME_MAX + 1];
@@ -45,13 +44,13 @@ static void kinfo_phase_begin(uint64_t index)
 	l2_kinfo->phase_ticks = l2_kinfo->ticks;
 	l2_kinfo->phases++;
 	l2_kinfo->phase_open = 1;
-	batch_phase_changed();
+	kphase_open_changed();
 }
 
 static void kinfo_phase_end(void)
 {
 	l2_kinfo->phase_open = 0;
-	batch_phase_changed();
+	kphase_open_changed();
 }
 
 static int name_char_ok(char c)
@@ -73,7 +72,7 @@ int64_t phase_begin(const char *name, size_t len)
 	for (i = 0; i < len; i++)
 		if (!name_char_ok(hc_name[i]))
 			return -L2_EINVAL;
-	ktramp_phase_begin();   /* before the phase begins: not in its ticks */
+	kphase_before_begin();   /* before the phase begins: not in its ticks */
 
 	if (l2k.level == 2) {
 		struct nestlab_hc_ret r = nestlab_hc_call(l2k.transport, NESTLAB_HC_PHASE_BEGIN,
@@ -111,7 +110,7 @@ int64_t phase_end(uint64_t index)
 		hc_phase_open = 0;
 		kinfo_phase_end();
 		trace_event(NESTLAB_TRACE_L2_PHASE_END, 0, (uint32_t)index, 0, 0, 0, 0);
-		ktramp_phase_end(index);   /* after the phase's end */
+		kphase_after_end(index);   /* after the phase's end */
 		return 0;
 	}
 	now = rdtsc();  /* first thing */
@@ -124,7 +123,7 @@ int64_t phase_end(uint64_t index)
 	open_index = -1;
 	kinfo_phase_end();
 	trace_event(NESTLAB_TRACE_L2_PHASE_END, 0, (uint32_t)index, 0, 0, 0, 0);
-	ktramp_phase_end(index);
+	kphase_after_end(index);
 	return 0;
 }
 
